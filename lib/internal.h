@@ -704,6 +704,16 @@ const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d);
 /** True when `name` lower-cased is in the NULL-terminated list. */
 bool idr__in_list(const char *name, const char *const *list);
 
+/* Name comparison (lib/names). Similarity of two person or company names in 0..1:
+ * with ICU (engine->names) NFKC, case folding, transliteration to Latin, diacritics
+ * removed, punctuation and token order ignored, nicknames and initials handled;
+ * without it the plain idr__norm_simple() comparison. NULL or empty names give 0. */
+double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
+/* Threshold above which two names are taken as the same person (documented in
+ * docs/scoring.md). */
+#define IDR__NAME_MATCH 0.88
+bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
+
 /* Enrichers (called by score.c in this order before any indicator). Each fills its
  * ctx array; a module that is NULL leaves the entries zeroed/unknown. */
 int idr__geo_enrich(idr__ctx *ctx);

@@ -1,0 +1,9 @@
+/*
+ * work_history.c - the "work_history" indicator family. Filled in by its issue; see lib/internal.h for the
+ * evaluator contract.
+ */
+#include "internal.h"
+
+static const idr__indicator *const indicators[] = {NULL};
+
+const idr__family idr__family_work_history = {"work_history", indicators};
