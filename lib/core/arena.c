@@ -1,0 +1,148 @@
+/*
+ * arena.c - bump allocator. A candidate and a result each own one arena, so parsing
+ * and scoring cost a handful of mallocs however many fields a record has, and one
+ * free releases everything.
+ *
+ * Layout: a singly linked list of blocks, newest first; each block is a header
+ * followed by its bytes. A request larger than half the default block gets a block of
+ * its own so that large strings do not waste the tail of the current block.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    /* max_align_t keeps the payload aligned for any type */
+    _Alignas(max_align_t) unsigned char data[];
+} block;
+
+struct idr__arena {
+    block *head;
+    size_t block_size;
+};
+
+static block *block_new(size_t cap) {
+    block *b = malloc(sizeof(block) + cap);
+    if (b) {
+        b->next = NULL;
+        b->used = 0;
+        b->cap = cap;
+    }
+    return b;
+}
+
+idr__arena *idr__arena_new(size_t first_block) {
+    idr__arena *a = malloc(sizeof *a);
+    if (!a) {
+        return NULL;
+    }
+    a->block_size = first_block < 1024 ? 1024 : first_block;
+    a->head = block_new(a->block_size);
+    if (!a->head) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void idr__arena_free(idr__arena *a) {
+    if (!a) {
+        return;
+    }
+    block *b = a->head;
+    while (b) {
+        block *n = b->next;
+        free(b);
+        b = n;
+    }
+    free(a);
+}
+
+void *idr__arena_alloc(idr__arena *a, size_t n) {
+    n = (n + 7u) & ~(size_t)7u;
+    if (n == 0) {
+        n = 8;
+    }
+    block *b = a->head;
+    if (b->cap - b->used >= n) {
+        void *p = b->data + b->used;
+        b->used += n;
+        return p;
+    }
+    if (n > a->block_size / 2) {
+        /* Dedicated block, linked behind the current one so it keeps serving. */
+        block *big = block_new(n);
+        if (!big) {
+            return NULL;
+        }
+        big->used = n;
+        big->next = b->next;
+        b->next = big;
+        return big->data;
+    }
+    if (a->block_size < (1u << 20)) {
+        a->block_size *= 2;
+    }
+    block *nb = block_new(a->block_size);
+    if (!nb) {
+        return NULL;
+    }
+    nb->next = b;
+    a->head = nb;
+    nb->used = n;
+    return nb->data;
+}
+
+void *idr__arena_calloc(idr__arena *a, size_t n) {
+    void *p = idr__arena_alloc(a, n);
+    if (p) {
+        memset(p, 0, n);
+    }
+    return p;
+}
+
+char *idr__arena_strndup(idr__arena *a, const char *s, size_t n) {
+    char *p = idr__arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+char *idr__arena_strdup(idr__arena *a, const char *s) {
+    return s ? idr__arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap) {
+    char small[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        return NULL;
+    }
+    char *p = idr__arena_alloc(a, (size_t)n + 1);
+    if (!p) {
+        return NULL;
+    }
+    if ((size_t)n < sizeof small) {
+        memcpy(p, small, (size_t)n + 1);
+    } else {
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    }
+    return p;
+}
+
+char *idr__arena_printf(idr__arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = idr__arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
