@@ -598,6 +598,8 @@ typedef struct idr__rulepack {
     size_t n_rules;
     idr__combo *combos;
     size_t n_combos;
+    const char **source_keys, **source_texts; /* [sources] section, in file order */
+    size_t n_source_defs;
 } idr__rulepack;
 
 int idr__rulepack_load(idr__rulepack **out, const char *text, size_t len, const char *name, idr_error *err);
@@ -644,6 +646,9 @@ struct idr_engine {
 /* Record a data source the engine uses (copied into the engine arena). */
 int idr__engine_add_data(idr_engine *eng, const idr__data_entry *d);
 int idr__engine_warn(idr_engine *eng, const char *fmt, ...) IDR__PRINTF(2, 3);
+/* Result/describe writers shared by engine.c and result.c. */
+void idr__write_data_list(const idr_engine *eng, idr__jw *w);
+void idr__write_ruleset(const idr_engine *eng, idr__jw *w);
 
 /* Module lifecycles. *_open returns IDR_OK with *out == NULL and a reason in *why when
  * the module has nothing to load (degrades to "not evaluated"); errors are only for
@@ -696,6 +701,10 @@ void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ..
 /** The indicator could not be evaluated: data absent or a database missing. */
 void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)
     IDR__PRINTF(3, 4);
+
+/** Render one evidence value as text (the detail-template rules of docs/rulepack.md). */
+struct idr__evkv;
+void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
 
 /** Helpers for evaluators. */
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name);

@@ -1,0 +1,308 @@
+/*
+ * engine.c - build, describe and free an engine.
+ *
+ * Everything that can be done once is done here: the rule pack is parsed and
+ * validated, the databases are opened and the lists loaded. After idr_engine_new()
+ * returns, nothing in the engine changes, which is what makes one engine safe to share
+ * between scoring threads without locks.
+ */
+#include "internal.h"
+#include "core/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef IDR_DATA_INSTALL_DIR
+    #define IDR_DATA_INSTALL_DIR "/usr/local/share/idrisk"
+#endif
+
+int idr_version_number(void) {
+    return IDR_VERSION_NUMBER;
+}
+
+const char *idr_version_string(void) {
+    return IDR_VERSION_STRING;
+}
+
+unsigned idr_features(void) {
+    return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES;
+}
+
+static bool file_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The curated lists and default pack: the configured directory, else the installed
+ * one, else (for a build tree that was never installed) the source tree's data/. */
+static const char *pick_lists_dir(idr__arena *a, const idr_config *cfg) {
+    if (cfg && cfg->lists_dir) {
+        return idr__arena_strdup(a, cfg->lists_dir);
+    }
+    char probe[4096];
+    snprintf(probe, sizeof probe, "%s/rules/default.pack", IDR_DATA_INSTALL_DIR);
+    if (file_exists(probe)) {
+        return IDR_DATA_INSTALL_DIR;
+    }
+#ifdef IDR_SOURCE_DATA_DIR
+    return IDR_SOURCE_DATA_DIR;
+#else
+    return IDR_DATA_INSTALL_DIR;
+#endif
+}
+
+int idr__engine_warn(idr_engine *eng, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = idr__arena_vprintf(eng->arena, fmt, ap);
+    va_end(ap);
+    const char **v = idr__arena_alloc(eng->arena, (eng->warnings.n + 1) * sizeof *v);
+    if (!s || !v) {
+        return IDR_ENOMEM;
+    }
+    if (eng->warnings.n) {
+        memcpy(v, eng->warnings.v, eng->warnings.n * sizeof *v);
+    }
+    v[eng->warnings.n++] = s;
+    eng->warnings.v = v;
+    return IDR_OK;
+}
+
+int idr__engine_add_data(idr_engine *eng, const idr__data_entry *d) {
+    idr__data_entry *v = idr__arena_alloc(eng->arena, (eng->n_data + 1) * sizeof *v);
+    if (!v) {
+        return IDR_ENOMEM;
+    }
+    if (eng->n_data) {
+        memcpy(v, eng->data, eng->n_data * sizeof *v);
+    }
+    idr__data_entry *e = &v[eng->n_data];
+    e->name = idr__arena_strdup(eng->arena, d->name);
+    e->type = idr__arena_strdup(eng->arena, d->type);
+    e->version = idr__arena_strdup(eng->arena, d->version);
+    e->build_date = idr__arena_strdup(eng->arena, d->build_date);
+    e->license = idr__arena_strdup(eng->arena, d->license);
+    e->attribution = idr__arena_strdup(eng->arena, d->attribution);
+    eng->data = v;
+    eng->n_data++;
+    return IDR_OK;
+}
+
+static int copy_cidrs(idr_engine *eng, const idr__cfg_cidrs *src, idr__cidr **cidr,
+                      const char ***text, size_t *n) {
+    *n = src->n;
+    if (!src->n) {
+        return IDR_OK;
+    }
+    *cidr = idr__arena_alloc(eng->arena, src->n * sizeof **cidr);
+    *text = idr__arena_alloc(eng->arena, src->n * sizeof **text);
+    if (!*cidr || !*text) {
+        return IDR_ENOMEM;
+    }
+    memcpy(*cidr, src->cidr, src->n * sizeof **cidr);
+    for (size_t i = 0; i < src->n; i++) {
+        (*text)[i] = idr__arena_strdup(eng->arena, src->text[i]);
+    }
+    return IDR_OK;
+}
+
+int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
+    if (!out) {
+        return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
+    }
+    *out = NULL;
+    idr__arena *a = idr__arena_new(16 * 1024);
+    idr_engine *eng = a ? idr__arena_calloc(a, sizeof *eng) : NULL;
+    if (!eng) {
+        idr__arena_free(a);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    eng->arena = a;
+    eng->limits = cfg ? cfg->limits : idr__default_limits;
+    const char *env = getenv("IDRISK_DATA_DIR");
+    eng->data_dir = cfg && cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir)
+                    : (!cfg && env && *env) ? idr__arena_strdup(a, env)
+                                            : IDR_DATA_INSTALL_DIR;
+    eng->lists_dir = pick_lists_dir(a, cfg);
+    int rc = IDR_OK;
+    if (cfg) {
+        rc = copy_cidrs(eng, &cfg->allow, &eng->allow, &eng->allow_text, &eng->n_allow);
+        if (rc == IDR_OK) {
+            rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text, &eng->n_relay);
+        }
+        if (rc) {
+            idr_engine_free(eng);
+            return idr__err(err, rc, NULL, "out of memory");
+        }
+    }
+
+    if (cfg && cfg->rules_file) {
+        rc = idr__rulepack_load_file(&eng->pack, cfg->rules_file, err);
+    } else {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/rules/default.pack", eng->lists_dir);
+        rc = idr__rulepack_load_file(&eng->pack, path, err);
+    }
+    if (rc) {
+        idr_engine_free(eng);
+        return rc;
+    }
+
+    /* Modules: a module with nothing to load leaves its handle NULL and says why; its
+     * indicators then report "not evaluated" with that reason. Lists come first
+     * because names and geo may use them. */
+    const char *why = NULL;
+    if ((rc = idr__lists_open(eng, &eng->lists, &why)) == IDR_OK && !eng->lists) {
+        eng->lists_unavailable = why;
+    }
+    if (rc == IDR_OK && (rc = idr__names_open(eng, &eng->names, &why)) == IDR_OK &&
+        !eng->names) {
+        eng->names_unavailable = why;
+    }
+    if (rc == IDR_OK && (rc = idr__geo_open(eng, &eng->geo, &why)) == IDR_OK && !eng->geo) {
+        eng->geo_unavailable = why;
+        rc = idr__engine_warn(eng, "IP enrichment not evaluated: %s", why);
+    }
+    if (rc == IDR_OK && (rc = idr__phone_open(eng, &eng->phone, &why)) == IDR_OK &&
+        !eng->phone) {
+        eng->phone_unavailable = why;
+        rc = idr__engine_warn(eng, "phone enrichment not evaluated: %s", why);
+    }
+    if (rc) {
+        idr_engine_free(eng);
+        return idr__err(err, rc, NULL, "cannot build the engine: %s", idr_strerror(rc));
+    }
+    *out = eng;
+    return IDR_OK;
+}
+
+void idr_engine_free(idr_engine *eng) {
+    if (!eng) {
+        return;
+    }
+    idr__phone_close(eng->phone);
+    idr__geo_close(eng->geo);
+    idr__names_close(eng->names);
+    idr__lists_close(eng->lists);
+    idr__rulepack_free(eng->pack);
+    idr__arena_free(eng->arena);
+}
+
+static const char *needs_text(unsigned needs) {
+    if (needs & IDR__NEED_STORE) {
+        return "store";
+    }
+    if (needs & IDR__NEED_GEO) {
+        return "geo";
+    }
+    if (needs & IDR__NEED_PHONE) {
+        return "phone";
+    }
+    if (needs & IDR__NEED_LISTS) {
+        return "lists";
+    }
+    if (needs & IDR__NEED_NAMES) {
+        return "names";
+    }
+    return NULL;
+}
+
+static void write_strs(idr__jw *w, const char *key, const char *const *v, size_t n) {
+    idr__jw_arr_begin(w, key);
+    for (size_t i = 0; i < n; i++) {
+        idr__jw_str(w, NULL, v[i]);
+    }
+    idr__jw_arr_end(w);
+}
+
+void idr__write_data_list(const idr_engine *eng, idr__jw *w) {
+    idr__jw_arr_begin(w, "data");
+    for (size_t i = 0; i < eng->n_data; i++) {
+        const idr__data_entry *d = &eng->data[i];
+        idr__jw_obj_begin(w, NULL);
+        idr__jw_str(w, "name", d->name);
+        idr__jw_str(w, "type", d->type);
+        idr__jw_str(w, "version", d->version);
+        idr__jw_str(w, "build_date", d->build_date);
+        if (d->license) {
+            idr__jw_str(w, "license", d->license);
+        }
+        if (d->attribution) {
+            idr__jw_str(w, "attribution", d->attribution);
+        }
+        idr__jw_obj_end(w);
+    }
+    idr__jw_arr_end(w);
+}
+
+void idr__write_ruleset(const idr_engine *eng, idr__jw *w) {
+    idr__jw_obj_begin(w, "ruleset");
+    idr__jw_str(w, "id", eng->pack->id);
+    idr__jw_str(w, "version", eng->pack->version);
+    idr__jw_str(w, "sha256", eng->pack->sha256);
+    idr__jw_obj_end(w);
+}
+
+int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) {
+    if (!eng || !out) {
+        return idr__err(err, IDR_EINVAL, NULL, "engine and out must not be NULL");
+    }
+    const idr__rulepack *p = eng->pack;
+    idr__buf b;
+    idr__buf_init(&b);
+    idr__jw w;
+    idr__jw_init(&w, &b, false);
+    idr__jw_obj_begin(&w, NULL);
+    idr__write_ruleset(eng, &w);
+    idr__jw_num(&w, "band_medium", p->band_medium);
+    idr__jw_num(&w, "band_high", p->band_high);
+    idr__jw_num(&w, "band_critical", p->band_critical);
+    idr__jw_arr_begin(&w, "indicators");
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const idr__rule *r = &p->rules[i];
+        idr__jw_obj_begin(&w, NULL);
+        idr__jw_str(&w, "id", r->id);
+        idr__jw_str(&w, "category", r->category);
+        idr__jw_str(&w, "severity", idr__severity_name(r->severity));
+        idr__jw_num(&w, "points", r->points);
+        idr__jw_str(&w, "basis", r->basis);
+        idr__jw_str(&w, "title", r->title);
+        idr__jw_str(&w, "verify", r->verify);
+        write_strs(&w, "sources", r->sources, r->n_sources);
+        const char *need = needs_text(r->ind->needs);
+        idr__jw_str(&w, "needs", need);
+        idr__jw_obj_end(&w);
+    }
+    idr__jw_arr_end(&w);
+    idr__jw_arr_begin(&w, "combinations");
+    for (size_t i = 0; i < p->n_combos; i++) {
+        const idr__combo *c = &p->combos[i];
+        idr__jw_obj_begin(&w, NULL);
+        idr__jw_str(&w, "id", c->id);
+        idr__jw_str(&w, "severity", idr__severity_name(c->severity));
+        idr__jw_num(&w, "points", c->points);
+        idr__jw_str(&w, "title", c->title);
+        idr__jw_arr_begin(&w, "all");
+        for (size_t g = 0; g < c->n_groups; g++) {
+            write_strs(&w, NULL, c->groups[g], c->group_len[g]);
+        }
+        idr__jw_arr_end(&w);
+        write_strs(&w, "sources", c->sources, c->n_sources);
+        idr__jw_obj_end(&w);
+    }
+    idr__jw_arr_end(&w);
+    idr__jw_obj_begin(&w, "sources");
+    for (size_t i = 0; i < p->n_source_defs; i++) {
+        idr__jw_str(&w, p->source_keys[i], p->source_texts[i]);
+    }
+    idr__jw_obj_end(&w);
+    idr__write_data_list(eng, &w);
+    write_strs(&w, "warnings", eng->warnings.v, eng->warnings.n);
+    idr__jw_str(&w, "data_dir", eng->data_dir);
+    idr__jw_str(&w, "lists_dir", eng->lists_dir);
+    idr__jw_obj_end(&w);
+    *out = idr__buf_take(&b, NULL);
+    return *out ? IDR_OK : idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+}

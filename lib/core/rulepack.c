@@ -1,0 +1,652 @@
+/*
+ * rulepack.c - parse and validate a rule pack (format: docs/rulepack.md).
+ *
+ * The pack is the only place weights and words live, so validation is strict: an
+ * unknown section or key, a missing required key, an unknown indicator, an undefined
+ * source key or a detail placeholder the indicator cannot fill is IDR_EDATA naming
+ * "<section>.<key>" and the line. A pack that loads is one every result can explain.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Growable array in the pack arena; the old copy is abandoned (packs are small). */
+static void *grow(idr__arena *a, void *old, size_t n, size_t size) {
+    if ((n & (n - 1)) != 0 && n != 0) {
+        return old; /* capacity is the next power of two: still room */
+    }
+    size_t cap = n ? n * 2 : 4;
+    void *p = idr__arena_alloc(a, cap * size);
+    if (p && old) {
+        memcpy(p, old, n * size);
+    }
+    return p;
+}
+
+typedef struct parser {
+    idr__rulepack *p;
+    const char *name;
+    int line;
+    char section[160]; /* "pack", "sources", or the entry id */
+    enum { S_NONE, S_PACK, S_SOURCES, S_IND, S_COMBO } kind;
+    idr__rule *rule;
+    idr__combo *combo;
+    int rule_line;
+    unsigned seen; /* bit per required key of the current entry */
+    idr_error *err;
+} parser;
+
+static int perr(parser *ps, const char *key, const char *fmt, ...) IDR__PRINTF(3, 4);
+static int perr(parser *ps, const char *key, const char *fmt, ...) {
+    char field[256], msg[200];
+    if (key) {
+        snprintf(field, sizeof field, "%s.%s", ps->section, key);
+    } else {
+        snprintf(field, sizeof field, "%s", ps->section);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return idr__err(ps->err, IDR_EDATA, field, "%s:%d: %s: %s", ps->name, ps->line, field,
+                    msg);
+}
+
+static char *trim(char *s) {
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) {
+        *--e = 0;
+    }
+    return s;
+}
+
+static bool parse_points(const char *v, double *out) {
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || !(d >= 0 && d <= 100)) {
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+static bool parse_severity(const char *v, idr__severity *out) {
+    static const char *const names[] = {"low", "medium", "high", "critical"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            *out = (idr__severity)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *idr__severity_name(idr__severity s) {
+    switch (s) {
+    case IDR__SEV_LOW:
+        return "low";
+    case IDR__SEV_MEDIUM:
+        return "medium";
+    case IDR__SEV_HIGH:
+        return "high";
+    case IDR__SEV_CRITICAL:
+        return "critical";
+    }
+    return "low";
+}
+
+static const char *const categories[] = {
+    "identity",  "ssn",      "document",     "network",   "phone",    "email",
+    "payment",   "address",  "interview",    "work_history", "post_hire", "workflow",
+    "combination", NULL};
+
+/* Split "a, b, c" into arena strings. */
+static int split_list(parser *ps, const char *key, char *v, char sep, const char ***out,
+                      size_t *n) {
+    *out = NULL;
+    *n = 0;
+    char *save = NULL;
+    char seps[2] = {sep, 0};
+    for (char *t = strtok_r(v, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+        t = trim(t);
+        if (!*t) {
+            return perr(ps, key, "empty item in list");
+        }
+        const char **g = grow(ps->p->arena, (void *)*out, *n, sizeof(char *));
+        if (!g) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        *out = g;
+        g[(*n)++] = idr__arena_strdup(ps->p->arena, t);
+    }
+    if (*n == 0) {
+        return perr(ps, key, "empty list");
+    }
+    return IDR_OK;
+}
+
+static int add_str(parser *ps, const char ***arr, size_t *n, const char *v) {
+    const char **g = grow(ps->p->arena, (void *)*arr, *n, sizeof(char *));
+    if (!g) {
+        return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    *arr = g;
+    g[(*n)++] = idr__arena_strdup(ps->p->arena, v);
+    return IDR_OK;
+}
+
+enum { K_CATEGORY = 1, K_SEVERITY = 2, K_POINTS = 4, K_TITLE = 8, K_DETAIL = 16,
+       K_VERIFY = 32, K_BENIGN = 64, K_SOURCES = 128, K_BASIS = 256 };
+
+static int finish_entry(parser *ps) {
+    unsigned need = 0;
+    if (ps->kind == S_IND) {
+        need = K_CATEGORY | K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY | K_BENIGN |
+               K_SOURCES | K_BASIS;
+    } else if (ps->kind == S_COMBO) {
+        need = K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY | K_BENIGN | K_SOURCES;
+        if (ps->combo->n_groups < 2) {
+            return perr(ps, "all", "a combination needs at least two 'all' groups");
+        }
+    } else if (ps->kind == S_PACK) {
+        if (!ps->p->id || !ps->p->version) {
+            return perr(ps, ps->p->id ? "version" : "id", "required key missing");
+        }
+        if (!(ps->p->band_medium > 0 && ps->p->band_medium < ps->p->band_high &&
+              ps->p->band_high < ps->p->band_critical && ps->p->band_critical <= 100)) {
+            return perr(ps, "band.medium",
+                        "bands must satisfy 0 < medium < high < critical <= 100");
+        }
+        return IDR_OK;
+    } else {
+        return IDR_OK;
+    }
+    static const char *const names[] = {"category", "severity", "points", "title", "detail",
+                                        "verify",   "benign",   "sources", "basis"};
+    for (int i = 0; i < 9; i++) {
+        if ((need & (1u << i)) && !(ps->seen & (1u << i))) {
+            ps->line = ps->rule_line;
+            return perr(ps, names[i], "required key missing");
+        }
+    }
+    return IDR_OK;
+}
+
+static int begin_section(parser *ps, char *hdr) {
+    int rc = finish_entry(ps);
+    if (rc) {
+        return rc;
+    }
+    ps->seen = 0;
+    ps->rule = NULL;
+    ps->combo = NULL;
+    ps->rule_line = ps->line;
+    char *sp = strchr(hdr, ' ');
+    char *id = sp ? trim(sp + 1) : NULL;
+    if (sp) {
+        *sp = 0;
+    }
+    if (strcmp(hdr, "pack") == 0 && !id) {
+        if (ps->p->id || ps->kind != S_NONE) {
+            return perr(ps, NULL, "[pack] must come first, once");
+        }
+        ps->kind = S_PACK;
+        snprintf(ps->section, sizeof ps->section, "pack");
+        return IDR_OK;
+    }
+    if (ps->kind == S_NONE) {
+        snprintf(ps->section, sizeof ps->section, "pack");
+        return perr(ps, NULL, "the pack must start with a [pack] section");
+    }
+    if (strcmp(hdr, "sources") == 0 && !id) {
+        if (ps->p->n_source_defs) {
+            return perr(ps, NULL, "[sources] appears twice");
+        }
+        ps->kind = S_SOURCES;
+        snprintf(ps->section, sizeof ps->section, "sources");
+        return IDR_OK;
+    }
+    if (!id || !*id) {
+        snprintf(ps->section, sizeof ps->section, "%s", hdr);
+        return perr(ps, NULL, "unknown section or missing id");
+    }
+    snprintf(ps->section, sizeof ps->section, "%s", id);
+    if (strcmp(hdr, "indicator") == 0) {
+        const idr__indicator *ind = idr__indicator_find(id);
+        if (!ind) {
+            return perr(ps, NULL, "no indicator with this id is implemented");
+        }
+        if (idr__rulepack_find(ps->p, id)) {
+            return perr(ps, NULL, "indicator defined twice");
+        }
+        idr__rule *r = grow(ps->p->arena, ps->p->rules, ps->p->n_rules, sizeof *r);
+        if (!r) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        ps->p->rules = r;
+        ps->rule = &r[ps->p->n_rules++];
+        memset(ps->rule, 0, sizeof *ps->rule);
+        ps->rule->id = idr__arena_strdup(ps->p->arena, id);
+        ps->rule->ind = ind;
+        ps->kind = S_IND;
+        return IDR_OK;
+    }
+    if (strcmp(hdr, "combination") == 0) {
+        for (size_t i = 0; i < ps->p->n_combos; i++) {
+            if (strcmp(ps->p->combos[i].id, id) == 0) {
+                return perr(ps, NULL, "combination defined twice");
+            }
+        }
+        if (idr__indicator_find(id)) {
+            return perr(ps, NULL, "a combination may not reuse an indicator id");
+        }
+        idr__combo *c = grow(ps->p->arena, ps->p->combos, ps->p->n_combos, sizeof *c);
+        if (!c) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        ps->p->combos = c;
+        ps->combo = &c[ps->p->n_combos++];
+        memset(ps->combo, 0, sizeof *ps->combo);
+        ps->combo->id = idr__arena_strdup(ps->p->arena, id);
+        ps->kind = S_COMBO;
+        return IDR_OK;
+    }
+    snprintf(ps->section, sizeof ps->section, "%s", hdr);
+    return perr(ps, NULL, "unknown section kind (expected pack, sources, indicator or "
+                          "combination)");
+}
+
+static int set_once(parser *ps, const char *key, unsigned bit) {
+    if (ps->seen & bit) {
+        return perr(ps, key, "key given twice");
+    }
+    ps->seen |= bit;
+    return IDR_OK;
+}
+
+static int entry_kv(parser *ps, const char *key, char *v) {
+    idr__arena *a = ps->p->arena;
+    idr__rule *r = ps->rule;
+    idr__combo *c = ps->combo;
+    int rc;
+    if (strcmp(key, "severity") == 0) {
+        idr__severity sev;
+        if ((rc = set_once(ps, key, K_SEVERITY))) {
+            return rc;
+        }
+        if (!parse_severity(v, &sev)) {
+            return perr(ps, key, "must be low, medium, high or critical, not \"%s\"", v);
+        }
+        if (r) {
+            r->severity = sev;
+        } else {
+            c->severity = sev;
+        }
+        return IDR_OK;
+    }
+    if (strcmp(key, "points") == 0) {
+        double pts;
+        if ((rc = set_once(ps, key, K_POINTS))) {
+            return rc;
+        }
+        if (!parse_points(v, &pts)) {
+            return perr(ps, key, "must be a number from 0 to 100, not \"%s\"", v);
+        }
+        if (r) {
+            r->points = pts;
+        } else {
+            c->points = pts;
+        }
+        return IDR_OK;
+    }
+    if (strcmp(key, "title") == 0 || strcmp(key, "detail") == 0 ||
+        strcmp(key, "verify") == 0) {
+        unsigned bit = key[0] == 't' ? K_TITLE : key[0] == 'd' ? K_DETAIL : K_VERIFY;
+        if ((rc = set_once(ps, key, bit))) {
+            return rc;
+        }
+        if (!*v) {
+            return perr(ps, key, "must not be empty");
+        }
+        const char *s = idr__arena_strdup(a, v);
+        const char **dst = bit == K_TITLE    ? (r ? &r->title : &c->title)
+                           : bit == K_DETAIL ? (r ? &r->detail : &c->detail)
+                                             : (r ? &r->verify : &c->verify);
+        *dst = s;
+        return IDR_OK;
+    }
+    if (strcmp(key, "benign") == 0) {
+        ps->seen |= K_BENIGN;
+        if (!*v) {
+            return perr(ps, key, "must not be empty");
+        }
+        return r ? add_str(ps, &r->benign, &r->n_benign, v)
+                 : add_str(ps, &c->benign, &c->n_benign, v);
+    }
+    if (strcmp(key, "sources") == 0) {
+        if ((rc = set_once(ps, key, K_SOURCES))) {
+            return rc;
+        }
+        return r ? split_list(ps, key, v, ',', &r->sources, &r->n_sources)
+                 : split_list(ps, key, v, ',', &c->sources, &c->n_sources);
+    }
+    if (r && strcmp(key, "category") == 0) {
+        if ((rc = set_once(ps, key, K_CATEGORY))) {
+            return rc;
+        }
+        if (!idr__in_list(v, categories) || strcmp(v, "combination") == 0) {
+            return perr(ps, key, "unknown category \"%s\"", v);
+        }
+        r->category = idr__arena_strdup(a, v);
+        return IDR_OK;
+    }
+    if (r && strcmp(key, "basis") == 0) {
+        if ((rc = set_once(ps, key, K_BASIS))) {
+            return rc;
+        }
+        if (strcmp(v, "catalog") != 0 && strcmp(v, "project") != 0) {
+            return perr(ps, key, "must be catalog or project, not \"%s\"", v);
+        }
+        r->basis = idr__arena_strdup(a, v);
+        return IDR_OK;
+    }
+    if (r && strcmp(key, "note") == 0) {
+        return IDR_OK;
+    }
+    if (c && strcmp(key, "all") == 0) {
+        const char **ids;
+        size_t n;
+        if ((rc = split_list(ps, key, v, '|', &ids, &n))) {
+            return rc;
+        }
+        const char ***g = grow(a, (void *)c->groups, c->n_groups, sizeof *g);
+        size_t *gl = grow(a, c->group_len, c->n_groups, sizeof *gl);
+        if (!g || !gl) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        c->groups = g;
+        c->group_len = gl;
+        g[c->n_groups] = ids;
+        gl[c->n_groups++] = n;
+        return IDR_OK;
+    }
+    return perr(ps, key, "unknown key");
+}
+
+static int kv(parser *ps, char *key, char *v) {
+    idr__arena *a = ps->p->arena;
+    switch (ps->kind) {
+    case S_PACK:
+        if (strcmp(key, "id") == 0) {
+            ps->p->id = idr__arena_strdup(a, v);
+        } else if (strcmp(key, "version") == 0) {
+            ps->p->version = idr__arena_strdup(a, v);
+        } else if (strncmp(key, "band.", 5) == 0) {
+            double d;
+            if (!parse_points(v, &d)) {
+                return perr(ps, key, "must be a number from 0 to 100");
+            }
+            if (strcmp(key + 5, "medium") == 0) {
+                ps->p->band_medium = d;
+            } else if (strcmp(key + 5, "high") == 0) {
+                ps->p->band_high = d;
+            } else if (strcmp(key + 5, "critical") == 0) {
+                ps->p->band_critical = d;
+            } else {
+                return perr(ps, key, "unknown key");
+            }
+        } else {
+            return perr(ps, key, "unknown key");
+        }
+        return IDR_OK;
+    case S_SOURCES: {
+        for (size_t i = 0; i < ps->p->n_source_defs; i++) {
+            if (strcmp(ps->p->source_keys[i], key) == 0) {
+                return perr(ps, key, "source defined twice");
+            }
+        }
+        if (!*v) {
+            return perr(ps, key, "a source needs its citation");
+        }
+        size_t n = ps->p->n_source_defs;
+        int rc = add_str(ps, &ps->p->source_keys, &n, key);
+        if (rc == IDR_OK) {
+            n = ps->p->n_source_defs;
+            rc = add_str(ps, &ps->p->source_texts, &n, v);
+            ps->p->n_source_defs = n;
+        }
+        return rc;
+    }
+    case S_IND:
+    case S_COMBO:
+        return entry_kv(ps, key, v);
+    case S_NONE:
+        break;
+    }
+    return perr(ps, key, "key outside any section");
+}
+
+static bool source_defined(const idr__rulepack *p, const char *k) {
+    for (size_t i = 0; i < p->n_source_defs; i++) {
+        if (strcmp(p->source_keys[i], k) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every {placeholder} in `tpl` must be in `keys` (NULL-terminated). */
+static int check_template(parser *ps, const char *tpl, const char *const *keys) {
+    for (const char *s = tpl; *s; s++) {
+        if (s[0] == '{' && s[1] == '{') {
+            s++;
+            continue;
+        }
+        if (s[0] == '}' && s[1] == '}') {
+            s++;
+            continue;
+        }
+        if (*s == '}') {
+            return perr(ps, "detail", "unbalanced '}' (write '}}' for a literal brace)");
+        }
+        if (*s != '{') {
+            continue;
+        }
+        const char *e = strchr(s, '}');
+        if (!e) {
+            return perr(ps, "detail", "unterminated placeholder");
+        }
+        size_t n = (size_t)(e - s - 1);
+        bool ok = false;
+        for (const char *const *k = keys; k && *k; k++) {
+            if (strlen(*k) == n && strncmp(*k, s + 1, n) == 0) {
+                ok = true;
+            }
+        }
+        if (!ok) {
+            return perr(ps, "detail", "placeholder {%.*s} is not evidence of this entry",
+                        (int)n, s + 1);
+        }
+        s = e;
+    }
+    return IDR_OK;
+}
+
+static int validate(parser *ps) {
+    idr__rulepack *p = ps->p;
+    static const char *const combo_keys[] = {"fired", NULL};
+    if (!p->id) {
+        snprintf(ps->section, sizeof ps->section, "pack");
+        return perr(ps, NULL, "the pack has no [pack] section");
+    }
+    for (size_t i = 0; i < p->n_rules; i++) {
+        idr__rule *r = &p->rules[i];
+        snprintf(ps->section, sizeof ps->section, "%s", r->id);
+        ps->line = 0;
+        int rc = check_template(ps, r->detail, r->ind->evidence_keys);
+        if (rc) {
+            return rc;
+        }
+        for (size_t k = 0; k < r->n_sources; k++) {
+            if (!source_defined(p, r->sources[k])) {
+                return perr(ps, "sources", "source key \"%s\" is not defined in [sources]",
+                            r->sources[k]);
+            }
+        }
+    }
+    for (size_t i = 0; i < p->n_combos; i++) {
+        idr__combo *c = &p->combos[i];
+        snprintf(ps->section, sizeof ps->section, "%s", c->id);
+        int rc = check_template(ps, c->detail, combo_keys);
+        if (rc) {
+            return rc;
+        }
+        for (size_t g = 0; g < c->n_groups; g++) {
+            for (size_t k = 0; k < c->group_len[g]; k++) {
+                if (!idr__rulepack_find(p, c->groups[g][k])) {
+                    return perr(ps, "all", "\"%s\" is not an indicator of this pack",
+                                c->groups[g][k]);
+                }
+            }
+        }
+        for (size_t k = 0; k < c->n_sources; k++) {
+            if (!source_defined(p, c->sources[k])) {
+                return perr(ps, "sources", "source key \"%s\" is not defined in [sources]",
+                            c->sources[k]);
+            }
+        }
+    }
+    return IDR_OK;
+}
+
+int idr__rulepack_load(idr__rulepack **out,
+                       const char *text,
+                       size_t len,
+                       const char *name,
+                       idr_error *err) {
+    *out = NULL;
+    idr__arena *a = idr__arena_new(64 * 1024);
+    idr__rulepack *p = a ? idr__arena_calloc(a, sizeof *p) : NULL;
+    if (!p) {
+        idr__arena_free(a);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    p->arena = a;
+    idr__sha256_hex(text, len, p->sha256);
+    parser ps = {.p = p, .name = name ? name : "rules", .err = err, .kind = S_NONE};
+    snprintf(ps.section, sizeof ps.section, "pack");
+    int rc = IDR_OK;
+    size_t pos = 0;
+    char line[4096];
+    while (pos < len && rc == IDR_OK) {
+        size_t e = pos;
+        while (e < len && text[e] != '\n') {
+            e++;
+        }
+        ps.line++;
+        size_t n = e - pos;
+        if (n >= sizeof line) {
+            rc = perr(&ps, NULL, "line longer than %zu bytes", sizeof line - 1);
+            break;
+        }
+        memcpy(line, text + pos, n);
+        line[n] = 0;
+        pos = e + 1;
+        if (memchr(line, 0, n)) {
+            rc = perr(&ps, NULL, "NUL byte in the pack");
+            break;
+        }
+        char *s = trim(line);
+        if (!*s || *s == '#') {
+            continue;
+        }
+        if (*s == '[') {
+            char *close = strchr(s, ']');
+            if (!close || close[1]) {
+                rc = perr(&ps, NULL, "malformed section header");
+                break;
+            }
+            *close = 0;
+            rc = begin_section(&ps, trim(s + 1));
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            rc = perr(&ps, NULL, "expected 'key = value'");
+            break;
+        }
+        *eq = 0;
+        char *key = trim(s);
+        if (!*key) {
+            rc = perr(&ps, NULL, "empty key");
+            break;
+        }
+        rc = kv(&ps, key, trim(eq + 1));
+    }
+    if (rc == IDR_OK) {
+        rc = finish_entry(&ps);
+    }
+    if (rc == IDR_OK) {
+        rc = validate(&ps);
+    }
+    if (rc != IDR_OK) {
+        idr__arena_free(a);
+        return rc;
+    }
+    *out = p;
+    return IDR_OK;
+}
+
+int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *err) {
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return idr__err(err, IDR_EIO, "rules", "cannot open rule pack %s: %s", path,
+                        strerror(errno));
+    }
+    idr__buf b;
+    idr__buf_init(&b);
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        idr__buf_put(&b, chunk, n);
+        if (b.len > (8u << 20)) {
+            fclose(f);
+            idr__buf_free(&b);
+            return idr__err(err, IDR_EDATA, "rules", "rule pack %s is larger than 8 MiB", path);
+        }
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad || b.oom) {
+        idr__buf_free(&b);
+        return idr__err(err, bad ? IDR_EIO : IDR_ENOMEM, "rules", "cannot read rule pack %s",
+                        path);
+    }
+    const char *base = strrchr(path, '/');
+    int rc = idr__rulepack_load(out, b.p ? b.p : "", b.len, base ? base + 1 : path, err);
+    idr__buf_free(&b);
+    return rc;
+}
+
+void idr__rulepack_free(idr__rulepack *p) {
+    if (p) {
+        idr__arena_free(p->arena);
+    }
+}
+
+const idr__rule *idr__rulepack_find(const idr__rulepack *p, const char *id) {
+    for (size_t i = 0; i < p->n_rules; i++) {
+        if (strcmp(p->rules[i].id, id) == 0) {
+            return &p->rules[i];
+        }
+    }
+    return NULL;
+}

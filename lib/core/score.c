@@ -1,0 +1,584 @@
+/*
+ * score.c - run one candidate through the engine: enrich, evaluate every indicator of
+ * the rule pack, add combinations, total, band and action.
+ *
+ * Formula (docs/scoring.md): score = min(100, round(sum of the points of every fired
+ * indicator and combination)). A sum is the most explainable aggregate (the reasons'
+ * points add up to the score until the cap) and it is monotone: a new hit adds
+ * points >= 0 and the cap never takes any away. Bands come from the pack's
+ * thresholds; a critical-severity reason forces band "critical" and action
+ * "escalate" whatever the total, because the catalog marks those ("H!") as needing a
+ * human or legal stop on their own.
+ */
+#include "internal.h"
+#include "core/result.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t size) {
+    if (n < *cap) {
+        return true;
+    }
+    size_t nc = *cap ? *cap * 2 : 8;
+    void *p = idr__arena_alloc(a, nc * size);
+    if (!p) {
+        return false;
+    }
+    if (n) {
+        memcpy(p, *arr, n * size);
+    }
+    *arr = p;
+    *cap = nc;
+    return true;
+}
+
+bool idr__in_list(const char *name, const char *const *list) {
+    if (!name) {
+        return false;
+    }
+    for (; *list; list++) {
+        if (strcmp(name, *list) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool idr__has_accommodation(const idr__ctx *ctx, const char *name) {
+    const idr__strv *v = &ctx->c->accommodations;
+    for (size_t i = 0; i < v->n; i++) {
+        if (strcmp(v->v[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d) {
+    for (size_t i = 0; i < ctx->c->n_travel; i++) {
+        const idr__travel *t = &ctx->c->travel[i];
+        if (t->approved == 1 && t->from != IDR__DATE_NONE && t->to != IDR__DATE_NONE &&
+            t->from <= d && d <= t->to) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Reporting API for evaluators.
+ * ---------------------------------------------------------------------------------- */
+static idr__hitrec *find_hit(idr_result *res, const char *id) {
+    for (size_t i = 0; i < res->n_hits; i++) {
+        const idr__hitrec *h = res->hits[i];
+        const char *hid = h->rule ? h->rule->id : h->combo->id;
+        if (strcmp(hid, id) == 0) {
+            return res->hits[i];
+        }
+    }
+    return NULL;
+}
+
+static idr__hitrec *new_hit(idr_result *res) {
+    if (!grow_arr(res->arena, (void **)&res->hits, res->n_hits, &res->cap_hits,
+                  sizeof *res->hits)) {
+        res->oom = true;
+        return NULL;
+    }
+    idr__hitrec *h = idr__arena_calloc(res->arena, sizeof *h);
+    if (!h) {
+        res->oom = true;
+        return NULL;
+    }
+    h->ev.arena = res->arena;
+    res->hits[res->n_hits++] = h;
+    return h;
+}
+
+idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!ctx->rule || ctx->rule->ind != ind) {
+        /* Only the indicator being evaluated may report: a programming error in an
+         * evaluator, not an input problem. */
+        return NULL;
+    }
+    ctx->reported = 1;
+    idr__hitrec *h = find_hit(ctx->res, ind->id);
+    if (!h) {
+        h = new_hit(ctx->res);
+        if (!h) {
+            return NULL;
+        }
+        h->rule = ctx->rule;
+    }
+    return &h->ev;
+}
+
+static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
+    if (!ev) {
+        return NULL;
+    }
+    for (size_t i = 0; i < ev->n; i++) {
+        if (strcmp(ev->kv[i].key, key) == 0) {
+            return &ev->kv[i];
+        }
+    }
+    if (!grow_arr(ev->arena, (void **)&ev->kv, ev->n, &ev->cap, sizeof *ev->kv)) {
+        return NULL;
+    }
+    idr__evkv *kv = &ev->kv[ev->n++];
+    memset(kv, 0, sizeof *kv);
+    kv->key = key;
+    return kv;
+}
+
+void idr__ev_str(idr__ev *ev, const char *key, const char *val) {
+    idr__evkv *kv = ev_slot(ev, key);
+    if (kv) {
+        kv->t = IDR__EV_STR;
+        kv->s = idr__arena_strdup(ev->arena, val ? val : "");
+    }
+}
+
+void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
+    idr__evkv *kv = ev_slot(ev, key);
+    if (kv) {
+        va_list ap;
+        va_start(ap, fmt);
+        kv->t = IDR__EV_STR;
+        kv->s = idr__arena_vprintf(ev->arena, fmt, ap);
+        va_end(ap);
+    }
+}
+
+void idr__ev_int(idr__ev *ev, const char *key, long long val) {
+    idr__evkv *kv = ev_slot(ev, key);
+    if (kv) {
+        kv->t = IDR__EV_INT;
+        kv->i = val;
+    }
+}
+
+void idr__ev_num(idr__ev *ev, const char *key, double val) {
+    idr__evkv *kv = ev_slot(ev, key);
+    if (kv) {
+        kv->t = IDR__EV_NUM;
+        kv->d = val;
+    }
+}
+
+void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
+    idr__evkv *kv = ev_slot(ev, key);
+    if (kv) {
+        kv->t = IDR__EV_BOOL;
+        kv->b = val;
+    }
+}
+
+static void add_note(idr_result *res, idr__note **arr, size_t *n, size_t *cap, const char *id,
+                     const char *fmt, va_list ap) {
+    char *text = idr__arena_vprintf(res->arena, fmt, ap);
+    if (!text || !grow_arr(res->arena, (void **)arr, *n, cap, sizeof **arr)) {
+        res->oom = true;
+        return;
+    }
+    (*arr)[*n].id = id;
+    (*arr)[*n].text = text;
+    (*n)++;
+}
+
+void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
+    ctx->reported = 1;
+    va_list ap;
+    va_start(ap, fmt);
+    add_note(ctx->res, &ctx->res->suppressed, &ctx->res->n_suppressed,
+             &ctx->res->cap_suppressed, ind->id, fmt, ap);
+    va_end(ap);
+}
+
+static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...)
+    IDR__PRINTF(3, 4);
+static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
+             &ctx->res->cap_not_evaluated, id, fmt, ap);
+    va_end(ap);
+}
+
+void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
+    ctx->reported = 1;
+    /* One entry per indicator: the first reason is the one that stopped it. */
+    for (size_t i = 0; i < ctx->res->n_not_evaluated; i++) {
+        if (strcmp(ctx->res->not_evaluated[i].id, ind->id) == 0) {
+            return;
+        }
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
+             &ctx->res->cap_not_evaluated, ind->id, fmt, ap);
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Rendering a hit into its public reason.
+ * ---------------------------------------------------------------------------------- */
+void idr__ev_render(const idr__evkv *kv, idr__buf *b) {
+    switch (kv->t) {
+    case IDR__EV_STR:
+        idr__buf_puts(b, kv->s ? kv->s : "");
+        break;
+    case IDR__EV_INT:
+        idr__buf_printf(b, "%lld", kv->i);
+        break;
+    case IDR__EV_NUM: {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "%.2f", kv->d);
+        char *e = tmp + strlen(tmp) - 1;
+        while (*e == '0') {
+            *e-- = 0;
+        }
+        if (*e == '.') {
+            *e = 0;
+        }
+        idr__buf_puts(b, tmp);
+        break;
+    }
+    case IDR__EV_BOOL:
+        idr__buf_puts(b, kv->b ? "yes" : "no");
+        break;
+    }
+}
+
+static const char *render_template(idr_result *res, const char *tpl, const idr__ev *ev) {
+    idr__buf b;
+    idr__buf_init(&b);
+    for (const char *s = tpl; *s; s++) {
+        if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
+            idr__buf_put(&b, s, 1);
+            s++;
+            continue;
+        }
+        const char *e = s[0] == '{' ? strchr(s, '}') : NULL;
+        if (!e) {
+            idr__buf_put(&b, s, 1);
+            continue;
+        }
+        size_t n = (size_t)(e - s - 1);
+        const idr__evkv *found = NULL;
+        for (size_t i = 0; i < ev->n; i++) {
+            if (strlen(ev->kv[i].key) == n && strncmp(ev->kv[i].key, s + 1, n) == 0) {
+                found = &ev->kv[i];
+            }
+        }
+        if (found) {
+            idr__ev_render(found, &b);
+        } else {
+            idr__buf_puts(&b, "unknown");
+        }
+        s = e;
+    }
+    const char *out = b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
+    idr__buf_free(&b);
+    if (!out) {
+        res->oom = true;
+    }
+    return out;
+}
+
+static void finish_reason(idr_result *res, idr__hitrec *h) {
+    idr_reason *r = &h->pub;
+    if (h->rule) {
+        const idr__rule *ru = h->rule;
+        r->id = ru->id;
+        r->category = ru->category;
+        r->severity = idr__severity_name(ru->severity);
+        r->points = ru->points;
+        r->title = ru->title;
+        r->detail = render_template(res, ru->detail, &h->ev);
+        r->verify = ru->verify;
+        r->n_benign = ru->n_benign;
+        r->benign = ru->benign;
+        r->n_sources = ru->n_sources;
+        r->sources = ru->sources;
+    } else {
+        const idr__combo *c = h->combo;
+        r->id = c->id;
+        r->category = "combination";
+        r->severity = idr__severity_name(c->severity);
+        r->points = c->points;
+        r->title = c->title;
+        r->detail = render_template(res, c->detail, &h->ev);
+        r->verify = c->verify;
+        r->n_benign = c->n_benign;
+        r->benign = c->benign;
+        r->n_sources = c->n_sources;
+        r->sources = c->sources;
+    }
+}
+
+static int severity_rank(const char *s) {
+    return strcmp(s, "critical") == 0 ? 3
+           : strcmp(s, "high") == 0   ? 2
+           : strcmp(s, "medium") == 0 ? 1
+                                      : 0;
+}
+
+/* Most important first: points, then severity, then id (total order: ids are unique). */
+static int cmp_hits(const void *pa, const void *pb) {
+    const idr_reason *a = &(*(idr__hitrec *const *)pa)->pub;
+    const idr_reason *b = &(*(idr__hitrec *const *)pb)->pub;
+    if (a->points != b->points) {
+        return a->points > b->points ? -1 : 1;
+    }
+    int sa = severity_rank(a->severity), sb = severity_rank(b->severity);
+    if (sa != sb) {
+        return sb - sa;
+    }
+    return strcmp(a->id, b->id);
+}
+
+static int cmp_notes(const void *pa, const void *pb) {
+    const idr__note *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    return c ? c : strcmp(a->text, b->text);
+}
+
+/* ------------------------------------------------------------------------------------
+ * The scoring run.
+ * ---------------------------------------------------------------------------------- */
+static const char *unavailable_reason(const idr_engine *eng, unsigned needs) {
+    if ((needs & IDR__NEED_STORE)) {
+        return "needs the cross-candidate store (batch mode), which this engine does not have";
+    }
+    if ((needs & IDR__NEED_GEO) && !eng->geo) {
+        return eng->geo_unavailable ? eng->geo_unavailable : "no IP database loaded";
+    }
+    if ((needs & IDR__NEED_PHONE) && !eng->phone) {
+        return eng->phone_unavailable ? eng->phone_unavailable : "phone support unavailable";
+    }
+    if ((needs & IDR__NEED_LISTS) && !eng->lists) {
+        return eng->lists_unavailable ? eng->lists_unavailable : "curated lists not loaded";
+    }
+    return NULL;
+}
+
+static void eval_combos(idr__ctx *ctx) {
+    const idr__rulepack *p = ctx->eng->pack;
+    idr_result *res = ctx->res;
+    size_t n_indicator_hits = res->n_hits;
+    for (size_t i = 0; i < p->n_combos; i++) {
+        const idr__combo *c = &p->combos[i];
+        idr__buf fired;
+        idr__buf_init(&fired);
+        bool all = true;
+        for (size_t g = 0; g < c->n_groups && all; g++) {
+            bool any = false;
+            for (size_t k = 0; k < c->group_len[g]; k++) {
+                for (size_t h = 0; h < n_indicator_hits; h++) {
+                    if (strcmp(res->hits[h]->rule->id, c->groups[g][k]) == 0) {
+                        if (fired.len) {
+                            idr__buf_puts(&fired, ", ");
+                        }
+                        idr__buf_puts(&fired, c->groups[g][k]);
+                        any = true;
+                    }
+                }
+            }
+            all = any;
+        }
+        if (all) {
+            idr__hitrec *h = new_hit(res);
+            if (h) {
+                h->combo = c;
+                idr__ev_str(&h->ev, "fired", fired.p ? fired.p : "");
+            }
+        }
+        idr__buf_free(&fired);
+    }
+}
+
+static void finalize(idr__ctx *ctx) {
+    idr_result *res = ctx->res;
+    const idr__rulepack *p = ctx->eng->pack;
+    double sum = 0;
+    bool critical = false;
+    for (size_t i = 0; i < res->n_hits; i++) {
+        finish_reason(res, res->hits[i]);
+        sum += res->hits[i]->pub.points;
+        critical |= strcmp(res->hits[i]->pub.severity, "critical") == 0;
+    }
+    qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
+    qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
+    qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated, cmp_notes);
+    double capped = sum > 100 ? 100 : sum;
+    res->score = (int)floor(capped + 0.5);
+    if (critical || res->score >= p->band_critical) {
+        res->band = "critical";
+    } else if (res->score >= p->band_high) {
+        res->band = "high";
+    } else if (res->score >= p->band_medium) {
+        res->band = "medium";
+    } else {
+        res->band = "low";
+    }
+    res->action = strcmp(res->band, "critical") == 0 ? "escalate"
+                  : strcmp(res->band, "low") == 0    ? "none"
+                                                     : "verify";
+}
+
+static void collect_warnings(idr__ctx *ctx) {
+    idr_result *res = ctx->res;
+    const idr_engine *eng = ctx->eng;
+    size_t n = ctx->c->warnings.n + eng->warnings.n;
+    res->warnings = idr__arena_alloc(res->arena, (n ? n : 1) * sizeof *res->warnings);
+    if (!res->warnings) {
+        res->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < ctx->c->warnings.n; i++) {
+        res->warnings[res->n_warnings++] = idr__arena_strdup(res->arena, ctx->c->warnings.v[i]);
+    }
+    for (size_t i = 0; i < eng->warnings.n; i++) {
+        res->warnings[res->n_warnings++] = eng->warnings.v[i];
+    }
+}
+
+static void render_enrichment(idr__ctx *ctx) {
+    idr__buf b;
+    idr__buf_init(&b);
+    idr__jw w;
+    idr__jw_init(&w, &b, false);
+    idr__jw_obj_begin(&w, NULL);
+    idr__geo_enrichment_json(ctx, &w);
+    idr__phone_enrichment_json(ctx, &w);
+    idr__email_enrichment_json(ctx, &w);
+    idr__jw_obj_end(&w);
+    if (!b.oom) {
+        ctx->res->enrichment_json = idr__arena_strndup(ctx->arena, b.p, b.len);
+    }
+    if (b.oom || !ctx->res->enrichment_json) {
+        ctx->res->oom = true;
+    }
+    idr__buf_free(&b);
+}
+
+static int64_t wall_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+int idr_engine_score(const idr_engine *eng,
+                     const idr_candidate *cand,
+                     idr_result **out,
+                     idr_error *err) {
+    if (!out) {
+        return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
+    }
+    *out = NULL;
+    if (!eng || !cand) {
+        return idr__err(err, IDR_EINVAL, NULL, "engine and candidate must not be NULL");
+    }
+    idr__arena *a = idr__arena_new(16 * 1024);
+    idr_result *res = a ? idr__arena_calloc(a, sizeof *res) : NULL;
+    if (!res) {
+        idr__arena_free(a);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    res->arena = a;
+    res->eng = eng;
+    res->candidate_id = idr__arena_strdup(a, cand->candidate_id);
+    res->evaluated_at = wall_clock();
+    res->as_of = cand->as_of != IDR__TIME_NONE ? cand->as_of : res->evaluated_at;
+
+    idr__ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.eng = eng;
+    ctx.c = cand;
+    ctx.res = res;
+    ctx.arena = a;
+    ctx.now = res->as_of;
+    ctx.today = (int32_t)floor_div(ctx.now, 86400);
+    ctx.ips = idr__arena_calloc(a, (cand->n_sessions + 1) * sizeof *ctx.ips);
+    ctx.phones = idr__arena_calloc(a, (cand->contacts.n_phones + 1) * sizeof *ctx.phones);
+    ctx.emails = idr__arena_calloc(a, (cand->contacts.n_emails + 1) * sizeof *ctx.emails);
+    if (!ctx.ips || !ctx.phones || !ctx.emails) {
+        idr_result_free(res);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < cand->n_sessions; i++) {
+        ctx.ips[i].lat = ctx.ips[i].lon = ctx.ips[i].distance_km = NAN;
+        ctx.ips[i].accuracy_km = ctx.ips[i].anon_confidence = -1;
+        ctx.ips[i].is_anonymous = ctx.ips[i].is_vpn = ctx.ips[i].is_hosting =
+            ctx.ips[i].is_public_proxy = ctx.ips[i].is_residential_proxy = ctx.ips[i].is_tor =
+                IDR__UNK;
+    }
+    for (size_t i = 0; i < cand->contacts.n_phones; i++) {
+        ctx.phones[i].valid = ctx.phones[i].possible = IDR__UNK;
+    }
+
+    int rc = idr__residence_resolve(&ctx);
+    if (rc == IDR_OK) {
+        rc = idr__geo_enrich(&ctx);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__phone_enrich(&ctx);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__email_enrich(&ctx);
+    }
+    if (rc != IDR_OK) {
+        idr_result_free(res);
+        return idr__err(err, rc, NULL, "enrichment failed: %s", idr_strerror(rc));
+    }
+
+    const idr__rulepack *p = eng->pack;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const idr__rule *r = &p->rules[i];
+        const char *why = unavailable_reason(eng, r->ind->needs);
+        if (why) {
+            not_evaluated_id(&ctx, r->id, "%s", why);
+            continue;
+        }
+        ctx.rule = r;
+        ctx.reported = 0;
+        r->ind->eval(&ctx, r->ind);
+    }
+    ctx.rule = NULL;
+    eval_combos(&ctx);
+    finalize(&ctx);
+    collect_warnings(&ctx);
+    render_enrichment(&ctx);
+    if (res->oom) {
+        idr_result_free(res);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");
+    }
+    *out = res;
+    return IDR_OK;
+}
+
+int idr_engine_score_json(const idr_engine *eng,
+                          const char *json,
+                          size_t len,
+                          idr_result **out,
+                          idr_error *err) {
+    if (out) {
+        *out = NULL;
+    }
+    idr_candidate *c = NULL;
+    int rc = idr_candidate_from_json(&c, eng, json, len, err);
+    if (rc != IDR_OK) {
+        return rc;
+    }
+    rc = idr_engine_score(eng, c, out, err);
+    idr_candidate_free(c);
+    return rc;
+}
