@@ -53,8 +53,8 @@ int idr__err(idr_error *err, int code, const char *field, const char *fmt, ...)
 typedef struct idr__arena idr__arena;
 idr__arena *idr__arena_new(size_t first_block);
 void idr__arena_free(idr__arena *a);
-void *idr__arena_alloc(idr__arena *a, size_t n);      /* uninitialised */
-void *idr__arena_calloc(idr__arena *a, size_t n);     /* zeroed */
+void *idr__arena_alloc(idr__arena *a, size_t n);  /* uninitialised */
+void *idr__arena_calloc(idr__arena *a, size_t n); /* zeroed */
 char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
 char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
 char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
@@ -96,6 +96,8 @@ void idr__jw_int(idr__jw *w, const char *key, long long v);
 void idr__jw_num(idr__jw *w, const char *key, double v);
 void idr__jw_bool(idr__jw *w, const char *key, bool v);
 void idr__jw_null(idr__jw *w, const char *key);
+/** Write `json`, an already valid JSON value, as the value of `key`. */
+void idr__jw_raw(idr__jw *w, const char *key, const char *json);
 /** Escape `s` as a JSON string body (no quotes) into b. Invalid UTF-8 becomes U+FFFD. */
 void idr__json_escape(idr__buf *b, const char *s, size_t n);
 
@@ -108,10 +110,11 @@ typedef int8_t idr__tri; /* IDR__UNK, 0 = false, 1 = true */
 #define IDR__DATE_NONE INT32_MIN /* dates: days since 1970-01-01 */
 #define IDR__TIME_NONE INT64_MIN /* instants: seconds since 1970-01-01T00:00:00Z */
 
-bool idr__parse_date(const char *s, int32_t *days_out);  /* YYYY-MM-DD, real calendar day */
-bool idr__parse_instant(const char *s, int64_t *t_out);  /* RFC 3339 with Z or +hh:mm */
-void idr__format_date(int32_t days, char out[11]);       /* YYYY-MM-DD */
-void idr__format_instant(int64_t t, char out[21]);       /* YYYY-MM-DDThh:mm:ssZ */
+bool idr__parse_date(const char *s,
+                     int32_t *days_out); /* YYYY-MM-DD, real calendar day */
+bool idr__parse_instant(const char *s, int64_t *t_out); /* RFC 3339 with Z or +hh:mm */
+void idr__format_date(int32_t days, char out[11]);      /* YYYY-MM-DD */
+void idr__format_instant(int64_t t, char out[21]);      /* YYYY-MM-DDThh:mm:ssZ */
 int64_t idr__days_from_civil(int64_t y, unsigned m, unsigned d);
 void idr__civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 /** ISO 3166-1 alpha-2 code, upper case, officially assigned (plus XK). */
@@ -120,7 +123,7 @@ bool idr__country_valid(const char *cc);
 const char *idr__country_name(const char *cc);
 
 typedef struct idr__ip {
-    uint8_t family; /* 4 or 6; 0 = absent */
+    uint8_t family;   /* 4 or 6; 0 = absent */
     uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 } idr__ip;
 bool idr__parse_ip(const char *s, idr__ip *out);
@@ -277,7 +280,7 @@ typedef struct idr__session {
     int64_t at;
     idr__event event;
     const char *user_agent, *device_id, *vpn_client; /* vpn_client lower-cased */
-    idr__strv remote_access_tools;                    /* lower-cased */
+    idr__strv remote_access_tools;                   /* lower-cased */
 } idr__session;
 
 typedef enum {
@@ -291,7 +294,11 @@ typedef enum {
     IDR__PAY_OTHER
 } idr__pay_method;
 
-typedef enum { IDR__PAYEE_NONE = 0, IDR__PAYEE_INDIVIDUAL, IDR__PAYEE_COMPANY } idr__payee_type;
+typedef enum {
+    IDR__PAYEE_NONE = 0,
+    IDR__PAYEE_INDIVIDUAL,
+    IDR__PAYEE_COMPANY
+} idr__payee_type;
 
 typedef struct idr__wallet {
     const char *chain, *address;
@@ -332,10 +339,32 @@ typedef struct idr__equipment {
     idr__tri byod_requested;
 } idr__equipment;
 
-typedef enum { IDR__MODE_NONE = 0, IDR__MODE_VIDEO, IDR__MODE_PHONE, IDR__MODE_IN_PERSON, IDR__MODE_CHAT } idr__mode;
-typedef enum { IDR__LIVE_NONE = 0, IDR__LIVE_PASSED, IDR__LIVE_FAILED, IDR__LIVE_REFUSED, IDR__LIVE_NOT_DONE } idr__liveness;
-typedef enum { IDR__LOCQ_NONE = 0, IDR__LOCQ_PASSED, IDR__LOCQ_FAILED, IDR__LOCQ_NOT_ASKED } idr__locq;
-typedef enum { IDR__RC_NONE = 0, IDR__RC_CONSISTENT, IDR__RC_INCONSISTENT, IDR__RC_NOT_ASSESSED } idr__resume_consistency;
+typedef enum {
+    IDR__MODE_NONE = 0,
+    IDR__MODE_VIDEO,
+    IDR__MODE_PHONE,
+    IDR__MODE_IN_PERSON,
+    IDR__MODE_CHAT
+} idr__mode;
+typedef enum {
+    IDR__LIVE_NONE = 0,
+    IDR__LIVE_PASSED,
+    IDR__LIVE_FAILED,
+    IDR__LIVE_REFUSED,
+    IDR__LIVE_NOT_DONE
+} idr__liveness;
+typedef enum {
+    IDR__LOCQ_NONE = 0,
+    IDR__LOCQ_PASSED,
+    IDR__LOCQ_FAILED,
+    IDR__LOCQ_NOT_ASKED
+} idr__locq;
+typedef enum {
+    IDR__RC_NONE = 0,
+    IDR__RC_CONSISTENT,
+    IDR__RC_INCONSISTENT,
+    IDR__RC_NOT_ASSESSED
+} idr__resume_consistency;
 
 typedef struct idr__interview {
     int64_t at;
@@ -379,7 +408,13 @@ typedef struct idr__education {
     idr__tri verified;
 } idr__education;
 
-typedef enum { IDR__PROF_NONE = 0, IDR__PROF_GITHUB, IDR__PROF_LINKEDIN, IDR__PROF_PORTFOLIO, IDR__PROF_OTHER } idr__profile_kind;
+typedef enum {
+    IDR__PROF_NONE = 0,
+    IDR__PROF_GITHUB,
+    IDR__PROF_LINKEDIN,
+    IDR__PROF_PORTFOLIO,
+    IDR__PROF_OTHER
+} idr__profile_kind;
 
 typedef struct idr__profile {
     idr__profile_kind kind;
@@ -474,15 +509,15 @@ int idr__candidate_parse(idr_candidate **out,
  * Enrichment, filled before indicators run; arrays parallel to the candidate's.
  * ================================================================================== */
 typedef struct idr__ip_info {
-    bool looked_up;     /* at least one database answered for this address */
-    bool allow_listed;  /* inside a configured corporate VPN range */
-    bool relay;         /* inside a configured benign relay range */
+    bool looked_up;         /* at least one database answered for this address */
+    bool allow_listed;      /* inside a configured corporate VPN range */
+    bool relay;             /* inside a configured benign relay range */
     const char *allow_cidr; /* the matching range's text, when listed */
     char country[3];
     const char *region, *city, *timezone, *postal_code;
-    double lat, lon;     /* NAN absent */
-    int accuracy_km;     /* -1 absent */
-    uint32_t asn;        /* 0 absent */
+    double lat, lon; /* NAN absent */
+    int accuracy_km; /* -1 absent */
+    uint32_t asn;    /* 0 absent */
     const char *asn_org, *isp, *organization;
     idr__tri is_anonymous, is_vpn, is_hosting, is_public_proxy, is_residential_proxy,
         is_tor;
@@ -498,9 +533,9 @@ typedef struct idr__phone_info {
     bool parsed;
     const char *e164;
     idr__tri valid, possible;
-    const char *type;   /* "mobile", "fixed_line", "fixed_line_or_mobile", "voip", ... */
-    const char *region; /* ISO code libphonenumber gives, or NULL */
-    const char *area;   /* offline geocoder description (English), or NULL */
+    const char *type;    /* "mobile", "fixed_line", "fixed_line_or_mobile", "voip", ... */
+    const char *region;  /* ISO code libphonenumber gives, or NULL */
+    const char *area;    /* offline geocoder description (English), or NULL */
     const char *carrier; /* low confidence; see phone module */
     const char *type_source; /* "libphonenumber" or "carrier_lookup" */
     const char *error;       /* parse error text when !parsed */
@@ -509,7 +544,8 @@ typedef struct idr__phone_info {
 typedef struct idr__email_info {
     const char *normalized; /* mailbox with provider-ignored dots/plus tags removed */
     const char *domain;
-    const char *domain_class; /* "free", "disposable", "other"; NULL when no list loaded */
+    const char
+        *domain_class; /* "free", "disposable", "other"; NULL when no list loaded */
 } idr__email_info;
 
 typedef struct idr__geo_point {
@@ -522,7 +558,12 @@ typedef struct idr__geo_point {
 /* ====================================================================================
  * Rule pack (lib/core/rulepack.c) and indicators (lib/rules/, lib/core/registry.c).
  * ================================================================================== */
-typedef enum { IDR__SEV_LOW = 0, IDR__SEV_MEDIUM, IDR__SEV_HIGH, IDR__SEV_CRITICAL } idr__severity;
+typedef enum {
+    IDR__SEV_LOW = 0,
+    IDR__SEV_MEDIUM,
+    IDR__SEV_HIGH,
+    IDR__SEV_CRITICAL
+} idr__severity;
 const char *idr__severity_name(idr__severity s);
 
 typedef struct idr__ctx idr__ctx;
@@ -540,7 +581,7 @@ enum {
 };
 
 struct idr__indicator {
-    const char *id;                  /* catalog id from indicators.md */
+    const char *id;                   /* catalog id from indicators.md */
     const char *const *evidence_keys; /* NULL-terminated; what templates may use */
     idr__eval_fn eval;
     unsigned needs; /* IDR__NEED_* */
@@ -602,7 +643,8 @@ typedef struct idr__rulepack {
     size_t n_source_defs;
 } idr__rulepack;
 
-int idr__rulepack_load(idr__rulepack **out, const char *text, size_t len, const char *name, idr_error *err);
+int idr__rulepack_load(
+    idr__rulepack **out, const char *text, size_t len, const char *name, idr_error *err);
 int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *err);
 void idr__rulepack_free(idr__rulepack *p);
 const idr__rule *idr__rulepack_find(const idr__rulepack *p, const char *id);
@@ -610,10 +652,10 @@ const idr__rule *idr__rulepack_find(const idr__rulepack *p, const char *id);
 /* ====================================================================================
  * Modules the engine owns (each NULL when unavailable; reasons in engine warnings).
  * ================================================================================== */
-typedef struct idr__geo idr__geo;       /* lib/geo */
+typedef struct idr__geo idr__geo;         /* lib/geo */
 typedef struct idr__phonedb idr__phonedb; /* lib/phone */
-typedef struct idr__names idr__names;   /* lib/names */
-typedef struct idr__lists idr__lists;   /* curated lists (lib/core/lists.c) */
+typedef struct idr__names idr__names;     /* lib/names */
+typedef struct idr__lists idr__lists;     /* curated lists (lib/core/lists.c) */
 
 typedef struct idr__data_entry {
     const char *name, *type, *version, *build_date, *license, *attribution;
@@ -671,9 +713,9 @@ struct idr__ctx {
     const idr_engine *eng;
     const idr_candidate *c;
     idr_result *res;
-    idr__arena *arena; /* the result's arena: allocate scratch and evidence here */
-    int64_t now;       /* as_of, or the time of the call */
-    int32_t today;     /* now in days */
+    idr__arena *arena;       /* the result's arena: allocate scratch and evidence here */
+    int64_t now;             /* as_of, or the time of the call */
+    int32_t today;           /* now in days */
     idr__ip_info *ips;       /* [c->n_sessions] */
     idr__phone_info *phones; /* [c->contacts.n_phones] */
     idr__phone_info *ref_phones; /* one per reference across employers, in order */

@@ -20,7 +20,7 @@
 #endif
 
 #if defined(__GNUC__) && !defined(IDR_NO_ATTRIBUTES)
-    #define IDR_NODISCARD __attribute__((warn_unused_result))
+    #define IDR_NODISCARD       __attribute__((warn_unused_result))
     #define IDR_DEPRECATED(msg) __attribute__((deprecated(msg)))
 #else
     #define IDR_NODISCARD

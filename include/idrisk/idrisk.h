@@ -91,7 +91,7 @@ IDR_API int idr_version_number(void);
 IDR_API const char *idr_version_string(void);
 
 /** Features compiled into this build (bit mask of IDR_FEATURE_*). */
-#define IDR_FEATURE_GEO 0x1u   /* libmaxminddb IP enrichment */
+#define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
 #define IDR_FEATURE_STORE 0x8u /* SQLite cross-candidate store */
@@ -137,7 +137,8 @@ IDR_API void idr_config_free(idr_config *cfg);
 /** Set a string option (IDR_CFG_DATA_DIR, _RULES_FILE, _ALLOW_CIDR, _RELAY_CIDR,
  *  _LISTS_DIR). The value is copied. A bad value fails here with IDR_EINVAL naming the
  *  option; the repeatable options add one entry per call. */
-IDR_API int idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *err);
+IDR_API int
+idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *err);
 /** Set an integer option (IDR_CFG_MAX_*). Out-of-range values fail with IDR_EINVAL. */
 IDR_API int idr_config_set_int(idr_config *cfg, int key, long long value, idr_error *err);
 /** Set an option by its quoted name from a string value (integers in decimal). Meant
@@ -161,7 +162,8 @@ typedef struct idr_engine idr_engine;
  * warnings say why.
  * @return IDR_OK, IDR_EINVAL, IDR_EIO, IDR_EDATA or IDR_ENOMEM.
  */
-IDR_API IDR_NODISCARD int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err);
+IDR_API IDR_NODISCARD int
+idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err);
 /** Free an engine. NULL is a no-op. No scoring call may be running on it. */
 IDR_API void idr_engine_free(idr_engine *eng);
 
@@ -261,7 +263,8 @@ IDR_API const idr_reason *idr_result_reason(const idr_result *res, size_t i);
  * frees *out with idr_free(); *len_out (may be NULL) receives its length.
  * Deterministic: byte-identical for the same inputs apart from `evaluated_at`.
  */
-IDR_API int idr_result_to_json(const idr_result *res, char **out, size_t *len_out, idr_error *err);
+IDR_API int
+idr_result_to_json(const idr_result *res, char **out, size_t *len_out, idr_error *err);
 
 /* ------------------------------------------------------------------------------------
  * Lookups: what the engine's databases say, for `idrisk lookup`.
@@ -272,7 +275,8 @@ IDR_API int idr_result_to_json(const idr_result *res, char **out, size_t *len_ou
  * The caller frees *out with idr_free(). IDR_EINVAL for a malformed address,
  * IDR_EUNAVAILABLE when no IP database is loaded. Thread-safe.
  */
-IDR_API int idr_engine_lookup_ip(const idr_engine *eng, const char *ip, char **out, idr_error *err);
+IDR_API int
+idr_engine_lookup_ip(const idr_engine *eng, const char *ip, char **out, idr_error *err);
 
 /**
  * Everything libphonenumber's metadata says about `number`, parsed with `country`

@@ -3,8 +3,8 @@
  * by-name setter for command lines and bindings. Bad values fail at set time, so an
  * engine is never built from a config that cannot work.
  */
-#include "internal.h"
 #include "core/config.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -38,13 +38,16 @@ void idr_config_free(idr_config *cfg) {
     }
 }
 
-static int add_cidr(idr_config *cfg, idr__cfg_cidrs *set, const char *name, const char *v,
+static int add_cidr(idr_config *cfg,
+                    idr__cfg_cidrs *set,
+                    const char *name,
+                    const char *v,
                     idr_error *err) {
     idr__cidr c;
     if (!idr__parse_cidr(v, &c)) {
         return idr__err(err, IDR_EINVAL, name,
-                        "%s: \"%s\" is not an IPv4 or IPv6 CIDR range (e.g. 10.8.0.0/16)", name,
-                        v);
+                        "%s: \"%s\" is not an IPv4 or IPv6 CIDR range (e.g. 10.8.0.0/16)",
+                        name, v);
     }
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 8;
@@ -116,8 +119,8 @@ int idr_config_set_int(idr_config *cfg, int key, long long value, idr_error *err
         return IDR_OK;
     case IDR_CFG_MAX_DEPTH:
         if (value < 4 || value > 64) {
-            return idr__err(err, IDR_EINVAL, "max_depth", "max_depth must be 4..64, not %lld",
-                            value);
+            return idr__err(err, IDR_EINVAL, "max_depth",
+                            "max_depth must be 4..64, not %lld", value);
         }
         cfg->limits.max_depth = (int)value;
         return IDR_OK;
@@ -166,8 +169,8 @@ int idr_config_set_by_name(idr_config *cfg,
         errno = 0;
         long long v = strtoll(value, &end, 10);
         if (errno || end == value || *end) {
-            return idr__err(err, IDR_EINVAL, name, "%s must be a decimal integer, not \"%s\"",
-                            name, value);
+            return idr__err(err, IDR_EINVAL, name,
+                            "%s must be a decimal integer, not \"%s\"", name, value);
         }
         return idr_config_set_int(cfg, options[i].key, v, err);
     }

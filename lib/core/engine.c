@@ -6,8 +6,8 @@
  * returns, nothing in the engine changes, which is what makes one engine safe to share
  * between scoring threads without locks.
  */
-#include "internal.h"
 #include "core/config.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +90,11 @@ int idr__engine_add_data(idr_engine *eng, const idr__data_entry *d) {
     return IDR_OK;
 }
 
-static int copy_cidrs(idr_engine *eng, const idr__cfg_cidrs *src, idr__cidr **cidr,
-                      const char ***text, size_t *n) {
+static int copy_cidrs(idr_engine *eng,
+                      const idr__cfg_cidrs *src,
+                      idr__cidr **cidr,
+                      const char ***text,
+                      size_t *n) {
     *n = src->n;
     if (!src->n) {
         return IDR_OK;
@@ -122,7 +125,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     eng->arena = a;
     eng->limits = cfg ? cfg->limits : idr__default_limits;
     const char *env = getenv("IDRISK_DATA_DIR");
-    eng->data_dir = cfg && cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir)
+    eng->data_dir = cfg && cfg->data_dir    ? idr__arena_strdup(a, cfg->data_dir)
                     : (!cfg && env && *env) ? idr__arena_strdup(a, env)
                                             : IDR_DATA_INSTALL_DIR;
     eng->lists_dir = pick_lists_dir(a, cfg);
@@ -130,7 +133,8 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     if (cfg) {
         rc = copy_cidrs(eng, &cfg->allow, &eng->allow, &eng->allow_text, &eng->n_allow);
         if (rc == IDR_OK) {
-            rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text, &eng->n_relay);
+            rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text,
+                            &eng->n_relay);
         }
         if (rc) {
             idr_engine_free(eng);
@@ -161,7 +165,8 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         !eng->names) {
         eng->names_unavailable = why;
     }
-    if (rc == IDR_OK && (rc = idr__geo_open(eng, &eng->geo, &why)) == IDR_OK && !eng->geo) {
+    if (rc == IDR_OK && (rc = idr__geo_open(eng, &eng->geo, &why)) == IDR_OK &&
+        !eng->geo) {
         eng->geo_unavailable = why;
         rc = idr__engine_warn(eng, "IP enrichment not evaluated: %s", why);
     }

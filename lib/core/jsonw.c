@@ -280,3 +280,8 @@ void idr__jw_null(idr__jw *w, const char *key) {
     jw_key(w, key);
     idr__buf_puts(w->b, "null");
 }
+
+void idr__jw_raw(idr__jw *w, const char *key, const char *json) {
+    jw_key(w, key);
+    idr__buf_puts(w->b, json);
+}

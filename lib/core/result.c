@@ -5,8 +5,8 @@
  * results before the engine that made them (the Python binding keeps the engine alive
  * for as long as any of its results).
  */
-#include "internal.h"
 #include "core/result.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +63,8 @@ static void write_evidence(idr__jw *w, const idr__ev *ev) {
     idr__jw_obj_end(w);
 }
 
-static void write_notes(idr__jw *w, const char *key, const char *textkey, const idr__note *v,
-                        size_t n) {
+static void write_notes(
+    idr__jw *w, const char *key, const char *textkey, const idr__note *v, size_t n) {
     idr__jw_arr_begin(w, key);
     for (size_t i = 0; i < n; i++) {
         idr__jw_obj_begin(w, NULL);
@@ -75,7 +75,10 @@ static void write_notes(idr__jw *w, const char *key, const char *textkey, const 
     idr__jw_arr_end(w);
 }
 
-int idr_result_to_json(const idr_result *res, char **out, size_t *len_out, idr_error *err) {
+int idr_result_to_json(const idr_result *res,
+                       char **out,
+                       size_t *len_out,
+                       idr_error *err) {
     if (!res || !out) {
         return idr__err(err, IDR_EINVAL, NULL, "result and out must not be NULL");
     }
@@ -119,9 +122,7 @@ int idr_result_to_json(const idr_result *res, char **out, size_t *len_out, idr_e
     write_notes(&w, "not_evaluated", "why", res->not_evaluated, res->n_not_evaluated);
     write_notes(&w, "suppressed", "by", res->suppressed, res->n_suppressed);
     /* The enrichment object was rendered while the candidate was at hand. */
-    idr__jw_null(&w, "enrichment");
-    b.len -= 4;
-    idr__buf_puts(&b, res->enrichment_json ? res->enrichment_json : "{}");
+    idr__jw_raw(&w, "enrichment", res->enrichment_json ? res->enrichment_json : "{}");
     idr__jw_arr_begin(&w, "warnings");
     for (size_t i = 0; i < res->n_warnings; i++) {
         idr__jw_str(&w, NULL, res->warnings[i]);

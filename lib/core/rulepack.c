@@ -103,13 +103,13 @@ const char *idr__severity_name(idr__severity s) {
 }
 
 static const char *const categories[] = {
-    "identity",  "ssn",      "document",     "network",   "phone",    "email",
-    "payment",   "address",  "interview",    "work_history", "post_hire", "workflow",
-    "combination", NULL};
+    "identity",  "ssn",      "document",    "network",   "phone",
+    "email",     "payment",  "address",     "interview", "work_history",
+    "post_hire", "workflow", "combination", NULL};
 
 /* Split "a, b, c" into arena strings. */
-static int split_list(parser *ps, const char *key, char *v, char sep, const char ***out,
-                      size_t *n) {
+static int
+split_list(parser *ps, const char *key, char *v, char sep, const char ***out, size_t *n) {
     *out = NULL;
     *n = 0;
     char *save = NULL;
@@ -142,16 +142,26 @@ static int add_str(parser *ps, const char ***arr, size_t *n, const char *v) {
     return IDR_OK;
 }
 
-enum { K_CATEGORY = 1, K_SEVERITY = 2, K_POINTS = 4, K_TITLE = 8, K_DETAIL = 16,
-       K_VERIFY = 32, K_BENIGN = 64, K_SOURCES = 128, K_BASIS = 256 };
+enum {
+    K_CATEGORY = 1,
+    K_SEVERITY = 2,
+    K_POINTS = 4,
+    K_TITLE = 8,
+    K_DETAIL = 16,
+    K_VERIFY = 32,
+    K_BENIGN = 64,
+    K_SOURCES = 128,
+    K_BASIS = 256
+};
 
 static int finish_entry(parser *ps) {
     unsigned need = 0;
     if (ps->kind == S_IND) {
-        need = K_CATEGORY | K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY | K_BENIGN |
-               K_SOURCES | K_BASIS;
+        need = K_CATEGORY | K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY |
+               K_BENIGN | K_SOURCES | K_BASIS;
     } else if (ps->kind == S_COMBO) {
-        need = K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY | K_BENIGN | K_SOURCES;
+        need =
+            K_SEVERITY | K_POINTS | K_TITLE | K_DETAIL | K_VERIFY | K_BENIGN | K_SOURCES;
         if (ps->combo->n_groups < 2) {
             return perr(ps, "all", "a combination needs at least two 'all' groups");
         }
@@ -168,8 +178,9 @@ static int finish_entry(parser *ps) {
     } else {
         return IDR_OK;
     }
-    static const char *const names[] = {"category", "severity", "points", "title", "detail",
-                                        "verify",   "benign",   "sources", "basis"};
+    static const char *const names[] = {"category", "severity", "points",
+                                        "title",    "detail",   "verify",
+                                        "benign",   "sources",  "basis"};
     for (int i = 0; i < 9; i++) {
         if ((need & (1u << i)) && !(ps->seen & (1u << i))) {
             ps->line = ps->rule_line;
@@ -259,8 +270,9 @@ static int begin_section(parser *ps, char *hdr) {
         return IDR_OK;
     }
     snprintf(ps->section, sizeof ps->section, "%s", hdr);
-    return perr(ps, NULL, "unknown section kind (expected pack, sources, indicator or "
-                          "combination)");
+    return perr(ps, NULL,
+                "unknown section kind (expected pack, sources, indicator or "
+                "combination)");
 }
 
 static int set_once(parser *ps, const char *key, unsigned bit) {
@@ -496,7 +508,8 @@ static int validate(parser *ps) {
         }
         for (size_t k = 0; k < r->n_sources; k++) {
             if (!source_defined(p, r->sources[k])) {
-                return perr(ps, "sources", "source key \"%s\" is not defined in [sources]",
+                return perr(ps, "sources",
+                            "source key \"%s\" is not defined in [sources]",
                             r->sources[k]);
             }
         }
@@ -518,7 +531,8 @@ static int validate(parser *ps) {
         }
         for (size_t k = 0; k < c->n_sources; k++) {
             if (!source_defined(p, c->sources[k])) {
-                return perr(ps, "sources", "source key \"%s\" is not defined in [sources]",
+                return perr(ps, "sources",
+                            "source key \"%s\" is not defined in [sources]",
                             c->sources[k]);
             }
         }
@@ -526,11 +540,8 @@ static int validate(parser *ps) {
     return IDR_OK;
 }
 
-int idr__rulepack_load(idr__rulepack **out,
-                       const char *text,
-                       size_t len,
-                       const char *name,
-                       idr_error *err) {
+int idr__rulepack_load(
+    idr__rulepack **out, const char *text, size_t len, const char *name, idr_error *err) {
     *out = NULL;
     idr__arena *a = idr__arena_new(64 * 1024);
     idr__rulepack *p = a ? idr__arena_calloc(a, sizeof *p) : NULL;
@@ -620,15 +631,16 @@ int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *er
         if (b.len > (8u << 20)) {
             fclose(f);
             idr__buf_free(&b);
-            return idr__err(err, IDR_EDATA, "rules", "rule pack %s is larger than 8 MiB", path);
+            return idr__err(err, IDR_EDATA, "rules", "rule pack %s is larger than 8 MiB",
+                            path);
         }
     }
     bool bad = ferror(f);
     fclose(f);
     if (bad || b.oom) {
         idr__buf_free(&b);
-        return idr__err(err, bad ? IDR_EIO : IDR_ENOMEM, "rules", "cannot read rule pack %s",
-                        path);
+        return idr__err(err, bad ? IDR_EIO : IDR_ENOMEM, "rules",
+                        "cannot read rule pack %s", path);
     }
     const char *base = strrchr(path, '/');
     int rc = idr__rulepack_load(out, b.p ? b.p : "", b.len, base ? base + 1 : path, err);

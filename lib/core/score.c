@@ -10,8 +10,8 @@
  * "escalate" whatever the total, because the catalog marks those ("H!") as needing a
  * human or legal stop on their own.
  */
-#include "internal.h"
 #include "core/result.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +177,13 @@ void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
     }
 }
 
-static void add_note(idr_result *res, idr__note **arr, size_t *n, size_t *cap, const char *id,
-                     const char *fmt, va_list ap) {
+static void add_note(idr_result *res,
+                     idr__note **arr,
+                     size_t *n,
+                     size_t *cap,
+                     const char *id,
+                     const char *fmt,
+                     va_list ap) {
     char *text = idr__arena_vprintf(res->arena, fmt, ap);
     if (!text || !grow_arr(res->arena, (void **)arr, *n, cap, sizeof **arr)) {
         res->oom = true;
@@ -281,7 +286,8 @@ static const char *render_template(idr_result *res, const char *tpl, const idr__
         }
         s = e;
     }
-    const char *out = b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
+    const char *out =
+        b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
     idr__buf_free(&b);
     if (!out) {
         res->oom = true;
@@ -352,16 +358,19 @@ static int cmp_notes(const void *pa, const void *pb) {
  * ---------------------------------------------------------------------------------- */
 static const char *unavailable_reason(const idr_engine *eng, unsigned needs) {
     if ((needs & IDR__NEED_STORE)) {
-        return "needs the cross-candidate store (batch mode), which this engine does not have";
+        return "needs the cross-candidate store (batch mode), which this engine does not "
+               "have";
     }
     if ((needs & IDR__NEED_GEO) && !eng->geo) {
         return eng->geo_unavailable ? eng->geo_unavailable : "no IP database loaded";
     }
     if ((needs & IDR__NEED_PHONE) && !eng->phone) {
-        return eng->phone_unavailable ? eng->phone_unavailable : "phone support unavailable";
+        return eng->phone_unavailable ? eng->phone_unavailable
+                                      : "phone support unavailable";
     }
     if ((needs & IDR__NEED_LISTS) && !eng->lists) {
-        return eng->lists_unavailable ? eng->lists_unavailable : "curated lists not loaded";
+        return eng->lists_unavailable ? eng->lists_unavailable
+                                      : "curated lists not loaded";
     }
     return NULL;
 }
@@ -413,7 +422,8 @@ static void finalize(idr__ctx *ctx) {
     }
     qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
     qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
-    qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated, cmp_notes);
+    qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
+          cmp_notes);
     double capped = sum > 100 ? 100 : sum;
     res->score = (int)floor(capped + 0.5);
     if (critical || res->score >= p->band_critical) {
@@ -440,7 +450,8 @@ static void collect_warnings(idr__ctx *ctx) {
         return;
     }
     for (size_t i = 0; i < ctx->c->warnings.n; i++) {
-        res->warnings[res->n_warnings++] = idr__arena_strdup(res->arena, ctx->c->warnings.v[i]);
+        res->warnings[res->n_warnings++] =
+            idr__arena_strdup(res->arena, ctx->c->warnings.v[i]);
     }
     for (size_t i = 0; i < eng->warnings.n; i++) {
         res->warnings[res->n_warnings++] = eng->warnings.v[i];
@@ -518,8 +529,8 @@ int idr_engine_score(const idr_engine *eng,
         ctx.ips[i].lat = ctx.ips[i].lon = ctx.ips[i].distance_km = NAN;
         ctx.ips[i].accuracy_km = ctx.ips[i].anon_confidence = -1;
         ctx.ips[i].is_anonymous = ctx.ips[i].is_vpn = ctx.ips[i].is_hosting =
-            ctx.ips[i].is_public_proxy = ctx.ips[i].is_residential_proxy = ctx.ips[i].is_tor =
-                IDR__UNK;
+            ctx.ips[i].is_public_proxy = ctx.ips[i].is_residential_proxy =
+                ctx.ips[i].is_tor = IDR__UNK;
     }
     for (size_t i = 0; i < cand->contacts.n_phones; i++) {
         ctx.phones[i].valid = ctx.phones[i].possible = IDR__UNK;

@@ -1,0 +1,540 @@
+/*
+ * idrisk - command-line front end of the idrisk library.
+ *
+ *   idrisk score [--json] FILE|-        score one candidate record
+ *   idrisk rules [--json]               list the indicators of the loaded rule pack
+ *   idrisk lookup ip ADDR [--json]      what every loaded IP database says
+ *   idrisk lookup phone NUMBER [--country CC] [--json]
+ *   idrisk data fetch                   fetch the open databases into the data dir
+ *   idrisk version
+ * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR.
+ *
+ * Exit status: 0 when the command did its job (a candidate scored, whatever the score),
+ * 2 for bad input (the message names the field), 1 for anything else. The readable
+ * report is rendered from the result's JSON form, so the two can never disagree, and it
+ * is printed only once the whole result exists: never a partial result.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <idrisk/idrisk.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef IDR_FETCH_SCRIPT_INSTALLED
+    #define IDR_FETCH_SCRIPT_INSTALLED ""
+#endif
+#ifndef IDR_FETCH_SCRIPT_SOURCE
+    #define IDR_FETCH_SCRIPT_SOURCE ""
+#endif
+
+enum { EXIT_SCORED = 0, EXIT_FAIL = 1, EXIT_BADINPUT = 2 };
+
+typedef struct opts {
+    bool json;
+    const char *data_dir, *rules, *country;
+    const char *allow[64], *relay[64];
+    int n_allow, n_relay;
+    const char *args[8];
+    int n_args;
+} opts;
+
+static void usage(FILE *f) {
+    fputs("usage: idrisk [options] COMMAND ...\n"
+          "  score [--json] FILE|-           score one candidate record (JSON)\n"
+          "  rules [--json]                  list the rule pack's indicators\n"
+          "  lookup ip ADDR [--json]         what the IP databases say about ADDR\n"
+          "  lookup phone NUMBER [--country CC] [--json]\n"
+          "  data fetch                      fetch the open databases (npm registry)\n"
+          "  version\n"
+          "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+          "exit status: 0 done, 2 bad input (the field is named), 1 other failure\n",
+          f);
+}
+
+static int parse_args(int argc, char **argv, opts *o) {
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "--json") == 0) {
+            o->json = true;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(EXIT_SCORED);
+        }
+        if (strcmp(a, "--data-dir") == 0) {
+            slot = &o->data_dir;
+        } else if (strcmp(a, "--rules") == 0) {
+            slot = &o->rules;
+        } else if (strcmp(a, "--country") == 0) {
+            slot = &o->country;
+        } else if (strcmp(a, "--allow-cidr") == 0 && o->n_allow < 64) {
+            slot = &o->allow[o->n_allow++];
+        } else if (strcmp(a, "--relay-cidr") == 0 && o->n_relay < 64) {
+            slot = &o->relay[o->n_relay++];
+        }
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "idrisk: %s needs a value\n", a);
+                return -1;
+            }
+            *slot = argv[++i];
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "idrisk: unknown option %s\n", a);
+            return -1;
+        }
+        if (o->n_args == 8) {
+            fprintf(stderr, "idrisk: too many arguments\n");
+            return -1;
+        }
+        o->args[o->n_args++] = a;
+    }
+    return 0;
+}
+
+static int build_engine(const opts *o, idr_engine **eng) {
+    idr_config *cfg = NULL;
+    idr_error err;
+    if (idr_config_new(&cfg) != IDR_OK) {
+        fprintf(stderr, "idrisk: out of memory\n");
+        return EXIT_FAIL;
+    }
+    int rc = IDR_OK;
+    if (o->data_dir) {
+        rc = idr_config_set_str(cfg, IDR_CFG_DATA_DIR, o->data_dir, &err);
+    }
+    if (rc == IDR_OK && o->rules) {
+        rc = idr_config_set_str(cfg, IDR_CFG_RULES_FILE, o->rules, &err);
+    }
+    for (int i = 0; rc == IDR_OK && i < o->n_allow; i++) {
+        rc = idr_config_set_str(cfg, IDR_CFG_ALLOW_CIDR, o->allow[i], &err);
+    }
+    for (int i = 0; rc == IDR_OK && i < o->n_relay; i++) {
+        rc = idr_config_set_str(cfg, IDR_CFG_RELAY_CIDR, o->relay[i], &err);
+    }
+    if (rc == IDR_OK) {
+        rc = idr_engine_new(eng, cfg, &err);
+    }
+    idr_config_free(cfg);
+    if (rc != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return rc == IDR_EINVAL ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    return EXIT_SCORED;
+}
+
+static char *read_all(const char *path, size_t *len) {
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "idrisk: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            break;
+        }
+        /* Past 64 MiB the library's largest limit is exceeded anyway. */
+        if (cap >= (64u << 20)) {
+            break;
+        }
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    bool bad = ferror(f);
+    if (f != stdin) {
+        fclose(f);
+    }
+    if (!buf || bad) {
+        fprintf(stderr, "idrisk: cannot read %s\n", path);
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static const char *jstr(const cJSON *o, const char *k) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void print_wrapped(const char *prefix, const char *text) {
+    printf("%s%s\n", prefix, text ? text : "");
+}
+
+static void print_enrichment(const cJSON *enr) {
+    const cJSON *ips = cJSON_GetObjectItemCaseSensitive(enr, "ips");
+    const cJSON *it;
+    if (cJSON_GetArraySize(ips) > 0) {
+        printf("\nIP sessions:\n");
+        cJSON_ArrayForEach(it, ips) {
+            const cJSON *dist = cJSON_GetObjectItemCaseSensitive(it, "distance_km");
+            const cJSON *asn = cJSON_GetObjectItemCaseSensitive(it, "asn");
+            printf("  %-39s %s%s%s %s", jstr(it, "ip") ? jstr(it, "ip") : "?",
+                   jstr(it, "city") ? jstr(it, "city") : "", jstr(it, "city") ? ", " : "",
+                   jstr(it, "country") ? jstr(it, "country") : "(no geolocation)",
+                   cJSON_IsNumber(asn) ? "" : "");
+            if (cJSON_IsNumber(asn)) {
+                printf(" AS%.0f %s", asn->valuedouble,
+                       jstr(it, "asn_org") ? jstr(it, "asn_org") : "");
+            }
+            if (cJSON_IsNumber(dist)) {
+                printf(" - %.0f km from the claimed residence", dist->valuedouble);
+            }
+            printf("\n");
+        }
+    }
+    const cJSON *phones = cJSON_GetObjectItemCaseSensitive(enr, "phones");
+    if (cJSON_GetArraySize(phones) > 0) {
+        printf("\nPhones:\n");
+        cJSON_ArrayForEach(it, phones) {
+            const cJSON *valid = cJSON_GetObjectItemCaseSensitive(it, "valid");
+            printf("  %-20s %s, type %s, region %s%s%s\n",
+                   jstr(it, "e164")     ? jstr(it, "e164")
+                   : jstr(it, "number") ? jstr(it, "number")
+                                        : "?",
+                   cJSON_IsTrue(valid)    ? "valid"
+                   : cJSON_IsFalse(valid) ? "INVALID"
+                                          : "unchecked",
+                   jstr(it, "type") ? jstr(it, "type") : "unknown",
+                   jstr(it, "region") ? jstr(it, "region") : "?",
+                   jstr(it, "area") ? ", " : "",
+                   jstr(it, "area") ? jstr(it, "area") : "");
+        }
+    }
+    const cJSON *emails = cJSON_GetObjectItemCaseSensitive(enr, "emails");
+    if (cJSON_GetArraySize(emails) > 0) {
+        printf("\nEmails:\n");
+        cJSON_ArrayForEach(it, emails) {
+            printf("  %-40s %s\n", jstr(it, "address") ? jstr(it, "address") : "?",
+                   jstr(it, "domain_class") ? jstr(it, "domain_class") : "unclassified");
+        }
+    }
+}
+
+static void print_report(const cJSON *r) {
+    const cJSON *score = cJSON_GetObjectItemCaseSensitive(r, "score");
+    printf("Candidate %s\n", jstr(r, "candidate_id"));
+    printf("Score %d/100   band %s   action %s\n", (int)score->valuedouble,
+           jstr(r, "band"), jstr(r, "action"));
+    printf("This is triage for a human reviewer, not a hiring decision.\n");
+    const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(r, "reasons");
+    const cJSON *it;
+    int i = 0;
+    printf("\nReasons (%d):\n", cJSON_GetArraySize(reasons));
+    if (cJSON_GetArraySize(reasons) == 0) {
+        printf("  none fired\n");
+    }
+    cJSON_ArrayForEach(it, reasons) {
+        const cJSON *pts = cJSON_GetObjectItemCaseSensitive(it, "points");
+        printf("\n%2d. [%s, +%g] %s (%s)\n", ++i, jstr(it, "severity"), pts->valuedouble,
+               jstr(it, "title"), jstr(it, "id"));
+        print_wrapped("    ", jstr(it, "detail"));
+        print_wrapped("    Verify: ", jstr(it, "verify"));
+        const cJSON *b;
+        const cJSON *benign = cJSON_GetObjectItemCaseSensitive(it, "benign_explanations");
+        if (cJSON_GetArraySize(benign) > 0) {
+            printf("    Could also be:\n");
+            cJSON_ArrayForEach(b, benign) {
+                printf("      - %s\n", b->valuestring);
+            }
+        }
+        printf("    Sources:");
+        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(it, "sources")) {
+            printf(" %s", b->valuestring);
+        }
+        printf("\n");
+    }
+    const cJSON *sup = cJSON_GetObjectItemCaseSensitive(r, "suppressed");
+    if (cJSON_GetArraySize(sup) > 0) {
+        printf("\nSuppressed (would have fired, explained by context):\n");
+        cJSON_ArrayForEach(it, sup) {
+            printf("  - %s: %s\n", jstr(it, "id"), jstr(it, "by"));
+        }
+    }
+    print_enrichment(cJSON_GetObjectItemCaseSensitive(r, "enrichment"));
+    const cJSON *ne = cJSON_GetObjectItemCaseSensitive(r, "not_evaluated");
+    if (cJSON_GetArraySize(ne) > 0) {
+        printf("\nNot evaluated:\n");
+        cJSON_ArrayForEach(it, ne) {
+            printf("  - %s: %s\n", jstr(it, "id"), jstr(it, "why"));
+        }
+    }
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "warnings");
+    if (cJSON_GetArraySize(w) > 0) {
+        printf("\nWarnings:\n");
+        cJSON_ArrayForEach(it, w) {
+            printf("  - %s\n", it->valuestring);
+        }
+    }
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data");
+    if (cJSON_GetArraySize(data) > 0) {
+        printf("\nData used:\n");
+        cJSON_ArrayForEach(it, data) {
+            printf("  - %s (%s, version %s, built %s)%s%s\n", jstr(it, "name"),
+                   jstr(it, "type"), jstr(it, "version") ? jstr(it, "version") : "?",
+                   jstr(it, "build_date") ? jstr(it, "build_date") : "?",
+                   jstr(it, "attribution") ? ": " : "",
+                   jstr(it, "attribution") ? jstr(it, "attribution") : "");
+        }
+    }
+    const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "ruleset");
+    printf("\nRule pack %s %s (sha256 %.12s...), engine %s, as of %s\n", jstr(rs, "id"),
+           jstr(rs, "version"), jstr(rs, "sha256"), jstr(r, "engine_version"),
+           jstr(r, "as_of"));
+}
+
+static int cmd_score(const opts *o) {
+    if (o->n_args != 2) {
+        fprintf(stderr, "idrisk: score needs one FILE (or - for stdin)\n");
+        return EXIT_BADINPUT;
+    }
+    size_t len;
+    char *json = read_all(o->args[1], &len);
+    if (!json) {
+        return EXIT_FAIL;
+    }
+    idr_engine *eng = NULL;
+    int ex = build_engine(o, &eng);
+    if (ex != EXIT_SCORED) {
+        free(json);
+        return ex;
+    }
+    idr_result *res = NULL;
+    idr_error err;
+    int rc = idr_engine_score_json(eng, json, len, &res, &err);
+    free(json);
+    if (rc != IDR_OK) {
+        if (err.field[0]) {
+            fprintf(stderr, "idrisk: %s: %s (field: %s)\n", o->args[1], err.message,
+                    err.field);
+        } else {
+            fprintf(stderr, "idrisk: %s: %s\n", o->args[1], err.message);
+        }
+        idr_engine_free(eng);
+        return rc == IDR_EINVAL || rc == IDR_ELIMIT ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    char *out = NULL;
+    size_t olen = 0;
+    rc = idr_result_to_json(res, &out, &olen, &err);
+    idr_result_free(res);
+    idr_engine_free(eng);
+    if (rc != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return EXIT_FAIL;
+    }
+    if (o->json) {
+        fwrite(out, 1, olen, stdout);
+        fputc('\n', stdout);
+    } else {
+        cJSON *r = cJSON_ParseWithLength(out, olen);
+        if (!r) {
+            fprintf(stderr, "idrisk: internal error: result JSON did not parse\n");
+            idr_free(out);
+            return EXIT_FAIL;
+        }
+        print_report(r);
+        cJSON_Delete(r);
+    }
+    idr_free(out);
+    return fflush(stdout) == 0 ? EXIT_SCORED : EXIT_FAIL;
+}
+
+static int cmd_rules(const opts *o) {
+    idr_engine *eng = NULL;
+    int ex = build_engine(o, &eng);
+    if (ex != EXIT_SCORED) {
+        return ex;
+    }
+    char *out = NULL;
+    idr_error err;
+    int rc = idr_engine_describe_json(eng, &out, &err);
+    idr_engine_free(eng);
+    if (rc != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return EXIT_FAIL;
+    }
+    if (o->json) {
+        puts(out);
+        idr_free(out);
+        return EXIT_SCORED;
+    }
+    cJSON *d = cJSON_Parse(out);
+    idr_free(out);
+    if (!d) {
+        return EXIT_FAIL;
+    }
+    const cJSON *rs = cJSON_GetObjectItemCaseSensitive(d, "ruleset");
+    printf("Rule pack %s %s (sha256 %s)\n", jstr(rs, "id"), jstr(rs, "version"),
+           jstr(rs, "sha256"));
+    printf("Bands: medium >= %g, high >= %g, critical >= %g (or any critical reason)\n\n",
+           cJSON_GetObjectItemCaseSensitive(d, "band_medium")->valuedouble,
+           cJSON_GetObjectItemCaseSensitive(d, "band_high")->valuedouble,
+           cJSON_GetObjectItemCaseSensitive(d, "band_critical")->valuedouble);
+    printf("%-34s %-12s %-8s %6s  %s\n", "indicator", "category", "severity", "points",
+           "sources");
+    const cJSON *it, *s;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(d, "indicators")) {
+        printf("%-34s %-12s %-8s %6g ", jstr(it, "id"), jstr(it, "category"),
+               jstr(it, "severity"),
+               cJSON_GetObjectItemCaseSensitive(it, "points")->valuedouble);
+        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(it, "sources")) {
+            printf(" %s", s->valuestring);
+        }
+        if (jstr(it, "needs")) {
+            printf("  (needs %s)", jstr(it, "needs"));
+        }
+        printf("\n");
+    }
+    printf("\ncombinations:\n");
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(d, "combinations")) {
+        printf("%-34s %-12s %-8s %6g ", jstr(it, "id"), "combination",
+               jstr(it, "severity"),
+               cJSON_GetObjectItemCaseSensitive(it, "points")->valuedouble);
+        cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(it, "sources")) {
+            printf(" %s", s->valuestring);
+        }
+        printf("\n");
+    }
+    cJSON_Delete(d);
+    return EXIT_SCORED;
+}
+
+static void print_json_readable(const cJSON *v, int indent) {
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v) {
+        printf("%*s%s%s", indent, "", it->string ? it->string : "-",
+               it->string ? ": " : " ");
+        if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+            printf("\n");
+            print_json_readable(it, indent + 2);
+        } else if (cJSON_IsString(it)) {
+            printf("%s\n", it->valuestring);
+        } else if (cJSON_IsNumber(it)) {
+            printf("%.17g\n", it->valuedouble);
+        } else if (cJSON_IsBool(it)) {
+            printf("%s\n", cJSON_IsTrue(it) ? "true" : "false");
+        } else {
+            printf("null\n");
+        }
+    }
+}
+
+static int cmd_lookup(const opts *o) {
+    if (o->n_args != 3 ||
+        (strcmp(o->args[1], "ip") != 0 && strcmp(o->args[1], "phone") != 0)) {
+        fprintf(stderr, "idrisk: lookup ip ADDR | lookup phone NUMBER [--country CC]\n");
+        return EXIT_BADINPUT;
+    }
+    idr_engine *eng = NULL;
+    int ex = build_engine(o, &eng);
+    if (ex != EXIT_SCORED) {
+        return ex;
+    }
+    char *out = NULL;
+    idr_error err;
+    int rc = strcmp(o->args[1], "ip") == 0
+                 ? idr_engine_lookup_ip(eng, o->args[2], &out, &err)
+                 : idr_engine_lookup_phone(eng, o->args[2], o->country, &out, &err);
+    idr_engine_free(eng);
+    if (rc != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return rc == IDR_EINVAL ? EXIT_BADINPUT : EXIT_FAIL;
+    }
+    cJSON *d = o->json ? NULL : cJSON_Parse(out);
+    if (d) {
+        print_json_readable(d, 0);
+        cJSON_Delete(d);
+    } else {
+        puts(out);
+    }
+    idr_free(out);
+    return EXIT_SCORED;
+}
+
+static bool is_file(const char *p) {
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int cmd_data(const opts *o) {
+    if (o->n_args != 2 || strcmp(o->args[1], "fetch") != 0) {
+        fprintf(stderr, "idrisk: data fetch\n");
+        return EXIT_BADINPUT;
+    }
+    const char *script = getenv("IDRISK_FETCH_SCRIPT");
+    if (!is_file(script)) {
+        script = is_file(IDR_FETCH_SCRIPT_INSTALLED) ? IDR_FETCH_SCRIPT_INSTALLED
+                                                     : IDR_FETCH_SCRIPT_SOURCE;
+    }
+    if (!is_file(script)) {
+        fprintf(stderr, "idrisk: the fetch script is not installed\n");
+        return EXIT_FAIL;
+    }
+    const char *dir = o->data_dir ? o->data_dir : getenv("IDRISK_DATA_DIR");
+    if (!dir || !*dir) {
+        fprintf(stderr, "idrisk: data fetch needs --data-dir DIR or IDRISK_DATA_DIR\n");
+        return EXIT_BADINPUT;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", script, dir, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+        fprintf(stderr, "idrisk: cannot run %s\n", script);
+        return EXIT_FAIL;
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_SCORED : EXIT_FAIL;
+}
+
+int main(int argc, char **argv) {
+    opts o;
+    if (parse_args(argc, argv, &o) != 0) {
+        usage(stderr);
+        return EXIT_BADINPUT;
+    }
+    if (o.n_args == 0) {
+        usage(stderr);
+        return EXIT_BADINPUT;
+    }
+    const char *cmd = o.args[0];
+    if (strcmp(cmd, "score") == 0) {
+        return cmd_score(&o);
+    }
+    if (strcmp(cmd, "rules") == 0) {
+        return cmd_rules(&o);
+    }
+    if (strcmp(cmd, "lookup") == 0) {
+        return cmd_lookup(&o);
+    }
+    if (strcmp(cmd, "data") == 0) {
+        return cmd_data(&o);
+    }
+    if (strcmp(cmd, "version") == 0) {
+        printf("idrisk %s (header %s)\n", idr_version_string(), IDR_VERSION_STRING);
+        return EXIT_SCORED;
+    }
+    fprintf(stderr, "idrisk: unknown command %s\n", cmd);
+    usage(stderr);
+    return EXIT_BADINPUT;
+}
