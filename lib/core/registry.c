@@ -20,18 +20,10 @@ extern const idr__family idr__family_email;
 extern const idr__family idr__family_sanctions;
 
 static const idr__family *const families[] = {
-    &idr__family_ssn,
-    &idr__family_document,
-    &idr__family_identity,
-    &idr__family_workflow,
-    &idr__family_shipping,
-    &idr__family_interview,
-    &idr__family_payment,
-    &idr__family_work_history,
-    &idr__family_post_hire,
-    &idr__family_network,
-    &idr__family_phone,
-    &idr__family_email,
+    &idr__family_ssn,       &idr__family_document,     &idr__family_identity,
+    &idr__family_workflow,  &idr__family_shipping,     &idr__family_interview,
+    &idr__family_payment,   &idr__family_work_history, &idr__family_post_hire,
+    &idr__family_network,   &idr__family_phone,        &idr__family_email,
     &idr__family_sanctions,
 };
 
