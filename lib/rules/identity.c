@@ -1,9 +1,186 @@
 /*
- * identity.c - the "identity" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * identity.c - the "identity" family: whether the pieces of one claimed identity fit
+ * each other, and whether the person doing the work is the person who was hired.
+ *
+ * id_identity_combo_implausible [SEAL][GTIG25] looks at three kinds of country claim:
+ * the issuing countries of the identity documents, the residence country and the
+ * declared work country. Two of them differing is ordinary life (an expatriate with a
+ * home-country passport, a resident who works for a team abroad) and never fires.
+ * Only a three-way disagreement - a document from country A, a residence in B and a
+ * declared work country C, all different - with nothing on file explaining it counts.
+ * Explanations on file (a residence permit, visa or work permit issued by the
+ * residence or work country; approved travel covering the evaluation date in one of
+ * the countries; a declared employer-of-record or agency arrangement) turn the hit
+ * into a suppression that names them. Nationality is never an input: only whether the
+ * candidate's own documents and statements agree.
+ *
+ * id_rented_identity [P25][DOJ-Vong] reads the post-hire "different person" flag.
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <string.h>
+
+/* Documents that say where a person is a citizen or holder of record. Permits and
+ * visas are explanations, not pieces; a diploma or "other" says nothing about who
+ * issued the identity. */
+static bool identity_piece(idr__doc_type t) {
+    switch (t) {
+    case IDR__DOC_PASSPORT:
+    case IDR__DOC_NATIONAL_ID:
+    case IDR__DOC_DRIVERS_LICENSE:
+    case IDR__DOC_STATE_ID:
+    case IDR__DOC_SSN_CARD:
+        return true;
+    case IDR__DOC_NONE:
+    case IDR__DOC_RESIDENCE_PERMIT:
+    case IDR__DOC_VISA:
+    case IDR__DOC_WORK_PERMIT:
+    case IDR__DOC_DIPLOMA:
+    case IDR__DOC_OTHER:
+        return false;
+    }
+    return false;
+}
+
+static bool permit(idr__doc_type t) {
+    return t == IDR__DOC_RESIDENCE_PERMIT || t == IDR__DOC_VISA ||
+           t == IDR__DOC_WORK_PERMIT;
+}
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+static const char *const combo_keys[] = {"documents", "residence_country", "work_country",
+                                         NULL};
+
+static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const char *R = c->identity.residence.country;
+    const char *W = c->engagement.declared_work_country;
+    bool have_doc = false;
+    for (size_t i = 0; i < c->n_documents; i++) {
+        if (identity_piece(c->documents[i].type) && c->documents[i].issuing_country[0]) {
+            have_doc = true;
+        }
+    }
+    if (!have_doc || !R[0] || !W[0]) {
+        const char *missing = NULL;
+        if (!have_doc) {
+            list_add(ctx, &missing, "identity documents with an issuing country");
+        }
+        if (!R[0]) {
+            list_add(ctx, &missing, "residence country");
+        }
+        if (!W[0]) {
+            list_add(ctx, &missing, "declared work country");
+        }
+        idr__not_evaluated(ctx, ind, "needs %s", missing ? missing : "more data");
+        return;
+    }
+    if (strcmp(R, W) == 0) {
+        return; /* at most two distinct claims */
+    }
+    /* Documents from a third country (neither residence nor work country). */
+    const char *foreign = NULL;
+    const char *foreign_cc[16];
+    size_t n_foreign = 0;
+    for (size_t i = 0; i < c->n_documents; i++) {
+        const idr__document *d = &c->documents[i];
+        if (!identity_piece(d->type) || !d->issuing_country[0]) {
+            continue;
+        }
+        if (strcmp(d->issuing_country, R) == 0 || strcmp(d->issuing_country, W) == 0) {
+            continue;
+        }
+        list_add(ctx, &foreign,
+                 idr__arena_printf(ctx->arena, "%s issued by %s",
+                                   d->type_name ? d->type_name : "document",
+                                   d->issuing_country));
+        if (n_foreign < sizeof foreign_cc / sizeof foreign_cc[0]) {
+            foreign_cc[n_foreign++] = d->issuing_country;
+        }
+    }
+    if (foreign == NULL) {
+        return;
+    }
+
+    /* Explanations on file. */
+    const char *why = NULL;
+    for (size_t i = 0; i < c->n_documents; i++) {
+        const idr__document *d = &c->documents[i];
+        if (permit(d->type) && d->issuing_country[0] &&
+            (strcmp(d->issuing_country, R) == 0 || strcmp(d->issuing_country, W) == 0)) {
+            list_add(ctx, &why,
+                     idr__arena_printf(ctx->arena, "%s issued by %s",
+                                       d->type_name ? d->type_name : "permit",
+                                       d->issuing_country));
+        }
+    }
+    const idr__travel *t = idr__travel_covering(ctx, ctx->today);
+    if (t != NULL && t->country[0]) {
+        bool relevant = strcmp(t->country, W) == 0 || strcmp(t->country, R) == 0;
+        for (size_t k = 0; k < n_foreign && !relevant; k++) {
+            relevant = strcmp(t->country, foreign_cc[k]) == 0;
+        }
+        if (relevant) {
+            char a[11], b[11];
+            idr__format_date(t->from, a);
+            idr__format_date(t->to, b);
+            list_add(ctx, &why,
+                     idr__arena_printf(ctx->arena, "approved travel %s..%s to %s", a, b,
+                                       t->country));
+        }
+    }
+    if ((c->engagement.type == IDR__ENG_EOR_CONTRACTOR ||
+         c->engagement.type == IDR__ENG_AGENCY) &&
+        c->engagement.staffing_firm != NULL) {
+        list_add(ctx, &why,
+                 idr__arena_printf(ctx->arena, "declared %s arrangement through %s",
+                                   c->engagement.type == IDR__ENG_AGENCY
+                                       ? "agency"
+                                       : "employer-of-record",
+                                   c->engagement.staffing_firm));
+    }
+    if (why != NULL) {
+        idr__suppress(ctx, ind, "%s", why);
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "documents", foreign);
+    idr__ev_str(ev, "residence_country", R);
+    idr__ev_str(ev, "work_country", W);
+}
+
+static const idr__indicator id_identity_combo_implausible = {
+    "id_identity_combo_implausible", combo_keys, eval_combo, 0};
+
+static const char *const rented_keys[] = {"hired_at", NULL};
+
+static void eval_rented(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__post_hire *ph = &ctx->c->post_hire;
+    if (ph->different_person_suspected == IDR__UNK) {
+        idr__not_evaluated(ctx, ind, "no post-hire identity check on file");
+        return;
+    }
+    if (ph->different_person_suspected != 1) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    if (ph->hired_at != IDR__DATE_NONE) {
+        char d[11];
+        idr__format_date(ph->hired_at, d);
+        idr__ev_str(ev, "hired_at", d);
+    } else {
+        idr__ev_str(ev, "hired_at", "date not on file");
+    }
+}
+
+static const idr__indicator id_rented_identity = {"id_rented_identity", rented_keys,
+                                                  eval_rented, 0};
+
+static const idr__indicator *const indicators[] = {&id_identity_combo_implausible,
+                                                   &id_rented_identity, NULL};
 
 const idr__family idr__family_identity = {"identity", indicators};

@@ -1,9 +1,290 @@
 /*
- * payment.c - the "payment" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * payment.c - the "payment" family: how the candidate wants to be paid.
+ *
+ * Payment brands are not signals. PayPal, Payoneer and Wise are mainstream services
+ * that legitimate contractors use every day [GTIG25 lists them only as channels seen
+ * in cases]; an account in the candidate's own name is never a hit. What counts is a
+ * contradiction: money going to someone other than the person hired, to a company
+ * with no history, or payment details that keep changing right after hire.
+ *
+ * Evidence carries names (they are what a reviewer checks), never an account number
+ * or a full wallet address: the contract keeps account ids only hashed, and wallets
+ * are reported by chain and count.
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <string.h>
+
+/* A payee company younger than this at the evaluation date has no trading history to
+ * check. The front companies in [DOJ-Jan25] and [DOJ-Jun25] were set up to receive the
+ * scheme's payments; the catalog's detection step is the registry formation date.
+ * About six months is a project choice: long enough to cover a company formed for
+ * the engagement, short enough that an established one-person consultancy is not
+ * flagged. */
+#define YOUNG_COMPANY_DAYS 180
+
+/* pay_frequent_changes: three or more changes inside any 90-day window, the window
+ * the catalog gives for the first months after hire [P25][SW24]; or any change within
+ * 30 days after the hire or start date. 30 days is a project choice: the first
+ * payroll cycle, when a change redirects the very first salary payments. */
+#define CHANGE_WINDOW_DAYS  90
+#define CHANGE_WINDOW_COUNT 3
+#define EARLY_CHANGE_DAYS   30
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+static bool have_payment(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!(ctx->c->has & IDR__HAS_PAYMENT)) {
+        idr__not_evaluated(ctx, ind, "no payment details on file");
+        return false;
+    }
+    return true;
+}
+
+/* ---- pay_crypto_request [G22][BfV][SEAL][OFSI] --------------------------------- */
+/* Crypto-asset tickers, stablecoins first (USDT and USDC are the ones the cases name
+ * [DOJ-Jun25]); the rest are the major chains' native assets. Upper case: the
+ * contract upper-cases the currency. */
+static const char *const crypto_tickers[] = {
+    "USDT", "USDC", "DAI", "BUSD", "TUSD", "USDP", "PYUSD", "FDUSD", "USDE", "BTC",
+    "ETH",  "XMR",  "TRX", "BNB",  "SOL",  "LTC",  "XRP",   "DOGE",  "TON",  NULL};
+
+static bool is_crypto_ticker(const char *cur) {
+    for (size_t i = 0; cur && crypto_tickers[i]; i++) {
+        if (strcmp(cur, crypto_tickers[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *const crypto_keys[] = {"asked", "method", "currency", "wallets", NULL};
+
+static void eval_crypto(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!have_payment(ctx, ind)) {
+        return;
+    }
+    const idr__payment *p = &ctx->c->payment;
+    if (p->method == IDR__PAY_NONE && p->currency == NULL && p->n_wallets == 0) {
+        idr__not_evaluated(ctx, ind, "no payment method, currency or wallet on file");
+        return;
+    }
+    const char *asked = NULL;
+    if (p->method == IDR__PAY_CRYPTO) {
+        list_add(ctx, &asked, "payment method crypto");
+    }
+    if (is_crypto_ticker(p->currency)) {
+        list_add(ctx, &asked, idr__arena_printf(ctx->arena, "currency %s", p->currency));
+    }
+    const char *chains = NULL;
+    for (size_t i = 0; i < p->n_wallets; i++) {
+        list_add(ctx, &chains,
+                 p->wallets[i].chain ? p->wallets[i].chain : "unstated chain");
+    }
+    if (p->n_wallets > 0) {
+        list_add(ctx, &asked,
+                 idr__arena_printf(ctx->arena, "%zu wallet%s (%s)", p->n_wallets,
+                                   p->n_wallets == 1 ? "" : "s", chains));
+    }
+    if (asked == NULL) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "asked", asked);
+    idr__ev_str(ev, "method", p->method_name ? p->method_name : "not stated");
+    idr__ev_str(ev, "currency", p->currency ? p->currency : "not stated");
+    idr__ev_int(ev, "wallets", (long long)p->n_wallets);
+}
+
+static const idr__indicator pay_crypto_request = {"pay_crypto_request", crypto_keys,
+                                                  eval_crypto, 0};
+
+/* ---- pay_third_party_account [G22][DOJ-Jan25][DOJ-Jun25] ----------------------- */
+static const char *const third_keys[] = {"problem", "payee", "candidate", NULL};
+
+static bool is_candidate(const idr__ctx *ctx, const char *name) {
+    const idr__identity *id = &ctx->c->identity;
+    if (idr__names_match(ctx, name, id->full_name)) {
+        return true;
+    }
+    for (size_t i = 0; i < id->aliases.n; i++) {
+        if (idr__names_match(ctx, name, id->aliases.v[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!have_payment(ctx, ind)) {
+        return;
+    }
+    const idr_candidate *c = ctx->c;
+    const idr__payment *p = &c->payment;
+    const char *holder = p->account_holder_name;
+    const char *company = p->payee_company_name;
+    bool is_company = p->payee_type == IDR__PAYEE_COMPANY || company != NULL;
+    if (holder == NULL && !is_company) {
+        idr__not_evaluated(ctx, ind, "no account holder or payee company on file");
+        return;
+    }
+    if (c->identity.full_name == NULL && !is_company) {
+        idr__not_evaluated(ctx, ind, "no candidate name on file to compare with");
+        return;
+    }
+    const char *problem = NULL;
+    const char *payee = holder ? holder : company;
+    /* Pay routed to the employer of record or agency the engagement declares is that
+     * arrangement working as declared, not a third party. */
+    const char *firm = c->engagement.staffing_firm;
+    bool declared = (c->engagement.type == IDR__ENG_EOR_CONTRACTOR ||
+                     c->engagement.type == IDR__ENG_AGENCY) &&
+                    firm != NULL &&
+                    ((company && idr__names_match(ctx, company, firm)) ||
+                     (holder && idr__names_match(ctx, holder, firm)));
+    if (is_company) {
+        const char *cname = company ? company : holder;
+        if (p->payee_company_formed_on != IDR__DATE_NONE &&
+            ctx->today - p->payee_company_formed_on < YOUNG_COMPANY_DAYS) {
+            char d[11];
+            idr__format_date(p->payee_company_formed_on, d);
+            list_add(ctx, &problem,
+                     idr__arena_printf(ctx->arena,
+                                       "payee company %s formed %s, %ld days before "
+                                       "the evaluation",
+                                       cname ? cname : "(unnamed)", d,
+                                       (long)(ctx->today - p->payee_company_formed_on)));
+        }
+        if (c->engagement.type == IDR__ENG_EMPLOYEE) {
+            list_add(ctx, &problem,
+                     idr__arena_printf(ctx->arena,
+                                       "an employee's pay is to go to company %s",
+                                       cname ? cname : "(unnamed)"));
+        }
+        if (holder && cname && !idr__names_match(ctx, holder, cname) &&
+            c->identity.full_name && !is_candidate(ctx, holder)) {
+            list_add(ctx, &problem,
+                     idr__arena_printf(ctx->arena,
+                                       "account holder %s is neither the candidate nor "
+                                       "the payee company",
+                                       holder));
+        }
+    } else if (!is_candidate(ctx, holder)) {
+        list_add(ctx, &problem,
+                 idr__arena_printf(ctx->arena, "account holder %s is not the candidate",
+                                   holder));
+    }
+    if (problem == NULL) {
+        return;
+    }
+    if (declared) {
+        idr__suppress(ctx, ind, "declared employer-of-record arrangement: %s",
+                      c->engagement.staffing_firm);
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "problem", problem);
+    idr__ev_str(ev, "payee", payee ? payee : "(unnamed)");
+    idr__ev_str(ev, "candidate",
+                c->identity.full_name ? c->identity.full_name : "name not on file");
+}
+
+static const idr__indicator pay_third_party_account = {"pay_third_party_account",
+                                                       third_keys, eval_third_party, 0};
+
+/* ---- pay_frequent_changes [P25][SW24] ------------------------------------------- */
+static const char *const changes_keys[] = {"problem", "count", "fields", NULL};
+
+static int32_t day_of(int64_t t) {
+    return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
+
+static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!have_payment(ctx, ind)) {
+        return;
+    }
+    const idr_candidate *c = ctx->c;
+    const idr__payment *p = &c->payment;
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_changes; i++) {
+        n += p->changes[i].at != IDR__TIME_NONE;
+    }
+    if (n == 0) {
+        idr__not_evaluated(ctx, ind, "no dated payment changes on file");
+        return;
+    }
+    /* Largest number of changes inside any window of CHANGE_WINDOW_DAYS, anchored at
+     * each change (O(n^2); n is bounded by max_array). */
+    size_t best = 0;
+    int64_t best_from = IDR__TIME_NONE;
+    for (size_t i = 0; i < p->n_changes; i++) {
+        int64_t a = p->changes[i].at;
+        if (a == IDR__TIME_NONE) {
+            continue;
+        }
+        size_t k = 0;
+        for (size_t j = 0; j < p->n_changes; j++) {
+            int64_t b = p->changes[j].at;
+            if (b != IDR__TIME_NONE && b >= a &&
+                b - a <= (int64_t)CHANGE_WINDOW_DAYS * 86400) {
+                k++;
+            }
+        }
+        if (k > best) {
+            best = k;
+            best_from = a;
+        }
+    }
+    const char *problem = NULL;
+    if (best >= CHANGE_WINDOW_COUNT) {
+        char d[21];
+        idr__format_instant(best_from, d);
+        d[10] = '\0';
+        list_add(ctx, &problem,
+                 idr__arena_printf(ctx->arena, "%zu changes within %d days from %s", best,
+                                   CHANGE_WINDOW_DAYS, d));
+    }
+    int32_t anchor = c->post_hire.hired_at != IDR__DATE_NONE ? c->post_hire.hired_at
+                                                             : c->engagement.start_date;
+    const char *anchor_name = c->post_hire.hired_at != IDR__DATE_NONE ? "hire" : "start";
+    if (anchor != IDR__DATE_NONE) {
+        for (size_t i = 0; i < p->n_changes; i++) {
+            if (p->changes[i].at == IDR__TIME_NONE) {
+                continue;
+            }
+            int32_t d = day_of(p->changes[i].at) - anchor;
+            if (d >= 0 && d <= EARLY_CHANGE_DAYS) {
+                list_add(ctx, &problem,
+                         idr__arena_printf(ctx->arena,
+                                           "a change %d day%s after the %s date", (int)d,
+                                           d == 1 ? "" : "s", anchor_name));
+                break;
+            }
+        }
+    }
+    if (problem == NULL) {
+        return;
+    }
+    const char *fields = NULL;
+    for (size_t i = 0; i < p->n_changes; i++) {
+        const char *f = p->changes[i].field ? p->changes[i].field : "unstated field";
+        if (fields == NULL || strstr(fields, f) == NULL) {
+            list_add(ctx, &fields, f);
+        }
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "problem", problem);
+    idr__ev_int(ev, "count", (long long)n);
+    idr__ev_str(ev, "fields", fields);
+}
+
+static const idr__indicator pay_frequent_changes = {"pay_frequent_changes", changes_keys,
+                                                    eval_changes, 0};
+
+static const idr__indicator *const indicators[] = {
+    &pay_crypto_request, &pay_third_party_account, &pay_frequent_changes, NULL};
 
 const idr__family idr__family_payment = {"payment", indicators};

@@ -1,9 +1,153 @@
 /*
- * ssn.c - the "ssn" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * ssn.c - the "ssn" indicator family.
+ *
+ * ssn_invalid_structure checks the one thing about a US Social Security number that
+ * can be checked offline and stays true forever: numbers the SSA never issues. The
+ * area number (first three digits) carries no geographic meaning for numbers issued
+ * since SSA randomization on 25 June 2011 [SSA], so no state/area plausibility check is
+ * made here (docs/ssn.md explains why). Whether a valid-looking number belongs to the
+ * person is a question for SSA's consent-based verification, not for this file.
+ *
+ * ssn_holder_complaint is the post-hire case flag an HR or payroll team sets when the
+ * real holder of the identity reports misuse [MPOD25][DOJ-Chap25].
+ *
+ * Evidence never carries the SSN itself: only its last four digits, or the masked form
+ * "***-**-1234".
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <string.h>
+
+/* Numbers that are structurally valid but were voided because they were printed on
+ * sample material and then used by the public. Each entry names its source. */
+typedef struct {
+    const char *digits;
+    const char *reason;
+} known_invalid;
+
+static const known_invalid known_invalid_ssns[] = {
+    /* SSA history, "Social Security Cards Issued by Woolworth"
+     * (https://www.ssa.gov/history/ssn/misused.html): the sample card in Woolworth
+     * wallets (1938) carried 078-05-1120; SSA voided the number after thousands of
+     * people used it as their own. */
+    {"078051120", "the sample number printed on Woolworth wallet cards (voided by SSA)"},
+    /* Same SSA history page: 219-09-9999 appeared on a sample card in an SSA pamphlet
+     * (1940) and was also used by the public; SSA voided it. */
+    {"219099999", "the sample number printed in an SSA pamphlet (voided by SSA)"},
+};
+
+/* IRS ITINs start with 9 and use these group (4th-5th digit) ranges; an ITIN given
+ * where an SSN is asked for is a different document, not an SSN [SSA]. Ranges from
+ * the IRS ITIN format description: 50-65, 70-88, 90-92, 94-99. */
+static bool itin_group(int g) {
+    return (g >= 50 && g <= 65) || (g >= 70 && g <= 88) || (g >= 90 && g <= 92) ||
+           (g >= 94 && g <= 99);
+}
+
+static int digits_value(const char *s, size_t n) {
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static bool nine_digits(const char *s) {
+    if (s == NULL || strlen(s) != 9) {
+        return false;
+    }
+    for (size_t i = 0; i < 9; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const char *const invalid_keys[] = {"ssn_masked", "ssn_last4", "problems", NULL};
+
+static void eval_invalid_structure(idr__ctx *ctx, const idr__indicator *ind) {
+    const char *ssn = ctx->c->identity.ssn;
+    if (ssn == NULL) {
+        idr__not_evaluated(ctx, ind, "no SSN on file");
+        return;
+    }
+    if (!nine_digits(ssn)) {
+        idr__not_evaluated(ctx, ind, "the SSN on file is not nine digits");
+        return;
+    }
+    int area = digits_value(ssn, 3);
+    int group = digits_value(ssn + 3, 2);
+    int serial = digits_value(ssn + 5, 4);
+
+    /* Up to five problems, each a short phrase; joined with "; ". */
+    const char *problems[5];
+    size_t n = 0;
+    if (area == 0) {
+        problems[n++] = "area 000 is never issued";
+    } else if (area == 666) {
+        problems[n++] = "area 666 is never issued";
+    } else if (area >= 900) {
+        problems[n++] = itin_group(group)
+                            ? "area 9xx is never issued as an SSN (ITIN range: this "
+                              "looks like an IRS taxpayer number)"
+                            : "area 9xx is never issued as an SSN";
+    }
+    if (group == 0) {
+        problems[n++] = "group 00 is never issued";
+    }
+    if (serial == 0) {
+        problems[n++] = "serial 0000 is never issued";
+    }
+    for (size_t i = 0; i < sizeof known_invalid_ssns / sizeof known_invalid_ssns[0];
+         i++) {
+        if (strcmp(ssn, known_invalid_ssns[i].digits) == 0) {
+            problems[n++] = known_invalid_ssns[i].reason;
+        }
+    }
+    if (n == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_strf(ev, "ssn_masked", "***-**-%s", ssn + 5);
+    idr__ev_str(ev, "ssn_last4", ssn + 5);
+    char *joined = idr__arena_strdup(ctx->arena, problems[0]);
+    for (size_t i = 1; i < n && joined != NULL; i++) {
+        joined = idr__arena_printf(ctx->arena, "%s; %s", joined, problems[i]);
+    }
+    idr__ev_str(ev, "problems", joined);
+}
+
+static const idr__indicator ssn_invalid_structure = {
+    "ssn_invalid_structure", invalid_keys, eval_invalid_structure, 0};
+
+static const char *const complaint_keys[] = {"hired_at", "ssn_last4", NULL};
+
+static void eval_holder_complaint(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__post_hire *ph = &ctx->c->post_hire;
+    if (ph->identity_holder_complaint == IDR__UNK) {
+        idr__not_evaluated(ctx, ind, "no identity-holder complaint status on file");
+        return;
+    }
+    if (ph->identity_holder_complaint != 1) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    if (ph->hired_at != IDR__DATE_NONE) {
+        char d[11];
+        idr__format_date(ph->hired_at, d);
+        idr__ev_str(ev, "hired_at", d);
+    } else {
+        idr__ev_str(ev, "hired_at", "date not on file");
+    }
+    const char *ssn = ctx->c->identity.ssn;
+    idr__ev_str(ev, "ssn_last4", nine_digits(ssn) ? ssn + 5 : "not on file");
+}
+
+static const idr__indicator ssn_holder_complaint = {
+    "ssn_holder_complaint", complaint_keys, eval_holder_complaint, 0};
+
+static const idr__indicator *const indicators[] = {&ssn_invalid_structure,
+                                                   &ssn_holder_complaint, NULL};
 
 const idr__family idr__family_ssn = {"ssn", indicators};

@@ -1,9 +1,139 @@
 /*
- * work_history.c - the "work_history" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * work_history.c - the "work_history" family: whether the claimed career checks out.
+ *
+ * Verification results come from the caller (a reference or registry check it ran);
+ * `verified: null` means "not checked" and never fires. Public-profile dates come
+ * from the caller too (for GitHub: the account's created_at and the date of the
+ * earliest activity it hosts).
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+/* Activity dated more than this before the account existed counts as imported or
+ * forged history [SEAL]. A few days' difference comes from time zones and from the
+ * lag of a legitimate account migration; a month is a project choice well above
+ * that. */
+#define AGED_MARGIN_DAYS 30
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+/* ---- wrk_github_aged_or_copied [SEAL] ------------------------------------------- */
+static const char *const aged_keys[] = {"profile", "created_at", "earliest_activity",
+                                        "days_before", NULL};
+
+static void eval_aged(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    bool known = false;
+    const idr__profile *worst = NULL;
+    int32_t worst_gap = 0;
+    for (size_t i = 0; i < wh->n_profiles; i++) {
+        const idr__profile *p = &wh->profiles[i];
+        if (p->kind != IDR__PROF_GITHUB || p->created_at == IDR__DATE_NONE ||
+            p->earliest_activity == IDR__DATE_NONE) {
+            continue;
+        }
+        known = true;
+        int32_t gap = p->created_at - p->earliest_activity;
+        if (gap > AGED_MARGIN_DAYS && gap > worst_gap) {
+            worst = p;
+            worst_gap = gap;
+        }
+    }
+    if (!known) {
+        idr__not_evaluated(ctx, ind,
+                           "no GitHub profile with both creation and earliest-activity "
+                           "dates on file");
+        return;
+    }
+    if (worst == NULL) {
+        return;
+    }
+    char a[11], b[11];
+    idr__format_date(worst->created_at, a);
+    idr__format_date(worst->earliest_activity, b);
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "profile",
+                worst->handle ? worst->handle
+                : worst->url  ? worst->url
+                              : "GitHub profile");
+    idr__ev_str(ev, "created_at", a);
+    idr__ev_str(ev, "earliest_activity", b);
+    idr__ev_int(ev, "days_before", worst_gap);
+}
+
+static const idr__indicator wrk_github_aged_or_copied = {"wrk_github_aged_or_copied",
+                                                         aged_keys, eval_aged, 0};
+
+/* ---- wrk_unverifiable_employers [G22][P25][Nisos] ------------------------------- */
+static const char *const unverified_keys[] = {"unverified", "count", "checked", NULL};
+
+static void eval_unverified(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    long long checked = 0, failed = 0;
+    const char *list = NULL;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        const idr__employer *e = &wh->employers[i];
+        if (e->verified == IDR__UNK) {
+            continue;
+        }
+        checked++;
+        if (e->verified == 0) {
+            failed++;
+            list_add(ctx, &list,
+                     idr__arena_printf(ctx->arena, "employer %s",
+                                       e->name ? e->name : "(unnamed)"));
+        }
+    }
+    for (size_t i = 0; i < wh->n_education; i++) {
+        const idr__education *e = &wh->education[i];
+        if (e->verified == IDR__UNK) {
+            continue;
+        }
+        checked++;
+        if (e->verified == 0) {
+            failed++;
+            list_add(ctx, &list,
+                     idr__arena_printf(ctx->arena, "school %s",
+                                       e->institution ? e->institution : "(unnamed)"));
+        }
+    }
+    if (checked == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no employer or education verification results on file");
+        return;
+    }
+    if (failed == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "unverified", list);
+    idr__ev_int(ev, "count", failed);
+    idr__ev_int(ev, "checked", checked);
+}
+
+static const idr__indicator wrk_unverifiable_employers = {
+    "wrk_unverifiable_employers", unverified_keys, eval_unverified, 0};
+
+/* ---- wrk_referral_chain [G22][DOJ-Jun25][MPOD25] --------------------------------
+ * Needs the referrer's own signals, which only the cross-candidate store (batch mode)
+ * holds; the engine reports it "not evaluated" when no store is attached. Run without
+ * one, it says so itself rather than guess. */
+static const char *const referral_keys[] = {"referred_by", NULL};
+
+static void eval_referral(idr__ctx *ctx, const idr__indicator *ind) {
+    if (ctx->c->work_history.referred_by == NULL) {
+        idr__not_evaluated(ctx, ind, "no referral on file");
+        return;
+    }
+    idr__not_evaluated(ctx, ind, "needs the cross-candidate store (batch mode)");
+}
+
+static const idr__indicator wrk_referral_chain = {"wrk_referral_chain", referral_keys,
+                                                  eval_referral, IDR__NEED_STORE};
+
+static const idr__indicator *const indicators[] = {
+    &wrk_github_aged_or_copied, &wrk_unverifiable_employers, &wrk_referral_chain, NULL};
 
 const idr__family idr__family_work_history = {"work_history", indicators};

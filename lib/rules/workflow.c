@@ -1,9 +1,128 @@
 /*
- * workflow.c - the "workflow" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * workflow.c - the "workflow" family: refusals and pressure the hiring team recorded.
+ *
+ * These are structured flags from the caller's HR workflow (workflow.* and
+ * contacts.messaging). idrisk does not infer them; it reports the ones set to true.
+ * A flag the caller did not record is unknown and never fires.
+ *
+ * wf_messaging_only is deliberately narrow: preferring Telegram, WhatsApp or Signal is
+ * ordinary (privacy, cost, habit) and never fires on its own. It fires only when the
+ * messaging apps are the *only* way to reach the person (no email and no phone on
+ * file) or come together with recorded pressure to move off the hiring platform.
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+/* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
+static const char *const refuses_keys[] = {"refused", "count", NULL};
+
+static void eval_refuses(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__workflow *w = &ctx->c->workflow;
+    const struct {
+        idr__tri v;
+        const char *what;
+    } flags[] = {
+        {w->refused_in_person_i9, "in-person I-9 document inspection"},
+        {w->refused_notarization, "notarized proof of identity"},
+        {w->refused_background_check, "background check"},
+        {w->refused_drug_test, "drug test"},
+    };
+    bool known = false;
+    const char *refused = NULL;
+    long long n = 0;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        known = known || flags[i].v != IDR__UNK;
+        if (flags[i].v == 1) {
+            list_add(ctx, &refused, flags[i].what);
+            n++;
+        }
+    }
+    if (!known) {
+        idr__not_evaluated(ctx, ind, "no in-person or notarization step recorded");
+        return;
+    }
+    if (n == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "refused", refused);
+    idr__ev_int(ev, "count", n);
+}
+
+static const idr__indicator doc_refuses_inperson_notarized = {
+    "doc_refuses_inperson_notarized", refuses_keys, eval_refuses, 0};
+
+/* ---- pay_prepay_pressure [P23][G22] --------------------------------------------- */
+static const char *const no_keys[] = {NULL};
+
+static void eval_prepay(idr__ctx *ctx, const idr__indicator *ind) {
+    idr__tri v = ctx->c->workflow.prepayment_pressure;
+    if (v == IDR__UNK) {
+        idr__not_evaluated(ctx, ind, "prepayment pressure not recorded");
+        return;
+    }
+    if (v == 1) {
+        idr__hit(ctx, ind);
+    }
+}
+
+static const idr__indicator pay_prepay_pressure = {"pay_prepay_pressure", no_keys,
+                                                   eval_prepay, 0};
+
+/* ---- wf_off_platform_pressure (project; refines pay_prepay_pressure, [G22]) ---- */
+static void eval_off_platform(idr__ctx *ctx, const idr__indicator *ind) {
+    idr__tri v = ctx->c->workflow.off_platform_pressure;
+    if (v == IDR__UNK) {
+        idr__not_evaluated(ctx, ind, "off-platform pressure not recorded");
+        return;
+    }
+    if (v == 1) {
+        idr__hit(ctx, ind);
+    }
+}
+
+static const idr__indicator wf_off_platform_pressure = {"wf_off_platform_pressure",
+                                                        no_keys, eval_off_platform, 0};
+
+/* ---- wf_messaging_only (project; refines phn_changing_contact, [G22]) ---------- */
+static const char *const messaging_keys[] = {"channels", "context", NULL};
+
+static void eval_messaging(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__contacts *ct = &ctx->c->contacts;
+    if (!(ctx->c->has & IDR__HAS_CONTACTS)) {
+        idr__not_evaluated(ctx, ind, "no contacts on file");
+        return;
+    }
+    if (ct->messaging.n == 0) {
+        return;
+    }
+    const char *context = NULL;
+    if (ct->n_emails == 0 && ct->n_phones == 0) {
+        context = "no email address or phone number on file";
+    } else if (ctx->c->workflow.off_platform_pressure == 1) {
+        context = "recorded pressure to move off the hiring platform";
+    }
+    if (context == NULL) {
+        return; /* an app preference alone is not a signal */
+    }
+    const char *channels = NULL;
+    for (size_t i = 0; i < ct->messaging.n; i++) {
+        list_add(ctx, &channels, ct->messaging.v[i]);
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "channels", channels);
+    idr__ev_str(ev, "context", context);
+}
+
+static const idr__indicator wf_messaging_only = {"wf_messaging_only", messaging_keys,
+                                                 eval_messaging, 0};
+
+static const idr__indicator *const indicators[] = {
+    &doc_refuses_inperson_notarized, &pay_prepay_pressure, &wf_off_platform_pressure,
+    &wf_messaging_only, NULL};
 
 const idr__family idr__family_workflow = {"workflow", indicators};
