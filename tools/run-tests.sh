@@ -1,0 +1,33 @@
+#!/bin/sh
+# run-tests.sh - README command 2: install, build with -Werror, run every test (unit,
+# golden, fuzz-corpus replay, Python), then again under ASan+UBSan, and check
+# formatting. Exit status 0 only if everything passed.
+set -eu
+cd "$(dirname "$0")/.."
+sh tools/setup-debian.sh
+DATA=${IDRISK_DATA_DIR:-$PWD/.idrisk-data}
+export IDRISK_TEST_DATA_DIR="$DATA"
+J=$(nproc)
+
+echo "== format check (clang-format)"
+files=$(git ls-files '*.c' '*.h' '*.cc' 2>/dev/null || find lib include tools tests examples bench -name '*.[ch]' -o -name '*.cc')
+clang-format --dry-run -Werror $files
+
+echo "== build (-Wall -Wextra -Werror)"
+cmake -S . -B build-ci -DIDR_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-ci -j"$J" >/dev/null
+if [ ! -f "$DATA/manifest.d/.complete" ]; then
+    build-ci/idrisk data fetch --data-dir "$DATA"
+    touch "$DATA/manifest.d/.complete"
+fi
+
+echo "== tests"
+ctest --test-dir build-ci --output-on-failure -j"$J"
+
+echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DIDR_WERROR=ON -DIDR_SANITIZE=address,undefined \
+    -DCMAKE_BUILD_TYPE=Debug -DIDR_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$J" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$J" -LE nosan
+echo "== all tests passed"
