@@ -1,0 +1,10 @@
+# Golden integration cases and CLI contract tests (tests/integration/).
+add_test(NAME golden_examples
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/golden.py
+          --idrisk $<TARGET_FILE:idrisk_cli> --data-dir ${IDRISK_TEST_DATA_DIR})
+add_test(NAME cli_contract
+  COMMAND /bin/sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/cli_contract.sh
+          $<TARGET_FILE:idrisk_cli> ${PROJECT_SOURCE_DIR})
+# The golden runner shells out many CLI processes; sanitizer builds check the same code
+# through the unit tests, so this stays out of the sanitizer pass only for speed.
+set_tests_properties(golden_examples PROPERTIES LABELS nosan)

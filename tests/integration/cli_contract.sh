@@ -1,0 +1,38 @@
+#!/bin/sh
+# CLI contract: exit status 0 when scored, 2 for bad input with the field path on
+# stderr, 1 for other failures; --json prints one object; nothing partial on failure.
+set -u
+IDRISK=$1
+ROOT=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+pass=0
+check() { # name expected-status actual-status
+    if [ "$2" = "$3" ]; then pass=$((pass + 1)); else echo "FAIL $1: exit $3, want $2"; fail=$((fail + 1)); fi
+}
+printf '{"candidate_id":"c1","as_of":"2026-01-01T00:00:00Z"}' >"$T/ok.json"
+"$IDRISK" score "$T/ok.json" >"$T/out" 2>"$T/err"; check score_ok 0 $?
+"$IDRISK" score --json "$T/ok.json" >"$T/out" 2>"$T/err"; check score_json 0 $?
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="idrisk.result/1"' "$T/out" || { echo "FAIL score_json: not one result object"; fail=$((fail + 1)); }
+printf '{"candidate_id":"c1","network":{"sessions":[{"ip":"1.2.3.4"},{"ip":"999.1.1.1"}]}}' >"$T/bad.json"
+"$IDRISK" score --json "$T/bad.json" >"$T/out" 2>"$T/err"; check bad_ip 2 $?
+grep -q 'network.sessions\[1\].ip' "$T/err" || { echo "FAIL bad_ip: field path not on stderr: $(cat "$T/err")"; fail=$((fail + 1)); }
+[ -s "$T/out" ] && { echo "FAIL bad_ip: printed a result on bad input"; fail=$((fail + 1)); }
+printf '{"candidate_id":"c1","identity":{"nationality":"XX"}}' >"$T/prot.json"
+"$IDRISK" score "$T/prot.json" >"$T/out" 2>"$T/err"; check protected 2 $?
+grep -q 'identity.nationality' "$T/err" || { echo "FAIL protected: field not named"; fail=$((fail + 1)); }
+printf '{"candidate_id":' >"$T/trunc.json"
+"$IDRISK" score "$T/trunc.json" >"$T/out" 2>"$T/err"; check truncated_json 2 $?
+"$IDRISK" score "$T/missing.json" >"$T/out" 2>"$T/err"; check missing_file 1 $?
+"$IDRISK" score --rules "$T/missing.pack" "$T/ok.json" >"$T/out" 2>"$T/err"; check missing_rules 1 $?
+printf '[pack]\nid = x\nversion = 1\nband.medium = 20\nband.high = 45\nband.critical = 70\n[sources]\nG22 = g\n[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = loud\n' >"$T/bad.pack"
+"$IDRISK" score --rules "$T/bad.pack" "$T/ok.json" >"$T/out" 2>"$T/err"; check bad_rules 1 $?
+grep -q 'ssn_invalid_structure.severity' "$T/err" || { echo "FAIL bad_rules: entry.key not named: $(cat "$T/err")"; fail=$((fail + 1)); }
+"$IDRISK" score < /dev/null >"$T/out" 2>"$T/err"; check score_no_file 2 $?
+"$IDRISK" frobnicate >"$T/out" 2>"$T/err"; check unknown_command 2 $?
+"$IDRISK" rules >"$T/out" 2>"$T/err"; check rules 0 $?
+grep -q 'ssn_invalid_structure' "$T/out" || { echo "FAIL rules: indicator missing from listing"; fail=$((fail + 1)); }
+"$IDRISK" score - <"$T/ok.json" >"$T/out" 2>"$T/err"; check stdin 0 $?
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
