@@ -1,0 +1,162 @@
+/*
+ * test_rulepack.c - the rule pack parser: a valid pack loads with its stamp, and every
+ * kind of mistake is IDR_EDATA naming "<entry>.<key>".
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define HEAD                                                                             \
+    "[pack]\nid = test\nversion = 1.0\nband.medium = 20\nband.high = 45\n"               \
+    "band.critical = 70\n[sources]\nSSA = SSA randomization FAQ\nMSFT25 = Jasper "       \
+    "Sleet\n"
+#define SSN_ENTRY                                                                        \
+    "[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = high\npoints = 25\n"  \
+    "basis = catalog\ntitle = SSN cannot exist\n"                                        \
+    "detail = SSN ending {ssn_last4}: {problems}\nverify = Ask for the card\n"           \
+    "benign = A typo\nbenign = A transposed digit\nsources = SSA\n"
+#define CPL_ENTRY                                                                        \
+    "[indicator ssn_holder_complaint]\ncategory = ssn\nseverity = critical\npoints = "   \
+    "60\n"                                                                               \
+    "basis = catalog\ntitle = Holder complaint\ndetail = Complaint since {hired_at}\n"   \
+    "verify = Call legal\nbenign = Payroll error\nsources = SSA\n"
+
+static int load(const char *text, idr__rulepack **p, idr_error *err) {
+    return idr__rulepack_load(p, text, strlen(text), "test.pack", err);
+}
+
+Test(rulepack, valid_pack_loads_and_is_stamped) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    const char *text =
+        HEAD SSN_ENTRY CPL_ENTRY "[combination combo_x]\nall = "
+                                 "ssn_invalid_structure\nall = ssn_holder_complaint | "
+                                 "ssn_invalid_structure\nseverity = high\npoints = "
+                                 "10\ntitle = t\ndetail = {fired}\n"
+                                 "verify = v\nbenign = b\nsources = SSA, MSFT25\n";
+    cr_assert_eq(load(text, &p, &err), IDR_OK, "%s", err.message);
+    cr_assert_str_eq(p->id, "test");
+    cr_assert_eq(p->n_rules, 2);
+    cr_assert_eq(p->rules[0].n_benign, 2);
+    cr_assert_eq(p->rules[0].severity, IDR__SEV_HIGH);
+    cr_assert_float_eq(p->rules[1].points, 60.0, 1e-9);
+    cr_assert_eq(p->n_combos, 1);
+    cr_assert_eq(p->combos[0].n_groups, 2);
+    cr_assert_eq(p->combos[0].group_len[1], 2);
+    cr_assert_eq(p->combos[0].n_sources, 2);
+    char want[65];
+    idr__sha256_hex(text, strlen(text), want);
+    cr_assert_str_eq(p->sha256, want);
+    cr_assert_not_null(idr__rulepack_find(p, "ssn_holder_complaint"));
+    cr_assert_null(idr__rulepack_find(p, "nope"));
+    idr__rulepack_free(p);
+}
+
+typedef struct bad_case {
+    const char *text;
+    const char *field;
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {"[sources]\nSSA = x\n", "pack"},
+    {HEAD "[indicator no_such_indicator]\n", "no_such_indicator"},
+    {HEAD "[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = loud\n",
+     "ssn_invalid_structure.severity"},
+    {HEAD "[indicator ssn_invalid_structure]\npoints = 101\n",
+     "ssn_invalid_structure.points"},
+    {HEAD "[indicator ssn_invalid_structure]\npoints = ten\n",
+     "ssn_invalid_structure.points"},
+    {HEAD "[indicator ssn_invalid_structure]\ncategory = astrology\n",
+     "ssn_invalid_structure.category"},
+    {HEAD "[indicator ssn_invalid_structure]\ncolour = red\n",
+     "ssn_invalid_structure.colour"},
+    {HEAD "[indicator ssn_invalid_structure]\nbasis = hunch\n",
+     "ssn_invalid_structure.basis"},
+    {HEAD "[indicator ssn_invalid_structure]\ncategory = ssn\ncategory = ssn\n",
+     "ssn_invalid_structure.category"},
+    /* missing verify */
+    {HEAD
+     "[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = high\npoints = 1\n"
+     "basis = catalog\ntitle = t\ndetail = d\nbenign = b\nsources = SSA\n",
+     "ssn_invalid_structure.verify"},
+    /* a placeholder the indicator cannot fill */
+    {HEAD
+     "[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = high\npoints = 1\n"
+     "basis = catalog\ntitle = t\ndetail = {full_ssn}\nverify = v\nbenign = b\n"
+     "sources = SSA\n",
+     "ssn_invalid_structure.detail"},
+    /* an undefined source key */
+    {HEAD
+     "[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = high\npoints = 1\n"
+     "basis = catalog\ntitle = t\ndetail = d\nverify = v\nbenign = b\n"
+     "sources = SSA, XYZ99\n",
+     "ssn_invalid_structure.sources"},
+    {HEAD SSN_ENTRY SSN_ENTRY, "ssn_invalid_structure"},
+    {HEAD SSN_ENTRY
+     "[combination combo_y]\nall = ssn_invalid_structure\nseverity = low\n"
+     "points = 1\ntitle = t\ndetail = d\nverify = v\nbenign = b\nsources = SSA\n",
+     "combo_y.all"},
+    {HEAD SSN_ENTRY "[combination combo_y]\nall = ssn_invalid_structure\n"
+                    "all = ssn_holder_complaint\nseverity = low\npoints = 1\ntitle = t\n"
+                    "detail = d\nverify = v\nbenign = b\nsources = SSA\n",
+     "combo_y.all"},
+    {"[pack]\nid = x\nversion = 1\nband.medium = 50\nband.high = 45\nband.critical = "
+     "70\n",
+     "pack.band.medium"},
+    {HEAD "just some words\n", "pack"},
+    {HEAD "[weird thing]\n", "weird"},
+};
+
+ParameterizedTestParameters(rulepack, bad_packs_name_the_field) {
+    return cr_make_param_array(bad_case, bad_cases,
+                               sizeof bad_cases / sizeof bad_cases[0]);
+}
+
+ParameterizedTest(const bad_case *c, rulepack, bad_packs_name_the_field) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    int rc = load(c->text, &p, &err);
+    cr_assert_eq(rc, IDR_EDATA, "expected EDATA, got %d (%s)", rc, err.message);
+    cr_assert_null(p);
+    cr_assert_eq(err.code, IDR_EDATA);
+    cr_assert(strncmp(err.field, c->field, strlen(c->field)) == 0,
+              "field \"%s\", want \"%s\"", err.field, c->field);
+    cr_assert(strstr(err.message, "test.pack:") != NULL, "no file:line in \"%s\"",
+              err.message);
+}
+
+Test(rulepack, missing_file_is_eio) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    cr_assert_eq(idr__rulepack_load_file(&p, "/nonexistent/x.pack", &err), IDR_EIO);
+    cr_assert_str_eq(err.field, "rules");
+}
+
+Test(rulepack, default_pack_is_valid) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    int rc =
+        idr__rulepack_load_file(&p, IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err);
+    cr_assert_eq(rc, IDR_OK, "%s (%s)", err.message, err.field);
+    cr_assert_gt(p->n_rules, 20);
+    /* Every implemented indicator is in the default pack: an indicator without weights
+     * would silently never run. */
+    const idr__indicator *ind;
+    for (size_t i = 0; (ind = idr__indicator_at(i)) != NULL; i++) {
+        cr_expect_not_null(idr__rulepack_find(p, ind->id),
+                           "%s has no entry in default.pack", ind->id);
+    }
+    idr__rulepack_free(p);
+}
+
+Test(registry, indicator_ids_are_unique) {
+    const idr__indicator *a, *b;
+    for (size_t i = 0; (a = idr__indicator_at(i)) != NULL; i++) {
+        cr_assert_not_null(a->eval, "%s has no evaluator", a->id);
+        for (size_t j = i + 1; (b = idr__indicator_at(j)) != NULL; j++) {
+            cr_assert_str_neq(a->id, b->id);
+        }
+    }
+}
