@@ -1,9 +1,748 @@
 /*
- * network.c - the "network" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * network.c - the "network" family: where sessions come from, through what, and when.
+ *
+ * Every indicator here compares the sessions with what the candidate *claimed* (the
+ * residence, the declared work country, the claimed time zone) or with physics
+ * (impossible travel); none scores a country, an ISP's nationality or a VPN brand as
+ * such [SEAL]. The enrichment (lib/geo) has already looked every session IP up; these
+ * evaluators only read ctx->ips.
+ *
+ * Context that clears a session, reported as `suppressed` with what cleared it:
+ *  - an allow-listed corporate VPN range (idr_config "allow_cidr"): clears every
+ *    network indicator for that session;
+ *  - a benign relay range ("relay_cidr", e.g. iCloud Private Relay egress): clears the
+ *    location and anonymizer indicators for that session;
+ *  - an approved travel window covering the session's day, to the session's country
+ *    (or to an unnamed country): clears the location mismatch indicators;
+ *  - the declared work country (engagement.declared_work_country, e.g. an
+ *    employer-of-record arrangement): sessions from it are what was declared.
  */
+#include "geo/geo.h"
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <stdio.h>
+#include <string.h>
+#include <unicode/ucal.h>
+#include <unicode/ustring.h>
+
+/* A session counts as away from the residence when it is farther than the database's
+ * accuracy radius plus this margin. [DTEX][SEAL][LVB26] give no distance. Project
+ * choice: 500 km absorbs where domestic ISPs and mobile carriers hand out addresses
+ * (regional gateways are often a few hundred km from the subscriber) while any
+ * intercontinental mismatch (thousands of km) is far beyond it. */
+#define MISMATCH_MARGIN_KM 500.0
+
+/* Accuracy assumed when a database gives none (the flat DB-IP Lite files have no
+ * radius). Project choice: city-level IP geolocation is commonly off by tens to 100+ km,
+ * so 100 km keeps nearby-city answers from ever counting. */
+#define DEFAULT_ACCURACY_KM 100
+
+/* Impossible travel: implied speed above this between consecutive sessions, after
+ * subtracting both accuracy radii [G22][P25 describe logins from several countries
+ * in a short window]. 1000 km/h is above airliner cruise speed (about 900 km/h), so
+ * only travel no flight allows counts. */
+#define MAX_SPEED_KMH 1000.0
+
+/* And the jump must exceed this after the radii: a guard against two databases placing
+ * the same mobile egress in neighbouring cities minutes apart. */
+#define MIN_JUMP_KM 200.0
+
+/* Persistent access from elsewhere: at least this many sessions, and at least half of
+ * the located ones, from countries other than the claimed ones. [SEAL][MAND24][G22]
+ * describe sustained access from other countries; one odd session is the location
+ * mismatch indicator's business, not this one's. */
+#define FOREIGN_MIN_SESSIONS 2
+#define FOREIGN_MIN_SHARE    0.5
+
+/* Off-hours: at least this many timed sessions, and at least this share of them
+ * between 00:00 and 05:59 in the claimed zone. [G22][SEAL][KB4][U42-24] describe
+ * activity aligned with another zone's daytime; the sources call it weak alone, so
+ * it needs a clear majority over a handful of sessions. */
+#define OFFHOURS_MIN_SESSIONS 5
+#define OFFHOURS_NIGHT_SHARE  0.6
+
+/* ------------------------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------------------- */
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+static const char *event_label(idr__event e) {
+    switch (e) {
+    case IDR__EV_LOGIN:
+        return "Login";
+    case IDR__EV_INTERVIEW:
+        return "Interview session";
+    case IDR__EV_APPLICATION:
+        return "Application";
+    case IDR__EV_ASSESSMENT:
+        return "Assessment session";
+    case IDR__EV_ONBOARDING:
+        return "Onboarding session";
+    default:
+        return "Session";
+    }
+}
+
+/* "6,760 km" */
+static const char *fmt_km(idr__ctx *ctx, double km) {
+    long long v = (long long)(km + 0.5);
+    char digits[32], out[48];
+    snprintf(digits, sizeof digits, "%lld", v);
+    size_t n = strlen(digits), o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0) {
+            out[o++] = ',';
+        }
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    return idr__arena_printf(ctx->arena, "%s km", out);
+}
+
+/* "London, GB, AS1221 Telstra Pty Ltd" from what the databases said. */
+static const char *fmt_place(idr__ctx *ctx, const idr__ip_info *in) {
+    const char *s = NULL;
+    if (in->city) {
+        list_add(ctx, &s, in->city);
+    }
+    if (in->country[0]) {
+        s = s ? idr__arena_printf(ctx->arena, "%s, %s", s, in->country)
+              : idr__arena_strdup(ctx->arena, in->country);
+    }
+    if (in->asn) {
+        const char *as =
+            in->asn_org ? idr__arena_printf(ctx->arena, "AS%u %s", in->asn, in->asn_org)
+                        : idr__arena_printf(ctx->arena, "AS%u", in->asn);
+        s = s ? idr__arena_printf(ctx->arena, "%s, %s", s, as) : as;
+    }
+    return s ? s : "location unknown";
+}
+
+static const char *session_at(idr__ctx *ctx, const idr__session *s) {
+    if (s->at == IDR__TIME_NONE) {
+        return "an unrecorded time";
+    }
+    char buf[21];
+    idr__format_instant(s->at, buf);
+    return idr__arena_strdup(ctx->arena, buf);
+}
+
+static int32_t day_of(int64_t t) {
+    return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
+
+/* The approved travel window covering session `s` in `country`, or NULL. */
+static const idr__travel *
+travel_for(const idr__ctx *ctx, const idr__session *s, const char *country) {
+    if (s->at == IDR__TIME_NONE) {
+        return NULL;
+    }
+    int32_t d = day_of(s->at);
+    for (size_t k = 0; k < ctx->c->n_travel; k++) {
+        const idr__travel *t = &ctx->c->travel[k];
+        if (t->approved != 1 || t->from == IDR__DATE_NONE || t->to == IDR__DATE_NONE ||
+            d < t->from || d > t->to) {
+            continue;
+        }
+        if (!t->country[0] || !country[0] || strcmp(t->country, country) == 0) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static const char *travel_text(idr__ctx *ctx, const idr__travel *t) {
+    char from[11], to[11];
+    idr__format_date(t->from, from);
+    idr__format_date(t->to, to);
+    return idr__arena_printf(ctx->arena, "approved travel %s..%s%s%s", from, to,
+                             t->country[0] ? " to " : "", t->country);
+}
+
+/* Allow-listed or relay session: says what clears it, else NULL. `relay_clears` tells
+ * whether a relay range explains this indicator. */
+static const char *listed(idr__ctx *ctx, size_t i, bool relay_clears) {
+    const idr__ip_info *in = &ctx->ips[i];
+    const char *ip = ctx->c->sessions[i].ip_text;
+    if (in->allow_listed) {
+        return idr__arena_printf(ctx->arena,
+                                 "%s is in the allow-listed corporate VPN range %s", ip,
+                                 in->allow_cidr ? in->allow_cidr : "");
+    }
+    if (in->relay && relay_clears) {
+        return idr__arena_printf(ctx->arena, "%s is in the benign relay range %s", ip,
+                                 in->allow_cidr ? in->allow_cidr : "");
+    }
+    return NULL;
+}
+
+static bool located(const idr__ip_info *in) {
+    return in->country[0] || (!isnan(in->lat) && !isnan(in->lon));
+}
+
+static double accuracy(const idr__ip_info *in) {
+    return in->accuracy_km >= 0 ? in->accuracy_km : DEFAULT_ACCURACY_KM;
+}
+
+/* ------------------------------------------------------------------------------------
+ * net_claimed_location_mismatch [DTEX][SEAL][LVB26]
+ * ---------------------------------------------------------------------------------- */
+static const char *const mismatch_keys[] = {"event",     "ip",       "ip_location",
+                                            "residence", "distance", "count",
+                                            "sessions",  "cleared",  NULL};
+
+static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const char *home_cc = c->identity.residence.country;
+    const char *work_cc = c->engagement.declared_work_country;
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+        idr__not_evaluated(ctx, ind, "no IP location database is loaded");
+        return;
+    }
+    if (!ctx->residence.known && !home_cc[0]) {
+        idr__not_evaluated(ctx, ind, "the claimed residence has no location: %s",
+                           ctx->residence_unresolved ? ctx->residence_unresolved
+                                                     : "no residence given");
+        return;
+    }
+    const char *cleared = NULL, *sessions = NULL;
+    size_t count = 0, worst = 0;
+    double worst_km = -1;
+    bool any_located = false;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const idr__ip_info *in = &ctx->ips[i];
+        const idr__session *s = &c->sessions[i];
+        if (!located(in)) {
+            continue;
+        }
+        any_located = true;
+        bool far = ctx->residence.known && !isnan(in->distance_km) &&
+                   in->distance_km > accuracy(in) + MISMATCH_MARGIN_KM;
+        /* Another country counts unless the distance shows the session within the
+         * database's radius of the residence (a border town across the line). */
+        bool other_country = home_cc[0] && in->country[0] &&
+                             strcmp(home_cc, in->country) != 0 &&
+                             (isnan(in->distance_km) || in->distance_km > accuracy(in));
+        if (!far && !other_country) {
+            continue;
+        }
+        const char *why = listed(ctx, i, true);
+        if (!why && work_cc[0] && in->country[0] && strcmp(work_cc, in->country) == 0) {
+            why = idr__arena_printf(ctx->arena, "%s is in the declared work country %s",
+                                    s->ip_text, work_cc);
+        }
+        const idr__travel *t = why ? NULL : travel_for(ctx, s, in->country);
+        if (t) {
+            why = idr__arena_printf(ctx->arena, "%s (%s, %s) falls in %s", s->ip_text,
+                                    fmt_place(ctx, in), session_at(ctx, s),
+                                    travel_text(ctx, t));
+        }
+        if (why) {
+            list_add(ctx, &cleared, why);
+            continue;
+        }
+        double km = isnan(in->distance_km) ? 0 : in->distance_km;
+        list_add(ctx, &sessions,
+                 idr__arena_printf(ctx->arena, "%s at %s (%s%s%s)", s->ip_text,
+                                   session_at(ctx, s), fmt_place(ctx, in),
+                                   isnan(in->distance_km) ? "" : ", ",
+                                   isnan(in->distance_km) ? "" : fmt_km(ctx, km)));
+        if (count == 0 || km > worst_km) {
+            worst = i;
+            worst_km = km;
+        }
+        count++;
+    }
+    if (!any_located) {
+        idr__not_evaluated(ctx, ind,
+                           "no session IP could be located by the loaded databases");
+        return;
+    }
+    if (count == 0) {
+        if (cleared) {
+            idr__suppress(ctx, ind, "%s", cleared);
+        }
+        return;
+    }
+    const idr__ip_info *in = &ctx->ips[worst];
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "event", event_label(c->sessions[worst].event));
+    idr__ev_str(ev, "ip", c->sessions[worst].ip_text);
+    idr__ev_str(ev, "ip_location", fmt_place(ctx, in));
+    idr__ev_str(ev, "residence", ctx->residence.label ? ctx->residence.label : home_cc);
+    if (!isnan(in->distance_km)) {
+        idr__ev_str(ev, "distance", fmt_km(ctx, in->distance_km));
+    } else {
+        idr__ev_strf(ev, "distance", "another country (%s, claimed %s)", in->country,
+                     home_cc);
+    }
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_str(ev, "sessions", sessions);
+    idr__ev_str(ev, "cleared", cleared ? cleared : "none");
+}
+
+static const idr__indicator net_claimed_location_mismatch = {
+    "net_claimed_location_mismatch", mismatch_keys, eval_mismatch, IDR__NEED_GEO};
+
+/* ------------------------------------------------------------------------------------
+ * net_multi_country_logins: impossible travel [G22][P25]
+ * ---------------------------------------------------------------------------------- */
+static const char *const travel_keys[] = {"from_ip",  "from_place", "from_at",  "to_ip",
+                                          "to_place", "to_at",      "distance", "hours",
+                                          "speed",    "count",      NULL};
+
+static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+        idr__not_evaluated(ctx, ind, "no IP location database is loaded");
+        return;
+    }
+    size_t *idx = idr__arena_alloc(ctx->arena, (c->n_sessions + 1) * sizeof *idx);
+    size_t n = 0;
+    const char *cleared = NULL;
+    for (size_t i = 0; idx && i < c->n_sessions; i++) {
+        const idr__ip_info *in = &ctx->ips[i];
+        if (c->sessions[i].at == IDR__TIME_NONE || isnan(in->lat) || isnan(in->lon)) {
+            continue;
+        }
+        const char *why = listed(ctx, i, true);
+        if (why) {
+            list_add(ctx, &cleared, why);
+            continue;
+        }
+        /* insertion sort by time, ties by input order: deterministic and n is small */
+        size_t k = n++;
+        while (k > 0 && c->sessions[idx[k - 1]].at > c->sessions[i].at) {
+            idx[k] = idx[k - 1];
+            k--;
+        }
+        idx[k] = i;
+    }
+    if (n < 2) {
+        idr__not_evaluated(ctx, ind,
+                           "fewer than two sessions have both a time and a located IP");
+        return;
+    }
+    size_t hits = 0, best_a = 0, best_b = 0;
+    double best_speed = -1, best_km = 0, best_h = 0;
+    for (size_t k = 1; k < n; k++) {
+        size_t a = idx[k - 1], b = idx[k];
+        const idr__ip_info *ia = &ctx->ips[a], *ib = &ctx->ips[b];
+        double km = idr__distance_km(ia->lat, ia->lon, ib->lat, ib->lon);
+        double eff = km - accuracy(ia) - accuracy(ib);
+        double hours = (double)(c->sessions[b].at - c->sessions[a].at) / 3600.0;
+        if (eff < MIN_JUMP_KM) {
+            continue;
+        }
+        double speed = hours > 0 ? eff / hours : INFINITY;
+        if (speed <= MAX_SPEED_KMH) {
+            continue;
+        }
+        hits++;
+        if (speed > best_speed) {
+            best_speed = speed;
+            best_a = a;
+            best_b = b;
+            best_km = km;
+            best_h = hours;
+        }
+    }
+    if (hits == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "from_ip", c->sessions[best_a].ip_text);
+    idr__ev_str(ev, "from_place", fmt_place(ctx, &ctx->ips[best_a]));
+    idr__ev_str(ev, "from_at", session_at(ctx, &c->sessions[best_a]));
+    idr__ev_str(ev, "to_ip", c->sessions[best_b].ip_text);
+    idr__ev_str(ev, "to_place", fmt_place(ctx, &ctx->ips[best_b]));
+    idr__ev_str(ev, "to_at", session_at(ctx, &c->sessions[best_b]));
+    idr__ev_str(ev, "distance", fmt_km(ctx, best_km));
+    idr__ev_num(ev, "hours", best_h);
+    if (isinf(best_speed)) {
+        idr__ev_str(ev, "speed", "no time between them");
+    } else {
+        idr__ev_strf(ev, "speed", "%.0f km/h", best_speed);
+    }
+    idr__ev_int(ev, "count", (long long)hits);
+}
+
+static const idr__indicator net_multi_country_logins = {
+    "net_multi_country_logins", travel_keys, eval_impossible_travel, IDR__NEED_GEO};
+
+/* ------------------------------------------------------------------------------------
+ * net_vpn_vps_proxy [G22][MSFT25][SEAL]
+ * ---------------------------------------------------------------------------------- */
+static const char *const anon_keys[] = {"ip",    "kind",     "network", "basis",
+                                        "count", "sessions", NULL};
+
+/* What kind of egress the databases or the ASN class list say `in` is, or NULL. */
+static const char *
+egress_kind(idr__ctx *ctx, const idr__ip_info *in, const char **basis) {
+    const char *k = NULL;
+    if (in->is_tor == 1) {
+        list_add(ctx, &k, "Tor exit node");
+    }
+    if (in->is_public_proxy == 1) {
+        list_add(ctx, &k, "public proxy");
+    }
+    if (in->is_residential_proxy == 1) {
+        list_add(ctx, &k, "residential proxy");
+    }
+    if (in->is_vpn == 1) {
+        list_add(ctx, &k, "VPN");
+    }
+    if (in->is_hosting == 1) {
+        list_add(ctx, &k, "hosting provider");
+    }
+    if (!k && in->is_anonymous == 1) {
+        k = "anonymizer";
+    }
+    if (k) {
+        *basis = in->anon_provider
+                     ? idr__arena_printf(ctx->arena, "anonymizer database (provider %s)",
+                                         in->anon_provider)
+                     : "anonymizer database";
+        return k;
+    }
+    if (in->asn_class) {
+        *basis = idr__arena_printf(ctx->arena, "data/asn_classes.tsv (%s)",
+                                   in->asn_class_source ? in->asn_class_source : "");
+        return idr__arena_printf(ctx->arena, "%s network", in->asn_class);
+    }
+    return NULL;
+}
+
+static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    unsigned caps = idr__geo_caps(ctx->eng->geo);
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    if (!(caps & IDR__GEO_CAP_ANON) &&
+        !((caps & IDR__GEO_CAP_ASN) && (caps & IDR__GEO_CAP_ASN_CLASSES))) {
+        idr__not_evaluated(ctx, ind,
+                           "no anonymizer database, and no ASN database with "
+                           "data/asn_classes.tsv, is loaded");
+        return;
+    }
+    const char *cleared = NULL, *sessions = NULL;
+    size_t count = 0, first = 0;
+    const char *first_kind = NULL, *first_basis = NULL;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const idr__ip_info *in = &ctx->ips[i];
+        const char *basis = NULL;
+        const char *kind = egress_kind(ctx, in, &basis);
+        if (!kind) {
+            continue;
+        }
+        const char *why = listed(ctx, i, true);
+        if (why) {
+            list_add(ctx, &cleared, why);
+            continue;
+        }
+        list_add(ctx, &sessions,
+                 idr__arena_printf(ctx->arena, "%s (%s, %s)", c->sessions[i].ip_text,
+                                   kind, fmt_place(ctx, in)));
+        if (count++ == 0) {
+            first = i;
+            first_kind = kind;
+            first_basis = basis;
+        }
+    }
+    if (count == 0) {
+        if (cleared) {
+            idr__suppress(ctx, ind, "%s", cleared);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "ip", c->sessions[first].ip_text);
+    idr__ev_str(ev, "kind", first_kind);
+    idr__ev_str(ev, "network", fmt_place(ctx, &ctx->ips[first]));
+    idr__ev_str(ev, "basis", first_basis);
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_str(ev, "sessions", sessions);
+}
+
+static const idr__indicator net_vpn_vps_proxy = {"net_vpn_vps_proxy", anon_keys, eval_vpn,
+                                                 IDR__NEED_GEO};
+
+/* ------------------------------------------------------------------------------------
+ * net_astrill_vpn [LVB26][MPOD25][MAND24]
+ * Matched on the operator's name only: the endpoint agent's vpn_client, an anonymizer
+ * database's provider_name, or the network's registered names against data/astrill.tsv.
+ * No network list: no verifiable public source for Astrill's address ranges was found.
+ * ---------------------------------------------------------------------------------- */
+static const char *const astrill_keys[] = {"ip", "basis", "count", "sessions", NULL};
+
+static const char *astrill_basis(idr__ctx *ctx, size_t i) {
+    const idr__session *s = &ctx->c->sessions[i];
+    const idr__ip_info *in = &ctx->ips[i];
+    const idr__geo *g = ctx->eng->geo;
+    const char *src = NULL;
+    if (s->vpn_client && strstr(s->vpn_client, "astrill")) {
+        return idr__arena_printf(
+            ctx->arena, "the endpoint agent reported VPN client '%s'", s->vpn_client);
+    }
+    if (in->anon_provider && (strstr(in->anon_provider, "astrill") ||
+                              idr__geo_operator_match(g, in->anon_provider, &src))) {
+        return idr__arena_printf(ctx->arena, "anonymizer database provider_name '%s'",
+                                 in->anon_provider);
+    }
+    const char *names[] = {in->asn_org, in->isp, in->organization};
+    for (size_t k = 0; k < 3; k++) {
+        const char *op = names[k] ? idr__geo_operator_match(g, names[k], &src) : NULL;
+        if (op) {
+            return idr__arena_printf(ctx->arena, "network name '%s' matches '%s' (%s)",
+                                     names[k], op, src);
+        }
+    }
+    return NULL;
+}
+
+static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    bool any_client = false;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        any_client |= c->sessions[i].vpn_client != NULL;
+    }
+    if (!ctx->eng->geo && !any_client) {
+        idr__not_evaluated(ctx, ind, "no session reports a VPN client and %s",
+                           ctx->eng->geo_unavailable ? ctx->eng->geo_unavailable
+                                                     : "no IP database is loaded");
+        return;
+    }
+    const char *cleared = NULL, *sessions = NULL;
+    size_t count = 0, first = 0;
+    const char *first_basis = NULL;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const char *basis = astrill_basis(ctx, i);
+        if (!basis) {
+            continue;
+        }
+        const char *why = listed(ctx, i, false);
+        if (why) {
+            list_add(ctx, &cleared, why);
+            continue;
+        }
+        list_add(ctx, &sessions,
+                 idr__arena_printf(ctx->arena, "%s at %s (%s)", c->sessions[i].ip_text,
+                                   session_at(ctx, &c->sessions[i]), basis));
+        if (count++ == 0) {
+            first = i;
+            first_basis = basis;
+        }
+    }
+    if (count == 0) {
+        if (cleared) {
+            idr__suppress(ctx, ind, "%s", cleared);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "ip", c->sessions[first].ip_text);
+    idr__ev_str(ev, "basis", first_basis);
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_str(ev, "sessions", sessions);
+}
+
+/* Not IDR__NEED_GEO: a reported vpn_client is evidence without any database. */
+static const idr__indicator net_astrill_vpn = {"net_astrill_vpn", astrill_keys,
+                                               eval_astrill, 0};
+
+/* ------------------------------------------------------------------------------------
+ * net_russia_china_isp: sustained access from a country other than the claimed ones
+ * [SEAL][MAND24][G22]. Scored only as a mismatch against the candidate's own claims;
+ * no country appears in this code.
+ * ---------------------------------------------------------------------------------- */
+static const char *const foreign_keys[] = {"count",   "located",  "countries",
+                                           "claimed", "sessions", NULL};
+
+static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const char *home_cc = c->identity.residence.country;
+    const char *work_cc = c->engagement.declared_work_country;
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+        idr__not_evaluated(ctx, ind, "no IP location database is loaded");
+        return;
+    }
+    if (!home_cc[0] && !work_cc[0]) {
+        idr__not_evaluated(ctx, ind,
+                           "neither a residence country nor a declared work "
+                           "country is given");
+        return;
+    }
+    const char *cleared = NULL, *sessions = NULL, *countries = NULL;
+    size_t count = 0, n_located = 0;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const idr__ip_info *in = &ctx->ips[i];
+        const idr__session *s = &c->sessions[i];
+        if (!in->country[0]) {
+            continue;
+        }
+        n_located++;
+        if (strcmp(in->country, home_cc) == 0 || strcmp(in->country, work_cc) == 0) {
+            continue;
+        }
+        const char *why = listed(ctx, i, true);
+        const idr__travel *t = why ? NULL : travel_for(ctx, s, in->country);
+        if (t) {
+            why = idr__arena_printf(ctx->arena, "%s (%s) falls in %s", s->ip_text,
+                                    session_at(ctx, s), travel_text(ctx, t));
+        }
+        if (why) {
+            list_add(ctx, &cleared, why);
+            continue;
+        }
+        count++;
+        list_add(
+            ctx, &sessions,
+            idr__arena_printf(ctx->arena, "%s (%s)", s->ip_text, fmt_place(ctx, in)));
+        if (!countries || !strstr(countries, in->country)) {
+            list_add(ctx, &countries, in->country);
+        }
+    }
+    if (n_located == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no session IP could be located by the loaded databases");
+        return;
+    }
+    if (count < FOREIGN_MIN_SESSIONS ||
+        (double)count < FOREIGN_MIN_SHARE * (double)n_located) {
+        if (count == 0 && cleared) {
+            idr__suppress(ctx, ind, "%s", cleared);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_int(ev, "located", (long long)n_located);
+    idr__ev_str(ev, "countries", countries);
+    if (home_cc[0] && work_cc[0] && strcmp(home_cc, work_cc) != 0) {
+        idr__ev_strf(ev, "claimed", "residence %s, declared work country %s", home_cc,
+                     work_cc);
+    } else {
+        idr__ev_strf(ev, "claimed", "%s", home_cc[0] ? home_cc : work_cc);
+    }
+    idr__ev_str(ev, "sessions", sessions);
+}
+
+static const idr__indicator net_russia_china_isp = {"net_russia_china_isp", foreign_keys,
+                                                    eval_foreign, IDR__NEED_GEO};
+
+/* ------------------------------------------------------------------------------------
+ * net_offhours_pattern [G22][SEAL][KB4][U42-24] - weak on its own.
+ * Local hours come from ICU's time-zone data (ucal), so daylight saving is applied for
+ * each session's date.
+ * ---------------------------------------------------------------------------------- */
+static const char *const offhours_keys[] = {
+    "timezone", "night", "total", "share", "best_offset", "best_daytime", NULL};
+
+static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const char *tz = c->identity.timezone;
+    if (!tz) {
+        idr__not_evaluated(ctx, ind, "no claimed time zone (identity.timezone)");
+        return;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        total += c->sessions[i].at != IDR__TIME_NONE;
+    }
+    if (total < OFFHOURS_MIN_SESSIONS) {
+        idr__not_evaluated(ctx, ind, "%zu timed session(s); at least %d are needed",
+                           total, OFFHOURS_MIN_SESSIONS);
+        return;
+    }
+    UChar zone[128];
+    if (strlen(tz) >= sizeof zone / sizeof zone[0]) {
+        idr__not_evaluated(ctx, ind, "the claimed time zone '%s' is not known", tz);
+        return;
+    }
+    u_uastrcpy(zone, tz);
+    UErrorCode st = U_ZERO_ERROR;
+    UChar canon[128];
+    UBool is_system = 0;
+    ucal_getCanonicalTimeZoneID(zone, -1, canon, 128, &is_system, &st);
+    if (U_FAILURE(st) || !is_system) {
+        idr__not_evaluated(ctx, ind,
+                           "the claimed time zone '%s' is not a known IANA zone", tz);
+        return;
+    }
+    st = U_ZERO_ERROR;
+    UCalendar *cal = ucal_open(zone, -1, "en_US_POSIX", UCAL_GREGORIAN, &st);
+    if (U_FAILURE(st)) {
+        idr__not_evaluated(ctx, ind, "the time-zone data for '%s' could not be loaded",
+                           tz);
+        return;
+    }
+    size_t night = 0;
+    size_t day_at[27] = {0}; /* sessions in 09:00-17:59 at UTC offset -12..+14 */
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        int64_t at = c->sessions[i].at;
+        if (at == IDR__TIME_NONE) {
+            continue;
+        }
+        st = U_ZERO_ERROR;
+        ucal_setMillis(cal, (UDate)at * 1000.0, &st);
+        int32_t hour = ucal_get(cal, UCAL_HOUR_OF_DAY, &st);
+        if (U_SUCCESS(st) && hour >= 0 && hour < 6) {
+            night++;
+        }
+        int64_t utc_h = ((at % 86400) + 86400) % 86400 / 3600;
+        for (int off = -12; off <= 14; off++) {
+            int64_t h = ((utc_h + off) % 24 + 24) % 24;
+            day_at[off + 12] += h >= 9 && h < 18;
+        }
+    }
+    ucal_close(cal);
+    double share = (double)night / (double)total;
+    if (share < OFFHOURS_NIGHT_SHARE) {
+        return;
+    }
+    int best = 0;
+    for (int k = 1; k < 27; k++) {
+        if (day_at[k] > day_at[best]) {
+            best = k;
+        }
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "timezone", tz);
+    idr__ev_int(ev, "night", (long long)night);
+    idr__ev_int(ev, "total", (long long)total);
+    idr__ev_strf(ev, "share", "%.0f%%", share * 100.0);
+    idr__ev_strf(ev, "best_offset", "UTC%+d", best - 12);
+    idr__ev_int(ev, "best_daytime", (long long)day_at[best]);
+}
+
+/* Not IDR__NEED_GEO: only timestamps and the claimed zone are used. */
+static const idr__indicator net_offhours_pattern = {"net_offhours_pattern", offhours_keys,
+                                                    eval_offhours, 0};
+
+static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,
+                                                   &net_multi_country_logins,
+                                                   &net_vpn_vps_proxy,
+                                                   &net_astrill_vpn,
+                                                   &net_russia_china_isp,
+                                                   &net_offhours_pattern,
+                                                   NULL};
 
 const idr__family idr__family_network = {"network", indicators};
