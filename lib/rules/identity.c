@@ -57,29 +57,29 @@ static const char *const combo_keys[] = {"documents", "residence_country", "work
 
 static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    const char *R = c->identity.residence.country;
-    const char *W = c->engagement.declared_work_country;
+    const char *home_cc = c->identity.residence.country;
+    const char *work_cc = c->engagement.declared_work_country;
     bool have_doc = false;
     for (size_t i = 0; i < c->n_documents; i++) {
         if (identity_piece(c->documents[i].type) && c->documents[i].issuing_country[0]) {
             have_doc = true;
         }
     }
-    if (!have_doc || !R[0] || !W[0]) {
+    if (!have_doc || !home_cc[0] || !work_cc[0]) {
         const char *missing = NULL;
         if (!have_doc) {
             list_add(ctx, &missing, "identity documents with an issuing country");
         }
-        if (!R[0]) {
+        if (!home_cc[0]) {
             list_add(ctx, &missing, "residence country");
         }
-        if (!W[0]) {
+        if (!work_cc[0]) {
             list_add(ctx, &missing, "declared work country");
         }
         idr__not_evaluated(ctx, ind, "needs %s", missing ? missing : "more data");
         return;
     }
-    if (strcmp(R, W) == 0) {
+    if (strcmp(home_cc, work_cc) == 0) {
         return; /* at most two distinct claims */
     }
     /* Documents from a third country (neither residence nor work country). */
@@ -91,7 +91,8 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
         if (!identity_piece(d->type) || !d->issuing_country[0]) {
             continue;
         }
-        if (strcmp(d->issuing_country, R) == 0 || strcmp(d->issuing_country, W) == 0) {
+        if (strcmp(d->issuing_country, home_cc) == 0 ||
+            strcmp(d->issuing_country, work_cc) == 0) {
             continue;
         }
         list_add(ctx, &foreign,
@@ -111,7 +112,8 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->n_documents; i++) {
         const idr__document *d = &c->documents[i];
         if (permit(d->type) && d->issuing_country[0] &&
-            (strcmp(d->issuing_country, R) == 0 || strcmp(d->issuing_country, W) == 0)) {
+            (strcmp(d->issuing_country, home_cc) == 0 ||
+             strcmp(d->issuing_country, work_cc) == 0)) {
             list_add(ctx, &why,
                      idr__arena_printf(ctx->arena, "%s issued by %s",
                                        d->type_name ? d->type_name : "permit",
@@ -120,7 +122,8 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
     }
     const idr__travel *t = idr__travel_covering(ctx, ctx->today);
     if (t != NULL && t->country[0]) {
-        bool relevant = strcmp(t->country, W) == 0 || strcmp(t->country, R) == 0;
+        bool relevant =
+            strcmp(t->country, work_cc) == 0 || strcmp(t->country, home_cc) == 0;
         for (size_t k = 0; k < n_foreign && !relevant; k++) {
             relevant = strcmp(t->country, foreign_cc[k]) == 0;
         }
@@ -149,8 +152,8 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
     }
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "documents", foreign);
-    idr__ev_str(ev, "residence_country", R);
-    idr__ev_str(ev, "work_country", W);
+    idr__ev_str(ev, "residence_country", home_cc);
+    idr__ev_str(ev, "work_country", work_cc);
 }
 
 static const idr__indicator id_identity_combo_implausible = {
