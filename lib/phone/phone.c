@@ -1,28 +1,261 @@
 /*
- * phone.c - phone enrichment. Placeholder until issue 4 lands: libphonenumber is not
- * wired, so the phone indicators report "not evaluated".
+ * phone.c - phone enrichment: what libphonenumber's metadata and offline geocoder say
+ * about the candidate's numbers and the references' numbers (lib/phone/phone_shim.cc
+ * does the C++ calls; see docs/phone.md).
+ *
+ * Sources of truth, strongest first:
+ *  1. A carrier lookup the caller ran (the Phone fields `line_type`, `carrier`,
+ *     `ported_at`, `first_seen` of the candidate record): it knows the live line, so its
+ *     `line_type` wins over the metadata guess and `type_source` says
+ *     "carrier_lookup".
+ *  2. libphonenumber's metadata: validity and type by number range, the region, and the
+ *     offline geocoder's place name. Ranges say what a number was allocated as, not what
+ *     it is now (numbers are ported), so `type_source` says "libphonenumber".
+ * Carrier names: libphonenumber's carrier mapper is not in Debian's build, and for NANP
+ * numbers (+1) prefixes map to places, not carriers (number portability), so idrisk
+ * never guesses a carrier; `carrier` is only what the caller's lookup said, and is
+ * labelled low confidence.
+ *
+ * Parse hint: the phone's `country_hint`, else the claimed residence country (a
+ * national number is most likely from where the person says they live). Reference
+ * numbers are parsed with the residence country too.
  */
 #include "internal.h"
+#include "phone/phone_shim.h"
+
+#include <string.h>
+
+struct idr__phonedb {
+    idr__phone_shim *shim;
+};
+
+/* The one text that goes with any carrier name idrisk shows. */
+#define CARRIER_NOTE                                                                     \
+    "low confidence: libphonenumber's carrier data is not in this build and number "     \
+    "prefixes map to places, not carriers (NANP numbers move between carriers when "     \
+    "ported); only a carrier lookup service knows the current carrier"
+
+/* libphonenumber's type names as static strings (the fact buffers are on the stack). */
+static const char *const metadata_types[] = {
+    "mobile",      "fixed_line",      "fixed_line_or_mobile",
+    "voip",        "toll_free",       "premium_rate",
+    "shared_cost", "personal_number", "pager",
+    "uan",         "voicemail",       "unknown",
+    NULL};
+
+static const char *intern_type(const char *t) {
+    for (size_t i = 0; metadata_types[i]; i++) {
+        if (strcmp(metadata_types[i], t) == 0) {
+            return metadata_types[i];
+        }
+    }
+    return "unknown";
+}
 
 int idr__phone_open(idr_engine *eng, idr__phonedb **out, const char **why) {
-    (void)eng;
     *out = NULL;
-    *why = "phone enrichment is not built into this version";
+    idr__phonedb *p = idr__arena_calloc(eng->arena, sizeof *p);
+    if (!p) {
+        return IDR_ENOMEM;
+    }
+    char reason[160] = "";
+    int rc = idr__phone_shim_new(&p->shim, reason, sizeof reason);
+    if (rc == IDR_ENOMEM) {
+        return rc;
+    }
+    if (rc != IDR_OK) {
+        *why = idr__arena_strdup(eng->arena,
+                                 reason[0] ? reason : "libphonenumber failed to start");
+        return *why ? IDR_OK : IDR_ENOMEM;
+    }
+    const idr__data_entry d = {
+        .name = "libphonenumber",
+        .type = "phone number metadata and offline geocoder",
+        /* The shared library's soname series (libphonenumber.so.8.12); the C++ API has
+         * no runtime version call. */
+        .version = "8.12",
+        .build_date = NULL,
+        .license = "Apache-2.0",
+        .attribution = "Google libphonenumber (Debian packages libphonenumber8 and its "
+                       "libgeocoding); no carrier data",
+    };
+    rc = idr__engine_add_data(eng, &d);
+    if (rc != IDR_OK) {
+        idr__phone_shim_free(p->shim);
+        return rc;
+    }
+    *out = p;
     return IDR_OK;
 }
 
 void idr__phone_close(idr__phonedb *p) {
-    (void)p;
+    if (p) {
+        idr__phone_shim_free(p->shim);
+        p->shim = NULL;
+    }
 }
 
-int idr__phone_enrich(idr__ctx *ctx) {
-    (void)ctx;
+/* A line type the caller's carrier lookup decided (anything but absent/unknown). */
+static bool lookup_decides(const idr__phone *ph) {
+    return ph && ph->line_type != IDR__LINE_NONE && ph->line_type != IDR__LINE_UNKNOWN &&
+           ph->line_type_name;
+}
+
+/* Fill one entry. `ph` is the candidate's Phone (NULL for a reference number). Only
+ * ENOMEM is an error; a number libphonenumber rejects is an unparsed entry. */
+static int fill(const idr__phonedb *db,
+                idr__arena *a,
+                const char *number,
+                const char *hint,
+                const idr__phone *ph,
+                idr__phone_info *out) {
+    out->valid = out->possible = IDR__UNK;
+    out->hint = hint && hint[0] ? hint : NULL;
+    if (lookup_decides(ph)) {
+        out->type = ph->line_type_name;
+        out->type_source = "carrier_lookup";
+    }
+    if (ph && ph->carrier) {
+        out->carrier = ph->carrier;
+    }
+    if (!number) {
+        return IDR_OK;
+    }
+    idr__phone_fact f;
+    int rc = idr__phone_shim_lookup(db->shim, number, strlen(number), out->hint, &f);
+    if (rc == IDR_ENOMEM) {
+        return rc;
+    }
+    if (rc != IDR_OK) {
+        out->error = idr__arena_strdup(a, f.error);
+        return out->error ? IDR_OK : IDR_ENOMEM;
+    }
+    out->parsed = true;
+    out->valid = f.valid ? 1 : 0;
+    out->possible = f.possible ? 1 : 0;
+    out->e164 = idr__arena_strdup(a, f.e164);
+    out->international = idr__arena_strdup(a, f.international);
+    out->metadata_type = intern_type(f.type);
+    out->region = f.region[0] ? idr__arena_strdup(a, f.region) : NULL;
+    out->area = f.area[0] ? idr__arena_strdup(a, f.area) : NULL;
+    if (!out->e164 || !out->international || (f.region[0] && !out->region) ||
+        (f.area[0] && !out->area)) {
+        return IDR_ENOMEM;
+    }
+    if (!out->type) {
+        out->type = out->metadata_type;
+        out->type_source = "libphonenumber";
+    }
     return IDR_OK;
 }
 
+int idr__phone_enrich(idr__ctx *ctx) {
+    const idr_candidate *c = ctx->c;
+    const idr__work_history *wh = &c->work_history;
+    size_t n_ref = 0;
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        n_ref += wh->employers[e].n_references;
+    }
+    ctx->ref_phones =
+        idr__arena_calloc(ctx->arena, (n_ref + 1) * sizeof *ctx->ref_phones);
+    if (!ctx->ref_phones) {
+        return IDR_ENOMEM;
+    }
+    ctx->n_ref_phones = n_ref;
+    for (size_t i = 0; i < n_ref; i++) {
+        ctx->ref_phones[i].valid = ctx->ref_phones[i].possible = IDR__UNK;
+    }
+    const idr__phonedb *db = ctx->eng->phone;
+    if (!db) {
+        return IDR_OK;
+    }
+    const char *home =
+        c->identity.residence.country[0] ? c->identity.residence.country : NULL;
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        const idr__phone *ph = &c->contacts.phones[i];
+        const char *hint = ph->country_hint[0] ? ph->country_hint : home;
+        int rc = fill(db, ctx->arena, ph->number, hint, ph, &ctx->phones[i]);
+        if (rc != IDR_OK) {
+            return rc;
+        }
+    }
+    size_t k = 0;
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        for (size_t r = 0; r < wh->employers[e].n_references; r++, k++) {
+            int rc = fill(db, ctx->arena, wh->employers[e].references[r].phone, home,
+                          NULL, &ctx->ref_phones[k]);
+            if (rc != IDR_OK) {
+                return rc;
+            }
+        }
+    }
+    return IDR_OK;
+}
+
+static void tri(idr__jw *w, const char *key, idr__tri v) {
+    if (v == IDR__UNK) {
+        idr__jw_null(w, key);
+    } else {
+        idr__jw_bool(w, key, v == 1);
+    }
+}
+
+/* The members every phone object shares (enrichment and references). */
+static void info_members(idr__jw *w, const char *number, const idr__phone_info *in) {
+    idr__jw_str(w, "number", number);
+    idr__jw_bool(w, "parsed", in->parsed);
+    idr__jw_str(w, "parsed_with", in->hint);
+    idr__jw_str(w, "e164", in->e164);
+    idr__jw_str(w, "international", in->international);
+    tri(w, "valid", in->valid);
+    tri(w, "possible", in->possible);
+    idr__jw_str(w, "type", in->type);
+    idr__jw_str(w, "type_source", in->type_source);
+    idr__jw_str(w, "metadata_type", in->metadata_type);
+    idr__jw_str(w, "region", in->region);
+    idr__jw_str(w, "area", in->area);
+    idr__jw_str(w, "carrier", in->carrier);
+    if (in->carrier) {
+        idr__jw_str(w, "carrier_source", "carrier_lookup");
+        idr__jw_str(w, "carrier_confidence", "low");
+    }
+    if (in->error) {
+        idr__jw_str(w, "error", in->error);
+    }
+}
+
 void idr__phone_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
-    (void)ctx;
-    (void)w;
+    const idr_candidate *c = ctx->c;
+    if (!ctx->eng->phone || !ctx->phones) {
+        return;
+    }
+    idr__jw_arr_begin(w, "phones");
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        idr__jw_obj_begin(w, NULL);
+        info_members(w, c->contacts.phones[i].number, &ctx->phones[i]);
+        idr__jw_obj_end(w);
+    }
+    idr__jw_arr_end(w);
+    if (!ctx->ref_phones) {
+        return;
+    }
+    idr__jw_arr_begin(w, "reference_phones");
+    size_t k = 0;
+    const idr__work_history *wh = &c->work_history;
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        const idr__employer *emp = &wh->employers[e];
+        for (size_t r = 0; r < emp->n_references; r++, k++) {
+            if (!emp->references[r].phone) {
+                continue;
+            }
+            idr__jw_obj_begin(w, NULL);
+            idr__jw_str(w, "employer", emp->name);
+            idr__jw_str(w, "reference", emp->references[r].name);
+            info_members(w, emp->references[r].phone, &ctx->ref_phones[k]);
+            idr__jw_obj_end(w);
+        }
+    }
+    idr__jw_arr_end(w);
 }
 
 int idr_engine_lookup_phone(const idr_engine *eng,
@@ -30,9 +263,69 @@ int idr_engine_lookup_phone(const idr_engine *eng,
                             const char *country,
                             char **out,
                             idr_error *err) {
-    (void)eng;
-    (void)number;
-    (void)country;
+    if (!out) {
+        return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
+    }
     *out = NULL;
-    return idr__err(err, IDR_EUNAVAILABLE, NULL, "phone support is not built in");
+    if (!eng) {
+        return idr__err(err, IDR_EINVAL, NULL, "engine must not be NULL");
+    }
+    if (!number || !number[0]) {
+        return idr__err(err, IDR_EINVAL, "number", "number: no phone number given");
+    }
+    if (country && country[0] && !idr__phone_shim_region_supported(country)) {
+        return idr__err(err, IDR_EINVAL, "country",
+                        "country: '%.8s' is not a region libphonenumber knows (give an "
+                        "ISO 3166-1 alpha-2 code such as US or GB)",
+                        country);
+    }
+    if (!eng->phone) {
+        return idr__err(err, IDR_EUNAVAILABLE, NULL, "phone lookup unavailable: %s",
+                        eng->phone_unavailable ? eng->phone_unavailable
+                                               : "phone support is not built in");
+    }
+    idr__phone_fact f;
+    int rc =
+        idr__phone_shim_lookup(eng->phone->shim, number, strlen(number), country, &f);
+    if (rc == IDR_EINVAL) {
+        return idr__err(err, IDR_EINVAL, "number", "number: '%.64s' %s", number, f.error);
+    }
+    if (rc != IDR_OK) {
+        return idr__err(err, rc, "number", "number: %s", f.error);
+    }
+    idr__buf b;
+    idr__buf_init(&b);
+    idr__jw w;
+    idr__jw_init(&w, &b, false);
+    idr__jw_obj_begin(&w, NULL);
+    idr__jw_str(&w, "input", number);
+    if (country && country[0]) {
+        char cc[3] = {(char)(country[0] & ~0x20), (char)(country[1] & ~0x20), 0};
+        idr__jw_str(&w, "country_hint", cc);
+    } else {
+        idr__jw_null(&w, "country_hint");
+    }
+    idr__jw_str(&w, "e164", f.e164);
+    idr__jw_str(&w, "international", f.international);
+    idr__jw_str(&w, "national", f.national);
+    idr__jw_int(&w, "country_code", f.country_code);
+    idr__jw_bool(&w, "valid", f.valid);
+    idr__jw_bool(&w, "possible", f.possible);
+    idr__jw_str(&w, "type", intern_type(f.type));
+    idr__jw_str(&w, "region", f.region[0] ? f.region : NULL);
+    idr__jw_str(&w, "region_name", f.region[0] ? idr__country_name(f.region) : NULL);
+    idr__jw_str(&w, "area", f.area[0] ? f.area : NULL);
+    idr__jw_null(&w, "carrier");
+    idr__jw_str(&w, "carrier_note", CARRIER_NOTE);
+    idr__jw_str(&w, "source", "libphonenumber 8.12 metadata and offline geocoder");
+    idr__jw_obj_end(&w);
+    if (b.oom) {
+        idr__buf_free(&b);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    *out = idr__buf_take(&b, NULL);
+    if (!*out) {
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    return IDR_OK;
 }

@@ -170,7 +170,8 @@ extern "C" int idr__phone_shim_new(idr__phone_shim **out, char *why, size_t why_
         return IDR_ENOMEM;
     } catch (const std::exception &ex) {
         if (why && why_len) {
-            put(why, why_len, std::string("libphonenumber failed to start: ") + ex.what());
+            put(why, why_len,
+                std::string("libphonenumber failed to start: ") + ex.what());
         }
         return IDR_EINTERNAL;
     } catch (...) {

@@ -31,11 +31,11 @@ extern "C" {
 typedef struct idr__phone_shim idr__phone_shim;
 
 typedef struct idr__phone_fact {
-    int parsed;          /* 1 when libphonenumber parsed the input */
-    int valid;           /* IsValidNumber: the number matches a range in the metadata */
-    int possible;        /* IsPossibleNumber: only the length fits */
-    int country_code;    /* calling code, e.g. 44; 0 when not parsed */
-    char e164[24];       /* "+442079460000" (at most 1 + 3 + 17 digits) */
+    int parsed;       /* 1 when libphonenumber parsed the input */
+    int valid;        /* IsValidNumber: the number matches a range in the metadata */
+    int possible;     /* IsPossibleNumber: only the length fits */
+    int country_code; /* calling code, e.g. 44; 0 when not parsed */
+    char e164[24];    /* "+442079460000" (at most 1 + 3 + 17 digits) */
     char international[48]; /* "+44 20 7946 0000" */
     char national[48];      /* "020 7946 0000" */
     char type[24];          /* see idr__phone_shim_lookup */

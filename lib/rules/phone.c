@@ -1,9 +1,587 @@
 /*
- * phone.c - the "phone" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * phone.c - the "phone" family: what the candidate's and the references' numbers are.
+ *
+ * The enrichment (lib/phone) has parsed every number with libphonenumber's metadata and
+ * offline geocoder into ctx->phones (the candidate's, parallel to contacts.phones) and
+ * ctx->ref_phones (one per reference across employers, in order). A carrier lookup the
+ * caller ran (Phone `line_type`, `ported_at`, `first_seen`) knows the live line and
+ * wins over the metadata, which only knows what a range was allocated as; every
+ * reason says which of the two decided.
+ *
+ * No number is scored for its country as such: the region only counts when it
+ * contradicts what the candidate claimed (the residence), and a declared work country
+ * (e.g. an employer-of-record arrangement) that matches the number's region clears it.
+ * Approved travel does not: a number is given once, at application, not per trip.
  */
 #include "internal.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <ctype.h>
+#include <string.h>
+
+/* A number first seen or ported this many days or fewer before the as-of date or the
+ * application counts as new. [KB4][Nisos] name "newly ported or newly created"
+ * numbers without a period; 30 days is a project choice covering the weeks in which a
+ * persona is usually set up for one application round. */
+#define NEW_NUMBER_DAYS 30
+
+/* A reference number given only in digits (unparsed) is compared as digits when it
+ * has at least this many: fewer (an extension, "n/a 123") would match by accident.
+ * Project choice: 7 is the shortest subscriber number in NANP and most plans. */
+#define MIN_DIGITS_COMPARE 7
+
+/* ------------------------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------------------- */
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+/* How a number is shown: its international form when parsed, else the input. */
+static const char *shown(const idr__phone_info *in, const char *raw) {
+    return in->international ? in->international : raw;
+}
+
+/* "reference Jane Roe (Acme Ltd)" for reference number k, in enrichment order. */
+static const char *ref_label(idr__ctx *ctx, size_t k) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        const idr__employer *emp = &wh->employers[e];
+        if (k < emp->n_references) {
+            const idr__reference *r = &emp->references[k];
+            return idr__arena_printf(ctx->arena, "reference %s (%s)",
+                                     r->name ? r->name : "without a name",
+                                     emp->name ? emp->name : "employer not named");
+        }
+        k -= emp->n_references;
+    }
+    return "reference";
+}
+
+/* The raw number of reference k. */
+static const char *ref_number(const idr__ctx *ctx, size_t k) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        const idr__employer *emp = &wh->employers[e];
+        if (k < emp->n_references) {
+            return emp->references[k].phone;
+        }
+        k -= emp->n_references;
+    }
+    return NULL;
+}
+
+static size_t count_candidate_numbers(const idr__ctx *ctx) {
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->c->contacts.n_phones; i++) {
+        n += ctx->c->contacts.phones[i].number != NULL;
+    }
+    return n;
+}
+
+static size_t count_reference_numbers(const idr__ctx *ctx) {
+    size_t n = 0;
+    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
+        n += ref_number(ctx, k) != NULL;
+    }
+    return n;
+}
+
+/* The day of the earliest application session, or IDR__DATE_NONE. */
+static int32_t application_day(const idr__ctx *ctx) {
+    int64_t best = IDR__TIME_NONE;
+    for (size_t i = 0; i < ctx->c->n_sessions; i++) {
+        const idr__session *s = &ctx->c->sessions[i];
+        if (s->event == IDR__EV_APPLICATION && s->at != IDR__TIME_NONE &&
+            (best == IDR__TIME_NONE || s->at < best)) {
+            best = s->at;
+        }
+    }
+    if (best == IDR__TIME_NONE) {
+        return IDR__DATE_NONE;
+    }
+    return (int32_t)(best >= 0 ? best / 86400 : -((-best + 86399) / 86400));
+}
+
+/* "first seen 2026-11-02, 9 days before the application (2026-11-11)" when `d` is
+ * within NEW_NUMBER_DAYS before the application or the as-of date, else NULL. */
+static const char *recent(idr__ctx *ctx, const char *what, int32_t d, int32_t app_day) {
+    if (d == IDR__DATE_NONE) {
+        return NULL;
+    }
+    const int32_t refs[2] = {app_day, ctx->today};
+    const char *names[2] = {"the application", "the as-of date"};
+    for (int i = 0; i < 2; i++) {
+        if (refs[i] == IDR__DATE_NONE) {
+            continue;
+        }
+        int32_t before = refs[i] - d;
+        if (before >= 0 && before <= NEW_NUMBER_DAYS) {
+            char a[11], b[11];
+            idr__format_date(d, a);
+            idr__format_date(refs[i], b);
+            return idr__arena_printf(ctx->arena, "%s %s, %d day(s) before %s (%s)", what,
+                                     a, (int)before, names[i], b);
+        }
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------
+ * phn_voip_nonfixed [KB4][Nisos]
+ * ---------------------------------------------------------------------------------- */
+static const char *const voip_keys[] = {"numbers", "count", "source", NULL};
+
+static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    if (count_candidate_numbers(ctx) + count_reference_numbers(ctx) == 0) {
+        idr__not_evaluated(ctx, ind, "no phone number given (candidate or references)");
+        return;
+    }
+    int32_t app = application_day(ctx);
+    const char *list = NULL;
+    long long count = 0;
+    bool by_lookup = false, by_metadata = false;
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        const idr__phone *ph = &c->contacts.phones[i];
+        const idr__phone_info *in = &ctx->phones[i];
+        const char *why = NULL;
+        if (ph->line_type == IDR__LINE_NON_FIXED_VOIP ||
+            ph->line_type == IDR__LINE_PREPAID) {
+            why = idr__arena_printf(
+                ctx->arena, "%s line per the carrier lookup",
+                ph->line_type == IDR__LINE_PREPAID ? "prepaid" : "non-fixed VoIP");
+            by_lookup = true;
+        } else if (in->type_source && strcmp(in->type_source, "libphonenumber") == 0 &&
+                   in->metadata_type && strcmp(in->metadata_type, "voip") == 0) {
+            /* Weaker: the range was allocated for VoIP; the live line is unknown. */
+            why = "in a VoIP range per libphonenumber metadata (range allocation, weaker "
+                  "than a carrier lookup)";
+            by_metadata = true;
+        }
+        const char *seen = recent(ctx, "first seen", ph->first_seen, app);
+        const char *ported = recent(ctx, "ported", ph->ported_at, app);
+        if (seen || ported) {
+            by_lookup = true;
+        }
+        if (!why && !seen && !ported) {
+            continue;
+        }
+        const char *item =
+            idr__arena_printf(ctx->arena, "%s (candidate): %s%s%s%s%s",
+                              shown(in, ph->number ? ph->number : "number not given"),
+                              why ? why : "", why && seen ? "; " : "", seen ? seen : "",
+                              (why || seen) && ported ? "; " : "", ported ? ported : "");
+        list_add(ctx, &list, item);
+        count++;
+    }
+    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
+        const idr__phone_info *in = &ctx->ref_phones[k];
+        if (!in->parsed || !in->metadata_type || strcmp(in->metadata_type, "voip") != 0) {
+            continue;
+        }
+        by_metadata = true;
+        list_add(ctx, &list,
+                 idr__arena_printf(ctx->arena,
+                                   "%s (%s): in a VoIP range per libphonenumber metadata "
+                                   "(range allocation, weaker than a carrier lookup)",
+                                   shown(in, ref_number(ctx, k)), ref_label(ctx, k)));
+        count++;
+    }
+    if (!count) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "numbers", list);
+    idr__ev_int(ev, "count", count);
+    idr__ev_str(ev, "source",
+                by_lookup && by_metadata ? "carrier lookup and libphonenumber metadata"
+                : by_lookup              ? "carrier lookup"
+                                         : "libphonenumber metadata only");
+}
+
+static const idr__indicator phn_voip_nonfixed = {"phn_voip_nonfixed", voip_keys,
+                                                 eval_voip, IDR__NEED_PHONE};
+
+/* ------------------------------------------------------------------------------------
+ * phn_invalid_number (project; refines phn_voip_nonfixed)
+ * ---------------------------------------------------------------------------------- */
+static const char *const invalid_keys[] = {"numbers", "count", NULL};
+
+/* Why `in` is not a valid number, or NULL when it is (or was not looked at). */
+static const char *invalid_why(idr__ctx *ctx, const idr__phone_info *in) {
+    if (!in->parsed) {
+        return in->error ? idr__arena_printf(ctx->arena, "rejected by libphonenumber: %s",
+                                             in->error)
+                         : NULL;
+    }
+    if (in->valid == 0) {
+        return in->possible == 1
+                   ? "its length fits but no allocated range in libphonenumber's "
+                     "metadata "
+                     "matches"
+                   : "not a possible number for its country in libphonenumber's metadata";
+    }
+    return NULL;
+}
+
+static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    if (count_candidate_numbers(ctx) + count_reference_numbers(ctx) == 0) {
+        idr__not_evaluated(ctx, ind, "no phone number given (candidate or references)");
+        return;
+    }
+    const char *list = NULL, *cleared = NULL;
+    long long count = 0;
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        const idr__phone *ph = &c->contacts.phones[i];
+        if (!ph->number) {
+            continue;
+        }
+        const char *why = invalid_why(ctx, &ctx->phones[i]);
+        if (!why) {
+            continue;
+        }
+        const char *item = idr__arena_printf(ctx->arena, "%s (candidate): %s",
+                                             shown(&ctx->phones[i], ph->number), why);
+        /* A carrier lookup that found a live line beats metadata that may predate the
+         * range (Debian's libphonenumber 8.12 metadata dates from 2022). */
+        if (ph->line_type != IDR__LINE_NONE && ph->line_type != IDR__LINE_UNKNOWN) {
+            list_add(ctx, &cleared,
+                     idr__arena_printf(ctx->arena,
+                                       "the carrier lookup found a live %s line for %s",
+                                       ph->line_type_name ? ph->line_type_name : "",
+                                       shown(&ctx->phones[i], ph->number)));
+            continue;
+        }
+        list_add(ctx, &list, item);
+        count++;
+    }
+    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
+        const char *raw = ref_number(ctx, k);
+        const char *why = raw ? invalid_why(ctx, &ctx->ref_phones[k]) : NULL;
+        if (!why) {
+            continue;
+        }
+        list_add(ctx, &list,
+                 idr__arena_printf(ctx->arena, "%s (%s): %s",
+                                   shown(&ctx->ref_phones[k], raw), ref_label(ctx, k),
+                                   why));
+        count++;
+    }
+    if (count) {
+        idr__ev *ev = idr__hit(ctx, ind);
+        idr__ev_str(ev, "numbers", list);
+        idr__ev_int(ev, "count", count);
+    } else if (cleared) {
+        idr__suppress(ctx, ind, "%s", cleared);
+    }
+}
+
+static const idr__indicator phn_invalid_number = {"phn_invalid_number", invalid_keys,
+                                                  eval_invalid, IDR__NEED_PHONE};
+
+/* ------------------------------------------------------------------------------------
+ * phn_region_mismatch (project; refines id_cross_profile_mismatch [G22][P23][P25])
+ * ---------------------------------------------------------------------------------- */
+static const char *const region_keys[] = {"numbers", "count", "residence", NULL};
+
+/* US states, DC and territories, and Canadian provinces: the places the offline
+ * geocoder names for NANP numbers ("Minnesota", "Jersey City, NJ", "Ontario"). */
+static const struct {
+    const char *code, *name;
+} places[] = {
+    {"AL", "Alabama"},
+    {"AK", "Alaska"},
+    {"AZ", "Arizona"},
+    {"AR", "Arkansas"},
+    {"CA", "California"},
+    {"CO", "Colorado"},
+    {"CT", "Connecticut"},
+    {"DE", "Delaware"},
+    {"DC", "District of Columbia"},
+    {"DC", "Washington D.C."},
+    {"DC", "Washington DC"},
+    {"FL", "Florida"},
+    {"GA", "Georgia"},
+    {"HI", "Hawaii"},
+    {"ID", "Idaho"},
+    {"IL", "Illinois"},
+    {"IN", "Indiana"},
+    {"IA", "Iowa"},
+    {"KS", "Kansas"},
+    {"KY", "Kentucky"},
+    {"LA", "Louisiana"},
+    {"ME", "Maine"},
+    {"MD", "Maryland"},
+    {"MA", "Massachusetts"},
+    {"MI", "Michigan"},
+    {"MN", "Minnesota"},
+    {"MS", "Mississippi"},
+    {"MO", "Missouri"},
+    {"MT", "Montana"},
+    {"NE", "Nebraska"},
+    {"NV", "Nevada"},
+    {"NH", "New Hampshire"},
+    {"NJ", "New Jersey"},
+    {"NM", "New Mexico"},
+    {"NY", "New York"},
+    {"NC", "North Carolina"},
+    {"ND", "North Dakota"},
+    {"OH", "Ohio"},
+    {"OK", "Oklahoma"},
+    {"OR", "Oregon"},
+    {"PA", "Pennsylvania"},
+    {"RI", "Rhode Island"},
+    {"SC", "South Carolina"},
+    {"SD", "South Dakota"},
+    {"TN", "Tennessee"},
+    {"TX", "Texas"},
+    {"UT", "Utah"},
+    {"VT", "Vermont"},
+    {"VA", "Virginia"},
+    {"WA", "Washington"},
+    {"WV", "West Virginia"},
+    {"WI", "Wisconsin"},
+    {"WY", "Wyoming"},
+    {"PR", "Puerto Rico"},
+    {"GU", "Guam"},
+    {"VI", "U.S. Virgin Islands"},
+    {"AS", "American Samoa"},
+    {"MP", "Northern Mariana Islands"},
+    {"AB", "Alberta"},
+    {"BC", "British Columbia"},
+    {"MB", "Manitoba"},
+    {"NB", "New Brunswick"},
+    {"NL", "Newfoundland and Labrador"},
+    {"NS", "Nova Scotia"},
+    {"NT", "Northwest Territories"},
+    {"NU", "Nunavut"},
+    {"ON", "Ontario"},
+    {"PE", "Prince Edward Island"},
+    {"QC", "Quebec"},
+    {"SK", "Saskatchewan"},
+    {"YT", "Yukon"},
+};
+
+static bool ieq(const char *a, const char *b) {
+    for (; *a && *b; a++, b++) {
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) {
+            return false;
+        }
+    }
+    return *a == *b;
+}
+
+/* The state/province code for a name or code ("GA", "ga", "Georgia", "US-GA"). */
+static const char *place_code(const char *s) {
+    if (!s) {
+        return NULL;
+    }
+    while (*s == ' ') {
+        s++;
+    }
+    if (strlen(s) == 5 && s[2] == '-') {
+        s += 3; /* ISO 3166-2 "US-GA" */
+    }
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+        if (ieq(s, places[i].code) || ieq(s, places[i].name)) {
+            return places[i].code;
+        }
+    }
+    return NULL;
+}
+
+/* The state of a geocoder description: "Jersey City, NJ" -> NJ, "Minnesota" -> MN. */
+static const char *area_state(const char *area) {
+    if (!area) {
+        return NULL;
+    }
+    const char *comma = strrchr(area, ',');
+    if (comma) {
+        return place_code(comma + 1);
+    }
+    return place_code(area);
+}
+
+/* US territories have their own ISO codes and libphonenumber regions; a US resident
+ * may live there, so they count as the same country as US. */
+static bool same_country(const char *a, const char *b) {
+    static const char *const us[] = {"US", "PR", "GU", "VI", "AS", "MP", "UM", NULL};
+    if (strcmp(a, b) == 0) {
+        return true;
+    }
+    bool ua = false, ub = false;
+    for (size_t i = 0; us[i]; i++) {
+        ua |= strcmp(a, us[i]) == 0;
+        ub |= strcmp(b, us[i]) == 0;
+    }
+    return ua && ub;
+}
+
+static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const idr__address *home = &c->identity.residence;
+    if (count_candidate_numbers(ctx) == 0) {
+        idr__not_evaluated(ctx, ind, "the candidate gave no phone number");
+        return;
+    }
+    if (!home->country[0]) {
+        idr__not_evaluated(ctx, ind, "no residence country claimed");
+        return;
+    }
+    const char *home_state = place_code(home->region);
+    const char *work = c->engagement.declared_work_country;
+    const char *list = NULL, *cleared = NULL;
+    long long count = 0;
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        const idr__phone *ph = &c->contacts.phones[i];
+        const idr__phone_info *in = &ctx->phones[i];
+        if (!in->parsed || in->valid != 1 || !in->region) {
+            continue;
+        }
+        const char *num = shown(in, ph->number);
+        if (!same_country(in->region, home->country)) {
+            const char *item = idr__arena_printf(
+                ctx->arena, "%s is a %s number%s%s%s", num, in->region,
+                in->area ? " (" : "", in->area ? in->area : "", in->area ? ")" : "");
+            if (work[0] && same_country(in->region, work)) {
+                list_add(ctx, &cleared,
+                         idr__arena_printf(ctx->arena,
+                                           "%s: %s is the declared work country", item,
+                                           work));
+                continue;
+            }
+            list_add(ctx, &list, item);
+            count++;
+            continue;
+        }
+        /* Same country: for NANP, compare the geocoded state with the claimed one. */
+        const char *st =
+            in->e164 && strncmp(in->e164, "+1", 2) == 0 ? area_state(in->area) : NULL;
+        if (!st || !home_state || strcmp(st, home_state) == 0) {
+            continue;
+        }
+        const char *item =
+            idr__arena_printf(ctx->arena, "%s is geocoded to %s (%s)", num, in->area, st);
+        /* A mobile line keeps its area code when its holder moves; only a carrier lookup
+         * tells a mobile from a landline (NANP metadata says fixed_line_or_mobile). */
+        if (ph->line_type == IDR__LINE_MOBILE || ph->line_type == IDR__LINE_PREPAID ||
+            ph->line_type == IDR__LINE_NON_FIXED_VOIP) {
+            list_add(ctx, &cleared,
+                     idr__arena_printf(ctx->arena,
+                                       "%s: the carrier lookup says %s, and such numbers "
+                                       "keep their area code when the holder moves",
+                                       item,
+                                       ph->line_type_name ? ph->line_type_name : ""));
+            continue;
+        }
+        list_add(ctx, &list, item);
+        count++;
+    }
+    if (count) {
+        idr__ev *ev = idr__hit(ctx, ind);
+        idr__ev_str(ev, "numbers", list);
+        idr__ev_int(ev, "count", count);
+        idr__ev_str(ev, "residence",
+                    home_state ? idr__arena_printf(ctx->arena, "%s, %s", home_state,
+                                                   home->country)
+                               : home->country);
+    } else if (cleared) {
+        idr__suppress(ctx, ind, "%s", cleared);
+    }
+}
+
+static const idr__indicator phn_region_mismatch = {"phn_region_mismatch", region_keys,
+                                                   eval_region, IDR__NEED_PHONE};
+
+/* ------------------------------------------------------------------------------------
+ * phn_reference_is_candidate (project; refines wrk_unverifiable_employers [G22][P25])
+ * ---------------------------------------------------------------------------------- */
+static const char *const selfref_keys[] = {"number", "references", "count", NULL};
+
+/* The comparison key of a number: E.164 when parsed, else its digits when there are
+ * enough of them, else NULL. */
+static const char *number_key(idr__ctx *ctx, const idr__phone_info *in, const char *raw) {
+    if (in->parsed && in->e164) {
+        return in->e164;
+    }
+    if (!raw) {
+        return NULL;
+    }
+    size_t n = strlen(raw), d = 0;
+    char *digits = idr__arena_alloc(ctx->arena, n + 1);
+    if (!digits) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (raw[i] >= '0' && raw[i] <= '9') {
+            digits[d++] = raw[i];
+        }
+    }
+    digits[d] = '\0';
+    return d >= MIN_DIGITS_COMPARE ? digits : NULL;
+}
+
+static bool key_eq(const char *a, const char *b) {
+    if (!a || !b) {
+        return false;
+    }
+    /* An E.164 key against a digits-only key: compare the digits after "+". */
+    if (a[0] == '+' && b[0] != '+') {
+        size_t la = strlen(a + 1), lb = strlen(b);
+        return lb <= la && strcmp(a + 1 + (la - lb), b) == 0 && lb >= MIN_DIGITS_COMPARE;
+    }
+    if (b[0] == '+' && a[0] != '+') {
+        return key_eq(b, a);
+    }
+    return strcmp(a, b) == 0;
+}
+
+static void eval_selfref(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    if (count_candidate_numbers(ctx) == 0 || count_reference_numbers(ctx) == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "needs both a candidate phone number and a reference's phone "
+                           "number");
+        return;
+    }
+    const char *refs = NULL, *number = NULL;
+    long long count = 0;
+    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
+        const char *raw = ref_number(ctx, k);
+        const char *rk = number_key(ctx, &ctx->ref_phones[k], raw);
+        if (!rk) {
+            continue;
+        }
+        for (size_t i = 0; i < c->contacts.n_phones; i++) {
+            const char *ck =
+                number_key(ctx, &ctx->phones[i], c->contacts.phones[i].number);
+            if (key_eq(ck, rk)) {
+                if (!number) {
+                    number = shown(&ctx->phones[i], c->contacts.phones[i].number);
+                }
+                list_add(ctx, &refs, ref_label(ctx, k));
+                count++;
+                break;
+            }
+        }
+    }
+    if (!count) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "number", number);
+    idr__ev_str(ev, "references", refs);
+    idr__ev_int(ev, "count", count);
+}
+
+static const idr__indicator phn_reference_is_candidate = {
+    "phn_reference_is_candidate", selfref_keys, eval_selfref, IDR__NEED_PHONE};
+
+static const idr__indicator *const indicators[] = {
+    &phn_voip_nonfixed, &phn_invalid_number, &phn_region_mismatch,
+    &phn_reference_is_candidate, NULL};
 
 const idr__family idr__family_phone = {"phone", indicators};
