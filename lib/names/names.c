@@ -1,68 +1,754 @@
 /*
- * names.c - name comparison. Placeholder until issue 4 lands the ICU normaliser:
- * names are compared after idr__norm_simple() with sorted tokens.
+ * names.c - person and company name comparison with ICU (docs/names.md).
+ *
+ * Normalisation: UTF-8 (invalid sequences become U+FFFD) -> ICU transliterator
+ * "NFKC; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC" -> full case
+ * folding -> tokens of letters and digits. Apostrophes join ("O'Brien" = "OBrien",
+ * the Cyrillic soft sign's transliteration "ol'ga" = "olga"); every other non-letter
+ * is a separator, so hyphenated names become two tokens. Honorifics, generational
+ * suffixes and legal-form words are dropped (the comparison is about the name).
+ *
+ * Similarity: tokens of the shorter name are paired one-to-one with tokens of the
+ * longer name so that the sum of token similarities is largest (exact 1, nickname
+ * pair 0.95, initial against a name starting with it 0.9, otherwise Jaro-Winkler);
+ * the name similarity is that sum over the number of tokens of the shorter name.
+ * Extra tokens of the longer name (middle names, a second surname) cost nothing.
+ * Two guards keep the measure from matching on too little: a name made only of
+ * initials matches nothing better than 0.5, and a one-token name against a name of
+ * two or more tokens is scaled by 0.85, below the match threshold, so a shared
+ * surname alone never makes two people the same.
+ *
+ * Threads: an ICU transliterator must not be used by two threads at once. The engine
+ * keeps a pool of IDR__NAMES_POOL clones, each guarded by an atomic flag; a call takes
+ * a free one, and when all are busy clones a private one from a prototype that is never
+ * used to transliterate (cloning under a mutex). Names that are pure ASCII never touch
+ * ICU at all: for ASCII, NFKC and transliteration are the identity and case folding is
+ * tolower(), so the fast path gives the same tokens.
  */
-#include "internal.h"
+#include "names/names.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
-    (void)eng;
-    *out = NULL;
-    *why = "ICU name normalisation is not built into this version";
-    return IDR_OK;
-}
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utrans.h>
+#include <unicode/uvernum.h>
 
-void idr__names_close(idr__names *n) {
-    (void)n;
-}
+#define IDR__NAMES_POOL 4
 
-static int cmp_str(const void *a, const void *b) {
+/* The token similarity an exact match, a nickname pair and an initial get. A nickname
+ * is the same given name in another form ("Bob" for "Robert"), slightly below an exact
+ * match so that the score shows the difference; an initial is consistent with the
+ * name but identifies less, so it counts less again. Project choices, measured in
+ * docs/names.md. */
+#define SIM_NICKNAME 0.95
+#define SIM_INITIAL  0.90
+/* A name of initials only ("J. S.") identifies nobody: capped well below a match. */
+#define INITIALS_ONLY_CAP 0.5
+/* One token against two or more: a shared surname or given name alone is not the same
+ * person. 0.85 keeps even an exact shared token below IDR__NAME_MATCH (0.88). */
+#define SINGLE_TOKEN_SCALE 0.85
+
+typedef struct nick_pair {
+    const char *name;
+    unsigned group;
+} nick_pair;
+
+struct idr__names {
+    UTransliterator *proto; /* cloned from, never used to transliterate */
+    UTransliterator *pool[IDR__NAMES_POOL];
+    atomic_flag busy[IDR__NAMES_POOL];
+    pthread_mutex_t clone_lock;
+    nick_pair *nick; /* sorted by name, then group */
+    size_t n_nick;
+    size_t n_groups;
+    char *nick_text; /* the table's bytes, which nick[].name point into */
+};
+
+static const char TRANSLIT_ID[] =
+    "NFKC; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC";
+
+/* Words that say what kind of person or company, not which: honorifics, generational
+ * suffixes and legal forms. Sorted for bsearch. */
+static const char *const stop_words[] = {
+    "co",  "company", "corp",    "corporation", "dr",   "gmbh", "ii",   "iii",
+    "inc", "jr",      "limited", "llc",         "llp",  "ltd",  "miss", "mr",
+    "mrs", "ms",      "of",      "plc",         "prof", "sr",   "the",
+};
+
+static int cmp_cstr(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Tokens of the simple normalisation, sorted and joined, so order does not matter. */
-static char *sorted_tokens(idr__arena *a, const char *s) {
-    char *n = idr__norm_simple(a, s);
-    if (!n) {
-        return NULL;
-    }
-    const char *tok[32];
-    size_t nt = 0;
-    for (char *p = strtok(n, " "); p && nt < 32; p = strtok(NULL, " ")) {
-        tok[nt++] = p;
-    }
-    qsort(tok, nt, sizeof tok[0], cmp_str);
-    size_t len = 0;
-    for (size_t i = 0; i < nt; i++) {
-        len += strlen(tok[i]) + 1;
-    }
-    char *out = idr__arena_alloc(a, len + 1);
-    if (!out) {
-        return NULL;
-    }
-    out[0] = 0;
-    for (size_t i = 0; i < nt; i++) {
-        if (i) {
-            strcat(out, " ");
-        }
-        strcat(out, tok[i]);
-    }
-    return out;
+static bool is_stop_word(const char *w) {
+    return bsearch(&w, stop_words, sizeof stop_words / sizeof stop_words[0],
+                   sizeof stop_words[0], cmp_cstr) != NULL;
 }
 
-double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b) {
+/* ---- Token building ---------------------------------------------------------------- */
+
+typedef struct tok_builder {
+    idr__name_toks *t;
+    size_t used; /* bytes of t->buf in use */
+    bool open;   /* a token is being written */
+} tok_builder;
+
+static void tb_init(tok_builder *b, idr__name_toks *t) {
+    memset(t, 0, sizeof *t);
+    b->t = t;
+    b->used = 0;
+    b->open = false;
+}
+
+static void tb_end(tok_builder *b) {
+    if (!b->open) {
+        return;
+    }
+    idr__name_toks *t = b->t;
+    t->buf[b->used++] = '\0';
+    t->len[t->n] = (uint8_t)(b->used - 1 - t->off[t->n]);
+    t->n++;
+    b->open = false;
+}
+
+/* Append bytes of one character to the current token (starting one if needed). */
+static void tb_put(tok_builder *b, const char *p, size_t n) {
+    idr__name_toks *t = b->t;
+    if (!b->open) {
+        if (t->n >= IDR__NAME_MAX_TOKENS || b->used + 2 > IDR__NAME_BUF) {
+            return;
+        }
+        t->off[t->n] = (uint8_t)b->used;
+        b->open = true;
+    }
+    /* keep room for this token's NUL; a token that does not fit is cut */
+    if (b->used + n + 1 > IDR__NAME_BUF || b->used + n - t->off[t->n] > 200) {
+        return;
+    }
+    memcpy(t->buf + b->used, p, n);
+    b->used += n;
+}
+
+/* Drop stop words unless that would leave nothing; mark one-letter tokens. */
+static void tb_finish(tok_builder *b) {
+    tb_end(b);
+    idr__name_toks *t = b->t;
+    size_t keep = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!is_stop_word(t->buf + t->off[i])) {
+            keep++;
+        }
+    }
+    if (keep > 0 && keep < t->n) {
+        size_t j = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            if (!is_stop_word(t->buf + t->off[i])) {
+                t->off[j] = t->off[i];
+                t->len[j] = t->len[i];
+                j++;
+            }
+        }
+        t->n = j;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        t->initial[i] = t->len[i] == 1;
+    }
+}
+
+static bool is_apostrophe(uint32_t c) {
+    /* ' and the typographic and modifier apostrophes; U+02B9 is what Any-Latin gives
+     * for the Cyrillic soft sign before Latin-ASCII turns it into ' */
+    return c == 0x27 || c == 0x60 || c == 0xB4 || c == 0x2018 || c == 0x2019 ||
+           c == 0x02BC || c == 0x02B9 || c == 0x02BB;
+}
+
+static void tokenize_ascii(const char *s, size_t n, idr__name_toks *out) {
+    tok_builder b;
+    tb_init(&b, out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (isalnum(c)) {
+            char lc = (char)tolower(c);
+            tb_put(&b, &lc, 1);
+        } else if (!is_apostrophe(c)) {
+            tb_end(&b);
+        }
+    }
+    tb_finish(&b);
+}
+
+/* ICU unavailable, non-ASCII input: the plain normalisation, split on its spaces. */
+static void tokenize_plain(const char *s, size_t n, idr__name_toks *out) {
+    tok_builder b;
+    tb_init(&b, out);
+    idr__arena *a = idr__arena_new(1024);
+    char *cut = a ? idr__arena_strndup(a, s, n) : NULL;
+    /* drop apostrophes first so that they join, as on the ICU path */
+    if (cut) {
+        char *w = cut;
+        for (char *r = cut; *r; r++) {
+            if (*r != '\'' && *r != '`') {
+                *w++ = *r;
+            }
+        }
+        *w = '\0';
+    }
+    const char *norm = cut ? idr__norm_simple(a, cut) : NULL;
+    for (const char *p = norm; p && *p; p++) {
+        if (*p == ' ') {
+            tb_end(&b);
+        } else {
+            tb_put(&b, p, 1);
+        }
+    }
+    tb_finish(&b);
+    idr__arena_free(a);
+}
+
+static UTransliterator *acquire(const idr__names *cnm, int *slot) {
+    idr__names *nm = (idr__names *)cnm; /* the pool flags are the only mutable part */
+    for (int i = 0; i < IDR__NAMES_POOL; i++) {
+        if (!atomic_flag_test_and_set_explicit(&nm->busy[i], memory_order_acquire)) {
+            *slot = i;
+            return nm->pool[i];
+        }
+    }
+    *slot = -1;
+    UErrorCode st = U_ZERO_ERROR;
+    pthread_mutex_lock(&nm->clone_lock);
+    UTransliterator *t = utrans_clone(nm->proto, &st);
+    pthread_mutex_unlock(&nm->clone_lock);
+    if (U_FAILURE(st)) {
+        utrans_close(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void release(const idr__names *cnm, UTransliterator *t, int slot) {
+    idr__names *nm = (idr__names *)cnm;
+    if (slot >= 0) {
+        atomic_flag_clear_explicit(&nm->busy[slot], memory_order_release);
+    } else {
+        utrans_close(t);
+    }
+}
+
+/* Capacity for the transliterated text: Han and Hangul grow several-fold. */
+#define WORK_CAP (IDR__NAME_MAX_INPUT * 4)
+
+static void
+tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out) {
+    UChar src[IDR__NAME_MAX_INPUT + 1];
+    UChar work[WORK_CAP];
+    UChar fold[WORK_CAP];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t len = 0;
+    u_strFromUTF8WithSub(src, IDR__NAME_MAX_INPUT, &len, s, (int32_t)n, 0xFFFD, NULL,
+                         &st);
+    if (U_FAILURE(st) && st != U_BUFFER_OVERFLOW_ERROR) {
+        tokenize_plain(s, n, out);
+        return;
+    }
+    if (len > IDR__NAME_MAX_INPUT) {
+        len = IDR__NAME_MAX_INPUT;
+    }
+    memcpy(work, src, (size_t)len * sizeof(UChar));
+    int32_t wlen = len, limit = len;
+    int slot = -1;
+    UTransliterator *tr = acquire(nm, &slot);
+    st = U_ZERO_ERROR;
+    if (tr) {
+        utrans_transUChars(tr, work, &wlen, WORK_CAP, 0, &limit, &st);
+        release(nm, tr, slot);
+    }
+    if (!tr || U_FAILURE(st)) {
+        /* too long once transliterated, or no transliterator: fold the input as is */
+        memcpy(work, src, (size_t)len * sizeof(UChar));
+        wlen = len;
+    }
+    st = U_ZERO_ERROR;
+    int32_t flen = u_strFoldCase(fold, WORK_CAP, work, wlen, U_FOLD_CASE_DEFAULT, &st);
+    if (U_FAILURE(st) || flen > WORK_CAP) {
+        flen = 0;
+    }
+    tok_builder b;
+    tb_init(&b, out);
+    for (int32_t i = 0; i < flen;) {
+        UChar32 c;
+        U16_NEXT(fold, i, flen, c);
+        if (is_apostrophe((uint32_t)c)) {
+            continue;
+        }
+        int8_t type = (int8_t)u_charType(c);
+        if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+            type == U_COMBINING_SPACING_MARK) {
+            continue; /* marks left after transliteration belong to their letter */
+        }
+        if (!u_isalnum(c) || c == 0xFFFD) {
+            tb_end(&b);
+            continue;
+        }
+        char u8[4];
+        int32_t k = 0;
+        UBool err = 0;
+        U8_APPEND((uint8_t *)u8, k, 4, c, err);
+        if (!err) {
+            tb_put(&b, u8, (size_t)k);
+        }
+    }
+    tb_finish(&b);
+}
+
+void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out) {
+    if (!s) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    size_t n = strnlen(s, IDR__NAME_MAX_INPUT);
+    bool ascii = true;
+    for (size_t i = 0; i < n && ascii; i++) {
+        ascii = (unsigned char)s[i] < 0x80;
+    }
+    if (ascii) {
+        tokenize_ascii(s, n, out);
+    } else if (nm) {
+        tokenize_icu(nm, s, n, out);
+    } else {
+        tokenize_plain(s, n, out);
+    }
+}
+
+char *idr__name_toks_text(idr__arena *a, const idr__name_toks *t) {
+    idr__buf b;
+    idr__buf_init(&b);
+    for (size_t i = 0; i < t->n; i++) {
+        if (i) {
+            idr__buf_put(&b, " ", 1);
+        }
+        idr__buf_put(&b, t->buf + t->off[i], t->len[i]);
+    }
+    char *r = idr__arena_strndup(a, b.p ? b.p : "", b.len);
+    idr__buf_free(&b);
+    return r;
+}
+
+/* ---- Measures ---------------------------------------------------------------------- */
+
+double idr__jaro_winkler(const char *s, size_t ls, const char *t, size_t lt) {
+    if (ls == 0 || lt == 0) {
+        return ls == lt ? 1.0 : 0.0;
+    }
+    if (ls > 255) {
+        ls = 255;
+    }
+    if (lt > 255) {
+        lt = 255;
+    }
+    size_t window = (ls > lt ? ls : lt) / 2;
+    window = window > 0 ? window - 1 : 0;
+    bool ms[255] = {false}, mt[255] = {false};
+    size_t m = 0;
+    for (size_t i = 0; i < ls; i++) {
+        size_t lo = i > window ? i - window : 0;
+        size_t hi = i + window + 1 < lt ? i + window + 1 : lt;
+        for (size_t j = lo; j < hi; j++) {
+            if (!mt[j] && s[i] == t[j]) {
+                ms[i] = mt[j] = true;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0) {
+        return 0.0;
+    }
+    size_t trans = 0;
+    for (size_t i = 0, j = 0; i < ls; i++) {
+        if (!ms[i]) {
+            continue;
+        }
+        while (!mt[j]) {
+            j++;
+        }
+        if (s[i] != t[j]) {
+            trans++;
+        }
+        j++;
+    }
+    double md = (double)m;
+    double jaro =
+        (md / (double)ls + md / (double)lt + (md - (double)trans / 2.0) / md) / 3.0;
+    size_t prefix = 0;
+    while (prefix < 4 && prefix < ls && prefix < lt && s[prefix] == t[prefix]) {
+        prefix++;
+    }
+    return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+int idr__edit_distance(const char *s, size_t ls, const char *t, size_t lt, int cap) {
+    if (ls > 255 || lt > 255) {
+        return cap + 1;
+    }
+    size_t diff = ls > lt ? ls - lt : lt - ls;
+    if (diff > (size_t)cap) {
+        return cap + 1;
+    }
+    /* three rows of the optimal-string-alignment table */
+    int rows[3][256];
+    int *pp = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lt; j++) {
+        prev[j] = (int)j;
+    }
+    for (size_t i = 1; i <= ls; i++) {
+        cur[0] = (int)i;
+        int best = cur[0];
+        for (size_t j = 1; j <= lt; j++) {
+            int cost = s[i - 1] == t[j - 1] ? 0 : 1;
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v) {
+                v = cur[j - 1] + 1;
+            }
+            if (prev[j - 1] + cost < v) {
+                v = prev[j - 1] + cost;
+            }
+            if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1] &&
+                pp[j - 2] + 1 < v) {
+                v = pp[j - 2] + 1;
+            }
+            cur[j] = v;
+            if (v < best) {
+                best = v;
+            }
+        }
+        if (best > cap) {
+            return cap + 1;
+        }
+        int *tmp = pp;
+        pp = prev;
+        prev = cur;
+        cur = tmp;
+    }
+    return prev[lt] > cap ? cap + 1 : prev[lt];
+}
+
+static int cmp_nick(const void *a, const void *b) {
+    const nick_pair *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->group > y->group) - (x->group < y->group);
+}
+
+/* First entry of `name` in the sorted table, or NULL. */
+static const nick_pair *nick_first(const idr__names *nm, const char *name) {
+    size_t lo = 0, hi = nm->n_nick;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(nm->nick[mid].name, name) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < nm->n_nick && strcmp(nm->nick[lo].name, name) == 0 ? &nm->nick[lo] : NULL;
+}
+
+bool idr__names_nickname(const idr__names *nm, const char *x, const char *y) {
+    if (!nm || !nm->n_nick) {
+        return false;
+    }
+    const nick_pair *a = nick_first(nm, x), *b = nick_first(nm, y);
+    const nick_pair *end = nm->nick + nm->n_nick;
+    while (a && b && a < end && b < end && strcmp(a->name, x) == 0 &&
+           strcmp(b->name, y) == 0) {
+        if (a->group == b->group) {
+            return true;
+        }
+        if (a->group < b->group) {
+            a++;
+        } else {
+            b++;
+        }
+    }
+    return false;
+}
+
+size_t idr__names_nickname_groups(const idr__names *nm) {
+    return nm ? nm->n_groups : 0;
+}
+
+static double tok_sim(const idr__names *nm,
+                      const idr__name_toks *a,
+                      size_t i,
+                      const idr__name_toks *b,
+                      size_t j) {
+    const char *x = a->buf + a->off[i], *y = b->buf + b->off[j];
+    size_t lx = a->len[i], ly = b->len[j];
+    if (lx == ly && memcmp(x, y, lx) == 0) {
+        return 1.0;
+    }
+    if (a->initial[i] || b->initial[j]) {
+        /* an initial is consistent with any name starting with that letter */
+        return x[0] == y[0] ? SIM_INITIAL : 0.0;
+    }
+    if (idr__names_nickname(nm, x, y)) {
+        return SIM_NICKNAME;
+    }
+    return idr__jaro_winkler(x, lx, y, ly);
+}
+
+static bool all_initials(const idr__name_toks *t) {
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->initial[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+double idr__name_toks_similarity(const idr__names *nm,
+                                 const idr__name_toks *a,
+                                 const idr__name_toks *b) {
+    if (a->n == 0 || b->n == 0) {
+        return 0.0;
+    }
+    if (a->n > b->n) { /* a is the shorter name */
+        const idr__name_toks *t = a;
+        a = b;
+        b = t;
+    }
+    double sim[IDR__NAME_MAX_TOKENS][IDR__NAME_MAX_TOKENS];
+    for (size_t i = 0; i < a->n; i++) {
+        for (size_t j = 0; j < b->n; j++) {
+            sim[i][j] = tok_sim(nm, a, i, b, j);
+        }
+    }
+    /* Best one-to-one pairing: dp[mask] is the best sum pairing the first
+     * popcount(mask) tokens of `a` with the tokens of `b` in `mask`. */
+    double dp[1u << IDR__NAME_MAX_TOKENS];
+    unsigned full = 1u << b->n;
+    for (unsigned m = 0; m < full; m++) {
+        dp[m] = -1.0;
+    }
+    dp[0] = 0.0;
+    double best = 0.0;
+    for (unsigned m = 0; m < full; m++) {
+        if (dp[m] < 0) {
+            continue;
+        }
+        unsigned i = (unsigned)__builtin_popcount(m);
+        if (i == a->n) {
+            if (dp[m] > best) {
+                best = dp[m];
+            }
+            continue;
+        }
+        for (unsigned j = 0; j < b->n; j++) {
+            if (!(m & (1u << j))) {
+                double v = dp[m] + sim[i][j];
+                if (v > dp[m | (1u << j)]) {
+                    dp[m | (1u << j)] = v;
+                }
+            }
+        }
+    }
+    double s = best / (double)a->n;
+    if (all_initials(a) || all_initials(b)) {
+        s = s < INITIALS_ONLY_CAP ? s : INITIALS_ONLY_CAP;
+    }
+    if (a->n == 1 && b->n >= 2) {
+        s *= SINGLE_TOKEN_SCALE;
+    }
+    return s;
+}
+
+double idr__names_similarity(const idr__names *nm, const char *a, const char *b) {
     if (!a || !b || !*a || !*b) {
         return 0.0;
     }
-    char *x = sorted_tokens(ctx->arena, a), *y = sorted_tokens(ctx->arena, b);
-    if (!x || !y || !*x) {
-        return 0.0;
-    }
-    return strcmp(x, y) == 0 ? 1.0 : 0.0;
+    idr__name_toks x, y;
+    idr__name_tokenize(nm, a, &x);
+    idr__name_tokenize(nm, b, &y);
+    return idr__name_toks_similarity(nm, &x, &y);
+}
+
+double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b) {
+    return idr__names_similarity(ctx && ctx->eng ? ctx->eng->names : NULL, a, b);
 }
 
 bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b) {
     return idr__name_similarity(ctx, a, b) >= IDR__NAME_MATCH;
+}
+
+/* ---- Lifecycle --------------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 16384;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t r = fread(buf + n, 1, 4096, f);
+        n += r;
+        if (r < 4096) {
+            break;
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void add_form(idr__names *nm, char *p, unsigned group, size_t cap) {
+    while (*p == ' ') {
+        p++;
+    }
+    char *e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\r')) {
+        *--e = '\0';
+    }
+    for (char *q = p; *q; q++) {
+        *q = (char)tolower((unsigned char)*q);
+    }
+    if (*p && nm->n_nick < cap) {
+        nm->nick[nm->n_nick].name = p;
+        nm->nick[nm->n_nick].group = group;
+        nm->n_nick++;
+    }
+}
+
+/* data/nicknames.tsv: "name<TAB>other forms, comma-separated<TAB>source". Each line is
+ * one group; a form may sit in several groups ("al": Albert, Alan, Alfred). Names are
+ * stored as the ASCII normaliser would give them. */
+static int load_nicknames(idr_engine *eng, idr__names *nm) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/nicknames.tsv",
+             eng->lists_dir ? eng->lists_dir : ".");
+    size_t len = 0;
+    char *text = read_file(path, &len);
+    if (!text) {
+        return idr__engine_warn(eng, "nickname table %s not loaded: %s", path,
+                                strerror(errno));
+    }
+    nm->nick_text = text;
+    size_t cap = 0;
+    for (size_t i = 0; i < len; i++) {
+        cap += text[i] == ',' || text[i] == '\t' || text[i] == '\n';
+    }
+    nm->nick = calloc(cap + 1, sizeof *nm->nick);
+    if (!nm->nick) {
+        return IDR_ENOMEM;
+    }
+    unsigned group = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (line[0] == '#' || line[0] == '\r' || line[0] == '\0') {
+            continue;
+        }
+        char *tab1 = strchr(line, '\t');
+        char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+        if (!tab1 || !tab2 || tab2[1] == '\0') {
+            continue; /* every entry must carry its source */
+        }
+        *tab1 = *tab2 = '\0';
+        group++;
+        add_form(nm, line, group, cap);
+        char *save2 = NULL;
+        for (char *f = strtok_r(tab1 + 1, ",", &save2); f;
+             f = strtok_r(NULL, ",", &save2)) {
+            add_form(nm, f, group, cap);
+        }
+    }
+    nm->n_groups = group;
+    qsort(nm->nick, nm->n_nick, sizeof *nm->nick, cmp_nick);
+    char ver[32];
+    snprintf(ver, sizeof ver, "%u groups", group);
+    idr__data_entry d = {
+        "nicknames", "list",
+        ver,         NULL,
+        "CC0-1.0",   "idrisk project: common English given-name hypocoristics"};
+    return idr__engine_add_data(eng, &d);
+}
+
+int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
+    *out = NULL;
+    idr__names *nm = calloc(1, sizeof *nm);
+    if (!nm) {
+        return IDR_ENOMEM;
+    }
+    pthread_mutex_init(&nm->clone_lock, NULL);
+    UChar id[sizeof TRANSLIT_ID];
+    u_uastrcpy(id, TRANSLIT_ID);
+    UParseError pe;
+    UErrorCode st = U_ZERO_ERROR;
+    nm->proto = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
+    for (int i = 0; i < IDR__NAMES_POOL && U_SUCCESS(st); i++) {
+        nm->pool[i] = utrans_clone(nm->proto, &st);
+        atomic_flag_clear(&nm->busy[i]);
+    }
+    if (U_FAILURE(st)) {
+        *why = idr__arena_printf(eng->arena, "ICU transliterator unavailable (%s)",
+                                 u_errorName(st));
+        idr__names_close(nm);
+        return *why ? IDR_OK : IDR_ENOMEM;
+    }
+    int rc = load_nicknames(eng, nm);
+    if (rc != IDR_OK) {
+        idr__names_close(nm);
+        return rc;
+    }
+    idr__data_entry d = {"icu",
+                         "library",
+                         U_ICU_VERSION,
+                         NULL,
+                         "Unicode-DFS-2016",
+                         "ICU transliteration and case folding (Unicode, Inc.)"};
+    if ((rc = idr__engine_add_data(eng, &d)) != IDR_OK) {
+        idr__names_close(nm);
+        return rc;
+    }
+    if (eng->lists) {
+        idr__lists_prepare_names(eng->lists, nm);
+    }
+    *out = nm;
+    return IDR_OK;
+}
+
+void idr__names_close(idr__names *nm) {
+    if (!nm) {
+        return;
+    }
+    for (int i = 0; i < IDR__NAMES_POOL; i++) {
+        if (nm->pool[i]) {
+            utrans_close(nm->pool[i]);
+        }
+    }
+    if (nm->proto) {
+        utrans_close(nm->proto);
+    }
+    pthread_mutex_destroy(&nm->clone_lock);
+    free(nm->nick);
+    free(nm->nick_text);
+    free(nm);
 }
