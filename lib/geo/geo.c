@@ -1165,10 +1165,33 @@ idr__geo_operator_match(const idr__geo *g, const char *text, const char **source
  * Enrichment
  * ================================================================================== */
 
+/* True when every group database kind `k` could answer is already answered, so the
+ * lookup can be skipped (e.g. the IPv6 half of a city pair for an IPv4 address). */
+static bool kind_done(geo_kind k, unsigned got) {
+    switch (k) {
+    case GEO_LOCATION:
+        return (got & (G_LOC | G_ASN | G_ISP | G_CONN)) ==
+               (G_LOC | G_ASN | G_ISP | G_CONN);
+    case GEO_FLAT_LOCATION:
+        return got & G_LOC;
+    case GEO_ASN:
+        return got & G_ASN;
+    case GEO_ISP:
+        return (got & (G_ASN | G_ISP)) == (G_ASN | G_ISP);
+    case GEO_CONNECTION:
+        return got & G_CONN;
+    default:
+        return false; /* anonymizer flags are OR-ed over every database */
+    }
+}
+
 static void
 lookup_all(const idr__geo *g, const idr__ip *ip, idr__ip_info *info, idr__arena *a) {
     unsigned got = 0;
     for (size_t d = 0; d < g->n_dbs; d++) {
+        if (kind_done(g->dbs[d].kind, got)) {
+            continue;
+        }
         MMDB_lookup_result_s res;
         int r = db_lookup(&g->dbs[d].mmdb, ip, &res);
         if (r < 0) {
