@@ -40,8 +40,11 @@ typedef struct idr__phone_fact {
     char national[48];      /* "020 7946 0000" */
     char type[24];          /* see idr__phone_shim_lookup */
     char region[4];         /* ISO 3166-1 alpha-2 from the metadata, "" when none */
-    char area[160];         /* English offline-geocoder description, "" when none */
-    char error[96];         /* why the parse failed, when !parsed */
+    /* The offline geocoder's English description of a valid number: a place for
+     * geographic ranges ("Minnesota", "London"), the country name for the others
+     * (VoIP, toll-free); "" for an invalid number. */
+    char area[160];
+    char error[96]; /* why the parse failed, when !parsed */
 } idr__phone_fact;
 
 /** Create the shim: the PhoneNumberUtil singleton and one offline geocoder.
