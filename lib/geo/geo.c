@@ -1029,8 +1029,13 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
     struct dirent **list = NULL;
     int n = scandir(eng->data_dir, &list, mmdb_filter, name_cmp);
     if (n < 0) {
-        n = 0;
-        list = NULL;
+        const char *e = strerror(errno);
+        idr__geo_close(g);
+        *why = idr__arena_printf(eng->arena,
+                                 "the data directory %s cannot be read (%s); run `idrisk "
+                                 "data fetch` or set --data-dir",
+                                 eng->data_dir, e);
+        return *why ? IDR_OK : IDR_ENOMEM;
     }
     g->dbs = calloc(n > 0 ? (size_t)n : 1, sizeof *g->dbs);
     if (!g->dbs) {
@@ -1098,10 +1103,10 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
         int rc = idr__engine_add_data(eng, &d);
         cJSON_Delete(m.root);
         if (rc != IDR_OK) {
-            free(list);
             for (int j = i + 1; j < n; j++) {
                 free(list[j]);
             }
+            free(list);
             idr__geo_close(g);
             return rc;
         }
