@@ -70,6 +70,21 @@ static void list_add(idr__ctx *ctx, const char **list, const char *item) {
                   : idr__arena_strdup(ctx->arena, item);
 }
 
+/* list_add unless the same item is already listed (several sessions from one address
+ * cleared by the same range read once). */
+static void list_add_once(idr__ctx *ctx, const char **list, const char *item) {
+    if (!item) {
+        return;
+    }
+    size_t n = strlen(item);
+    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
+        if ((p == *list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ';')) {
+            return;
+        }
+    }
+    list_add(ctx, list, item);
+}
+
 static const char *event_label(idr__event e) {
     switch (e) {
     case IDR__EV_LOGIN:
@@ -246,7 +261,7 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
                                     travel_text(ctx, t));
         }
         if (why) {
-            list_add(ctx, &cleared, why);
+            list_add_once(ctx, &cleared, why);
             continue;
         }
         double km = isnan(in->distance_km) ? 0 : in->distance_km;
@@ -315,7 +330,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, true);
         if (why) {
-            list_add(ctx, &cleared, why);
+            list_add_once(ctx, &cleared, why);
             continue;
         }
         /* insertion sort by time, ties by input order: deterministic and n is small */
@@ -387,21 +402,15 @@ static const char *const anon_keys[] = {"ip",    "kind",     "network", "basis",
 /* What kind of egress the databases or the ASN class list say `in` is, or NULL. */
 static const char *
 egress_kind(idr__ctx *ctx, const idr__ip_info *in, const char **basis) {
+    static const char *const names[] = {"Tor exit node", "public proxy",
+                                        "residential proxy", "VPN", "hosting provider"};
+    const idr__tri flags[] = {in->is_tor, in->is_public_proxy, in->is_residential_proxy,
+                              in->is_vpn, in->is_hosting};
     const char *k = NULL;
-    if (in->is_tor == 1) {
-        list_add(ctx, &k, "Tor exit node");
-    }
-    if (in->is_public_proxy == 1) {
-        list_add(ctx, &k, "public proxy");
-    }
-    if (in->is_residential_proxy == 1) {
-        list_add(ctx, &k, "residential proxy");
-    }
-    if (in->is_vpn == 1) {
-        list_add(ctx, &k, "VPN");
-    }
-    if (in->is_hosting == 1) {
-        list_add(ctx, &k, "hosting provider");
+    for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+        if (flags[f] == 1) {
+            k = k ? idr__arena_printf(ctx->arena, "%s, %s", k, names[f]) : names[f];
+        }
     }
     if (!k && in->is_anonymous == 1) {
         k = "anonymizer";
@@ -447,12 +456,18 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, true);
         if (why) {
-            list_add(ctx, &cleared, why);
+            list_add_once(ctx, &cleared, why);
             continue;
         }
-        list_add(ctx, &sessions,
-                 idr__arena_printf(ctx->arena, "%s (%s, %s)", c->sessions[i].ip_text,
-                                   kind, fmt_place(ctx, in)));
+        bool seen = false; /* list each address once; `count` counts sessions */
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = strcmp(c->sessions[j].ip_text, c->sessions[i].ip_text) == 0;
+        }
+        if (!seen) {
+            list_add(ctx, &sessions,
+                     idr__arena_printf(ctx->arena, "%s (%s; %s)", c->sessions[i].ip_text,
+                                       kind, fmt_place(ctx, in)));
+        }
         if (count++ == 0) {
             first = i;
             first_kind = kind;
@@ -536,7 +551,7 @@ static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, false);
         if (why) {
-            list_add(ctx, &cleared, why);
+            list_add_once(ctx, &cleared, why);
             continue;
         }
         list_add(ctx, &sessions,
@@ -609,7 +624,7 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
                                     session_at(ctx, s), travel_text(ctx, t));
         }
         if (why) {
-            list_add(ctx, &cleared, why);
+            list_add_once(ctx, &cleared, why);
             continue;
         }
         count++;
