@@ -632,7 +632,9 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
             ctx, &sessions,
             idr__arena_printf(ctx->arena, "%s (%s)", s->ip_text, fmt_place(ctx, in)));
         if (!countries || !strstr(countries, in->country)) {
-            list_add(ctx, &countries, in->country);
+            countries = countries ? idr__arena_printf(ctx->arena, "%s, %s", countries,
+                                                      in->country)
+                                  : in->country;
         }
     }
     if (n_located == 0) {
