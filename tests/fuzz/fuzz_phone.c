@@ -1,0 +1,103 @@
+/*
+ * fuzz_phone.c - phone strings (any bytes, NULs and invalid UTF-8 included) with a
+ * random region hint through the libphonenumber shim (lib/phone/phone_shim.h): parse,
+ * validity, type, region and the offline geocoder. Checks the shim's contract on every
+ * input: a known status, NUL-terminated fields, an E.164 form of '+' and digits, a type
+ * from the documented list. Corpus: tests/fuzz/corpus/phone/.
+ *
+ * Input layout: byte 0 picks the hint (an entry of `hints`, or the raw bytes 1..2 as
+ * a two-byte hint when beyond the table); the rest is the number.
+ *
+ * Built by tests/fuzz/CMakeLists.txt when present (IDR_BUILD_FUZZERS=ON), or by hand:
+ *   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+ *       -Iinclude -Ilib -I<build>/include -c lib/phone/phone_shim.cc -o shim.o
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib -I<build>/include \
+ *       tests/fuzz/fuzz_phone.c shim.o -lgeocoding -lphonenumber -licuuc -lstdc++ \
+ *       -o fuzz_phone
+ *   ./fuzz_phone -max_total_time=300 tests/fuzz/corpus/phone
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idrisk/idrisk.h"
+#include "phone/phone_shim.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const hints[] = {NULL, "",   "US", "GB", "DE",  "IN", "JP",
+                                    "CA", "FR", "CN", "KR", "RU",  "BR", "AU",
+                                    "ZZ", "us", "XK", "AC", "001", "U"};
+#define N_HINTS (sizeof hints / sizeof hints[0])
+
+static const char *const types[] = {
+    "mobile",       "fixed_line",  "fixed_line_or_mobile", "voip",  "toll_free",
+    "premium_rate", "shared_cost", "personal_number",      "pager", "uan",
+    "voicemail",    "unknown"};
+
+static void check_terminated(const char *s, size_t cap) {
+    if (memchr(s, '\0', cap) == NULL) {
+        abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    static idr__phone_shim *shim;
+    if (!shim && idr__phone_shim_new(&shim, NULL, 0) != IDR_OK) {
+        abort();
+    }
+    if (size < 1) {
+        return 0;
+    }
+    char raw_hint[3] = {0, 0, 0};
+    const char *hint;
+    size_t skip = 1;
+    if (data[0] < N_HINTS) {
+        hint = hints[data[0]];
+    } else {
+        if (size >= 3) {
+            raw_hint[0] = (char)data[1];
+            raw_hint[1] = (char)data[2];
+            skip = 3;
+        }
+        hint = raw_hint;
+    }
+    if (size < skip) {
+        return 0;
+    }
+    idr__phone_fact f;
+    int rc =
+        idr__phone_shim_lookup(shim, (const char *)data + skip, size - skip, hint, &f);
+    if (rc != IDR_OK && rc != IDR_EINVAL) {
+        abort(); /* ENOMEM cannot happen here; EINTERNAL means an exception escaped */
+    }
+    check_terminated(f.e164, sizeof f.e164);
+    check_terminated(f.international, sizeof f.international);
+    check_terminated(f.national, sizeof f.national);
+    check_terminated(f.type, sizeof f.type);
+    check_terminated(f.region, sizeof f.region);
+    check_terminated(f.area, sizeof f.area);
+    check_terminated(f.error, sizeof f.error);
+    if (rc == IDR_EINVAL) {
+        if (f.parsed || !f.error[0]) {
+            abort();
+        }
+        return 0;
+    }
+    if (!f.parsed || f.e164[0] != '+' || !f.e164[1]) {
+        abort();
+    }
+    for (const char *p = f.e164 + 1; *p; p++) {
+        if (*p < '0' || *p > '9') {
+            abort();
+        }
+    }
+    int known = 0;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        known |= strcmp(f.type, types[i]) == 0;
+    }
+    if (!known || (f.valid && !f.possible) || (!f.valid && f.area[0])) {
+        abort();
+    }
+    return 0;
+}
