@@ -4,6 +4,7 @@
  * ordering, suppression, "not evaluated" on absence, and determinism.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +134,7 @@ Test(scoring, adding_evidence_never_lowers_the_score) {
     const char *base =
         "{\"candidate_id\":\"m\"," AS_OF
         ",\"identity\":{\"full_name\":\"Ann Lee\",\"ssn\":\"666-12-3456\"}";
-    char json[2048];
+    char json[4096];
     snprintf(json, sizeof json, "%s}", base);
     idr_result *prev = score(json);
     int last = idr_result_score(prev);
