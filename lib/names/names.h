@@ -38,6 +38,13 @@ double idr__name_toks_similarity(const idr__names *nm,
                                  const idr__name_toks *a,
                                  const idr__name_toks *b);
 
+/* The same, also giving the smallest token similarity of the best pairing (how well
+ * the worst-matching token of the shorter name is covered), for screening. */
+double idr__name_toks_similarity_ex(const idr__names *nm,
+                                    const idr__name_toks *a,
+                                    const idr__name_toks *b,
+                                    double *min_pair);
+
 /* Both steps; the engine-free form of idr__name_similarity(). Thread-safe. */
 double idr__names_similarity(const idr__names *nm, const char *a, const char *b);
 
@@ -85,6 +92,7 @@ typedef struct idr__tech {
     const char *name;  /* as printed, e.g. "Rust" */
     const char *lower; /* lower case, for matching */
     int year;          /* first public release */
+    bool claim_only;   /* counts only in an explicit "N years with" claim */
     const char *source;
 } idr__tech;
 

@@ -1,9 +1,559 @@
 /*
- * email.c - the "email" indicator family. Filled in by its issue; see lib/internal.h for the
- * evaluator contract.
+ * email.c - the "email" family: mailboxes and domains, plus the two checks that compare
+ * a candidate's own records with each other (names and dates across documents and
+ * shipments; technologies against the resume's timeline).
+ *
+ * Nothing here looks at who the person is. A free mailbox is not a signal by itself;
+ * only a brand-new one together with a brand-new profile is [Nisos][MSFT25]. A name
+ * "conflict" is two records of the same person that cannot be the same name after
+ * transliteration, accents, order, initials, middle names and nicknames are allowed
+ * for (lib/names, docs/names.md): spelling a name in another script is never a hit.
  */
-#include "internal.h"
+#include "names/names.h"
 
-static const idr__indicator *const indicators[] = {NULL};
+#include <stdio.h>
+#include <string.h>
+
+static void list_add(idr__ctx *ctx, const char **list, const char *item) {
+    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+static const char *date_text(idr__ctx *ctx, int32_t d) {
+    char buf[11];
+    idr__format_date(d, buf);
+    return idr__arena_strdup(ctx->arena, buf);
+}
+
+/* ---- eml_new_consumer_mailbox [Nisos][MSFT25] ------------------------------------ */
+/* "Fresh" is a project choice made from the catalog's wording (a consumer mailbox
+ * "with no history", paired with a "brand-new" profile [Nisos][MSFT25]): a mailbox
+ * first seen less than 30 days before the evaluation was made for this job search, and
+ * a profile created less than 60 days before was made for the same one (profiles are
+ * usually set up a little before the applications start). Both must hold: either
+ * alone is ordinary. */
+#define NEW_MAILBOX_DAYS 30
+#define NEW_PROFILE_DAYS 60
+
+static const char *const newmb_keys[] = {
+    "mailbox", "mailbox_class",   "first_seen",       "mailbox_age_days",
+    "profile", "profile_created", "profile_age_days", NULL};
+
+static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__contacts *ct = &ctx->c->contacts;
+    const idr__lists *l = ctx->eng->lists;
+    if (ct->n_emails == 0) {
+        idr__not_evaluated(ctx, ind, "no email address on file");
+        return;
+    }
+    if (!idr__lists_have_free(l)) {
+        idr__not_evaluated(ctx, ind,
+                           "free-mail domain list not loaded (run `idrisk data fetch`)");
+        return;
+    }
+    /* the newest consumer mailbox with a first-seen date */
+    size_t mb = SIZE_MAX;
+    bool consumer_undated = false;
+    for (size_t i = 0; i < ct->n_emails; i++) {
+        const idr__email_info *e = &ctx->emails[i];
+        if (!e->domain_class || strcmp(e->domain_class, "other") == 0) {
+            continue;
+        }
+        if (ct->emails[i].first_seen == IDR__DATE_NONE) {
+            consumer_undated = true;
+            continue;
+        }
+        if (mb == SIZE_MAX || ct->emails[i].first_seen > ct->emails[mb].first_seen) {
+            mb = i;
+        }
+    }
+    if (mb == SIZE_MAX) {
+        if (consumer_undated) {
+            idr__not_evaluated(ctx, ind, "no first_seen date for the consumer mailbox");
+        }
+        return; /* no consumer mailbox: clean */
+    }
+    int32_t mb_age = ctx->today - ct->emails[mb].first_seen;
+    if (mb_age >= NEW_MAILBOX_DAYS || mb_age < 0) {
+        return;
+    }
+    const idr__work_history *wh = &ctx->c->work_history;
+    size_t pr = SIZE_MAX;
+    for (size_t i = 0; i < wh->n_profiles; i++) {
+        if (wh->profiles[i].created_at == IDR__DATE_NONE) {
+            continue;
+        }
+        if (pr == SIZE_MAX || wh->profiles[i].created_at > wh->profiles[pr].created_at) {
+            pr = i;
+        }
+    }
+    if (pr == SIZE_MAX) {
+        idr__not_evaluated(ctx, ind,
+                           "new consumer mailbox, but no profile creation date to pair "
+                           "it with");
+        return;
+    }
+    int32_t pr_age = ctx->today - wh->profiles[pr].created_at;
+    if (pr_age >= NEW_PROFILE_DAYS || pr_age < 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "mailbox", ctx->emails[mb].normalized);
+    idr__ev_str(ev, "mailbox_class", ctx->emails[mb].domain_class);
+    idr__ev_str(ev, "first_seen", date_text(ctx, ct->emails[mb].first_seen));
+    idr__ev_int(ev, "mailbox_age_days", mb_age);
+    idr__ev_str(ev, "profile",
+                wh->profiles[pr].kind_name ? wh->profiles[pr].kind_name : "profile");
+    idr__ev_str(ev, "profile_created", date_text(ctx, wh->profiles[pr].created_at));
+    idr__ev_int(ev, "profile_age_days", pr_age);
+}
+
+static const idr__indicator eml_new_consumer_mailbox = {
+    "eml_new_consumer_mailbox", newmb_keys, eval_new_mailbox, IDR__NEED_LISTS};
+
+/* ---- eml_lookalike_employer_domain [G22][DOJ-Oct23][DOJ-Jun25] ------------------- */
+/* A look-alike is one or two edits away (insert, delete, substitute or swap two
+ * neighbours: the typo-squats the seized domains used [DOJ-Oct23]), or the same domain
+ * after mapping characters that read alike (0/o, 1/l/i, rn/m, vv/w, cl/d). Three
+ * edits would already pair unrelated short domains (abc.com / xyz.com). */
+#define LOOKALIKE_MAX_EDITS 2
+
+/* The ASCII "skeleton" of a domain: confusable characters mapped to one form. */
+static char *skeleton(idr__arena *a, const char *d) {
+    size_t n = strlen(d);
+    char *s = idr__arena_alloc(a, n + 1);
+    if (!s) {
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = d[i];
+        if (c == 'r' && d[i + 1] == 'n') {
+            s[k++] = 'm';
+            i++;
+        } else if (c == 'v' && d[i + 1] == 'v') {
+            s[k++] = 'w';
+            i++;
+        } else if (c == 'c' && d[i + 1] == 'l') {
+            s[k++] = 'd';
+            i++;
+        } else if (c == '0') {
+            s[k++] = 'o';
+        } else if (c == '1' || c == 'i') {
+            s[k++] = 'l';
+        } else if (c == '5') {
+            s[k++] = 's';
+        } else {
+            s[k++] = c;
+        }
+    }
+    s[k] = '\0';
+    return s;
+}
+
+static bool same_or_sub(const char *d, const char *parent) {
+    size_t ld = strlen(d), lp = strlen(parent);
+    return strcmp(d, parent) == 0 ||
+           (ld > lp && d[ld - lp - 1] == '.' && strcmp(d + ld - lp, parent) == 0);
+}
+
+/* How `dom` imitates `real`, or NULL when it does not. */
+static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
+    if (!dom || !real || !*real || same_or_sub(dom, real)) {
+        return NULL;
+    }
+    int d = idr__edit_distance(dom, strlen(dom), real, strlen(real), LOOKALIKE_MAX_EDITS);
+    if (d >= 1 && d <= LOOKALIKE_MAX_EDITS) {
+        return idr__arena_printf(ctx->arena, "%d character edit%s from %s", d,
+                                 d == 1 ? "" : "s", real);
+    }
+    const char *s1 = skeleton(ctx->arena, dom), *s2 = skeleton(ctx->arena, real);
+    if (s1 && s2 && strcmp(s1, s2) == 0) {
+        return idr__arena_printf(ctx->arena, "look-alike characters of %s", real);
+    }
+    return NULL;
+}
+
+static const char *const lookalike_keys[] = {
+    "problem", "email", "employer", "employer_domain", "method", "count", NULL};
+
+static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    const idr__lists *l = ctx->eng->lists;
+    size_t with_domain = 0, ref_emails = 0;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        with_domain += wh->employers[i].domain && *wh->employers[i].domain;
+        for (size_t r = 0; r < wh->employers[i].n_references; r++) {
+            ref_emails += wh->employers[i].references[r].email != NULL;
+        }
+    }
+    if (with_domain == 0) {
+        idr__not_evaluated(ctx, ind, "no employer domain on file");
+        return;
+    }
+    if (ref_emails == 0 && ctx->c->contacts.n_emails == 0) {
+        idr__not_evaluated(ctx, ind, "no reference or candidate email on file");
+        return;
+    }
+    const char *problems = NULL;
+    const idr__employer *first_emp = NULL;
+    const char *first_email = NULL, *first_method = NULL;
+    long long count = 0;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        const idr__employer *emp = &wh->employers[i];
+        if (!emp->domain || !*emp->domain) {
+            continue;
+        }
+        /* references given for this employer */
+        for (size_t r = 0; r < emp->n_references; r++) {
+            const char *addr = emp->references[r].email;
+            const char *dom = NULL;
+            const char *norm = idr__email_normalize(l, ctx->arena, addr, &dom);
+            if (!norm) {
+                continue;
+            }
+            const char *how = lookalike(ctx, dom, emp->domain);
+            if (!how && idr__lists_is_free(l, dom)) {
+                how = idr__arena_printf(
+                    ctx->arena, "free mailbox although the employer has %s", emp->domain);
+            }
+            if (!how) {
+                continue;
+            }
+            count++;
+            list_add(ctx, &problems,
+                     idr__arena_printf(ctx->arena, "reference %s for %s: %s", norm,
+                                       emp->name ? emp->name : emp->domain, how));
+            if (!first_emp) {
+                first_emp = emp;
+                first_email = norm;
+                first_method = how;
+            }
+        }
+        /* the candidate's own addresses posing as this employer's */
+        for (size_t k = 0; k < ctx->c->contacts.n_emails; k++) {
+            const char *dom = ctx->emails[k].domain;
+            const char *how = lookalike(ctx, dom, emp->domain);
+            if (!how || idr__lists_is_free(l, dom)) {
+                continue; /* a free mailbox of the candidate's own is ordinary */
+            }
+            count++;
+            list_add(ctx, &problems,
+                     idr__arena_printf(ctx->arena, "candidate address %s: %s",
+                                       ctx->emails[k].normalized, how));
+            if (!first_emp) {
+                first_emp = emp;
+                first_email = ctx->emails[k].normalized;
+                first_method = how;
+            }
+        }
+    }
+    if (!first_emp) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "problem", problems);
+    idr__ev_str(ev, "email", first_email);
+    idr__ev_str(ev, "employer", first_emp->name ? first_emp->name : first_emp->domain);
+    idr__ev_str(ev, "employer_domain", first_emp->domain);
+    idr__ev_str(ev, "method", first_method);
+    idr__ev_int(ev, "count", count);
+}
+
+static const idr__indicator eml_lookalike_employer_domain = {
+    "eml_lookalike_employer_domain", lookalike_keys, eval_lookalike, 0};
+
+/* ---- eml_front_company_domain (project) ------------------------------------------ */
+/* An address or website on a domain a US action names for a DPRK IT-worker front
+ * company (data/front_companies.tsv). Exact domain or subdomain match only. */
+static const char *const front_keys[] = {"where", "value", "company", "sources", NULL};
+
+static const idr__watch_entry *
+front_domain(const idr__lists *l, const char *dom, const char *email) {
+    size_t n = 0;
+    const idr__watch_entry *w = idr__lists_watch(l, &n);
+    for (size_t i = 0; dom && i < n; i++) {
+        if (w[i].list != IDR__WATCH_FRONT) {
+            continue;
+        }
+        for (size_t k = 0; k < w[i].n_domains; k++) {
+            if (same_or_sub(dom, w[i].domains[k])) {
+                return &w[i];
+            }
+        }
+        for (size_t k = 0; email && k < w[i].n_emails; k++) {
+            if (strcmp(email, w[i].emails[k]) == 0) {
+                return &w[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Host of a URL ("https://www.x.com/a" -> "www.x.com"), lower case, in the arena. */
+static const char *url_host(idr__ctx *ctx, const char *url) {
+    if (!url) {
+        return NULL;
+    }
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/:?#");
+    char *h = idr__arena_strndup(ctx->arena, p, n);
+    for (char *q = h; q && *q; q++) {
+        *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+    }
+    return h && *h ? h : NULL;
+}
+
+static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__lists *l = ctx->eng->lists;
+    const idr_candidate *c = ctx->c;
+    const idr__work_history *wh = &c->work_history;
+    const char *where = NULL, *value = NULL, *company = NULL, *sources = NULL;
+    size_t checked = 0;
+#define FRONT_CHECK(label, dom, addr, shown)                                             \
+    do {                                                                                 \
+        const char *d_ = (dom);                                                          \
+        if (d_) {                                                                        \
+            checked++;                                                                   \
+            const idr__watch_entry *e_ = front_domain(l, d_, (addr));                    \
+            if (e_ && !where) {                                                          \
+                where = (label);                                                         \
+                value = (shown);                                                         \
+                company = e_->name;                                                      \
+                sources = e_->sources;                                                   \
+            }                                                                            \
+        }                                                                                \
+    } while (0)
+    for (size_t i = 0; i < c->contacts.n_emails; i++) {
+        FRONT_CHECK("candidate email", ctx->emails[i].domain, ctx->emails[i].normalized,
+                    ctx->emails[i].normalized);
+    }
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        const idr__employer *emp = &wh->employers[i];
+        FRONT_CHECK("employer domain", emp->domain, NULL, emp->domain);
+        for (size_t r = 0; r < emp->n_references; r++) {
+            const char *dom = NULL;
+            const char *norm =
+                idr__email_normalize(l, ctx->arena, emp->references[r].email, &dom);
+            FRONT_CHECK("reference email", dom, norm, norm);
+        }
+    }
+    for (size_t i = 0; i < wh->n_profiles; i++) {
+        const char *h = url_host(ctx, wh->profiles[i].url);
+        FRONT_CHECK("profile website", h, NULL, wh->profiles[i].url);
+    }
+#undef FRONT_CHECK
+    if (checked == 0) {
+        idr__not_evaluated(ctx, ind, "no email, employer domain or website on file");
+        return;
+    }
+    if (!where) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "where", where);
+    idr__ev_str(ev, "value", value);
+    idr__ev_str(ev, "company", company);
+    idr__ev_str(ev, "sources", sources);
+}
+
+static const idr__indicator eml_front_company_domain = {
+    "eml_front_company_domain", front_keys, eval_front_domain, IDR__NEED_LISTS};
+
+/* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */
+/* Names are compared with the ICU normaliser (idr__names_match, threshold
+ * IDR__NAME_MATCH): the candidate's name and every alias on file against each
+ * document's name and each equipment shipment's recipient; a conflict needs no name of
+ * the candidate to match. Dates of birth must be equal. Payee names are left to
+ * pay_third_party_account, which already compares them. */
+static const char *const cross_keys[] = {"conflicts",    "count",           "record",
+                                         "record_value", "candidate_value", NULL};
+
+static double best_identity_match(const idr__ctx *ctx, const char *name) {
+    const idr__identity *id = &ctx->c->identity;
+    double best = idr__name_similarity(ctx, name, id->full_name);
+    for (size_t i = 0; i < id->aliases.n; i++) {
+        double s = idr__name_similarity(ctx, name, id->aliases.v[i]);
+        best = s > best ? s : best;
+    }
+    return best;
+}
+
+static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const idr__identity *id = &c->identity;
+    bool have_name = id->full_name != NULL || id->aliases.n > 0;
+    bool have_dob = id->date_of_birth != IDR__DATE_NONE;
+    if (!have_name && !have_dob) {
+        idr__not_evaluated(ctx, ind, "no candidate name or date of birth on file");
+        return;
+    }
+    size_t compared = 0;
+    long long count = 0;
+    const char *conflicts = NULL, *record = NULL, *rvalue = NULL, *cvalue = NULL;
+    for (size_t i = 0; i < c->n_documents; i++) {
+        const idr__document *d = &c->documents[i];
+        const char *label = d->type_name ? d->type_name : "document";
+        if (have_name && d->full_name) {
+            compared++;
+            double s = best_identity_match(ctx, d->full_name);
+            if (s < IDR__NAME_MATCH) {
+                count++;
+                list_add(
+                    ctx, &conflicts,
+                    idr__arena_printf(ctx->arena,
+                                      "%s name \"%s\" vs candidate \"%s\" "
+                                      "(similarity %.2f < %.2f)",
+                                      label, d->full_name,
+                                      id->full_name ? id->full_name : id->aliases.v[0], s,
+                                      IDR__NAME_MATCH));
+                if (!record) {
+                    record = idr__arena_printf(ctx->arena, "%s name", label);
+                    rvalue = d->full_name;
+                    cvalue = id->full_name ? id->full_name : id->aliases.v[0];
+                }
+            }
+        }
+        if (have_dob && d->date_of_birth != IDR__DATE_NONE) {
+            compared++;
+            if (d->date_of_birth != id->date_of_birth) {
+                count++;
+                const char *dd = date_text(ctx, d->date_of_birth);
+                const char *cd = date_text(ctx, id->date_of_birth);
+                list_add(ctx, &conflicts,
+                         idr__arena_printf(ctx->arena,
+                                           "%s date of birth %s vs candidate %s", label,
+                                           dd, cd));
+                if (!record) {
+                    record = idr__arena_printf(ctx->arena, "%s date of birth", label);
+                    rvalue = dd;
+                    cvalue = cd;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; have_name && i < c->equipment.n_shipments; i++) {
+        const char *rn = c->equipment.shipments[i].recipient_name;
+        if (!rn) {
+            continue;
+        }
+        compared++;
+        double s = best_identity_match(ctx, rn);
+        if (s < IDR__NAME_MATCH) {
+            count++;
+            const char *cn = id->full_name ? id->full_name : id->aliases.v[0];
+            list_add(ctx, &conflicts,
+                     idr__arena_printf(ctx->arena,
+                                       "shipment recipient \"%s\" vs candidate \"%s\" "
+                                       "(similarity %.2f < %.2f)",
+                                       rn, cn, s, IDR__NAME_MATCH));
+            if (!record) {
+                record = "shipment recipient";
+                rvalue = rn;
+                cvalue = cn;
+            }
+        }
+    }
+    if (compared == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no document name or date of birth, or shipment recipient, "
+                           "to compare with");
+        return;
+    }
+    if (count == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "conflicts", conflicts);
+    idr__ev_int(ev, "count", count);
+    idr__ev_str(ev, "record", record);
+    idr__ev_str(ev, "record_value", rvalue);
+    idr__ev_str(ev, "candidate_value", cvalue);
+}
+
+static const idr__indicator id_cross_profile_mismatch = {
+    "id_cross_profile_mismatch", cross_keys, eval_cross_profile, 0};
+
+/* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
+/* Experience with a technology dated before it existed [DTEX]. The release years are
+ * data/tech_release_years.tsv (first public release). One year of slack for a claim of
+ * N years: "N years" is often rounded up, and early adopters used previews. A date
+ * range counts only when the whole range ended before the release year. */
+#define TIMELINE_SLACK_YEARS 1
+#define MAX_CLAIMS           32
+
+static const char *const timeline_keys[] = {"claims", "technology", "claimed", "released",
+                                            "source", "count",      NULL};
+
+static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
+    const char *text = ctx->c->work_history.resume_text;
+    size_t n_tech = 0;
+    idr__lists_tech(ctx->eng->lists, &n_tech);
+    if (!text) {
+        idr__not_evaluated(ctx, ind, "no resume text on file");
+        return;
+    }
+    if (n_tech == 0) {
+        idr__not_evaluated(ctx, ind, "technology release-year table not loaded");
+        return;
+    }
+    int y;
+    unsigned m, d;
+    idr__civil_from_days(ctx->today, &y, &m, &d);
+    idr__tech_claim claims[MAX_CLAIMS];
+    size_t nc =
+        idr__lists_tech_claims(ctx->eng->lists, ctx->arena, text, claims, MAX_CLAIMS);
+    const char *found = NULL;
+    const idr__tech_claim *first = NULL;
+    long long count = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const idr__tech_claim *cl = &claims[i];
+        int existed = y - cl->tech->year;
+        const char *why = NULL;
+        if (cl->years > 0 && cl->years > existed + TIMELINE_SLACK_YEARS) {
+            why = idr__arena_printf(ctx->arena,
+                                    "\"%s\": %d years claimed, but %s was first released "
+                                    "in %d (%d years before %d)",
+                                    cl->quote, cl->years, cl->tech->name, cl->tech->year,
+                                    existed, y);
+        } else if (cl->range_to > 0 && cl->range_to < cl->tech->year) {
+            why = idr__arena_printf(ctx->arena,
+                                    "\"%s\": used in %d-%d, but %s was first released in "
+                                    "%d",
+                                    cl->quote, cl->range_from, cl->range_to,
+                                    cl->tech->name, cl->tech->year);
+        }
+        if (!why) {
+            continue;
+        }
+        count++;
+        list_add(ctx, &found, why);
+        if (!first) {
+            first = cl;
+        }
+    }
+    if (!first) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "claims", found);
+    idr__ev_str(ev, "technology", first->tech->name);
+    if (first->years > 0) {
+        idr__ev_strf(ev, "claimed", "%d years", first->years);
+    } else {
+        idr__ev_strf(ev, "claimed", "%d-%d", first->range_from, first->range_to);
+    }
+    idr__ev_int(ev, "released", first->tech->year);
+    idr__ev_str(ev, "source", first->tech->source);
+    idr__ev_int(ev, "count", count);
+}
+
+static const idr__indicator wrk_timeline_anachronism = {
+    "wrk_timeline_anachronism", timeline_keys, eval_timeline, IDR__NEED_LISTS};
+
+static const idr__indicator *const indicators[] = {
+    &eml_new_consumer_mailbox,  &eml_lookalike_employer_domain, &eml_front_company_domain,
+    &id_cross_profile_mismatch, &wrk_timeline_anachronism,      NULL};
 
 const idr__family idr__family_email = {"email", indicators};
