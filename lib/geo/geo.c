@@ -905,6 +905,14 @@ static char *read_list(const idr_engine *eng, const char *file, char *path, size
     return NULL;
 }
 
+/* A curated list's version: "sha256:" and the first 12 hex digits of its bytes, so a
+ * result names exactly which list content it used. */
+static void list_version(const char *text, char out[20]) {
+    char hex[65];
+    idr__sha256_hex(text, strlen(text), hex);
+    snprintf(out, 20, "sha256:%.12s", hex);
+}
+
 static int cmp_class(const void *a, const void *b) {
     uint32_t x = ((const asn_class *)a)->asn, y = ((const asn_class *)b)->asn;
     return x < y ? -1 : x > y;
@@ -919,6 +927,8 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
                               "recognised only from anonymizer databases");
         return;
     }
+    char version[20];
+    list_version(text, version);
     size_t cap = 1;
     for (const char *p = text; *p; p++) {
         cap += *p == '\n';
@@ -945,7 +955,7 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
     if (g->n_classes > 0) {
         qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
         g->caps |= IDR__GEO_CAP_ASN_CLASSES;
-        idr__data_entry d = {.name = "asn_classes", .type = "list", .version = NULL};
+        idr__data_entry d = {.name = "asn_classes", .type = "list", .version = version};
         (void)idr__engine_add_data(eng, &d);
     }
 }
@@ -958,6 +968,8 @@ static void load_operators(idr_engine *eng, idr__geo *g) {
     if (!text) {
         return;
     }
+    char version[20];
+    list_version(text, version);
     size_t cap = 1;
     for (const char *p = text; *p; p++) {
         cap += *p == '\n';
@@ -977,7 +989,7 @@ static void load_operators(idr_engine *eng, idr__geo *g) {
     free(text);
     if (g->n_ops > 0) {
         g->caps |= IDR__GEO_CAP_OPERATORS;
-        idr__data_entry d = {.name = "astrill", .type = "list"};
+        idr__data_entry d = {.name = "astrill", .type = "list", .version = version};
         (void)idr__engine_add_data(eng, &d);
     }
 }
