@@ -537,8 +537,8 @@ typedef struct idr__phone_info {
     const char *region;  /* ISO code libphonenumber gives, or NULL */
     const char *area;    /* offline geocoder description (English), or NULL */
     const char *carrier; /* low confidence; see phone module */
-    const char *type_source; /* "libphonenumber" or "carrier_lookup" */
-    const char *error;       /* parse error text when !parsed */
+    const char *type_source;   /* "libphonenumber" or "carrier_lookup" */
+    const char *error;         /* parse error text when !parsed */
     const char *metadata_type; /* libphonenumber's type even when a lookup decided */
     const char *international; /* "+44 20 7946 0000" */
     const char *hint;          /* the region the number was parsed with, or NULL */
