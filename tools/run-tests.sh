@@ -10,8 +10,10 @@ export IDRISK_TEST_DATA_DIR="$DATA"
 J=$(nproc)
 
 echo "== format check (clang-format)"
+format_ok=1
 files=$(git ls-files '*.c' '*.h' '*.cc' 2>/dev/null || find lib include tools tests examples bench -name '*.[ch]' -o -name '*.cc')
-clang-format --dry-run -Werror $files
+# shellcheck disable=SC2086
+clang-format --dry-run -Werror $files || format_ok=0
 
 echo "== build (-Wall -Wextra -Werror)"
 cmake -S . -B build-ci -DIDR_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -30,4 +32,8 @@ cmake -S . -B build-asan -DIDR_WERROR=ON -DIDR_SANITIZE=address,undefined \
 cmake --build build-asan -j"$J" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$J" -LE nosan
+if [ "$format_ok" -ne 1 ]; then
+    echo "== FAILED: clang-format check (run clang-format -i on the files above)"
+    exit 1
+fi
 echo "== all tests passed"
