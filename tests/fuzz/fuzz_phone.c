@@ -6,7 +6,11 @@
  * from the documented list. Corpus: tests/fuzz/corpus/phone/.
  *
  * Input layout: byte 0 picks the hint (an entry of `hints`, or the raw bytes 1..2 as
- * a two-byte hint when beyond the table); the rest is the number.
+ * a two-byte hint when beyond the table); the rest is the number. When byte 0 has its
+ * top bit set, the rest is instead read as a recipe for a phone-shaped string (each
+ * byte a digit or a separator/prefix token): libphonenumber is not instrumented, so
+ * coverage cannot steer raw bytes into its deeper paths, and this mode goes there
+ * directly.
  *
  * Built by tests/fuzz/CMakeLists.txt when present (IDR_BUILD_FUZZERS=ON), or by hand:
  *   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
@@ -35,6 +39,53 @@ static const char *const types[] = {
     "premium_rate", "shared_cost", "personal_number",      "pager", "uan",
     "voicemail",    "unknown"};
 
+static const char *const tokens[] = {"+",
+                                     "00",
+                                     "011",
+                                     " ",
+                                     "-",
+                                     ".",
+                                     "(",
+                                     ")",
+                                     "/",
+                                     "ext. ",
+                                     "x",
+                                     "#",
+                                     "*",
+                                     "tel:",
+                                     ";phone-context=",
+                                     "+1",
+                                     "+44",
+                                     "+49",
+                                     "+91",
+                                     "+81",
+                                     "+86",
+                                     "+7",
+                                     "\xef\xbc\x95",
+                                     "0"};
+
+/* A phone-shaped string from `data`: bytes below 200 are digits, the others tokens. */
+static size_t recipe(const uint8_t *data, size_t size, char *out, size_t cap) {
+    size_t n = 0;
+    for (size_t i = 0; i < size; i++) {
+        const char *t;
+        char d[2] = {0, 0};
+        if (data[i] < 200) {
+            d[0] = (char)('0' + data[i] % 10);
+            t = d;
+        } else {
+            t = tokens[(data[i] - 200) % (sizeof tokens / sizeof tokens[0])];
+        }
+        size_t l = strlen(t);
+        if (n + l >= cap) {
+            break;
+        }
+        memcpy(out + n, t, l);
+        n += l;
+    }
+    return n;
+}
+
 static void check_terminated(const char *s, size_t cap) {
     if (memchr(s, '\0', cap) == NULL) {
         abort();
@@ -52,6 +103,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char raw_hint[3] = {0, 0, 0};
     const char *hint;
     size_t skip = 1;
+    char built[IDR__PHONE_MAX_INPUT + 8];
+    if (data[0] & 0x80) {
+        hint = hints[(data[0] & 0x7f) % N_HINTS];
+        size_t n = recipe(data + 1, size - 1, built, sizeof built);
+        idr__phone_fact g;
+        int grc = idr__phone_shim_lookup(shim, built, n, hint, &g);
+        if (grc != IDR_OK && grc != IDR_EINVAL) {
+            abort();
+        }
+        if (grc == IDR_OK && (!g.parsed || g.e164[0] != '+' || (!g.valid && g.area[0]))) {
+            abort();
+        }
+        return 0;
+    }
     if (data[0] < N_HINTS) {
         hint = hints[data[0]];
     } else {
