@@ -256,7 +256,7 @@ eval_flag(idr__ctx *ctx, const idr__indicator *ind, flag_kind k, const char *abs
 
 /* [SEAL][P25]: interviewer rubric only; language and accent are never scored. */
 static void eval_location(idr__ctx *ctx, const idr__indicator *ind) {
-    eval_flag(ctx, ind, FLAG_LOCATION, "no location questions asked");
+    eval_flag(ctx, ind, FLAG_LOCATION, "location questions not asked or not recorded");
 }
 
 static const idr__indicator int_location_smalltalk_fail = {"int_location_smalltalk_fail",
