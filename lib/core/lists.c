@@ -772,6 +772,7 @@ void idr__email_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
     for (size_t i = 0; i < ct->n_emails; i++) {
         const idr__email_info *e = &ctx->emails[i];
         idr__jw_obj_begin(w, NULL);
+        idr__jw_str(w, "address", ct->emails[i].address);
         idr__jw_bool(w, "syntax_valid", e->normalized != NULL);
         idr__jw_str(w, "normalized", e->normalized);
         idr__jw_str(w, "domain", e->domain);

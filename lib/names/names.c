@@ -137,19 +137,34 @@ static void tb_put(tok_builder *b, const char *p, size_t n) {
 }
 
 /* Drop stop words unless that would leave nothing; mark one-letter tokens. */
+/* Legal forms written with dots between the letters ("L.L.C.") tokenise as three
+ * initials; they are legal forms all the same. */
+static const char *const dotted_forms[] = {"inc", "llc", "llp", "ltd", "plc", NULL};
+
 static void tb_finish(tok_builder *b) {
     tb_end(b);
     idr__name_toks *t = b->t;
+    bool drop[IDR__NAME_MAX_TOKENS] = {false};
+    for (size_t i = 0; i + 2 < t->n; i++) {
+        if (t->len[i] != 1 || t->len[i + 1] != 1 || t->len[i + 2] != 1) {
+            continue;
+        }
+        char w[4] = {t->buf[t->off[i]], t->buf[t->off[i + 1]], t->buf[t->off[i + 2]], 0};
+        for (size_t k = 0; dotted_forms[k]; k++) {
+            if (strcmp(w, dotted_forms[k]) == 0) {
+                drop[i] = drop[i + 1] = drop[i + 2] = true;
+            }
+        }
+    }
     size_t keep = 0;
     for (size_t i = 0; i < t->n; i++) {
-        if (!is_stop_word(t->buf + t->off[i])) {
-            keep++;
-        }
+        drop[i] = drop[i] || is_stop_word(t->buf + t->off[i]);
+        keep += !drop[i];
     }
     if (keep > 0 && keep < t->n) {
         size_t j = 0;
         for (size_t i = 0; i < t->n; i++) {
-            if (!is_stop_word(t->buf + t->off[i])) {
+            if (!drop[i]) {
                 t->off[j] = t->off[i];
                 t->len[j] = t->len[i];
                 j++;
@@ -679,6 +694,12 @@ static int load_nicknames(idr_engine *eng, idr__names *nm) {
                                 strerror(errno));
     }
     nm->nick_text = text;
+    char ver[32] = "unversioned";
+    const char *rf = strstr(text, "# refreshed: ");
+    if (rf) {
+        rf += strlen("# refreshed: ");
+        snprintf(ver, sizeof ver, "%.*s", (int)strcspn(rf, "\r\n"), rf);
+    }
     size_t cap = 0;
     for (size_t i = 0; i < len; i++) {
         cap += text[i] == ',' || text[i] == '\t' || text[i] == '\n';

@@ -72,6 +72,23 @@ static void add_hit(screen *s,
     }
 }
 
+/* Company names are screened without one-letter tokens: an initial matches any word
+ * with that first letter, which identifies a person's given name but no company. */
+static void drop_initials(idr__name_toks *t) {
+    size_t j = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->initial[i]) {
+            t->off[j] = t->off[i];
+            t->len[j] = t->len[i];
+            t->initial[j] = false;
+            j++;
+        }
+    }
+    if (j > 0) {
+        t->n = j;
+    }
+}
+
 /* Similarity of a screened name with one list name, or -1 when it is not a match. */
 static double name_score(const idr__names *nm,
                          const idr__watch_entry *e,
@@ -86,11 +103,15 @@ static double name_score(const idr__names *nm,
     if (x->n == 0 || y->n == 0) {
         return -1.0;
     }
-    double min_pair = 0.0;
-    double s = idr__name_toks_similarity_ex(nm, x, y, &min_pair);
     if (strcmp(e->kind, "person") == 0) {
+        double s = idr__name_toks_similarity(nm, x, y);
         return x->n == y->n && s >= 1.0 ? 1.0 : -1.0;
     }
+    idr__name_toks xe = *x, ye = *y;
+    drop_initials(&xe);
+    drop_initials(&ye);
+    double min_pair = 0.0;
+    double s = idr__name_toks_similarity_ex(nm, &xe, &ye, &min_pair);
     return s >= SCREEN_MATCH && min_pair >= SCREEN_TOKEN_FLOOR ? s : -1.0;
 }
 
