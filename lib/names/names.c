@@ -731,12 +731,12 @@ static int load_nicknames(idr_engine *eng, idr__names *nm) {
     }
     nm->n_groups = group;
     qsort(nm->nick, nm->n_nick, sizeof *nm->nick, cmp_nick);
-    char ver[32];
-    snprintf(ver, sizeof ver, "%u groups", group);
-    idr__data_entry d = {
-        "nicknames", "list",
-        ver,         NULL,
-        "CC0-1.0",   "idrisk project: common English given-name hypocoristics"};
+    char what[96];
+    snprintf(what, sizeof what,
+             "common English given names and their short forms, %u groups (see "
+             "data/README.md)",
+             group);
+    idr__data_entry d = {"nicknames", "list", ver, ver, "same as idrisk (curated)", what};
     return idr__engine_add_data(eng, &d);
 }
 
