@@ -131,3 +131,14 @@ Test(rules_interview, single_flags) {
     cr_assert(rh_clean(r, "int_screen_share_leak"));
     cr_assert_not_null(rh_not_evaluated(r, "int_multiple_voices"));
 }
+
+Test(rules_interview, passed_and_false_flags_are_clean) {
+    cJSON *r = rh_score(J({
+        "candidate_id" : "v5",
+        "interviews" : [
+            {"mode" : "video", "location_questions" : "passed", "multiple_voices" : false}
+        ]
+    }));
+    cr_assert(rh_clean(r, "int_location_smalltalk_fail"));
+    cr_assert(rh_clean(r, "int_multiple_voices"));
+}

@@ -127,3 +127,30 @@ Test(rules_shipping, device_near_home_is_clean_travel_suppresses) {
     rh_assert_has(rh_suppressed(r, "adr_device_geodrift"),
                   "2025-05-01..2025-05-10 to GB");
 }
+
+Test(rules_shipping, cmra_unknown_is_not_evaluated_residential_false_fires) {
+    cJSON *r = rh_score("{\"candidate_id\":\"a5\"," HOME "}");
+    cr_assert(rh_clean(r, "adr_forwarder_cmra") == false);
+    cr_assert_not_null(rh_not_evaluated(r, "adr_forwarder_cmra"));
+    r = rh_score(J({
+        "candidate_id" : "a5",
+        "identity" : {
+            "residence" :
+                {"line1" : "1 Example Plaza", "country" : "US", "residential" : false}
+        }
+    }));
+    rh_assert_has(rh_ev(r, "adr_forwarder_cmra", "addresses"),
+                  "residence 1 Example Plaza, US is a non-residential delivery point");
+}
+
+Test(rules_shipping, late_change_during_approved_travel_is_suppressed) {
+    cJSON *r = rh_score(
+        "{\"candidate_id\":\"a6\"," HOME
+        ",\"travel\":[{\"from\":\"2025-04-01\",\"to\":\"2025-04-20\",\"country\":\"CA\","
+        "\"approved\":true}],\"equipment\":{\"shipments\":[{\"requested_at\":"
+        "\"2025-04-03T10:00:00Z\",\"ship_date\":\"2025-04-06\",\"address\":{\"line1\":"
+        "\"20 Example Street\",\"city\":\"Toronto\",\"postal_code\":\"M5V 1A1\","
+        "\"country\":\"CA\"}}]}}");
+    cr_assert_null(rh_reason(r, "adr_late_change"));
+    rh_assert_has(rh_suppressed(r, "adr_late_change"), "approved travel");
+}

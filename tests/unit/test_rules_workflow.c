@@ -66,3 +66,9 @@ Test(rules_workflow, messaging_only_contact_fires) {
     }));
     rh_assert_has(rh_ev(r, "wf_messaging_only", "context"), "off the hiring platform");
 }
+
+Test(rules_workflow, prepayment_false_is_clean) {
+    cJSON *r = rh_score(
+        J({"candidate_id" : "w4", "workflow" : {"prepayment_pressure" : false}}));
+    cr_assert(rh_clean(r, "pay_prepay_pressure"));
+}

@@ -1,0 +1,108 @@
+/*
+ * test_rules_pack.c - the default rule pack covers every indicator of the rule modules
+ * owned here, with the weights docs/indicators.md documents, and its bands are the
+ * published ones.
+ */
+#include "../rules_helpers.h"
+
+TestSuite(rules_pack, .init = rh_setup, .fini = rh_teardown);
+
+static cJSON *describe(void) {
+    char *text = NULL;
+    idr_error err;
+    cr_assert_eq(idr_engine_describe_json(rh_engine, &text, &err), IDR_OK, "%s",
+                 err.message);
+    cJSON *d = cJSON_Parse(text);
+    idr_free(text);
+    cr_assert_not_null(d);
+    return d;
+}
+
+static cJSON *find_id(cJSON *arr, const char *id) {
+    cJSON *it;
+    cJSON_ArrayForEach(it, arr) {
+        if (strcmp(rh_str(it, "id") ? rh_str(it, "id") : "", id) == 0) {
+            return it;
+        }
+    }
+    return NULL;
+}
+
+Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
+    static const struct {
+        const char *id;
+        double points;
+    } want[] = {
+        {"ssn_invalid_structure", 25},
+        {"ssn_holder_complaint", 50},
+        {"doc_forgery_signs", 25},
+        {"doc_photo_replaced", 25},
+        {"id_stock_or_ai_photo", 12},
+        {"doc_expired", 5},
+        {"id_identity_combo_implausible", 12},
+        {"id_rented_identity", 30},
+        {"doc_refuses_inperson_notarized", 12},
+        {"pay_prepay_pressure", 10},
+        {"wf_off_platform_pressure", 5},
+        {"wf_messaging_only", 3},
+        {"adr_ship_not_id_address", 12},
+        {"adr_late_change", 20},
+        {"adr_forwarder_cmra", 20},
+        {"adr_byod_insistence", 10},
+        {"adr_device_geodrift", 25},
+        {"int_camera_refusal", 12},
+        {"int_deepfake_artifacts", 25},
+        {"int_reading_answers", 10},
+        {"int_location_smalltalk_fail", 10},
+        {"int_screen_share_leak", 12},
+        {"int_multiple_voices", 10},
+        {"pay_crypto_request", 12},
+        {"pay_third_party_account", 25},
+        {"pay_frequent_changes", 12},
+        {"wrk_github_aged_or_copied", 10},
+        {"wrk_unverifiable_employers", 20},
+        {"wrk_referral_chain", 12},
+        {"ept_rmm_install", 25},
+        {"ept_ip_kvm_or_sbc", 30},
+        {"ept_unmanaged_device_login", 20},
+    };
+    cJSON *d = describe();
+    cJSON *inds = cJSON_GetObjectItemCaseSensitive(d, "indicators");
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        cJSON *e = find_id(inds, want[i].id);
+        cr_assert_not_null(e, "%s has no pack entry", want[i].id);
+        cJSON *p = cJSON_GetObjectItemCaseSensitive(e, "points");
+        cr_assert(cJSON_IsNumber(p) && p->valuedouble == want[i].points, "%s points",
+                  want[i].id);
+    }
+    cJSON *combos = cJSON_GetObjectItemCaseSensitive(d, "combinations");
+    cr_assert_not_null(find_id(combos, "combo_ship_forward_remote_access"));
+    cr_assert_not_null(find_id(combos, "combo_crypto_third_party"));
+    cr_assert_not_null(find_id(combos, "combo_synthetic_interview"));
+    cJSON *rs = cJSON_GetObjectItemCaseSensitive(d, "ruleset");
+    cr_assert_str_eq(rh_str(rs, "id"), "idrisk-default");
+    cr_assert_str_eq(rh_str(rs, "version"), "2026.11.0");
+    cJSON_Delete(d);
+}
+
+/* The weighting contract: one medium sign stays low; two independent mediums or one
+ * high reach medium; a critical sign escalates whatever the total. */
+Test(rules_pack, weighting_contract) {
+    cJSON *r =
+        rh_score(J({"candidate_id" : "k1", "equipment" : {"byod_requested" : true}}));
+    cr_assert_str_eq(rh_str(r, "band"), "low");
+    cr_assert_str_eq(rh_str(r, "action"), "none");
+    r = rh_score(J({
+        "candidate_id" : "k2",
+        "equipment" : {"byod_requested" : true},
+        "workflow" : {"prepayment_pressure" : true}
+    }));
+    cr_assert_str_eq(rh_str(r, "band"), "medium");
+    cr_assert_str_eq(rh_str(r, "action"), "verify");
+    r = rh_score(
+        J({"candidate_id" : "k3", "post_hire" : {"endpoint_findings" : ["teamviewer"]}}));
+    cr_assert_str_eq(rh_str(r, "band"), "medium");
+    r = rh_score(
+        J({"candidate_id" : "k4", "post_hire" : {"identity_holder_complaint" : true}}));
+    cr_assert_str_eq(rh_str(r, "action"), "escalate");
+}
