@@ -450,10 +450,25 @@ static void read_record(
     }
 }
 
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is looked up as the IPv4 address it
+ * carries, so IPv4-only databases answer it too. */
+static idr__ip unmap_ip(const idr__ip *ip) {
+    static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    idr__ip out = *ip;
+    if (ip->family == 6 && memcmp(ip->addr, prefix, 12) == 0) {
+        memset(&out, 0, sizeof out);
+        out.family = 4;
+        memcpy(out.addr, ip->addr + 12, 4);
+    }
+    return out;
+}
+
 /* Look `ip` up in one database. Returns 1 found, 0 not found, -1 error or the address
  * family cannot be searched in this database. */
-static int db_lookup(const MMDB_s *m, const idr__ip *ip, MMDB_lookup_result_s *res) {
+static int db_lookup(const MMDB_s *m, const idr__ip *ip_in, MMDB_lookup_result_s *res) {
     struct sockaddr_storage ss;
+    idr__ip unmapped = unmap_ip(ip_in);
+    const idr__ip *ip = &unmapped;
     if (!to_sockaddr(ip, &ss) || (ip->family == 6 && m->metadata.ip_version == 4)) {
         return -1;
     }
@@ -1570,6 +1585,7 @@ int idr_engine_lookup_ip(const idr_engine *eng,
     if (!eng || !ip || !idr__parse_ip(ip, &addr)) {
         return idr__err(err, IDR_EINVAL, "ip", "ip is not an IPv4 or IPv6 address");
     }
+    addr = unmap_ip(&addr);
     const idr__geo *g = eng->geo;
     if (!g) {
         return idr__err(err, IDR_EUNAVAILABLE, NULL, "no IP database is loaded: %s",

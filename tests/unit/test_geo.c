@@ -202,6 +202,10 @@ Test(geo, flat_layout_identified_by_keys) {
     j = lookup(eng, "198.51.100.20");
     cr_assert_str_eq(str(merged(j), "postal_code"), "30303");
     cJSON_Delete(j);
+    j = lookup(eng, "::ffff:192.0.2.9");
+    cr_assert_str_eq(str(merged(j), "city"), "London", "IPv4-mapped looks up as IPv4");
+    cr_assert_eq(num(db_answer(j, "flat-city-test"), "prefix_len"), 24);
+    cJSON_Delete(j);
     j = lookup(eng, "2001:db8:1::5");
     cr_assert_str_eq(str(merged(j), "city"), "Toronto");
     cr_assert_null(str(merged(j), "timezone"), "empty strings are absent values");
