@@ -741,6 +741,12 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
             best = k;
         }
     }
+    /* "while matching daytime in another zone": the same share must fall in working
+     * hours at one UTC offset; scattered night activity (insomnia, ad-hoc fixes) does
+     * not line up with any zone's working day. */
+    if ((double)day_at[best] < OFFHOURS_NIGHT_SHARE * (double)total) {
+        return;
+    }
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "timezone", tz);
     idr__ev_int(ev, "night", (long long)night);
