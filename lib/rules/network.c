@@ -742,8 +742,8 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
         }
     }
     /* "while matching daytime in another zone": the same share must fall in working
-     * hours at one UTC offset; scattered night activity (insomnia, ad-hoc fixes) does
-     * not line up with any zone's working day. */
+     * hours at one UTC offset. A 6-hour night always fits a 9-hour day, so this mainly
+     * keeps mixed patterns (some night, some spread over the day) from firing. */
     if ((double)day_at[best] < OFFHOURS_NIGHT_SHARE * (double)total) {
         return;
     }
