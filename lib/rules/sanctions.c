@@ -11,9 +11,10 @@
  *
  * Name matching (docs/names.md):
  *  - entities: the ICU normaliser's similarity (legal forms such as LLC, Inc., Co.
- *    ignored) at least SCREEN_MATCH, and every token of the shorter name covered by a
- *    token of the other at least SCREEN_TOKEN_FLOOR, so that two generic words in
- *    common ("Green ... Trading") cannot carry an unrelated distinctive word;
+ *    ignored), spread over the longer name's words, at least SCREEN_MATCH, and every
+ * token of the shorter name covered by a token of the other at least SCREEN_TOKEN_FLOOR,
+ * so that two generic words in common ("Green ... Trading") cannot carry an unrelated
+ * distinctive word;
  *  - persons: the same tokens exactly, in any order, after normalisation. A fuzzy match
  *    of personal names across romanisations would make a name's origin move the
  *    score, which idrisk never allows; an exact hit is what a human must clear.
@@ -112,6 +113,11 @@ static double name_score(const idr__names *nm,
     drop_initials(&ye);
     double min_pair = 0.0;
     double s = idr__name_toks_similarity_ex(nm, &xe, &ye, &min_pair);
+    /* Unlike person names (where a missing middle name is normal), a company name
+     * with words the other lacks is another company: "Korea Trading" is not "Korea
+     * Sinjin Trading". The pairing's sum is spread over the longer name's words. */
+    size_t lo = xe.n < ye.n ? xe.n : ye.n, hi = xe.n < ye.n ? ye.n : xe.n;
+    s = s * (double)lo / (double)hi;
     return s >= SCREEN_MATCH && min_pair >= SCREEN_TOKEN_FLOOR ? s : -1.0;
 }
 
