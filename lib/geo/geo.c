@@ -221,7 +221,9 @@ static bool get_num(MMDB_entry_s *e, const char *const *path, double *out) {
         *out = d.double_value;
         return true;
     case MMDB_DATA_TYPE_FLOAT:
-        *out = d.float_value;
+        /* single precision holds about 7 digits: keep 6 decimals, so 51.5085 stays
+         * 51.5085 instead of 51.508499145... */
+        *out = round((double)d.float_value * 1e6) / 1e6;
         return true;
     case MMDB_DATA_TYPE_UINT16:
         *out = d.uint16;
