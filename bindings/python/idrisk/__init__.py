@@ -1,0 +1,480 @@
+"""idrisk: identity-fraud triage for remote hires, from Python.
+
+The library scores contradictions and failed verifications in a candidate record and
+returns triage for a human reviewer (score, band, action ``none``/``verify``/
+``escalate`` and every reason explained), never a hiring verdict.
+
+>>> import idrisk
+>>> with idrisk.Engine() as engine:
+...     result = engine.score({"candidate_id": "c-1"})
+...     result.action
+'none'
+
+An :class:`Engine` is immutable once built and may be shared by any number of threads;
+scoring runs without the GIL. Each :class:`Result` is a plain Python object: the C
+result is converted (from its ``idrisk.result/1`` JSON) and freed before ``score``
+returns, so results hold no C memory and may outlive their engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+from . import errors
+from ._native import ffi as _ffi, lib as _lib
+from .errors import (
+    DataError,
+    IdriskError,
+    IdriskIOError,
+    IdriskMemoryError,
+    InternalError,
+    InvalidInputError,
+    LimitError,
+    UnavailableError,
+)
+
+# ---------------------------------------------------------------------------------
+# Version check: the extension was compiled against IDR_VERSION_NUMBER; the shared
+# library actually loaded reports idr_version_number(). A different major version, or
+# a library older than the header, may lack symbols or change meanings: refuse early.
+# ---------------------------------------------------------------------------------
+COMPILED_VERSION: int = _lib.IDR_VERSION_NUMBER
+LIBRARY_VERSION: int = _lib.idr_version_number()
+
+
+def _check_version(compiled: int, loaded: int) -> None:
+    if loaded // 10000 != compiled // 10000 or loaded < compiled:
+        raise ImportError(
+            "idrisk: the Python extension was built against libidrisk %d.%d.%d but "
+            "libidrisk %d.%d.%d was loaded; rebuild the extension"
+            % (
+                compiled // 10000,
+                compiled // 100 % 100,
+                compiled % 100,
+                loaded // 10000,
+                loaded // 100 % 100,
+                loaded % 100,
+            )
+        )
+
+
+_check_version(COMPILED_VERSION, LIBRARY_VERSION)
+
+__version__: str = _ffi.string(_lib.idr_version_string()).decode("ascii")
+
+FEATURE_GEO = _lib.IDR_FEATURE_GEO
+FEATURE_PHONE = _lib.IDR_FEATURE_PHONE
+FEATURE_NAMES = _lib.IDR_FEATURE_NAMES
+FEATURE_STORE = _lib.IDR_FEATURE_STORE
+
+
+def features() -> dict[str, bool]:
+    """Which optional parts are compiled into the loaded library."""
+    mask = _lib.idr_features()
+    return {
+        "geo": bool(mask & FEATURE_GEO),
+        "phone": bool(mask & FEATURE_PHONE),
+        "names": bool(mask & FEATURE_NAMES),
+        "store": bool(mask & FEATURE_STORE),
+    }
+
+
+def strerror(code: int) -> str:
+    """The library's static text for a status code."""
+    return _ffi.string(_lib.idr_strerror(code)).decode("utf-8")
+
+
+def _raise(rc: int, err: Any) -> None:
+    field = _ffi.string(err.field).decode("utf-8", "replace")
+    message = _ffi.string(err.message).decode("utf-8", "replace")
+    raise errors.error_for(rc, field, message or strerror(rc))
+
+
+def _take_string(ptr: Any, length: Optional[int] = None) -> str:
+    """Copy a `char **out` string and release it with idr_free()."""
+    try:
+        if length is None:
+            return _ffi.string(ptr).decode("utf-8")
+        return _ffi.unpack(ptr, length).decode("utf-8")
+    finally:
+        _lib.idr_free(ptr)
+
+
+# ---------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One indicator that fired, with the values behind it and how to verify it."""
+
+    id: str
+    category: str
+    severity: str
+    points: float
+    title: str
+    detail: str
+    evidence: Mapping[str, Any]
+    benign_explanations: tuple[str, ...]
+    verify: str
+    sources: tuple[str, ...]
+
+    @classmethod
+    def _from(cls, d: Mapping[str, Any]) -> "Reason":
+        return cls(
+            id=d["id"],
+            category=d.get("category", ""),
+            severity=d.get("severity", ""),
+            points=d.get("points", 0),
+            title=d.get("title", ""),
+            detail=d.get("detail", ""),
+            evidence=d.get("evidence") or {},
+            benign_explanations=tuple(d.get("benign_explanations") or ()),
+            verify=d.get("verify", ""),
+            sources=tuple(d.get("sources") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """An indicator that would have fired but was cleared by context (``by``)."""
+
+    id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class NotEvaluated:
+    """An indicator skipped for lack of data or a missing database (``why``)."""
+
+    id: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """The rule pack that produced a score."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """The triage for one candidate (``idrisk.result/1``).
+
+    ``to_json()`` returns the library's JSON text unchanged; ``to_dict()`` a fresh
+    parsed copy of it. Everything else is a typed view of the same data.
+    """
+
+    candidate_id: str
+    score: int
+    band: str
+    action: str
+    reasons: tuple[Reason, ...]
+    suppressed: tuple[Suppressed, ...]
+    not_evaluated: tuple[NotEvaluated, ...]
+    enrichment: Mapping[str, Any]
+    warnings: tuple[str, ...]
+    ruleset: Ruleset
+    data: tuple[Mapping[str, Any], ...]
+    engine_version: str
+    evaluated_at: str
+    _json: str = dc_field(repr=False)
+
+    @classmethod
+    def _from_json(cls, text: str) -> "Result":
+        d = json.loads(text)
+        rs = d.get("ruleset") or {}
+        return cls(
+            candidate_id=d["candidate_id"],
+            score=d["score"],
+            band=d["band"],
+            action=d["action"],
+            reasons=tuple(Reason._from(r) for r in d.get("reasons", ())),
+            suppressed=tuple(
+                Suppressed(s["id"], s.get("by", "")) for s in d.get("suppressed", ())
+            ),
+            not_evaluated=tuple(
+                NotEvaluated(n["id"], n.get("why", "")) for n in d.get("not_evaluated", ())
+            ),
+            enrichment=d.get("enrichment") or {},
+            warnings=tuple(d.get("warnings", ())),
+            ruleset=Ruleset(rs.get("id", ""), rs.get("version", ""), rs.get("sha256", "")),
+            data=tuple(d.get("data", ())),
+            engine_version=d.get("engine_version", ""),
+            evaluated_at=d.get("evaluated_at", ""),
+            _json=text,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The full result as a new dict (``idrisk.result/1``)."""
+        out: dict[str, Any] = json.loads(self._json)
+        return out
+
+    def to_json(self) -> str:
+        """The full result as the library wrote it (one JSON object)."""
+        return self._json
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self._json == other._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+    # A Result holds no C memory; these make `with engine.score(...) as r:` harmless
+    # for callers who treat every idrisk object alike.
+    def __enter__(self) -> "Result":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+Record = Union[Mapping[str, Any], str, bytes, bytearray, memoryview]
+
+
+def _encode(record: Record) -> bytes:
+    if isinstance(record, (bytes, bytearray, memoryview)):
+        return bytes(record)
+    if isinstance(record, str):
+        return record.encode("utf-8")
+    if isinstance(record, Mapping):
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8"
+        )
+    raise TypeError(
+        "idrisk: a candidate record is a dict, a JSON str or JSON bytes, not %s"
+        % type(record).__name__
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Engine
+# ---------------------------------------------------------------------------------
+
+ConfigValue = Union[str, int, "os.PathLike[str]", Sequence[Union[str, int]], None]
+
+
+def _option_values(name: str, value: Any) -> list[str]:
+    if isinstance(value, bool):
+        raise InvalidInputError(errors.EINVAL, name, "option %s takes no boolean" % name)
+    if isinstance(value, (list, tuple)):
+        out: list[str] = []
+        for v in value:
+            out.extend(_option_values(name, v))
+        return out
+    if isinstance(value, int):
+        return [str(value)]
+    if isinstance(value, os.PathLike):
+        return [os.fspath(value)]
+    return [str(value)]
+
+
+class Engine:
+    """A loaded rule pack, databases and lists: build once, score many.
+
+    ``Engine(data_dir=None, rules=None, **config)``: ``data_dir`` and ``rules`` as for
+    the CLI's ``--data-dir`` and ``--rules``; any other option of the C library by its
+    name (``allow_cidr``, ``relay_cidr``, ``lists_dir``, ``max_input_bytes``,
+    ``max_depth``, ``max_array``). Repeatable options take a list. ``None`` keeps
+    the default.
+
+    Immutable and thread-safe: share one engine between threads. Free it with
+    ``close()`` or a ``with`` block; it is also freed when garbage collected.
+    """
+
+    def __init__(
+        self,
+        data_dir: ConfigValue = None,
+        rules: ConfigValue = None,
+        **config: ConfigValue,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._busy = 0
+        self._closing = False
+        self._ptr: Any = None
+        options: list[tuple[str, Any]] = [("data_dir", data_dir), ("rules", rules)]
+        options.extend(config.items())
+        err = _ffi.new("idr_error *")
+        cfgp = _ffi.new("idr_config **")
+        rc = _lib.idr_config_new(cfgp)
+        if rc != 0:
+            _raise(rc, err)
+        cfg = _ffi.gc(cfgp[0], _lib.idr_config_free)
+        try:
+            for name, value in options:
+                if value is None:
+                    continue
+                for text in _option_values(name, value):
+                    rc = _lib.idr_config_set_by_name(
+                        cfg, name.encode("utf-8"), text.encode("utf-8"), err
+                    )
+                    if rc != 0:
+                        _raise(rc, err)
+            engp = _ffi.new("idr_engine **")
+            rc = _lib.idr_engine_new(engp, cfg, err)
+            if rc != 0:
+                _raise(rc, err)
+            self._ptr = _ffi.gc(engp[0], _lib.idr_engine_free)
+        finally:
+            _ffi.release(cfg)
+        self._describe: Optional[dict[str, Any]] = None
+
+    # -- lifetime ----------------------------------------------------------------
+    # close() may race with scoring threads; the C engine must not be freed while a
+    # call runs on it, so calls are counted and the last one out frees it.
+
+    def _enter(self) -> Any:
+        with self._lock:
+            if self._ptr is None or self._closing:
+                raise ValueError("idrisk: the engine is closed")
+            self._busy += 1
+            return self._ptr
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._busy -= 1
+            if self._closing and self._busy == 0:
+                self._free_locked()
+
+    def _free_locked(self) -> None:
+        if self._ptr is not None:
+            _ffi.release(self._ptr)
+            self._ptr = None
+
+    def close(self) -> None:
+        """Free the C engine now (after any call still running on it). Idempotent."""
+        with self._lock:
+            self._closing = True
+            if self._busy == 0:
+                self._free_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- scoring -----------------------------------------------------------------
+
+    def score(self, record: Record) -> Result:
+        """Score one candidate record (a dict, or ``idrisk.candidate/1`` JSON text).
+
+        Raises :class:`InvalidInputError` (a ``ValueError``) naming the field in
+        ``.field`` for malformed input or a protected attribute, :class:`LimitError`
+        for input over a limit.
+        """
+        data = _encode(record)
+        eng = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            resp = _ffi.new("idr_result **")
+            rc = _lib.idr_engine_score_json(eng, data, len(data), resp, err)
+            if rc != 0:
+                _raise(rc, err)
+        finally:
+            self._leave()
+        res = resp[0]
+        try:
+            outp = _ffi.new("char **")
+            lenp = _ffi.new("size_t *")
+            rc = _lib.idr_result_to_json(res, outp, lenp, err)
+            if rc != 0:
+                _raise(rc, err)
+            text = _take_string(outp[0], lenp[0])
+        finally:
+            _lib.idr_result_free(res)
+        return Result._from_json(text)
+
+    def score_many(self, records: Iterable[Record]) -> list[Result]:
+        """Score records one after another (a convenience; errors propagate)."""
+        return [self.score(r) for r in records]
+
+    # -- lookups and description -------------------------------------------------
+
+    def _json_call(self, fn: Any, *args: Any) -> Any:
+        eng = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            outp = _ffi.new("char **")
+            rc = fn(eng, *args, outp, err)
+            if rc != 0:
+                _raise(rc, err)
+            return json.loads(_take_string(outp[0]))
+        finally:
+            self._leave()
+
+    def lookup_ip(self, ip: str) -> dict[str, Any]:
+        """What every loaded IP database says about ``ip``.
+
+        :class:`InvalidInputError` for a malformed address, :class:`UnavailableError`
+        when no IP database is loaded.
+        """
+        out: dict[str, Any] = self._json_call(_lib.idr_engine_lookup_ip, ip.encode("utf-8"))
+        return out
+
+    def lookup_phone(self, number: str, country: Optional[str] = None) -> dict[str, Any]:
+        """What libphonenumber's metadata says about ``number`` (``country`` parses
+        national numbers)."""
+        c = country.encode("utf-8") if country else _ffi.NULL
+        out: dict[str, Any] = self._json_call(
+            _lib.idr_engine_lookup_phone, number.encode("utf-8"), c
+        )
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """Rule set, indicators, combinations, data and warnings of this engine."""
+        if self._describe is None:
+            self._describe = self._json_call(_lib.idr_engine_describe_json)
+        out: dict[str, Any] = json.loads(json.dumps(self._describe))
+        return out
+
+    @property
+    def ruleset(self) -> Ruleset:
+        rs = self.describe().get("ruleset") or {}
+        return Ruleset(rs.get("id", ""), rs.get("version", ""), rs.get("sha256", ""))
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self.describe().get("warnings") or ())
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closing else "open"
+        return "<idrisk.Engine %s>" % state
+
+
+__all__ = [
+    "Engine",
+    "Result",
+    "Reason",
+    "Suppressed",
+    "NotEvaluated",
+    "Ruleset",
+    "Record",
+    "IdriskError",
+    "InvalidInputError",
+    "LimitError",
+    "DataError",
+    "UnavailableError",
+    "IdriskIOError",
+    "IdriskMemoryError",
+    "InternalError",
+    "features",
+    "strerror",
+    "__version__",
+    "COMPILED_VERSION",
+    "LIBRARY_VERSION",
+]

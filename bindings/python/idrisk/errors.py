@@ -1,0 +1,117 @@
+"""The exceptions idrisk raises, one class per C status code.
+
+Every exception is an :class:`IdriskError` carrying the C status in ``.code``, the JSON
+path / option name / rule-pack key in ``.field`` (empty when none applies) and the
+library's one-sentence ``.message``. Each also derives from the built-in exception a
+Python caller would expect, so ``except ValueError`` catches bad input.
+"""
+
+from __future__ import annotations
+
+# Status codes, frozen in include/idrisk/idrisk.h (checked against the compiled
+# header by the test suite).
+OK = 0
+EINVAL = -1
+ENOMEM = -2
+EIO = -3
+EDATA = -4
+EUNAVAILABLE = -5
+ELIMIT = -6
+EINTERNAL = -7
+
+
+class IdriskError(Exception):
+    """Base class of every idrisk error."""
+
+    code: int
+    field: str
+    message: str
+
+    def __init__(self, code: int, field: str = "", message: str = "") -> None:
+        self.code = code
+        self.field = field
+        self.message = message
+        super().__init__(code, field, message)
+
+    def __str__(self) -> str:
+        if self.field and self.field not in self.message:
+            return "%s: %s" % (self.field, self.message)
+        return self.message
+
+    def __repr__(self) -> str:
+        return "%s(code=%d, field=%r, message=%r)" % (
+            type(self).__name__,
+            self.code,
+            self.field,
+            self.message,
+        )
+
+    def __reduce__(self):  # keep pickling (multiprocessing) faithful
+        return (type(self), (self.code, self.field, self.message))
+
+
+class InvalidInputError(IdriskError, ValueError):
+    """IDR_EINVAL: malformed JSON or value, a protected attribute, a bad option."""
+
+
+class LimitError(IdriskError, ValueError):
+    """IDR_ELIMIT: input over a configured limit (size, depth, array length)."""
+
+
+class DataError(IdriskError):
+    """IDR_EDATA: a rule pack, list or database is present but corrupt."""
+
+
+class UnavailableError(IdriskError):
+    """IDR_EUNAVAILABLE: the feature or database the call needs is not loaded."""
+
+
+class IdriskIOError(IdriskError, OSError):
+    """IDR_EIO: a file could not be read or written."""
+
+    def __init__(self, code: int, field: str = "", message: str = "") -> None:
+        super().__init__(code, field, message)
+        # OSError read (code, field, message) as (errno, strerror, filename).
+        self.errno = None
+        self.strerror = message
+        self.filename = field or None
+
+    def __str__(self) -> str:  # OSError would otherwise format its own args
+        return IdriskError.__str__(self)
+
+
+class IdriskMemoryError(IdriskError, MemoryError):
+    """IDR_ENOMEM: an allocation failed."""
+
+
+class InternalError(IdriskError, RuntimeError):
+    """IDR_EINTERNAL: a bug in idrisk; please report it."""
+
+
+_BY_CODE: dict[int, type[IdriskError]] = {
+    EINVAL: InvalidInputError,
+    ELIMIT: LimitError,
+    EDATA: DataError,
+    EUNAVAILABLE: UnavailableError,
+    EIO: IdriskIOError,
+    ENOMEM: IdriskMemoryError,
+    EINTERNAL: InternalError,
+}
+
+
+def error_for(code: int, field: str = "", message: str = "") -> IdriskError:
+    """The exception for a C status code (unknown codes give a plain IdriskError)."""
+    return _BY_CODE.get(code, IdriskError)(code, field, message)
+
+
+__all__ = [
+    "IdriskError",
+    "InvalidInputError",
+    "LimitError",
+    "DataError",
+    "UnavailableError",
+    "IdriskIOError",
+    "IdriskMemoryError",
+    "InternalError",
+    "error_for",
+]
