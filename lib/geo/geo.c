@@ -221,9 +221,9 @@ static bool get_num(MMDB_entry_s *e, const char *const *path, double *out) {
         *out = d.double_value;
         return true;
     case MMDB_DATA_TYPE_FLOAT:
-        /* single precision holds about 7 digits: keep 6 decimals, so 51.5085 stays
-         * 51.5085 instead of 51.508499145... */
-        *out = round((double)d.float_value * 1e6) / 1e6;
+        /* single precision resolves about 4e-6 degrees near 50: keep 5 decimals
+         * (about 1 m), so 51.5085 stays 51.5085 instead of 51.508499145... */
+        *out = round((double)d.float_value * 1e5) / 1e5;
         return true;
     case MMDB_DATA_TYPE_UINT16:
         *out = d.uint16;
