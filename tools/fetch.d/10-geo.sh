@@ -37,6 +37,8 @@ have() {
 tarball() {
     base=$(printf '%s-%s.tgz' "$1" "$2" | sed 's|^@||; s|/|-|g')
     if [ ! -s "$CACHE/$base" ]; then
+        command -v npm >/dev/null 2>&1 ||
+            { log "npm is needed to fetch $1@$2 (apt-get install npm)"; exit 1; }
         log "npm pack $1@$2"
         (cd "$CACHE" && npm pack --silent "$1@$2" >/dev/null)
     fi
