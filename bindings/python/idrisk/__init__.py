@@ -21,10 +21,14 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
-from . import errors
+# The extension may sit in another directory named idrisk on sys.path (a CMake build
+# tree's python/idrisk next to these sources): let the package span both.
+__path__ = __import__("pkgutil").extend_path(__path__, __name__)
+
+from . import errors  # noqa: E402
 from ._native import ffi as _ffi, lib as _lib
 from .errors import (
     DataError,
@@ -165,53 +169,122 @@ class Ruleset:
     sha256: str
 
 
-@dataclass(frozen=True, eq=False)
 class Result:
     """The triage for one candidate (``idrisk.result/1``).
 
+    ``score``, ``band``, ``action`` and ``candidate_id`` are read from the C result
+    before it is freed; the rest is a typed view of the library's JSON, parsed on first
+    access (a caller who only routes on the action pays for no JSON parsing).
     ``to_json()`` returns the library's JSON text unchanged; ``to_dict()`` a fresh
-    parsed copy of it. Everything else is a typed view of the same data.
+    parsed copy of it. Immutable; equal when the JSON is identical.
     """
+
+    __slots__ = ("candidate_id", "score", "band", "action", "_json", "_doc", "_cache")
 
     candidate_id: str
     score: int
     band: str
     action: str
-    reasons: tuple[Reason, ...]
-    suppressed: tuple[Suppressed, ...]
-    not_evaluated: tuple[NotEvaluated, ...]
-    enrichment: Mapping[str, Any]
-    warnings: tuple[str, ...]
-    ruleset: Ruleset
-    data: tuple[Mapping[str, Any], ...]
-    engine_version: str
-    evaluated_at: str
-    _json: str = dc_field(repr=False)
+
+    def __init__(self, candidate_id: str, score: int, band: str, action: str, text: str):
+        for name, value in (
+            ("candidate_id", candidate_id),
+            ("score", score),
+            ("band", band),
+            ("action", action),
+            ("_json", text),
+            ("_doc", None),
+            ("_cache", {}),
+        ):
+            object.__setattr__(self, name, value)
 
     @classmethod
     def _from_json(cls, text: str) -> "Result":
         d = json.loads(text)
-        rs = d.get("ruleset") or {}
-        return cls(
-            candidate_id=d["candidate_id"],
-            score=d["score"],
-            band=d["band"],
-            action=d["action"],
-            reasons=tuple(Reason._from(r) for r in d.get("reasons", ())),
-            suppressed=tuple(
+        r = cls(d["candidate_id"], d["score"], d["band"], d["action"], text)
+        object.__setattr__(r, "_doc", d)
+        return r
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("idrisk.Result is immutable")
+
+    def _parsed(self) -> dict[str, Any]:
+        doc = self._doc
+        if doc is None:
+            doc = json.loads(self._json)
+            object.__setattr__(self, "_doc", doc)
+        return doc  # type: ignore[no-any-return]
+
+    def _view(self, key: str, build: Any) -> Any:
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = build(self._parsed())
+            self._cache[key] = value
+            return value
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The indicators that fired, most important first."""
+        return self._view(  # type: ignore[no-any-return]
+            "reasons", lambda d: tuple(Reason._from(r) for r in d.get("reasons", ()))
+        )
+
+    @property
+    def suppressed(self) -> tuple[Suppressed, ...]:
+        """Indicators cleared by context, with what cleared them."""
+        return self._view(  # type: ignore[no-any-return]
+            "suppressed",
+            lambda d: tuple(
                 Suppressed(s["id"], s.get("by", "")) for s in d.get("suppressed", ())
             ),
-            not_evaluated=tuple(
+        )
+
+    @property
+    def not_evaluated(self) -> tuple[NotEvaluated, ...]:
+        """Indicators skipped for lack of data or a database, with why."""
+        return self._view(  # type: ignore[no-any-return]
+            "not_evaluated",
+            lambda d: tuple(
                 NotEvaluated(n["id"], n.get("why", "")) for n in d.get("not_evaluated", ())
             ),
-            enrichment=d.get("enrichment") or {},
-            warnings=tuple(d.get("warnings", ())),
-            ruleset=Ruleset(rs.get("id", ""), rs.get("version", ""), rs.get("sha256", "")),
-            data=tuple(d.get("data", ())),
-            engine_version=d.get("engine_version", ""),
-            evaluated_at=d.get("evaluated_at", ""),
-            _json=text,
         )
+
+    @property
+    def enrichment(self) -> Mapping[str, Any]:
+        """What the lookups found (per IP, phone, email, the residence)."""
+        return self._view(  # type: ignore[no-any-return]
+            "enrichment", lambda d: json.loads(json.dumps(d.get("enrichment") or {}))
+        )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self._view(  # type: ignore[no-any-return]
+            "warnings", lambda d: tuple(d.get("warnings", ()))
+        )
+
+    @property
+    def ruleset(self) -> Ruleset:
+        def build(d: Mapping[str, Any]) -> Ruleset:
+            rs = d.get("ruleset") or {}
+            return Ruleset(rs.get("id", ""), rs.get("version", ""), rs.get("sha256", ""))
+
+        return self._view("ruleset", build)  # type: ignore[no-any-return]
+
+    @property
+    def data(self) -> tuple[Mapping[str, Any], ...]:
+        """Each database and list used: name, type, version, build_date, licence."""
+        return self._view(  # type: ignore[no-any-return]
+            "data", lambda d: tuple(json.loads(json.dumps(d.get("data", ()))))
+        )
+
+    @property
+    def engine_version(self) -> str:
+        return str(self._parsed().get("engine_version", ""))
+
+    @property
+    def evaluated_at(self) -> str:
+        return str(self._parsed().get("evaluated_at", ""))
 
     def to_dict(self) -> dict[str, Any]:
         """The full result as a new dict (``idrisk.result/1``)."""
@@ -229,6 +302,17 @@ class Result:
 
     def __hash__(self) -> int:
         return hash(self._json)
+
+    def __repr__(self) -> str:
+        return "<idrisk.Result %s score=%d band=%s action=%s>" % (
+            self.candidate_id,
+            self.score,
+            self.band,
+            self.action,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Result._from_json, (self._json,))
 
     # A Result holds no C memory; these make `with engine.score(...) as r:` harmless
     # for callers who treat every idrisk object alike.
@@ -395,9 +479,15 @@ class Engine:
             if rc != 0:
                 _raise(rc, err)
             text = _take_string(outp[0], lenp[0])
+            return Result(
+                _ffi.string(_lib.idr_result_candidate_id(res)).decode("utf-8"),
+                _lib.idr_result_score(res),
+                _ffi.string(_lib.idr_result_band(res)).decode("ascii"),
+                _ffi.string(_lib.idr_result_action(res)).decode("ascii"),
+                text,
+            )
         finally:
             _lib.idr_result_free(res)
-        return Result._from_json(text)
 
     def score_many(self, records: Iterable[Record]) -> list[Result]:
         """Score records one after another (a convenience; errors propagate)."""
