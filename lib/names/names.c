@@ -537,7 +537,10 @@ double idr__name_toks_similarity_ex(const idr__names *nm,
     if (a->n == 0 || b->n == 0) {
         return 0.0;
     }
-    if (a->n > b->n) { /* a is the shorter name */
+    /* a is the shorter name; between names of equal length the order is fixed by
+     * their bytes, so that (a, b) and (b, a) run the same arithmetic and the measure is
+     * exactly symmetric (Jaro's greedy matching and float sums depend on order) */
+    if (a->n > b->n || (a->n == b->n && memcmp(a, b, sizeof *a) > 0)) {
         const idr__name_toks *t = a;
         a = b;
         b = t;
