@@ -23,10 +23,12 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ucal.h>
+#include <unicode/uenum.h>
 
 /* The shipped limits (also the config's defaults, see include/idrisk/idrisk.h):
  * 1 MiB is ~1000 times a typical record, depth 16 is well above the contract's
@@ -56,25 +58,42 @@ typedef struct parser {
 } parser;
 
 /* Append to the path, truncating (never overflowing) when a key is huge. Returns the
- * previous length for path_pop(). */
+ * previous length for path_pop(). Hand-rolled rather than snprintf: every node of
+ * every record passes through here. */
 static size_t path_key(parser *p, const char *key) {
-    size_t old = p->plen;
-    int n = snprintf(p->path + p->plen, sizeof p->path - p->plen, "%s%s",
-                     p->plen ? "." : "", key);
-    p->plen += n < 0 ? 0 : (size_t)n;
-    if (p->plen >= sizeof p->path) {
-        p->plen = sizeof p->path - 1;
+    size_t old = p->plen, room = sizeof p->path - 1 - p->plen;
+    char *w = p->path + p->plen;
+    if (p->plen && room) {
+        *w++ = '.';
+        room--;
     }
+    size_t n = strlen(key);
+    if (n > room) {
+        n = room;
+    }
+    memcpy(w, key, n);
+    w[n] = '\0';
+    p->plen = (size_t)(w + n - p->path);
     return old;
 }
 
 static size_t path_index(parser *p, size_t i) {
     size_t old = p->plen;
-    int n = snprintf(p->path + p->plen, sizeof p->path - p->plen, "[%zu]", i);
-    p->plen += n < 0 ? 0 : (size_t)n;
-    if (p->plen >= sizeof p->path) {
-        p->plen = sizeof p->path - 1;
+    char tmp[24];
+    size_t t = sizeof tmp;
+    tmp[--t] = ']';
+    do {
+        tmp[--t] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i);
+    tmp[--t] = '[';
+    size_t n = sizeof tmp - t, room = sizeof p->path - 1 - p->plen;
+    if (n > room) {
+        n = room;
     }
+    memcpy(p->path + p->plen, tmp + t, n);
+    p->plen += n;
+    p->path[p->plen] = '\0';
     return old;
 }
 
@@ -155,29 +174,40 @@ static const char *const protected_keys[] = {
     "nativelanguage", "language",    "accent",         "age",        "disability",
     "maritalstatus"};
 
-static bool is_protected(const char *key) {
-    char k[24];
+/* One pass over a key (keys are many and short): its FNV-1a hash for the duplicate
+ * check, whether it is a protected attribute name, and whether it is plain ASCII
+ * (anything else still has to pass the UTF-8 check). */
+static uint64_t key_check(const char *key, bool *protected_name, bool *ascii) {
+    uint64_t h = 1469598103934665603u;
+    unsigned char high = 0;
+    char k[16];
     size_t n = 0;
-    for (const char *s = key; *s; s++) {
-        char ch = *s;
+    bool fits = true;
+    for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
+        unsigned char ch = *s;
+        h = (h ^ ch) * 1099511628211u;
+        high |= ch;
         if (ch == '_' || ch == '-' || ch == ' ' || ch == '.') {
             continue;
         }
         if (n == sizeof k - 1) {
-            return false; /* longer than any protected name */
+            fits = false; /* longer than any protected name */
+            continue;
         }
         k[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
     }
-    if (n < 3 || n > 14) {
-        return false;
-    }
-    k[n] = '\0';
-    for (size_t i = 0; i < sizeof protected_keys / sizeof protected_keys[0]; i++) {
-        if (protected_keys[i][0] == k[0] && strcmp(protected_keys[i], k) == 0) {
-            return true;
+    *ascii = high < 0x80;
+    *protected_name = false;
+    if (fits && n >= 3 && n <= 14) {
+        k[n] = '\0';
+        for (size_t i = 0; i < sizeof protected_keys / sizeof protected_keys[0]; i++) {
+            if (protected_keys[i][0] == k[0] && strcmp(protected_keys[i], k) == 0) {
+                *protected_name = true;
+                break;
+            }
         }
     }
-    return false;
+    return h;
 }
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -230,21 +260,10 @@ static uint64_t key_hash(const char *s) {
     return h;
 }
 
-/* Duplicate keys: objects are small, so up to 8 members are compared pairwise;
- * larger ones go through an open-addressing set, linear in the member count. */
+/* Duplicate keys of a large object (more than 32 members): an open-addressing set,
+ * linear in the member count. */
 static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **dup) {
     *dup = NULL;
-    if (n <= 8) {
-        for (const cJSON *x = obj->child; x; x = x->next) {
-            for (const cJSON *y = x->next; y; y = y->next) {
-                if (strcmp(x->string, y->string) == 0) {
-                    *dup = x->string;
-                    return IDR_OK;
-                }
-            }
-        }
-        return IDR_OK;
-    }
     size_t cap = 16;
     while (cap < 2 * n) {
         cap *= 2;
@@ -268,9 +287,32 @@ static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **du
     return IDR_OK;
 }
 
-static int scan(parser *p, const cJSON *node, int depth) {
+/* The scan pass builds no path while it walks: each level knows its parent's segment
+ * and the text is assembled only when something is reported. */
+typedef struct seg {
+    const struct seg *up;
+    const char *key; /* NULL: array element `index` */
+    size_t index;
+} seg;
+
+static void path_from(parser *p, const seg *s) {
+    if (!s) {
+        p->plen = 0;
+        p->path[0] = '\0';
+        return;
+    }
+    path_from(p, s->up);
+    if (s->key) {
+        path_key(p, s->key);
+    } else {
+        path_index(p, s->index);
+    }
+}
+
+static int scan(parser *p, const cJSON *node, int depth, const seg *at) {
     if (cJSON_IsString(node)) {
-        if (!utf8_valid(node->valuestring)) {
+        if (p->pend_rc == IDR_OK && !utf8_valid(node->valuestring)) {
+            path_from(p, at);
             pend(p, IDR_EINVAL, "string is not valid UTF-8");
         }
         return IDR_OK;
@@ -279,53 +321,69 @@ static int scan(parser *p, const cJSON *node, int depth) {
     if (!obj && !cJSON_IsArray(node)) {
         return IDR_OK;
     }
-    if (depth > p->lim->max_depth) {
+    if (depth > p->lim->max_depth && p->pend_rc == IDR_OK) {
+        path_from(p, at);
         pend(p, IDR_ELIMIT, "nesting is deeper than the limit of %d levels (max_depth)",
              p->lim->max_depth);
     }
-    size_t n = 0;
-    for (const cJSON *ch = node->child; ch; ch = ch->next) {
-        n++;
-    }
-    if (n > p->lim->max_array) {
-        pend(p, IDR_ELIMIT, "%s has %zu %s, more than the limit of %zu (max_array)",
-             obj ? "object" : "array", n, obj ? "members" : "elements",
-             p->lim->max_array);
-    }
+    /* Duplicate keys: a 64-bit Bloom mask of the key hashes finds candidates in one
+     * pass; only a hit is compared exactly, against the earlier keys with the same
+     * hash. Objects too large for the local table go through find_duplicate(). */
+    uint64_t hashes[32], bloom = 0;
+    const char *dup = NULL;
     size_t i = 0;
     for (const cJSON *ch = node->child; ch; ch = ch->next, i++) {
-        size_t old;
+        seg here = {at, obj ? ch->string : NULL, i};
         if (obj) {
-            if (is_protected(ch->string)) {
-                path_key(p, ch->string);
+            const char *key = ch->string;
+            bool prot, ascii;
+            uint64_t h = key_check(key, &prot, &ascii);
+            if (prot) {
+                path_from(p, &here);
                 return fail(p, IDR_EINVAL,
                             "\"%s\" is a protected attribute; idrisk refuses protected "
                             "attributes and never scores who a person is",
-                            ch->string);
+                            key);
             }
-            old = path_key(p, ch->string);
-            if (!utf8_valid(ch->string)) {
+            if (!ascii && p->pend_rc == IDR_OK && !utf8_valid(key)) {
+                path_from(p, &here);
                 pend(p, IDR_EINVAL, "key is not valid UTF-8");
             }
-        } else {
-            old = path_index(p, i);
+            if (i < 32 && !dup) {
+                uint64_t bit = (uint64_t)1 << (h & 63);
+                if (bloom & bit) {
+                    size_t j = 0;
+                    for (const cJSON *q = node->child; j < i; q = q->next, j++) {
+                        if (hashes[j] == h && strcmp(q->string, key) == 0) {
+                            dup = key;
+                            break;
+                        }
+                    }
+                }
+                bloom |= bit;
+                hashes[i] = h;
+            }
         }
-        int rc = scan(p, ch, depth + 1);
-        path_pop(p, old);
+        int rc = scan(p, ch, depth + 1, &here);
         if (rc != IDR_OK) {
             return rc;
         }
     }
-    if (obj && p->pend_rc == IDR_OK) {
-        const char *dup;
-        if (find_duplicate(p, node, n, &dup) != IDR_OK) {
-            return p->rc;
-        }
-        if (dup) {
-            size_t old = path_key(p, dup);
-            pend(p, IDR_EINVAL, "duplicate key \"%s\" in one object", dup);
-            path_pop(p, old);
-        }
+    size_t n = i;
+    if (n > p->lim->max_array && p->pend_rc == IDR_OK) {
+        path_from(p, at);
+        pend(p, IDR_ELIMIT, "%s has %zu %s, more than the limit of %zu (max_array)",
+             obj ? "object" : "array", n, obj ? "members" : "elements",
+             p->lim->max_array);
+    }
+    if (obj && n > 32 && !dup && p->pend_rc == IDR_OK &&
+        find_duplicate(p, node, n, &dup) != IDR_OK) {
+        return p->rc;
+    }
+    if (dup && p->pend_rc == IDR_OK) {
+        seg here = {at, dup, 0};
+        path_from(p, &here);
+        pend(p, IDR_EINVAL, "duplicate key \"%s\" in one object", dup);
     }
     return IDR_OK;
 }
@@ -1141,29 +1199,88 @@ static int sp_ssn(parser *p, const cJSON *v, char *base, const fspec *f) {
     return IDR_OK;
 }
 
+/*
+ * Time zones. ICU answers "is this a system zone" with ucal_getCanonicalTimeZoneID,
+ * but that call opens ICU's zone resource bundle each time (microseconds per record).
+ * So the first lookup copies ICU's list of system zone ids into a sorted table, once
+ * per process under pthread_once; after that the table is immutable and lookups are a
+ * lock-free binary search, safe from any number of threads. The table is kept for the
+ * life of the process. If ICU cannot enumerate its zones, every lookup falls back to
+ * the direct ICU call.
+ */
+static const char **tz_ids;
+static size_t tz_count;
+static pthread_once_t tz_once = PTHREAD_ONCE_INIT;
+
+static int cmp_cstr(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void tz_load(void) {
+    UErrorCode st = U_ZERO_ERROR;
+    UEnumeration *en = ucal_openTimeZones(&st);
+    if (U_FAILURE(st) || !en) {
+        return;
+    }
+    int32_t n = uenum_count(en, &st);
+    const char **ids = U_SUCCESS(st) && n > 0 ? malloc((size_t)n * sizeof *ids) : NULL;
+    size_t k = 0;
+    const char *id;
+    int32_t len;
+    while (ids && k < (size_t)n && (id = uenum_next(en, &len, &st)) != NULL &&
+           U_SUCCESS(st)) {
+        char *copy = malloc((size_t)len + 1);
+        if (!copy) {
+            break;
+        }
+        memcpy(copy, id, (size_t)len);
+        copy[len] = '\0';
+        ids[k++] = copy;
+    }
+    uenum_close(en);
+    if (!ids || k != (size_t)n) {
+        for (size_t i = 0; ids && i < k; i++) {
+            free((void *)ids[i]);
+        }
+        free(ids);
+        return;
+    }
+    qsort(ids, k, sizeof *ids, cmp_cstr);
+    tz_ids = ids;
+    tz_count = k;
+}
+
 /* An IANA zone name ICU knows as a system zone ("America/Chicago", "Etc/UTC" and the
  * old links such as "US/Central"). Custom offsets ("GMT+5") are not IANA names. */
+static bool tz_known(const char *s) {
+    UChar id[64], canon[64];
+    size_t n = strlen(s);
+    if (n == 0 || n >= COUNT(id)) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch <= 0x20 || ch >= 0x7f) {
+            return false;
+        }
+        id[i] = ch;
+    }
+    pthread_once(&tz_once, tz_load);
+    if (tz_ids) {
+        return bsearch(&s, tz_ids, tz_count, sizeof *tz_ids, cmp_cstr) != NULL;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UBool system = 0;
+    ucal_getCanonicalTimeZoneID(id, (int32_t)n, canon, (int32_t)COUNT(canon), &system,
+                                &st);
+    return U_SUCCESS(st) && system;
+}
+
 static int sp_timezone(parser *p, const cJSON *v, char *base, const fspec *f) {
     if (!cJSON_IsString(v)) {
         return want(p, v, "an IANA time zone name");
     }
-    const char *s = v->valuestring;
-    UChar id[64], canon[64];
-    size_t n = strlen(s);
-    bool ok = n > 0 && n < COUNT(id);
-    for (size_t i = 0; ok && i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        ok = ch > 0x20 && ch < 0x7f;
-        id[i] = ch;
-    }
-    if (ok) {
-        UErrorCode st = U_ZERO_ERROR;
-        UBool system = 0;
-        ucal_getCanonicalTimeZoneID(id, (int32_t)n, canon, (int32_t)COUNT(canon), &system,
-                                    &st);
-        ok = U_SUCCESS(st) && system;
-    }
-    if (!ok) {
+    if (!tz_known(v->valuestring)) {
         return fail(p, IDR_EINVAL,
                     "not a known IANA time zone name (e.g. \"America/Chicago\")");
     }
@@ -1418,7 +1535,7 @@ int idr__candidate_parse(idr_candidate **out,
                         type_name(root));
     }
 
-    if (scan(&p, root, 1) != IDR_OK) {
+    if (scan(&p, root, 1, NULL) != IDR_OK) {
         cJSON_Delete(root);
         return p.rc;
     }
