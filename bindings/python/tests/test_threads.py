@@ -1,0 +1,116 @@
+"""Threads sharing one engine score in parallel (cffi releases the GIL around C calls)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import idrisk
+
+from conftest import EXAMPLES, data_dir
+
+
+def run_threads(engine, records, n_threads, rounds):
+    out: list[list[str]] = [[] for _ in range(n_threads)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(n_threads + 1)
+
+    def work(k):
+        try:
+            start.wait()
+            for _ in range(rounds):
+                for rec in records:
+                    r = engine.score(rec)
+                    out[k].append("%s %d %s %s %s" % (
+                        r.candidate_id, r.score, r.band, r.action,
+                        ",".join(x.id for x in r.reasons)))
+        except BaseException as exc:  # reported below, never swallowed
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(n_threads)]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    assert not errors, errors
+    return out, elapsed
+
+
+def test_threads_share_one_engine(engine):
+    records = [p.read_bytes() for p in EXAMPLES]
+    expected = [
+        "%s %d %s %s %s" % (r.candidate_id, r.score, r.band, r.action, ",".join(x.id for x in r.reasons))
+        for r in (engine.score(rec) for rec in records)
+    ]
+    rounds = 6
+    one, t1 = run_threads(engine, records, 1, rounds * 2)
+    two, t2 = run_threads(engine, records, 2, rounds)
+    four, _ = run_threads(engine, records, 4, 2)
+    for chunk in one + two + four:
+        assert len(chunk) % len(records) == 0
+        for i, line in enumerate(chunk):
+            assert line == expected[i % len(records)]
+    calls = rounds * 2 * len(records)
+    print(
+        "\nthread scaling: 1 thread %.0f scores/s, 2 threads %.0f scores/s (x%.2f)"
+        % (calls / t1, calls / t2, t1 / t2)
+    )
+
+
+def test_scoring_releases_the_gil(engine):
+    """While one thread is inside C, a pure-Python thread keeps running."""
+    rec = max((p.read_bytes() for p in EXAMPLES), key=len)
+    ticks = 0
+    stop = threading.Event()
+
+    def spin():
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        t0 = time.perf_counter()
+        n = 0
+        while time.perf_counter() - t0 < 0.5:
+            engine.score(rec)
+            n += 1
+    finally:
+        stop.set()
+        t.join()
+    assert n > 0 and ticks > 0
+
+
+def test_close_waits_for_running_calls():
+    eng = idrisk.Engine(data_dir=data_dir())
+    rec = max((p.read_bytes() for p in EXAMPLES), key=len)
+    failures: list[BaseException] = []
+    done = []
+
+    def work():
+        try:
+            while True:
+                eng.score(rec)
+                done.append(1)
+        except ValueError as exc:  # "the engine is closed": the expected way out
+            if "closed" not in str(exc):
+                failures.append(exc)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    while len(done) < 10:
+        time.sleep(0.01)
+    eng.close()
+    for t in threads:
+        t.join(timeout=60)
+    assert not failures, failures
+    assert eng.closed and eng._ptr is None
