@@ -5,10 +5,12 @@
  *   bench_phone [SECONDS_PER_CASE]     (default 1)
  *
  * Cases:
- *  - shim: one idr__phone_shim_lookup (libphonenumber Parse, IsValidNumber,
- *    IsPossibleNumber, three Format calls, GetNumberType, the region and the offline
- *    geocoder's description) over a mix of valid numbers from eight regions;
- *  - shim-invalid: the same for numbers that parse but are not valid (no geocoding);
+ *  - shim: one idr__phone_shim_lookup as scoring calls it (libphonenumber Parse,
+ *    GetNumberType, which also decides validity, IsPossibleNumber, E.164 Format, the
+ *    region and the offline geocoder's description) over valid numbers of 12 regions;
+ *  - shim-display: the same plus the international and national display forms (what
+ *    `idrisk lookup phone` asks for);
+ *  - shim-invalid: the scoring call for numbers that parse but are not valid;
  *  - lookup: idr_engine_lookup_phone, i.e. the shim plus the JSON answer;
  *  - score: idr_engine_score_json of a candidate with two phones and one reference
  *    phone (the whole scoring run, for scale), engine built with the default pack.
@@ -57,13 +59,21 @@ static void run(const char *name, case_fn fn, void *arg, size_t n_inputs, double
 static int case_shim(void *arg, size_t i) {
     idr__phone_fact f;
     const char *s = valid_numbers[i];
-    return idr__phone_shim_lookup(arg, s, strlen(s), NULL, &f) != IDR_OK || !f.valid;
+    return idr__phone_shim_lookup(arg, s, strlen(s), NULL, 0, &f) != IDR_OK || !f.valid;
+}
+
+static int case_shim_display(void *arg, size_t i) {
+    idr__phone_fact f;
+    const char *s = valid_numbers[i];
+    return idr__phone_shim_lookup(arg, s, strlen(s), NULL, IDR__PHONE_DISPLAY, &f) !=
+               IDR_OK ||
+           !f.valid;
 }
 
 static int case_shim_invalid(void *arg, size_t i) {
     idr__phone_fact f;
     const char *s = invalid_numbers[i];
-    return idr__phone_shim_lookup(arg, s, strlen(s), NULL, &f) != IDR_OK;
+    return idr__phone_shim_lookup(arg, s, strlen(s), NULL, 0, &f) != IDR_OK;
 }
 
 static int case_lookup(void *arg, size_t i) {
@@ -110,6 +120,7 @@ int main(int argc, char **argv) {
     printf("first pass over %zu numbers (lazy geocoder tables): %.1f ms\n",
            N(valid_numbers), (now_s() - t0) * 1e3);
     run("shim", case_shim, shim, N(valid_numbers), secs);
+    run("shim-display", case_shim_display, shim, N(valid_numbers), secs);
     run("shim-invalid", case_shim_invalid, shim, N(invalid_numbers), secs);
     idr__phone_shim_free(shim);
 

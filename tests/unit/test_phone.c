@@ -163,7 +163,7 @@ Test(phone, voip_from_metadata_says_it_is_weaker) {
     cr_assert_not_null(rh_reason(r, "phn_voip_nonfixed"));
     cr_assert_str_eq(rh_ev(r, "phn_voip_nonfixed", "source"),
                      "libphonenumber metadata only");
-    rh_assert_has(rh_detail(r, "phn_voip_nonfixed"), "+44 56 1234 5678 (candidate)");
+    rh_assert_has(rh_detail(r, "phn_voip_nonfixed"), "+445612345678 (candidate)");
 }
 
 Test(phone, voip_from_carrier_lookup) {
@@ -261,7 +261,7 @@ Test(phone, invalid_number_fires) {
         "contacts" : {"phones" : [ "+1 212 055 1234", "not a number", "+1 612 555 0123" ]}
     }));
     cr_assert_str_eq(rh_ev(r, "phn_invalid_number", "count"), "2");
-    rh_assert_has(rh_detail(r, "phn_invalid_number"), "+1 212-055-1234 (candidate)");
+    rh_assert_has(rh_detail(r, "phn_invalid_number"), "+12120551234 (candidate)");
     rh_assert_has(rh_detail(r, "phn_invalid_number"), "not a phone number");
 }
 
@@ -378,7 +378,7 @@ Test(phone, reference_gives_candidates_number) {
             ]
         }
     }));
-    cr_assert_str_eq(rh_ev(r, "phn_reference_is_candidate", "number"), "+1 612-555-0123");
+    cr_assert_str_eq(rh_ev(r, "phn_reference_is_candidate", "number"), "+16125550123");
     cr_assert_str_eq(rh_ev(r, "phn_reference_is_candidate", "references"),
                      "reference Jo Roe (Acme)");
     cr_assert_str_eq(rh_ev(r, "phn_reference_is_candidate", "count"), "1");

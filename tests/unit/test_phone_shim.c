@@ -28,7 +28,8 @@ TestSuite(phone_shim, .init = setup, .fini = teardown);
 
 static idr__phone_fact look(const char *number, const char *region, int want_rc) {
     idr__phone_fact f;
-    int rc = idr__phone_shim_lookup(shim, number, strlen(number), region, &f);
+    int rc = idr__phone_shim_lookup(shim, number, strlen(number), region,
+                                    IDR__PHONE_DISPLAY, &f);
     cr_assert_eq(rc, want_rc, "%s (%s): rc %d, error '%s'", number, region ? region : "-",
                  rc, f.error);
     return f;
@@ -153,15 +154,26 @@ Test(phone_shim, hostile_input) {
     char big[4096];
     memset(big, '9', sizeof big);
     idr__phone_fact f;
-    cr_assert_eq(idr__phone_shim_lookup(shim, big, sizeof big, "US", &f), IDR_EINVAL);
+    cr_assert_eq(idr__phone_shim_lookup(shim, big, sizeof big, "US", 0, &f), IDR_EINVAL);
     cr_assert_str_eq(f.error, "too long to be a phone number");
     const char nul[] = "+1 612\0 555 0123";
-    cr_assert_neq(idr__phone_shim_lookup(shim, nul, sizeof nul - 1, NULL, &f),
+    cr_assert_neq(idr__phone_shim_lookup(shim, nul, sizeof nul - 1, NULL, 0, &f),
                   IDR_EINTERNAL);
     const char bad_utf8[] = "+44 \xff\xfe 20 7946 0000";
-    cr_assert_neq(idr__phone_shim_lookup(shim, bad_utf8, sizeof bad_utf8 - 1, NULL, &f),
-                  IDR_EINTERNAL);
-    cr_assert_eq(idr__phone_shim_lookup(shim, NULL, 0, NULL, &f), IDR_EINVAL);
+    cr_assert_neq(
+        idr__phone_shim_lookup(shim, bad_utf8, sizeof bad_utf8 - 1, NULL, 0, &f),
+        IDR_EINTERNAL);
+    cr_assert_eq(idr__phone_shim_lookup(shim, NULL, 0, NULL, 0, &f), IDR_EINVAL);
+}
+
+Test(phone_shim, display_forms_only_on_request) {
+    idr__phone_fact f;
+    cr_assert_eq(idr__phone_shim_lookup(shim, "+16125550123", 12, NULL, 0, &f), IDR_OK);
+    cr_assert_str_eq(f.e164, "+16125550123");
+    cr_assert_str_eq(f.international, "");
+    cr_assert_str_eq(f.national, "");
+    cr_assert_str_eq(f.area, "Minnesota");
+    cr_assert_eq(f.valid, 1);
 }
 
 Test(phone_shim, region_supported) {
@@ -183,7 +195,7 @@ static void *worker(void *arg) {
     for (int i = 0; i < 400; i++) {
         int k = (i + (int)(long)arg) % 5;
         idr__phone_fact f;
-        if (idr__phone_shim_lookup(shim, numbers[k], strlen(numbers[k]), NULL, &f) !=
+        if (idr__phone_shim_lookup(shim, numbers[k], strlen(numbers[k]), NULL, 0, &f) !=
                 IDR_OK ||
             strcmp(f.area, areas[k]) != 0) {
             bad++;
