@@ -10,7 +10,9 @@
  * Address comparison: two addresses are the same delivery point when their normalised
  * first line (idr__norm_simple: lower case, punctuation collapsed), normalised postal
  * code and country agree. That is cruder than USPS CASS standardisation ("Street" vs
- * "St" differ), so the detail always shows both addresses for a human to judge.
+ * "St" differ), so the detail always shows both addresses for a human to judge. A
+ * recipient other than the candidate is reported with a differing shipment, never on
+ * its own.
  */
 #include "internal.h"
 
@@ -168,7 +170,12 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
             any_comparable = true;
             differs = !same_point(ctx, &s->address, home);
         }
-        if (!differs && rcpt == NULL) {
+        /* A parcel to the home addressed to someone else (a spouse, a flatmate) is not
+         * a different delivery point; the recipient only adds to the evidence of a
+         * shipment that goes elsewhere. (Name conflicts across records are the names
+         * family's id_cross_profile_mismatch; counting them here too would score one
+         * fact twice.) */
+        if (!differs) {
             continue;
         }
         const idr__travel *t = travel_explains(ctx, s->ship_date, s->address.country);
@@ -186,7 +193,7 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
             list_add(ctx, &recipients, rcpt);
         }
     }
-    if (!any_comparable && recipients == NULL && cleared == NULL) {
+    if (!any_comparable) {
         idr__not_evaluated(ctx, ind, "no shipment has a street address to compare");
         return;
     }

@@ -36,11 +36,18 @@ Test(rules_shipping, same_address_differently_written_is_clean) {
     cr_assert(rh_clean(r, "adr_forwarder_cmra"));
 }
 
-Test(rules_shipping, other_recipient_at_home_fires) {
+Test(rules_shipping, other_recipient_only_with_a_different_address) {
+    /* Home address, someone else's name: not this indicator's business. */
     cJSON *r = rh_score("{\"candidate_id\":\"a1\"," HOME
                         ",\"equipment\":{\"shipments\":[{\"address\":{\"line1\":\"410 "
                         "Peachtree St NE\",\"postal_code\":\"30308\",\"country\":\"US\"},"
                         "\"recipient_name\":\"Morgan Blake\"}]}}");
+    cr_assert(rh_clean(r, "adr_ship_not_id_address"));
+    /* Elsewhere and to someone else: both in the evidence. */
+    r = rh_score("{\"candidate_id\":\"a1\"," HOME
+                 ",\"equipment\":{\"shipments\":[{\"address\":{\"line1\":\"9 Example "
+                 "Ct\",\"postal_code\":\"30030\",\"country\":\"US\"},"
+                 "\"recipient_name\":\"Morgan Blake\"}]}}");
     rh_assert_has(rh_ev(r, "adr_ship_not_id_address", "recipient"), "Morgan Blake");
 }
 
