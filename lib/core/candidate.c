@@ -38,6 +38,17 @@ const idr__limits idr__default_limits = {1u << 20, 16, 1000};
 
 #define SCHEMA_ID "idrisk.candidate/1"
 
+/* cJSON's type tests are exported functions; these inline equivalents (same
+ * definition: the low byte of `type`) keep a call per node off the hot path. */
+#define JTYPE(v)     ((v)->type & 0xff)
+#define IS_STRING(v) (JTYPE(v) == cJSON_String)
+#define IS_NUMBER(v) (JTYPE(v) == cJSON_Number)
+#define IS_BOOL(v)   (JTYPE(v) == cJSON_True || JTYPE(v) == cJSON_False)
+#define IS_TRUE(v)   (JTYPE(v) == cJSON_True)
+#define IS_OBJECT(v) (JTYPE(v) == cJSON_Object)
+#define IS_ARRAY(v)  (JTYPE(v) == cJSON_Array)
+#define IS_NULL(v)   (JTYPE(v) == cJSON_NULL)
+
 /* ====================================================================================
  * Parser state, paths and errors
  * ================================================================================== */
@@ -310,15 +321,15 @@ static void path_from(parser *p, const seg *s) {
 }
 
 static int scan(parser *p, const cJSON *node, int depth, const seg *at) {
-    if (cJSON_IsString(node)) {
+    if (IS_STRING(node)) {
         if (p->pend_rc == IDR_OK && !utf8_valid(node->valuestring)) {
             path_from(p, at);
             pend(p, IDR_EINVAL, "string is not valid UTF-8");
         }
         return IDR_OK;
     }
-    bool obj = cJSON_IsObject(node);
-    if (!obj && !cJSON_IsArray(node)) {
+    bool obj = IS_OBJECT(node);
+    if (!obj && !IS_ARRAY(node)) {
         return IDR_OK;
     }
     if (depth > p->lim->max_depth && p->pend_rc == IDR_OK) {
@@ -861,19 +872,19 @@ static void init_obj(const ospec *s, char *base) {
 /* ---- value helpers -------------------------------------------------------------- */
 
 static const char *type_name(const cJSON *v) {
-    if (cJSON_IsString(v)) {
+    if (IS_STRING(v)) {
         return "a string";
     }
-    if (cJSON_IsNumber(v)) {
+    if (IS_NUMBER(v)) {
         return "a number";
     }
-    if (cJSON_IsBool(v)) {
+    if (IS_BOOL(v)) {
         return "a boolean";
     }
-    if (cJSON_IsObject(v)) {
+    if (IS_OBJECT(v)) {
         return "an object";
     }
-    if (cJSON_IsArray(v)) {
+    if (IS_ARRAY(v)) {
         return "an array";
     }
     return "null";
@@ -922,7 +933,7 @@ static const char *quote(const char *s, char buf[40]) {
 }
 
 static int parse_enum(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "a string");
     }
     const char *const *names = f->aux;
@@ -948,7 +959,7 @@ static int parse_enum(parser *p, const cJSON *v, char *base, const fspec *f) {
 }
 
 static int parse_strv(parser *p, const cJSON *v, idr__strv *out, bool lower) {
-    if (!cJSON_IsArray(v)) {
+    if (!IS_ARRAY(v)) {
         return want(p, v, "an array of strings");
     }
     size_t n = 0;
@@ -961,7 +972,7 @@ static int parse_strv(parser *p, const cJSON *v, idr__strv *out, bool lower) {
     }
     size_t i = 0;
     for (const cJSON *e = v->child; e; e = e->next, i++) {
-        if (!cJSON_IsString(e)) {
+        if (!IS_STRING(e)) {
             size_t old = path_index(p, i);
             int rc = want(p, e, "a string");
             path_pop(p, old);
@@ -981,7 +992,7 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base);
 
 static int parse_arr(parser *p, const fspec *f, const cJSON *v, char *base) {
     const ospec *es = f->aux;
-    if (!cJSON_IsArray(v)) {
+    if (!IS_ARRAY(v)) {
         return want(p, v,
                     es->str_field ? "an array of strings or objects"
                                   : "an array of objects");
@@ -999,10 +1010,10 @@ static int parse_arr(parser *p, const fspec *f, const cJSON *v, char *base) {
         char *el = arr + i * es->size;
         size_t old = path_index(p, i);
         int rc;
-        if (es->str_field && cJSON_IsString(e)) {
+        if (es->str_field && IS_STRING(e)) {
             init_obj(es, el);
             rc = parse_field(p, &es->f[0], e, el);
-        } else if (cJSON_IsObject(e)) {
+        } else if (IS_OBJECT(e)) {
             init_obj(es, el);
             rc = parse_obj(p, es, e, el);
         } else {
@@ -1024,14 +1035,14 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base) {
     case K_STR:
     case K_STR_LOWER:
     case K_STR_UPPER:
-        if (!cJSON_IsString(v)) {
+        if (!IS_STRING(v)) {
             return want(p, v, "a string");
         }
         return copy_str(p, v, (const char **)(void *)at,
                         f->k == K_STR ? 0 : (f->k == K_STR_UPPER ? 1 : -1));
     case K_DATE: {
         int32_t d;
-        if (!cJSON_IsString(v)) {
+        if (!IS_STRING(v)) {
             return want(p, v, "a date string YYYY-MM-DD");
         }
         if (!idr__parse_date(v->valuestring, &d)) {
@@ -1042,7 +1053,7 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base) {
     }
     case K_INSTANT: {
         int64_t t;
-        if (!cJSON_IsString(v)) {
+        if (!IS_STRING(v)) {
             return want(p, v, "an RFC 3339 instant string");
         }
         if (!idr__parse_instant(v->valuestring, &t)) {
@@ -1054,7 +1065,7 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base) {
         return IDR_OK;
     }
     case K_COUNTRY:
-        if (!cJSON_IsString(v)) {
+        if (!IS_STRING(v)) {
             return want(p, v, "a country code string");
         }
         if (!idr__country_valid(v->valuestring)) {
@@ -1065,15 +1076,15 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base) {
         memcpy(at, v->valuestring, 3);
         return IDR_OK;
     case K_TRI:
-        if (!cJSON_IsBool(v)) {
+        if (!IS_BOOL(v)) {
             return want(p, v, "a boolean");
         }
-        *(idr__tri *)at = cJSON_IsTrue(v) ? 1 : 0;
+        *(idr__tri *)at = IS_TRUE(v) ? 1 : 0;
         return IDR_OK;
     case K_NUM:
     case K_INT:
     case K_LLONG: {
-        if (!cJSON_IsNumber(v)) {
+        if (!IS_NUMBER(v)) {
             return want(p, v, f->k == K_NUM ? "a number" : "an integer");
         }
         double x = v->valuedouble;
@@ -1101,7 +1112,7 @@ static int parse_field(parser *p, const fspec *f, const cJSON *v, char *base) {
     case K_STRV_LOWER:
         return parse_strv(p, v, (idr__strv *)(void *)at, f->k == K_STRV_LOWER);
     case K_OBJ:
-        if (!cJSON_IsObject(v)) {
+        if (!IS_OBJECT(v)) {
             return want(p, v, "an object");
         }
         return parse_obj(p, f->aux, v, at);
@@ -1132,7 +1143,7 @@ static int parse_obj(parser *p, const ospec *s, const cJSON *v, char *base) {
             }
             continue;
         }
-        if (cJSON_IsNull(m)) {
+        if (IS_NULL(m)) {
             continue; /* null = absent */
         }
         size_t old = path_key(p, key);
@@ -1151,7 +1162,7 @@ static int parse_obj(parser *p, const ospec *s, const cJSON *v, char *base) {
 static int sp_schema(parser *p, const cJSON *v, char *base, const fspec *f) {
     (void)base;
     (void)f;
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "the string \"" SCHEMA_ID "\"");
     }
     if (strcmp(v->valuestring, SCHEMA_ID) != 0) {
@@ -1162,7 +1173,7 @@ static int sp_schema(parser *p, const cJSON *v, char *base, const fspec *f) {
 }
 
 static int sp_candidate_id(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "a non-empty string");
     }
     if (v->valuestring[0] == '\0') {
@@ -1174,7 +1185,7 @@ static int sp_candidate_id(parser *p, const cJSON *v, char *base, const fspec *f
 /* US SSN: nine digits, dashes anywhere ignored ("123-45-6789", "123456789"). Kept as
  * the nine digits; the structural checks are the ssn rules' business. */
 static int sp_ssn(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "a string of 9 digits");
     }
     char d[10];
@@ -1277,7 +1288,7 @@ static bool tz_known(const char *s) {
 }
 
 static int sp_timezone(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "an IANA time zone name");
     }
     if (!tz_known(v->valuestring)) {
@@ -1288,7 +1299,7 @@ static int sp_timezone(parser *p, const cJSON *v, char *base, const fspec *f) {
 }
 
 static int sp_phash(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "a string of 16 hex digits");
     }
     const char *s = v->valuestring;
@@ -1321,7 +1332,7 @@ static int sp_phash(parser *p, const cJSON *v, char *base, const fspec *f) {
  * letters upper-cased first, so "de89 3704 0044" and "DE8937040044" hash the same:
  * the hash exists to notice one number reused across records, whatever the format. */
 static int sp_hashed(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "a string");
     }
     const char *s = v->valuestring;
@@ -1353,7 +1364,7 @@ static int sp_hashed(parser *p, const cJSON *v, char *base, const fspec *f) {
 }
 
 static int sp_ip(parser *p, const cJSON *v, char *base, const fspec *f) {
-    if (!cJSON_IsString(v)) {
+    if (!IS_STRING(v)) {
         return want(p, v, "an IPv4 or IPv6 address string");
     }
     idr__ip ip;
@@ -1528,7 +1539,7 @@ int idr__candidate_parse(idr_candidate **out,
             return p.rc;
         }
     }
-    if (!cJSON_IsObject(root)) {
+    if (!IS_OBJECT(root)) {
         cJSON_Delete(root);
         return idr__err(err, IDR_EINVAL, "",
                         "the candidate record must be a JSON object, not %s",
