@@ -72,6 +72,8 @@ struct idr__names {
     char *nick_text; /* the table's bytes, which nick[].name point into */
 };
 
+static const nick_pair *nick_first(const idr__names *nm, const char *name);
+
 static const char TRANSLIT_ID[] =
     "NFKC; Any-Latin; Latin-ASCII; NFD; [:Nonspacing Mark:] Remove; NFC";
 
@@ -339,6 +341,12 @@ void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out
     } else {
         tokenize_plain(s, n, out);
     }
+    /* look each token up in the nickname table once, not once per pair compared */
+    for (size_t i = 0; i < out->n; i++) {
+        const nick_pair *p =
+            nm && nm->n_nick ? nick_first(nm, out->buf + out->off[i]) : NULL;
+        out->nick[i] = p && p - nm->nick <= INT16_MAX ? (int16_t)(p - nm->nick) : -1;
+    }
 }
 
 char *idr__name_toks_text(idr__arena *a, const idr__name_toks *t) {
@@ -494,6 +502,28 @@ bool idr__names_nickname(const idr__names *nm, const char *x, const char *y) {
     return false;
 }
 
+/* Two tokens whose first table rows are ra and rb share a group (rows of one name are
+ * consecutive, sorted by group). */
+static bool nicknames(const idr__names *nm, int16_t ra, int16_t rb) {
+    if (!nm || ra < 0 || rb < 0) {
+        return false;
+    }
+    const nick_pair *a = &nm->nick[ra], *b = &nm->nick[rb];
+    const nick_pair *end = nm->nick + nm->n_nick;
+    const char *x = a->name, *y = b->name;
+    while (a < end && b < end && strcmp(a->name, x) == 0 && strcmp(b->name, y) == 0) {
+        if (a->group == b->group) {
+            return true;
+        }
+        if (a->group < b->group) {
+            a++;
+        } else {
+            b++;
+        }
+    }
+    return false;
+}
+
 size_t idr__names_nickname_groups(const idr__names *nm) {
     return nm ? nm->n_groups : 0;
 }
@@ -512,7 +542,7 @@ static double tok_sim(const idr__names *nm,
         /* an initial is consistent with any name starting with that letter */
         return x[0] == y[0] ? SIM_INITIAL : 0.0;
     }
-    if (idr__names_nickname(nm, x, y)) {
+    if (a->nick[i] >= 0 && b->nick[j] >= 0 && nicknames(nm, a->nick[i], b->nick[j])) {
         return SIM_NICKNAME;
     }
     return idr__jaro_winkler(x, lx, y, ly);

@@ -23,6 +23,7 @@ typedef struct idr__name_toks {
     uint8_t off[IDR__NAME_MAX_TOKENS];
     uint8_t len[IDR__NAME_MAX_TOKENS];
     bool initial[IDR__NAME_MAX_TOKENS]; /* a one-letter token ("J." in "J. Smith") */
+    int16_t nick[IDR__NAME_MAX_TOKENS]; /* first nickname-table row of the token, or -1 */
     size_t n;
 } idr__name_toks;
 

@@ -82,6 +82,7 @@ static void drop_initials(idr__name_toks *t) {
             t->off[j] = t->off[i];
             t->len[j] = t->len[i];
             t->initial[j] = false;
+            t->nick[j] = t->nick[i];
             j++;
         }
     }
@@ -105,12 +106,20 @@ static double name_score(const idr__names *nm,
         return -1.0;
     }
     if (strcmp(e->kind, "person") == 0) {
+        if (x->n != y->n) {
+            return -1.0;
+        }
         double s = idr__name_toks_similarity(nm, x, y);
         return x->n == y->n && s >= 1.0 ? 1.0 : -1.0;
     }
     idr__name_toks xe = *x, ye = *y;
     drop_initials(&xe);
     drop_initials(&ye);
+    if (xe.n != ye.n) {
+        /* the spread below caps such a pair at 7/8 = 0.875 < SCREEN_MATCH: skip the
+         * comparison (most list entries end here) */
+        return -1.0;
+    }
     double min_pair = 0.0;
     double s = idr__name_toks_similarity_ex(nm, &xe, &ye, &min_pair);
     /* Unlike person names (where a missing middle name is normal), a company name
