@@ -106,3 +106,61 @@ Test(rules_pack, weighting_contract) {
         J({"candidate_id" : "k4", "post_hire" : {"identity_holder_complaint" : true}}));
     cr_assert_str_eq(rh_str(r, "action"), "escalate");
 }
+
+/* Odd but valid records: empty strings, empty arrays and objects, extreme numbers and
+ * dates. Every rule module must score them without crashing (run under ASan+UBSan in
+ * the sanitizer build). */
+Test(rules_pack, odd_records_score_without_crashing) {
+    static const char *const records[] = {
+        J({
+            "candidate_id" : "o1",
+            "identity" : {"full_name" : "", "ssn" : "000000000", "residence" : {}},
+            "documents" : [
+                {}, {"verification" : {}}, {"type" : "other", "expires" : "1900-01-01"}
+            ],
+            "equipment" : {"shipments" : [ {}, {"address" : {"line1" : ""}} ]},
+            "interviews" : [ {}, {"video_issues" : []} ],
+            "payment" : {
+                "changes" : [ {}, {"at" : "1970-01-01T00:00:00Z"} ],
+                "crypto_wallets" : [ {} ]
+            },
+            "work_history" : {
+                "employers" : [ {} ],
+                "education" : [ {} ],
+                "profiles" : [ {"kind" : "github"} ]
+            },
+            "post_hire" : {
+                "endpoint_findings" : [ "", " ", "-_-" ],
+                "device_locations" : [ {} ],
+                "unmanaged_device_logins" : 0
+            }
+        }),
+        J({
+            "candidate_id" : "o2",
+            "as_of" : "2099-12-31T23:59:59Z",
+            "identity" : {
+                "full_name" : "Ünïcödé Näme",
+                "residence" : {"lat" : 90, "lon" : 180, "country" : "US"}
+            },
+            "post_hire" : {
+                "hired_at" : "2099-12-31",
+                "device_locations" : [ {
+                    "at" : "2099-12-31T00:00:00Z",
+                    "lat" : -90,
+                    "lon" : -180,
+                    "country" : "AQ"
+                } ]
+            },
+            "payment" : {
+                "account_holder_name" : "Ünïcödé Näme",
+                "payee_type" : "company",
+                "payee_company" : {"formed_on" : "2099-12-31"}
+            }
+        }),
+    };
+    for (size_t i = 0; i < sizeof records / sizeof records[0]; i++) {
+        cJSON *r = rh_score(records[i]);
+        cr_assert_geq(rh_score_of(r), 0);
+        cr_assert_leq(rh_score_of(r), 100);
+    }
+}
