@@ -1540,10 +1540,10 @@ int idr__candidate_parse(idr_candidate **out,
         }
     }
     if (!IS_OBJECT(root)) {
+        const char *what = type_name(root); /* static text: fine after the delete */
         cJSON_Delete(root);
         return idr__err(err, IDR_EINVAL, "",
-                        "the candidate record must be a JSON object, not %s",
-                        type_name(root));
+                        "the candidate record must be a JSON object, not %s", what);
     }
 
     if (scan(&p, root, 1, NULL) != IDR_OK) {
