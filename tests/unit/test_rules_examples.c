@@ -96,3 +96,9 @@ Test(rules_examples, single_medium_sign_is_listed_without_action) {
     expect(r, "low", "none");
     cr_assert_not_null(rh_reason(r, "adr_byod_insistence"));
 }
+
+Test(rules_examples, two_independent_signs_ask_to_verify) {
+    cJSON *r = score_file("verify-middle-band.json");
+    expect(r, "medium", "verify");
+    cr_assert_eq(rh_score_of(r), 32);
+}
