@@ -762,8 +762,8 @@ bool idr__in_list(const char *name, const char *const *list);
  * removed, punctuation and token order ignored, nicknames and initials handled;
  * without it the plain idr__norm_simple() comparison. NULL or empty names give 0. */
 double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
-/* Threshold above which two names are taken as the same person (documented in
- * docs/scoring.md). */
+/* Threshold above which two names are taken as the same person (documented, with
+ * measured examples, in docs/names.md). */
 #define IDR__NAME_MATCH 0.88
 bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
 
