@@ -972,7 +972,13 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
     if (g->n_classes > 0) {
         qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
         g->caps |= IDR__GEO_CAP_ASN_CLASSES;
-        idr__data_entry d = {.name = "asn_classes", .type = "list", .version = version};
+        idr__data_entry d = {
+            .name = "asn_classes",
+            .type = "list",
+            .version = version,
+            .attribution = "idrisk curated hosting-ASN list; a source per entry "
+                           "(data/asn_classes.tsv)",
+        };
         (void)idr__engine_add_data(eng, &d);
     }
 }
@@ -1006,7 +1012,13 @@ static void load_operators(idr_engine *eng, idr__geo *g) {
     free(text);
     if (g->n_ops > 0) {
         g->caps |= IDR__GEO_CAP_OPERATORS;
-        idr__data_entry d = {.name = "astrill", .type = "list", .version = version};
+        idr__data_entry d = {
+            .name = "astrill",
+            .type = "list",
+            .version = version,
+            .attribution = "idrisk curated VPN-operator names with their advisories "
+                           "(data/astrill.tsv)",
+        };
         (void)idr__engine_add_data(eng, &d);
     }
 }
