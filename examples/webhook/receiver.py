@@ -26,7 +26,6 @@ import argparse
 import json
 import re
 import sys
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Optional
 
@@ -88,7 +87,7 @@ def find_protected(node: Any, path: str = "") -> Optional[str]:
     """The payload path of the first protected attribute, or None."""
     if isinstance(node, dict):
         for key, value in node.items():
-            here = "%s.%s" % (path, key) if path else key
+            here = "%s.%s" % (path, key) if path else str(key)
             if key.lower() in PROTECTED:
                 return here
             found = find_protected(value, here)
@@ -248,12 +247,12 @@ def to_candidate(payload: Any) -> tuple[dict[str, Any], Mapper]:
         rec.setdefault("identity", {})["residence"] = residence
 
     # contacts
-    emails = []
+    emails: list[Any] = []
     for ppath, e in m.items("application.candidate.emails"):
         m.origin["contacts.emails[%d]" % len(emails)] = ppath + ".value"
         m.used.update({ppath + ".value", ppath + ".type"})
         emails.append(e.get("value"))
-    phones = []
+    phones: list[dict[str, Any]] = []
     for ppath, p in m.items("application.candidate.phone_numbers"):
         m.origin["contacts.phones[%d].number" % len(phones)] = ppath + ".value"
         m.used.update({ppath + ".value", ppath + ".type"})
@@ -284,7 +283,7 @@ def to_candidate(payload: Any) -> tuple[dict[str, Any], Mapper]:
     if resume is not None:
         wh["resume_text"] = resume
         m.origin["work_history.resume_text"] = "application.candidate.resume_text"
-    employers = []
+    employers: list[dict[str, Any]] = []
     for ppath, e in m.items("application.candidate.employment_history"):
         i = len(employers)
         emp: dict[str, Any] = {}
@@ -300,7 +299,7 @@ def to_candidate(payload: Any) -> tuple[dict[str, Any], Mapper]:
         employers.append(emp)
     if employers:
         wh["employers"] = employers
-    education = []
+    education: list[dict[str, Any]] = []
     for ppath, e in m.items("application.candidate.education"):
         i = len(education)
         edu: dict[str, Any] = {}
@@ -312,7 +311,7 @@ def to_candidate(payload: Any) -> tuple[dict[str, Any], Mapper]:
         education.append(edu)
     if education:
         wh["education"] = education
-    profiles = []
+    profiles: list[dict[str, Any]] = []
     for ppath, p in m.items("application.candidate.profiles"):
         i = len(profiles)
         kind = p.get("type", "other")

@@ -89,12 +89,12 @@ def features() -> dict[str, bool]:
 
 def strerror(code: int) -> str:
     """The library's static text for a status code."""
-    return _ffi.string(_lib.idr_strerror(code)).decode("utf-8")
+    return str(_ffi.string(_lib.idr_strerror(code)).decode("utf-8"))
 
 
 def _raise(rc: int, err: Any) -> None:
-    field = _ffi.string(err.field).decode("utf-8", "replace")
-    message = _ffi.string(err.message).decode("utf-8", "replace")
+    field = str(_ffi.string(err.field).decode("utf-8", "replace"))
+    message = str(_ffi.string(err.message).decode("utf-8", "replace"))
     raise errors.error_for(rc, field, message or strerror(rc))
 
 
@@ -102,8 +102,8 @@ def _take_string(ptr: Any, length: Optional[int] = None) -> str:
     """Copy a `char **out` string and release it with idr_free()."""
     try:
         if length is None:
-            return _ffi.string(ptr).decode("utf-8")
-        return _ffi.unpack(ptr, length).decode("utf-8")
+            return str(_ffi.string(ptr).decode("utf-8"))
+        return str(_ffi.unpack(ptr, length).decode("utf-8"))
     finally:
         _lib.idr_free(ptr)
 
@@ -185,8 +185,13 @@ class Result:
     score: int
     band: str
     action: str
+    _json: str
+    _doc: Optional[dict[str, Any]]
+    _cache: dict[str, Any]
 
-    def __init__(self, candidate_id: str, score: int, band: str, action: str, text: str):
+    def __init__(
+        self, candidate_id: str, score: int, band: str, action: str, text: str
+    ) -> None:
         for name, value in (
             ("candidate_id", candidate_id),
             ("score", score),
@@ -213,7 +218,7 @@ class Result:
         if doc is None:
             doc = json.loads(self._json)
             object.__setattr__(self, "_doc", doc)
-        return doc  # type: ignore[no-any-return]
+        return doc
 
     def _view(self, key: str, build: Any) -> Any:
         try:
@@ -298,7 +303,7 @@ class Result:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
             return NotImplemented
-        return self._json == other._json
+        return bool(self._json == other._json)
 
     def __hash__(self) -> int:
         return hash(self._json)

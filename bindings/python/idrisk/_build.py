@@ -113,7 +113,7 @@ def _builder_or_none() -> cffi.FFI | None:
 
 ffibuilder = _builder_or_none()
 
-PY_FILES = ["__init__.py", "errors.py", "py.typed", "_build.py", "_decl.h"]
+PY_FILES = ["__init__.py", "errors.py", "py.typed", "_build.py", "_decl.h", "_native.pyi"]
 
 
 def build_into(out_dir: str, builder: cffi.FFI | None = None) -> str:

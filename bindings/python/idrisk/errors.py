@@ -46,7 +46,8 @@ class IdriskError(Exception):
             self.message,
         )
 
-    def __reduce__(self):  # keep pickling (multiprocessing) faithful
+    def __reduce__(self) -> tuple[type, tuple[int, str, str]]:
+        # keep pickling (multiprocessing) faithful
         return (type(self), (self.code, self.field, self.message))
 
 
@@ -72,7 +73,7 @@ class IdriskIOError(IdriskError, OSError):
     def __init__(self, code: int, field: str = "", message: str = "") -> None:
         super().__init__(code, field, message)
         # OSError read (code, field, message) as (errno, strerror, filename).
-        self.errno = None
+        self.errno = None  # type: ignore[assignment]
         self.strerror = message
         self.filename = field or None
 

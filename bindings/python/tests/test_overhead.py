@@ -5,7 +5,6 @@ Engine.score() makes, compiled here against the same header and library."""
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
