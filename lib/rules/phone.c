@@ -406,19 +406,36 @@ static const char *area_state(const char *area) {
     return place_code(area);
 }
 
-/* US territories have their own ISO codes and libphonenumber regions; a US resident
- * may live there, so they count as the same country as US. */
+/* Countries that share one numbering plan with their dependencies, which have their own
+ * ISO codes and libphonenumber regions (a Jersey mobile is a +44 number; a US resident
+ * may live in Puerto Rico). A residence in one and a number of another of the same
+ * group is no contradiction. Groups from the shared calling codes of libphonenumber's
+ * metadata: +1 (US and its territories), +44, +47, +61, +358. */
+static const char *const same_plan[][8] = {
+    {"US", "PR", "GU", "VI", "AS", "MP", "UM", NULL},
+    {"GB", "GG", "JE", "IM", NULL},
+    {"NO", "SJ", NULL},
+    {"AU", "CX", "CC", NULL},
+    {"FI", "AX", NULL},
+};
+
+static int plan_group(const char *cc) {
+    for (size_t g = 0; g < sizeof same_plan / sizeof same_plan[0]; g++) {
+        for (size_t i = 0; same_plan[g][i]; i++) {
+            if (strcmp(cc, same_plan[g][i]) == 0) {
+                return (int)g;
+            }
+        }
+    }
+    return -1;
+}
+
 static bool same_country(const char *a, const char *b) {
-    static const char *const us[] = {"US", "PR", "GU", "VI", "AS", "MP", "UM", NULL};
     if (strcmp(a, b) == 0) {
         return true;
     }
-    bool ua = false, ub = false;
-    for (size_t i = 0; us[i]; i++) {
-        ua |= strcmp(a, us[i]) == 0;
-        ub |= strcmp(b, us[i]) == 0;
-    }
-    return ua && ub;
+    int ga = plan_group(a);
+    return ga >= 0 && ga == plan_group(b);
 }
 
 static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {

@@ -92,8 +92,21 @@ static void check_terminated(const char *s, size_t cap) {
     }
 }
 
+static idr__phone_shim *shim;
+
+/* The PCRE2 fast path must answer exactly what libphonenumber's matcher answers. */
+static void
+same_as_library(const char *num, size_t n, const char *hint, const idr__phone_fact *f) {
+    idr__phone_fact lib;
+    if (idr__phone_shim_lookup(shim, num, n, hint,
+                               IDR__PHONE_DISPLAY | IDR__PHONE_LIBRARY, &lib) != IDR_OK ||
+        lib.valid != f->valid || strcmp(lib.type, f->type) != 0 ||
+        strcmp(lib.region, f->region) != 0 || strcmp(lib.e164, f->e164) != 0) {
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static idr__phone_shim *shim;
     if (!shim && idr__phone_shim_new(&shim, NULL, 0) != IDR_OK) {
         abort();
     }
@@ -114,6 +127,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         if (grc == IDR_OK && (!g.parsed || g.e164[0] != '+' || (!g.valid && g.area[0]))) {
             abort();
+        }
+        if (grc == IDR_OK) {
+            same_as_library(built, n, hint, &g);
         }
         return 0;
     }
@@ -164,5 +180,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!known || (f.valid && !f.possible) || (!f.valid && f.area[0])) {
         abort();
     }
+    same_as_library((const char *)data + skip, size - skip, hint, &f);
     return 0;
 }

@@ -352,6 +352,18 @@ Test(phone, us_territory_counts_as_us) {
     cr_assert(rh_clean(r, "phn_region_mismatch"));
 }
 
+Test(phone, crown_dependency_counts_as_gb) {
+    /* +44 7911 12xxxx is a Guernsey mobile range in the metadata. */
+    cJSON *r = rh_score(J({
+        "candidate_id" : "r9",
+        "identity" : {"residence" : {"country" : "GB"}},
+        "contacts" : {"phones" : ["+44 7911 123456"]}
+    }));
+    cJSON *p = enriched_phone(r, "phones", 0);
+    cr_assert_str_eq(rh_str(p, "region"), "GG");
+    cr_assert(rh_clean(r, "phn_region_mismatch"));
+}
+
 Test(phone, no_residence_not_evaluated) {
     cJSON *r = rh_score(
         J({"candidate_id" : "r8", "contacts" : {"phones" : ["+44 20 7946 0000"]}}));

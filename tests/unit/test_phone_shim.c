@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -174,6 +175,52 @@ Test(phone_shim, display_forms_only_on_request) {
     cr_assert_str_eq(f.national, "");
     cr_assert_str_eq(f.area, "Minnesota");
     cr_assert_eq(f.valid, 1);
+}
+
+/* The PCRE2 fast path gives what libphonenumber's own matcher gives, on numbers from
+ * every calling code: random digits (mostly invalid, exercising the region choice
+ * among shared codes) and prefixes of real ranges (mostly valid). */
+static void compare_paths(const char *num, size_t *n_valid) {
+    idr__phone_fact a, b;
+    int ra = idr__phone_shim_lookup(shim, num, strlen(num), NULL, 0, &a);
+    int rb = idr__phone_shim_lookup(shim, num, strlen(num), NULL, IDR__PHONE_LIBRARY, &b);
+    cr_assert_eq(ra, rb, "%s", num);
+    cr_assert_eq(a.valid, b.valid, "%s: valid fast %d library %d", num, a.valid, b.valid);
+    cr_assert_str_eq(a.type, b.type, "%s", num);
+    cr_assert_str_eq(a.region, b.region, "%s", num);
+    cr_assert_str_eq(a.area, b.area, "%s", num);
+    *n_valid += (size_t)a.valid;
+}
+
+Test(phone_shim, fast_path_agrees_with_library, .timeout = 120) {
+    cr_assert(idr__phone_shim_fast(shim), "the PCRE2 fast path did not start");
+    static const char *const prefixes[] = {
+        "+1212", "+1340",  "+1416", "+1441",    "+1649",   "+1787",   "+1876",   "+7495",
+        "+7727", "+7700",  "+4420", "+447",     "+441481", "+441534", "+441624", "+4479",
+        "+3906", "+39347", "+61",   "+6189164", "+262269", "+262639", "+590590", "+599",
+        "+358",  "+35818", "+47",   "+4779",    "+212",    "+290",    "+800",    "+808",
+        "+870",  "+881",   "+882",  "+883",     "+888",    "+979",    "+91",     "+86",
+        "+81",   "+49",    "+33",   "+55",      "+52",     "+234"};
+    char num[40];
+    size_t n_valid = 0, n = 0;
+    uint32_t x = 12345;
+    for (int i = 0; i < 6000; i++, n++) {
+        x = x * 1103515245u + 12345u;
+        int len = 4 + (int)((x >> 16) % 11);
+        const char *pre = prefixes[(x >> 8) % (sizeof prefixes / sizeof prefixes[0])];
+        size_t k = (size_t)snprintf(num, sizeof num, "%s", pre);
+        if (i % 2) { /* a random calling code instead */
+            k = (size_t)snprintf(num, sizeof num, "+%u", 1 + (x >> 4) % 999);
+        }
+        for (int d = 0; d < len && k < sizeof num - 1; d++) {
+            x = x * 1103515245u + 12345u;
+            num[k++] = (char)('0' + (x >> 16) % 10);
+        }
+        num[k] = '\0';
+        compare_paths(num, &n_valid);
+    }
+    cr_log_info("fast path: %zu numbers, %zu valid, no difference", n, n_valid);
+    cr_assert_gt(n_valid, 300, "too few valid numbers to mean anything: %zu", n_valid);
 }
 
 Test(phone_shim, region_supported) {
