@@ -420,10 +420,17 @@ static void finalize(idr__ctx *ctx) {
         sum += res->hits[i]->pub.points;
         critical |= strcmp(res->hits[i]->pub.severity, "critical") == 0;
     }
-    qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
-    qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
-    qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
-          cmp_notes);
+    /* qsort with a NULL base is undefined even for zero elements. */
+    if (res->n_hits > 1) {
+        qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
+    }
+    if (res->n_suppressed > 1) {
+        qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
+    }
+    if (res->n_not_evaluated > 1) {
+        qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
+              cmp_notes);
+    }
     double capped = sum > 100 ? 100 : sum;
     res->score = (int)floor(capped + 0.5);
     if (critical || res->score >= p->band_critical) {

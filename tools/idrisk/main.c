@@ -430,7 +430,7 @@ static void print_json_readable(const cJSON *v, int indent) {
         } else if (cJSON_IsString(it)) {
             printf("%s\n", it->valuestring);
         } else if (cJSON_IsNumber(it)) {
-            printf("%.17g\n", it->valuedouble);
+            printf("%.10g\n", it->valuedouble);
         } else if (cJSON_IsBool(it)) {
             printf("%s\n", cJSON_IsTrue(it) ? "true" : "false");
         } else {
