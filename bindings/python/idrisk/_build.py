@@ -100,18 +100,11 @@ def make_builder(decl_path: str | None = None) -> cffi.FFI:
     return builder
 
 
-def _builder_or_none() -> cffi.FFI | None:
-    # setup.py imports `ffibuilder`; a plain import (e.g. by a linter) must not fail
-    # just because the C library is not around.
-    try:
-        return make_builder()
-    except SystemExit:
-        if "setup.py" in os.path.basename(sys.argv[0] if sys.argv else ""):
-            raise
-        return None
+# setup.py's `cffi_modules` runs this file with __name__ == "__cffi__" and takes
+# `ffibuilder`: build it there (a missing library fails loudly). An ordinary import
+# (tests, linters) must not need the C library, so it gets None.
+ffibuilder: cffi.FFI | None = make_builder() if __name__ == "__cffi__" else None
 
-
-ffibuilder = _builder_or_none()
 
 PY_FILES = ["__init__.py", "errors.py", "py.typed", "_build.py", "_decl.h", "_native.pyi"]
 
