@@ -12,13 +12,16 @@
  * coverage cannot steer raw bytes into its deeper paths, and this mode goes there
  * directly.
  *
- * Built by tests/fuzz/CMakeLists.txt when present (IDR_BUILD_FUZZERS=ON), or by hand:
- *   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
- *       -Iinclude -Ilib -I<build>/include -c lib/phone/phone_shim.cc -o shim.o
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib -I<build>/include \
- *       tests/fuzz/fuzz_phone.c shim.o -lgeocoding -lphonenumber -licuuc -lstdc++ \
- *       -o fuzz_phone
- *   ./fuzz_phone -max_total_time=300 tests/fuzz/corpus/phone
+ * Built by tests/fuzz/CMakeLists.txt when present (IDR_BUILD_FUZZERS=ON), or by hand
+ * (the link needs clang++ for UBSan's C++ runtime):
+ *   F="-g -O1 -Iinclude -Ilib -I<build>/include"
+ *   clang++ -std=c++17 $F -fsanitize=fuzzer-no-link,address,undefined \
+ *       -c lib/phone/phone_shim.cc -o shim.o
+ *   clang -std=c11 $F -fsanitize=fuzzer-no-link,address,undefined \
+ *       -c tests/fuzz/fuzz_phone.c -o fuzz_phone.o
+ *   clang++ -fsanitize=fuzzer,address,undefined fuzz_phone.o shim.o \
+ *       -lgeocoding -lphonenumber -licuuc -lpcre2-8 -o fuzz_phone
+ *   ./fuzz_phone -max_total_time=300 CORPUS_DIR tests/fuzz/corpus/phone
  */
 #include <stdint.h>
 #include <stdlib.h>
