@@ -36,6 +36,8 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
+#include <unicode/uidna.h>
+#include <unicode/uspoof.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utrans.h>
@@ -66,7 +68,9 @@ struct idr__names {
     UTransliterator *pool[IDR__NAMES_POOL];
     atomic_flag busy[IDR__NAMES_POOL];
     pthread_mutex_t clone_lock;
-    nick_pair *nick; /* sorted by name, then group */
+    USpoofChecker *spoof; /* confusable check; const use is thread-safe */
+    UIDNA *idna;          /* punycode to Unicode; const use is thread-safe */
+    nick_pair *nick;      /* sorted by name, then group */
     size_t n_nick;
     size_t n_groups;
     char *nick_text; /* the table's bytes, which nick[].name point into */
@@ -662,6 +666,36 @@ bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b) {
     return idr__name_similarity(ctx, a, b) >= IDR__NAME_MATCH;
 }
 
+/* ---- Domains ------------------------------------------------------------------------
+ */
+
+bool idr__names_domain_confusable(const idr__names *nm,
+                                  const char *dom,
+                                  const char *real) {
+    if (!nm || !nm->spoof || !dom || !real || strcmp(dom, real) == 0) {
+        return false;
+    }
+    /* punycode labels ("xn--...") are compared as the Unicode they stand for */
+    char uni[512];
+    const char *d = dom;
+    UErrorCode st = U_ZERO_ERROR;
+    UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+    if (nm->idna) {
+        int32_t n = uidna_nameToUnicodeUTF8(nm->idna, dom, -1, uni,
+                                            (int32_t)sizeof uni - 1, &info, &st);
+        if (U_SUCCESS(st) && !info.errors && n > 0 && n < (int32_t)sizeof uni) {
+            uni[n] = '\0';
+            d = uni;
+        }
+    }
+    if (strcmp(d, real) == 0) {
+        return true; /* an encoded form of the same name is not what the employer uses */
+    }
+    st = U_ZERO_ERROR;
+    int32_t r = uspoof_areConfusableUTF8(nm->spoof, d, -1, real, -1, &st);
+    return U_SUCCESS(st) && r != 0;
+}
+
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
 static char *read_file(const char *path, size_t *len) {
@@ -795,6 +829,25 @@ int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
         idr__names_close(nm);
         return *why ? IDR_OK : IDR_ENOMEM;
     }
+    st = U_ZERO_ERROR;
+    nm->spoof = uspoof_open(&st);
+    if (U_SUCCESS(st)) {
+        uspoof_setChecks(nm->spoof, USPOOF_CONFUSABLE, &st);
+    }
+    UErrorCode st2 = U_ZERO_ERROR;
+    nm->idna = uidna_openUTS46(UIDNA_DEFAULT, &st2);
+    if (U_FAILURE(st) || U_FAILURE(st2)) {
+        /* the confusable check is optional: without it only the ASCII look-alike map
+         * of the email rules applies */
+        if (nm->spoof) {
+            uspoof_close(nm->spoof);
+        }
+        if (nm->idna) {
+            uidna_close(nm->idna);
+        }
+        nm->spoof = NULL;
+        nm->idna = NULL;
+    }
     int rc = load_nicknames(eng, nm);
     if (rc != IDR_OK) {
         idr__names_close(nm);
@@ -828,6 +881,12 @@ void idr__names_close(idr__names *nm) {
     }
     if (nm->proto) {
         utrans_close(nm->proto);
+    }
+    if (nm->spoof) {
+        uspoof_close(nm->spoof);
+    }
+    if (nm->idna) {
+        uidna_close(nm->idna);
     }
     pthread_mutex_destroy(&nm->clone_lock);
     free(nm->nick);

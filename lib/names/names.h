@@ -59,6 +59,13 @@ double idr__jaro_winkler(const char *s, size_t ls, const char *t, size_t lt);
  * when it exceeds `cap` (strings longer than 255 bytes always give cap + 1). */
 int idr__edit_distance(const char *s, size_t ls, const char *t, size_t lt, int cap);
 
+/* True when domain `dom` (ASCII, punycode or Unicode) is visually confusable with
+ * `real` according to ICU's spoof checker (Unicode confusables data, UTS #39), e.g.
+ * "аcme.com" with a Cyrillic "а", or "acrne.com" for "acme.com". False without ICU. */
+bool idr__names_domain_confusable(const idr__names *nm,
+                                  const char *dom,
+                                  const char *real);
+
 /* True when the nickname table puts the two (normalised) tokens in one group. */
 bool idr__names_nickname(const idr__names *nm, const char *x, const char *y);
 

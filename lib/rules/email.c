@@ -162,6 +162,14 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     if (!dom || !real || !*real || same_or_sub(dom, real)) {
         return NULL;
     }
+    bool intl = strncmp(dom, "xn--", 4) == 0 || strstr(dom, ".xn--") != NULL;
+    for (const char *p = dom; *p && !intl; p++) {
+        intl = (unsigned char)*p >= 0x80;
+    }
+    if (intl && idr__names_domain_confusable(ctx->eng->names, dom, real)) {
+        return idr__arena_printf(
+            ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
+    }
     int d = idr__edit_distance(dom, strlen(dom), real, strlen(real), LOOKALIKE_MAX_EDITS);
     if (d >= 1 && d <= LOOKALIKE_MAX_EDITS) {
         return idr__arena_printf(ctx->arena, "%d character edit%s from %s", d,
@@ -171,7 +179,31 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     if (s1 && s2 && strcmp(s1, s2) == 0) {
         return idr__arena_printf(ctx->arena, "look-alike characters of %s", real);
     }
+    if (idr__names_domain_confusable(ctx->eng->names, dom, real)) {
+        return idr__arena_printf(
+            ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
+    }
     return NULL;
+}
+
+/* The lower-cased domain of an address with non-ASCII bytes in it, or NULL. */
+static const char *unicode_domain(idr__ctx *ctx, const char *addr) {
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+    if (!at || !at[1]) {
+        return NULL;
+    }
+    bool non_ascii = false;
+    for (const char *p = at + 1; *p; p++) {
+        non_ascii = non_ascii || (unsigned char)*p >= 0x80;
+    }
+    if (!non_ascii) {
+        return NULL;
+    }
+    char *d = idr__arena_strdup(ctx->arena, at + 1);
+    for (char *p = d; p && *p; p++) {
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    }
+    return d;
 }
 
 static const char *const lookalike_keys[] = {
@@ -210,7 +242,13 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
             const char *dom = NULL;
             const char *norm = idr__email_normalize(l, ctx->arena, addr, &dom);
             if (!norm) {
-                continue;
+                /* an internationalised domain fails the ASCII syntax check but is
+                 * exactly where homoglyphs hide: compare its domain part as written */
+                dom = unicode_domain(ctx, addr);
+                norm = addr;
+                if (!dom) {
+                    continue;
+                }
             }
             const char *how = lookalike(ctx, dom, emp->domain);
             if (!how && idr__lists_is_free(l, dom)) {

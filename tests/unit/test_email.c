@@ -192,6 +192,17 @@ Test(email, lookalike_domains_fire) {
                   "look-alike characters");
 }
 
+Test(email, unicode_homoglyph_domains_fire) {
+    /* Cyrillic "а" (U+0430) for Latin "a", written out and as punycode */
+    cJSON *r = rh_score(REF_CANDIDATE("pat@\xd0\xb0cme.com"));
+    rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
+    r = rh_score(REF_CANDIDATE("pat@xn--cme-5cd.com"));
+    rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
+    cr_assert(idr__names_domain_confusable(rh_engine->names, "acrne.com", "acme.com"));
+    cr_assert(!idr__names_domain_confusable(rh_engine->names, "globex.com", "acme.com"));
+    cr_assert(!idr__names_domain_confusable(NULL, "acrne.com", "acme.com"));
+}
+
 Test(email, genuine_and_unrelated_domains_are_clean) {
     cJSON *r = rh_score(REF_CANDIDATE("pat@acme.com"));
     cr_assert(rh_clean(r, "eml_lookalike_employer_domain"));
