@@ -194,7 +194,8 @@ Test(email, lookalike_domains_fire) {
 
 Test(email, unicode_homoglyph_domains_fire) {
     /* Cyrillic "а" (U+0430) for Latin "a", written out and as punycode */
-    cJSON *r = rh_score(REF_CANDIDATE("pat@\xd0\xb0cme.com"));
+    cJSON *r = rh_score(REF_CANDIDATE("pat@\xd0\xb0"
+                                      "cme.com"));
     rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
     r = rh_score(REF_CANDIDATE("pat@xn--cme-5cd.com"));
     rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
