@@ -368,6 +368,75 @@ def _option_values(name: str, value: Any) -> list[str]:
     return [str(value)]
 
 
+def _convert(res: Any, err: Any) -> Result:
+    """Turn a C result into a Result and free it (the caller keeps its engine busy)."""
+    try:
+        outp = _ffi.new("char **")
+        lenp = _ffi.new("size_t *")
+        rc = _lib.idr_result_to_json(res, outp, lenp, err)
+        if rc != 0:
+            _raise(rc, err)
+        text = _take_string(outp[0], lenp[0])
+        return Result(
+            str(_ffi.string(_lib.idr_result_candidate_id(res)).decode("utf-8")),
+            int(_lib.idr_result_score(res)),
+            str(_ffi.string(_lib.idr_result_band(res)).decode("ascii")),
+            str(_ffi.string(_lib.idr_result_action(res)).decode("ascii")),
+            text,
+        )
+    finally:
+        _lib.idr_result_free(res)
+
+
+class Candidate:
+    """A parsed, validated candidate record (from :meth:`Engine.parse`).
+
+    Holds a C handle: free it with ``close()`` or a ``with`` block, or leave it to
+    the garbage collector. The C library lets one thread at a time use a candidate;
+    concurrent ``score()`` calls on the same Candidate are serialised here.
+    """
+
+    def __init__(self, ptr: Any) -> None:
+        self._lock = threading.Lock()
+        self._ptr: Any = _ffi.gc(ptr, _lib.idr_candidate_free)
+        self.id: str = str(_ffi.string(_lib.idr_candidate_id(ptr)).decode("utf-8"))
+
+    def _score_on(self, engine: "Engine") -> Result:
+        with self._lock:
+            if self._ptr is None:
+                raise ValueError("idrisk: the candidate is closed")
+            eng = engine._enter()
+            try:
+                err = _ffi.new("idr_error *")
+                resp = _ffi.new("idr_result **")
+                rc = _lib.idr_engine_score(eng, self._ptr, resp, err)
+                if rc != 0:
+                    _raise(rc, err)
+                return _convert(resp[0], err)
+            finally:
+                engine._leave()
+
+    def close(self) -> None:
+        """Free the C candidate now. Idempotent."""
+        with self._lock:
+            if self._ptr is not None:
+                _ffi.release(self._ptr)
+                self._ptr = None
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def __enter__(self) -> "Candidate":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<idrisk.Candidate %s%s>" % (self.id, " closed" if self.closed else "")
+
+
 class Engine:
     """A loaded rule pack, databases and lists: build once, score many.
 
@@ -459,14 +528,19 @@ class Engine:
 
     # -- scoring -----------------------------------------------------------------
 
-    def score(self, record: Record) -> Result:
-        """Score one candidate record (a dict, or ``idrisk.candidate/1`` JSON text).
+    def score(self, record: Union[Record, "Candidate"]) -> Result:
+        """Score one candidate record (a dict, ``idrisk.candidate/1`` JSON text, or a
+        :class:`Candidate` from :meth:`parse`).
 
         Raises :class:`InvalidInputError` (a ``ValueError``) naming the field in
         ``.field`` for malformed input or a protected attribute, :class:`LimitError`
         for input over a limit.
         """
+        if isinstance(record, Candidate):
+            return record._score_on(self)
         data = _encode(record)
+        # The C result borrows from the engine (rule texts), so the engine stays busy
+        # until the result is converted and freed.
         eng = self._enter()
         try:
             err = _ffi.new("idr_error *")
@@ -474,25 +548,27 @@ class Engine:
             rc = _lib.idr_engine_score_json(eng, data, len(data), resp, err)
             if rc != 0:
                 _raise(rc, err)
+            return _convert(resp[0], err)
         finally:
             self._leave()
-        res = resp[0]
+
+    def parse(self, record: Record) -> "Candidate":
+        """Parse and validate a record without scoring it, with this engine's limits.
+
+        The same errors as :meth:`score`; use it to reject a bad submission early or
+        to score one record repeatedly without parsing it again.
+        """
+        data = _encode(record)
+        eng = self._enter()
         try:
-            outp = _ffi.new("char **")
-            lenp = _ffi.new("size_t *")
-            rc = _lib.idr_result_to_json(res, outp, lenp, err)
+            err = _ffi.new("idr_error *")
+            candp = _ffi.new("idr_candidate **")
+            rc = _lib.idr_candidate_from_json(candp, eng, data, len(data), err)
             if rc != 0:
                 _raise(rc, err)
-            text = _take_string(outp[0], lenp[0])
-            return Result(
-                _ffi.string(_lib.idr_result_candidate_id(res)).decode("utf-8"),
-                _lib.idr_result_score(res),
-                _ffi.string(_lib.idr_result_band(res)).decode("ascii"),
-                _ffi.string(_lib.idr_result_action(res)).decode("ascii"),
-                text,
-            )
+            return Candidate(candp[0])
         finally:
-            _lib.idr_result_free(res)
+            self._leave()
 
     def score_many(self, records: Iterable[Record]) -> list[Result]:
         """Score records one after another (a convenience; errors propagate)."""
@@ -553,6 +629,7 @@ class Engine:
 
 __all__ = [
     "Engine",
+    "Candidate",
     "Result",
     "Reason",
     "Suppressed",

@@ -231,3 +231,35 @@ def test_no_global_state_between_engines(tmp_path):
         b.score(rec)
     a.close()
     b.close()
+
+
+def test_parse_then_score(engine):
+    for path in EXAMPLES:
+        raw = path.read_bytes()
+        with engine.parse(raw) as cand:
+            assert cand.id == json.loads(raw)["candidate_id"]
+            a, b = engine.score(cand), engine.score(cand)
+            direct = engine.score(raw)
+        assert cand.closed
+        for r in (a, b):
+            assert (r.score, r.band, r.action) == (direct.score, direct.band, direct.action)
+            assert [x.id for x in r.reasons] == [x.id for x in direct.reasons]
+    with pytest.raises(ValueError, match="closed"):
+        engine.score(cand)
+    cand.close()  # idempotent
+
+
+def test_parse_reports_the_same_errors(engine):
+    with pytest.raises(idrisk.InvalidInputError) as info:
+        engine.parse(minimal(identity={"gender": "x"}))
+    assert info.value.field == "identity.gender"
+
+
+def test_candidate_outlives_its_engine_and_scores_elsewhere(engine):
+    other = idrisk.Engine(data_dir=data_dir())
+    cand = other.parse(minimal())
+    other.close()
+    assert engine.score(cand).candidate_id == "py-test"
+    assert "py-test" in repr(cand)
+    del cand
+    gc.collect()
