@@ -33,8 +33,13 @@ def test_no_leak_over_100000_calls(engine):
     bad_json = b'{"candidate_id": "x", '
     protected = json.dumps(minimal(identity={"nationality": "x"})).encode()
     # Most calls are full scores (results with reasons, enrichment and data lists);
-    # every 10th exercises an error path so its cleanup is covered too.
+    # every 10th exercises an error path so its cleanup is covered too, and every 10th
+    # goes through a parsed Candidate (its own C handle).
     def call(i):
+        if i % 10 == 5:
+            with engine.parse(ok) as cand:
+                engine.score(cand)
+            return
         if i % 10 == 3:
             try:
                 engine.score(bad_json if i % 20 == 3 else protected)
