@@ -1,6 +1,7 @@
 /*
  * fuzz_names.c - pairs of names (any bytes, NULs and invalid UTF-8 included) through
- * the ICU name normaliser and comparison (lib/names), and the same bytes through the
+ * the ICU name normaliser and comparison (lib/names) and the ICU domain confusable
+ * check, and the same bytes through the
  * mailbox normaliser and the resume-claim patterns (lib/core/lists.c). Checks the
  * contracts on every input: similarity in [0, 1] and symmetric, a name equal to itself
  * scores 1 when it has tokens, tokens NUL-terminated inside the buffer, edit distance
@@ -73,8 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!(s1 >= 0.0 && s1 <= 1.0) || s1 != s2) {
         abort();
     }
-    if (ta.n > 0 && idr__name_toks_similarity(nm, &ta, &ta) < 1.0 - 1e-9 &&
-        ta.n > 1) {
+    if (ta.n > 0 && idr__name_toks_similarity(nm, &ta, &ta) < 1.0 - 1e-9 && ta.n > 1) {
         /* a one-token name may be an initial (capped); any longer one matches itself
          * unless it is all initials */
         bool initials = true;
@@ -94,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (d < 0 || d > 3) {
         abort();
     }
+    (void)idr__names_domain_confusable(nm, a, b); /* ICU spoof checker and IDNA */
     double jw = idr__jaro_winkler(a, la, b, lb);
     if (!(jw >= 0.0 && jw <= 1.0 + 1e-9)) {
         abort();
