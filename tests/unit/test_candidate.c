@@ -309,6 +309,15 @@ Test(candidate, examples_parse) {
 
 Test(candidate, public_api_edges) {
     idr_candidate_free(NULL);
+    cr_assert_eq(idr__candidate_parse(NULL, NULL, "{}", 2, NULL), IDR_EINVAL);
+    {
+        /* callers that count the terminator: trailing NULs are tolerated */
+        idr_candidate *t = NULL;
+        cr_assert_eq(
+            idr__candidate_parse(&t, NULL, "{\"candidate_id\":\"t\"}\0", 21, NULL),
+            IDR_OK);
+        idr_candidate_free(t);
+    }
     cr_assert_null(idr_candidate_id(NULL));
     idr_candidate *c = NULL;
     idr_error err;
@@ -353,10 +362,11 @@ Test(candidate, emails_and_phones_string_and_object) {
 /* ---- null, open lists, hashing -------------------------------------------------- */
 
 Test(candidate, null_is_absent) {
-    idr_candidate *c = parse_ok("{\"candidate_id\":\"x\",\"as_of\":null,\"identity\":"
-                                "null,\"payment\":{\"method\":"
-                                "null,\"account_id\":null},\"documents\":[{\"type\":null,"
-                                "\"verification\":null}]}");
+    idr_candidate *c =
+        parse_ok("{\"schema\":null,\"candidate_id\":\"x\",\"as_of\":null,\"identity\":"
+                 "null,\"payment\":{\"method\":"
+                 "null,\"account_id\":null},\"documents\":[{\"type\":null,"
+                 "\"verification\":null}]}");
     cr_assert_eq(c->as_of, IDR__TIME_NONE);
     cr_assert_eq(c->has & IDR__HAS_IDENTITY, 0u);
     cr_assert(c->has & IDR__HAS_PAYMENT);
