@@ -220,3 +220,37 @@ Test(lists, real_fetched_lists_when_present) {
     cr_assert_str_eq(d->license, "MIT");
     idr_engine_free(eng);
 }
+
+Test(lists, indicators_say_not_evaluated_without_the_lists) {
+    idr_engine *eng = engine("/nonexistent/idrisk-data", IDR_TEST_SOURCE_DIR "/data");
+    static const char json[] =
+        "{\"candidate_id\":\"n\",\"as_of\":\"2026-11-01T00:00:00Z\",\"contacts\":"
+        "{\"emails\":[{\"address\":\"a@gmail.com\",\"first_seen\":\"2026-10-30\"}]},"
+        "\"work_history\":{\"profiles\":[{\"kind\":\"github\",\"created_at\":"
+        "\"2026-10-29\"}]}}";
+    idr_result *res = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_engine_score_json(eng, json, sizeof json - 1, &res, &err), IDR_OK);
+    char *text = NULL;
+    cr_assert_eq(idr_result_to_json(res, &text, NULL, &err), IDR_OK);
+    cr_assert(strstr(text, "\"eml_new_consumer_mailbox\"") != NULL);
+    cr_assert(strstr(text, "free-mail domain list not loaded") != NULL, "%s", text);
+    cr_assert(strstr(text, "\"domain_class\":null") != NULL,
+              "no class without the lists");
+    idr_free(text);
+    idr_result_free(res);
+    idr_engine_free(eng);
+    /* with no list at all, every list-based indicator is not evaluated */
+    char dir[64];
+    strcpy(dir, "/tmp/idr-empty-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    eng = engine(dir, dir);
+    cr_assert_eq(idr_engine_score_json(eng, json, sizeof json - 1, &res, &err), IDR_OK);
+    cr_assert_eq(idr_result_to_json(res, &text, NULL, &err), IDR_OK);
+    cr_assert(strstr(text, "no curated list found") != NULL, "%s", text);
+    idr_free(text);
+    idr_result_free(res);
+    idr_engine_free(eng);
+    rmdir(dir);
+}
