@@ -617,16 +617,33 @@ size_t idr__lists_tech_claims(const idr__lists *l,
         if (match(l->re_years, text, n, pos, ov, 2) <= 0) {
             break;
         }
-        const idr__tech *t = tech_at(l, text + ov[1], n - ov[1], false);
-        if (t) {
+        /* the technology right after the preposition, then any that follow it in a
+         * list ("with Rust, Go and Kubernetes") */
+        size_t q = ov[1];
+        const idr__tech *t = tech_at(l, text + q, n - q, false);
+        while (t && found < max) {
+            q += strlen(t->lower);
             idr__tech_claim *c = &out[found++];
             memset(c, 0, sizeof *c);
             c->tech = t;
             c->years = atoi(text + ov[2]);
-            c->quote =
-                idr__arena_strndup(a, text + ov[0], ov[1] - ov[0] + strlen(t->lower));
+            c->quote = idr__arena_strndup(a, text + ov[0], q - ov[0]);
+            size_t r = q;
+            while (r < n && (text[r] == ' ' || text[r] == ',' || text[r] == '/' ||
+                             text[r] == '&')) {
+                r++;
+            }
+            if (r + 4 <= n && (strncasecmp(text + r, "and ", 4) == 0)) {
+                r += 4;
+            } else if (r + 3 <= n && strncasecmp(text + r, "or ", 3) == 0) {
+                r += 3;
+            }
+            t = r > q ? tech_at(l, text + r, n - r, false) : NULL;
+            if (t) {
+                q = r;
+            }
         }
-        pos = ov[1] > pos ? ov[1] : pos + 1;
+        pos = q > pos ? q : pos + 1;
     }
     /* "2010-2012 ... T" on one line: every technology the line names */
     for (size_t pos = 0; pos < n && found < max;) {

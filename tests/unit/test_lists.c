@@ -181,6 +181,13 @@ Test(lists, tech_claims_are_found_by_pcre2) {
     cr_assert_eq(c[2].range_from, 2009);
     cr_assert_eq(c[2].range_to, 2011);
     cr_assert_str_eq(c[3].tech->name, "Docker");
+    n = idr__lists_tech_claims(eng->lists, a,
+                               "15 years of experience with Rust, Go and Kubernetes; "
+                               "hobbies: 3 years in France",
+                               c, 8);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(c[2].tech->name, "Kubernetes");
+    cr_assert_eq(c[2].years, 15);
     /* "Go" is also a word: a mere mention next to a date range is not a claim */
     n = idr__lists_tech_claims(eng->lists, a, "2005-2007 Go-to-market lead", c, 8);
     cr_assert_eq(n, 0);
