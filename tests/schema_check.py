@@ -47,6 +47,8 @@ def main():
         "protected at top": {"candidate_id": "x", "nationality": "KP"},
         "protected deep in unknown": {"candidate_id": "x", "u": [{"v": {"ethnicity": 1}}]},
         "protected in known object": {"candidate_id": "x", "identity": {"gender": "x"}},
+        "protected, camelCase": {"candidate_id": "x", "identity": {"placeOfBirth": "x"}},
+        "protected, other separators": {"candidate_id": "x", "u": {"Marital-Status": 1}},
         "bad enum": {"candidate_id": "x", "payment": {"method": "venmo"}},
         "lower-case country": {"candidate_id": "x", "engagement": {"declared_work_country": "us"}},
         "score above 1": {"candidate_id": "x",
@@ -58,6 +60,11 @@ def main():
         "negative followers": {"candidate_id": "x",
                                "work_history": {"profiles": [{"followers": -1}]}},
     }
+    # names that merely contain a protected word are fine
+    for key in ("ages", "languages_spoken", "usage", "sexton", "raced"):
+        if not validator.is_valid({"candidate_id": "x", key: 1}):
+            print(f"FAIL schema refuses the ordinary key {key!r}")
+            failures += 1
     for name, doc in invalid.items():
         if validator.is_valid(doc):
             print(f"FAIL schema accepts an invalid record: {name}")
