@@ -56,3 +56,20 @@ def minimal(**extra):
     rec = {"schema": "idrisk.candidate/1", "candidate_id": "py-test"}
     rec.update(extra)
     return rec
+
+
+@pytest.fixture
+def report(request):
+    """Print a measurement line in the test run's output, even under -q and capture
+    (ctest logs show it); measurements are printed, never asserted."""
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+
+    def write(line: str) -> None:
+        if reporter is None or capture is None:
+            print(line)
+            return
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("\n" + line)
+
+    return write

@@ -28,7 +28,7 @@ def rss() -> int:
         return int(fh.read().split()[1]) * PAGE
 
 
-def test_no_leak_over_100000_calls(engine):
+def test_no_leak_over_100000_calls(engine, report):
     ok = json.dumps(minimal(contacts={"emails": ["pat@example.org"]})).encode()
     bad_json = b'{"candidate_id": "x", '
     protected = json.dumps(minimal(identity={"nationality": "x"})).encode()
@@ -60,8 +60,8 @@ def test_no_leak_over_100000_calls(engine):
         if i % 10_000 == 9_999:
             samples.append(rss() - base)
     elapsed = time.perf_counter() - t0
-    print(
-        "\nleak check: %d calls in %.1f s, RSS growth after warm-up (KiB): %s"
+    report(
+        "leak check: %d calls in %.1f s, RSS growth after warm-up (KiB): %s"
         % (CALLS, elapsed, [s // 1024 for s in samples])
     )
     assert max(samples) <= TOLERANCE, samples

@@ -36,7 +36,7 @@ def bench(tmp_path_factory) -> str:
     return exe
 
 
-def test_python_overhead_over_c(engine, bench, tmp_path):
+def test_python_overhead_over_c(engine, bench, tmp_path, report):
     rec = json.dumps(minimal(contacts={"emails": ["pat@example.org"]})).encode()
     path = tmp_path / "rec.json"
     path.write_bytes(rec)
@@ -55,17 +55,17 @@ def test_python_overhead_over_c(engine, bench, tmp_path):
             eng.score(rec)
         py_us.append((time.perf_counter() - t0) / ITER * 1e6)
     c, py = min(c_us), min(py_us)
-    print(
-        "\nper-call: C %.1f us, Python engine.score(bytes) %.1f us, overhead %.1f us (%.0f%%)"
+    report(
+        "per-call: C %.1f us, Python engine.score(bytes) %.1f us, overhead %.1f us (%.0f%%)"
         % (c, py, py - c, (py - c) / c * 100)
     )
     d = minimal(contacts={"emails": ["pat@example.org"]})
     t0 = time.perf_counter()
     for _ in range(ITER):
         eng.score(d)
-    print("per-call: engine.score(dict) %.1f us" % ((time.perf_counter() - t0) / ITER * 1e6))
+    report("per-call: engine.score(dict) %.1f us" % ((time.perf_counter() - t0) / ITER * 1e6))
     t0 = time.perf_counter()
     for _ in range(ITER):
         eng.score(rec).reasons
-    print("per-call: engine.score(bytes) + typed reasons %.1f us" % ((time.perf_counter() - t0) / ITER * 1e6))
+    report("per-call: engine.score(bytes) + typed reasons %.1f us" % ((time.perf_counter() - t0) / ITER * 1e6))
     assert c > 0 and py > 0
