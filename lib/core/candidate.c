@@ -37,6 +37,7 @@
 const idr__limits idr__default_limits = {1u << 20, 16, 1000};
 
 #define SCHEMA_ID "idrisk.candidate/1"
+#define COUNT(a)  (sizeof(a) / sizeof((a)[0]))
 
 /* cJSON's type tests are exported functions; these inline equivalents (same
  * definition: the low byte of `type`) keep a call per node off the hot path. */
@@ -174,51 +175,58 @@ static int warn(parser *p, const char *key) {
  * ================================================================================== */
 
 /*
- * The protected attributes of the contract. A key matches when, with ASCII letters
- * folded to lower case and '_', '-', '.' and spaces dropped, it equals one of these,
- * so "placeOfBirth", "Place-Of-Birth" and "place_of_birth" are all refused: a caller
- * cannot slip one past by spelling it differently.
+ * The protected attributes of the contract: nationality, citizenship, national_origin,
+ * ethnicity, race, religion, sex, gender, birthplace, place_of_birth, native_language,
+ * language, accent, age, disability, marital_status. A key matches when, with ASCII
+ * letters folded to lower case and '_', '-', '.' and spaces dropped, it equals one of
+ * them, so "placeOfBirth", "Place-Of-Birth" and "place_of_birth" are all refused: a
+ * caller cannot slip one past by spelling it differently. Listed folded, by length,
+ * so a key is compared with at most two names.
  */
-static const char *const protected_keys[] = {
-    "nationality",    "citizenship", "nationalorigin", "ethnicity",  "race",
-    "religion",       "sex",         "gender",         "birthplace", "placeofbirth",
-    "nativelanguage", "language",    "accent",         "age",        "disability",
-    "maritalstatus"};
+static const char *const protected_by_len[15][2] = {
+    [3] = {"sex", "age"},
+    [4] = {"race", NULL},
+    [6] = {"gender", "accent"},
+    [8] = {"religion", "language"},
+    [9] = {"ethnicity", NULL},
+    [10] = {"birthplace", "disability"},
+    [11] = {"nationality", "citizenship"},
+    [12] = {"placeofbirth", NULL},
+    [13] = {"maritalstatus", NULL},
+    [14] = {"nationalorigin", "nativelanguage"},
+};
 
-/* One pass over a key (keys are many and short): its FNV-1a hash for the duplicate
- * check, whether it is a protected attribute name, and whether it is plain ASCII
- * (anything else still has to pass the UTF-8 check). */
+/* One pass over a key (keys are many and short): a hash for the duplicate check
+ * (shift-xor: cheap, and only a prefilter before an exact comparison), whether it
+ * is a protected attribute name, and whether it is plain ASCII (anything else still
+ * has to pass the UTF-8 check). */
 static uint64_t key_check(const char *key, bool *protected_name, bool *ascii) {
-    uint64_t h = 1469598103934665603u;
+    uint64_t h = 0;
     unsigned char high = 0;
     char k[16];
     size_t n = 0;
-    bool fits = true;
     for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
         unsigned char ch = *s;
-        h = (h ^ ch) * 1099511628211u;
+        h = ((h << 7) | (h >> 57)) ^ ch;
         high |= ch;
         if (ch == '_' || ch == '-' || ch == ' ' || ch == '.') {
             continue;
         }
-        if (n == sizeof k - 1) {
-            fits = false; /* longer than any protected name */
-            continue;
+        if (n < sizeof k) {
+            k[n] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
         }
-        k[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch);
+        n++;
     }
     *ascii = high < 0x80;
     *protected_name = false;
-    if (fits && n >= 3 && n <= 14) {
-        k[n] = '\0';
-        for (size_t i = 0; i < sizeof protected_keys / sizeof protected_keys[0]; i++) {
-            if (protected_keys[i][0] == k[0] && strcmp(protected_keys[i], k) == 0) {
+    if (n < COUNT(protected_by_len)) {
+        for (int i = 0; i < 2 && protected_by_len[n][i]; i++) {
+            if (memcmp(protected_by_len[n][i], k, n) == 0) {
                 *protected_name = true;
-                break;
             }
         }
     }
-    return h;
+    return h ^ (h >> 29) ^ (h >> 41);
 }
 
 /* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -446,8 +454,6 @@ struct ospec {
                               field must be the table's first entry */
     int (*check)(parser *p, char *base); /* required fields; path is the object's */
 };
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Field-table shorthands. T is the struct the offsets are relative to. */
 #define F(T, key, kd, m)                                                                 \
