@@ -263,3 +263,16 @@ def test_candidate_outlives_its_engine_and_scores_elsewhere(engine):
     assert "py-test" in repr(cand)
     del cand
     gc.collect()
+
+
+def test_missing_data_degrades_to_not_evaluated(tmp_path):
+    eng = idrisk.Engine(data_dir=str(tmp_path / "absent"))
+    assert any("IP enrichment not evaluated" in w for w in eng.warnings)
+    r = eng.score(minimal(network={"sessions": [{"ip": "175.45.176.3", "at": "2025-03-01T14:03:00Z"}]},
+                          identity={"residence": {"city": "Atlanta", "country": "US"}}))
+    skipped = {n.id for n in r.not_evaluated}
+    assert any(i.startswith("net_") for i in skipped), skipped
+    assert not any(x.id.startswith("net_") for x in r.reasons)
+    with pytest.raises(idrisk.UnavailableError):
+        eng.lookup_ip("175.45.176.3")
+    eng.close()
