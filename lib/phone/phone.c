@@ -35,6 +35,13 @@ struct idr__phonedb {
     "prefixes map to places, not carriers (NANP numbers move between carriers when "     \
     "ported); only a carrier lookup service knows the current carrier"
 
+/* At most this many numbers (candidate's first, then references') are looked up per
+ * record; the rest are listed as not looked up. Each lookup costs tens of
+ * microseconds (docs/phone.md), real records carry a handful of numbers, and a 1 MiB
+ * hostile record could otherwise carry tens of thousands. */
+#define MAX_LOOKUPS  256
+#define SKIPPED_TEXT "not looked up: the record has more than 256 phone numbers"
+
 /* libphonenumber's type names as static strings (the fact buffers are on the stack). */
 static const char *const metadata_types[] = {
     "mobile",      "fixed_line",      "fixed_line_or_mobile",
@@ -108,6 +115,7 @@ static int fill(const idr__phonedb *db,
                 const char *number,
                 const char *hint,
                 const idr__phone *ph,
+                size_t *budget,
                 idr__phone_info *out) {
     out->valid = out->possible = IDR__UNK;
     out->hint = hint && hint[0] ? hint : NULL;
@@ -118,9 +126,10 @@ static int fill(const idr__phonedb *db,
     if (ph && ph->carrier) {
         out->carrier = ph->carrier;
     }
-    if (!number) {
+    if (!number || *budget == 0) {
         return IDR_OK;
     }
+    --*budget;
     idr__phone_fact f;
     int rc = idr__phone_shim_lookup(db->shim, number, strlen(number), out->hint, 0, &f);
     if (rc == IDR_ENOMEM) {
@@ -169,10 +178,11 @@ int idr__phone_enrich(idr__ctx *ctx) {
     }
     const char *home =
         c->identity.residence.country[0] ? c->identity.residence.country : NULL;
+    size_t budget = MAX_LOOKUPS;
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
         const char *hint = ph->country_hint[0] ? ph->country_hint : home;
-        int rc = fill(db, ctx->arena, ph->number, hint, ph, &ctx->phones[i]);
+        int rc = fill(db, ctx->arena, ph->number, hint, ph, &budget, &ctx->phones[i]);
         if (rc != IDR_OK) {
             return rc;
         }
@@ -181,7 +191,7 @@ int idr__phone_enrich(idr__ctx *ctx) {
     for (size_t e = 0; e < wh->n_employers; e++) {
         for (size_t r = 0; r < wh->employers[e].n_references; r++, k++) {
             int rc = fill(db, ctx->arena, wh->employers[e].references[r].phone, home,
-                          NULL, &ctx->ref_phones[k]);
+                          NULL, &budget, &ctx->ref_phones[k]);
             if (rc != IDR_OK) {
                 return rc;
             }
@@ -218,6 +228,8 @@ static void info_members(idr__jw *w, const char *number, const idr__phone_info *
     }
     if (in->error) {
         idr__jw_str(w, "error", in->error);
+    } else if (number && !in->parsed) {
+        idr__jw_str(w, "error", SKIPPED_TEXT);
     }
 }
 

@@ -29,13 +29,60 @@
  * Project choice: 7 is the shortest subscriber number in NANP and most plans. */
 #define MIN_DIGITS_COMPARE 7
 
+/* A detail lists at most this many numbers and then says how many more there are:
+ * enough for a reviewer, and a hostile record with thousands of numbers cannot make
+ * the detail (rebuilt on each addition) grow quadratically. */
+#define LIST_MAX 10
+
 /* ------------------------------------------------------------------------------------
  * Helpers
  * ---------------------------------------------------------------------------------- */
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
+/* A "; "-separated list of at most LIST_MAX items and the count of all items. */
+typedef struct lst {
+    const char *text;
+    long long n;
+} lst;
+
+static void lst_add(idr__ctx *ctx, lst *l, const char *item) {
+    if (l->n++ >= LIST_MAX) {
+        return;
+    }
+    l->text = l->text ? idr__arena_printf(ctx->arena, "%s; %s", l->text, item)
+                      : idr__arena_strdup(ctx->arena, item);
+}
+
+static const char *lst_text(idr__ctx *ctx, const lst *l) {
+    if (l->n <= LIST_MAX) {
+        return l->text;
+    }
+    return idr__arena_printf(ctx->arena, "%s; and %lld more", l->text ? l->text : "",
+                             l->n - LIST_MAX);
+}
+
+/* The references flattened in enrichment order (parallel to ctx->ref_phones). */
+typedef struct refs {
+    const idr__reference **ref;
+    const idr__employer **emp;
+    size_t n;
+} refs;
+
+static bool flat_refs(idr__ctx *ctx, refs *r) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    r->n = 0;
+    r->ref = idr__arena_alloc(ctx->arena, (ctx->n_ref_phones + 1) * sizeof *r->ref);
+    r->emp = idr__arena_alloc(ctx->arena, (ctx->n_ref_phones + 1) * sizeof *r->emp);
+    if (!r->ref || !r->emp) {
+        return false;
+    }
+    for (size_t e = 0; e < wh->n_employers; e++) {
+        for (size_t k = 0; k < wh->employers[e].n_references && r->n < ctx->n_ref_phones;
+             k++) {
+            r->ref[r->n] = &wh->employers[e].references[k];
+            r->emp[r->n++] = &wh->employers[e];
+        }
+    }
+    return true;
 }
 
 /* How a number is shown: E.164 when parsed (unambiguous, and display formatting
@@ -44,33 +91,11 @@ static const char *shown(const idr__phone_info *in, const char *raw) {
     return in->e164 ? in->e164 : raw;
 }
 
-/* "reference Jane Roe (Acme Ltd)" for reference number k, in enrichment order. */
-static const char *ref_label(idr__ctx *ctx, size_t k) {
-    const idr__work_history *wh = &ctx->c->work_history;
-    for (size_t e = 0; e < wh->n_employers; e++) {
-        const idr__employer *emp = &wh->employers[e];
-        if (k < emp->n_references) {
-            const idr__reference *r = &emp->references[k];
-            return idr__arena_printf(ctx->arena, "reference %s (%s)",
-                                     r->name ? r->name : "without a name",
-                                     emp->name ? emp->name : "employer not named");
-        }
-        k -= emp->n_references;
-    }
-    return "reference";
-}
-
-/* The raw number of reference k. */
-static const char *ref_number(const idr__ctx *ctx, size_t k) {
-    const idr__work_history *wh = &ctx->c->work_history;
-    for (size_t e = 0; e < wh->n_employers; e++) {
-        const idr__employer *emp = &wh->employers[e];
-        if (k < emp->n_references) {
-            return emp->references[k].phone;
-        }
-        k -= emp->n_references;
-    }
-    return NULL;
+/* "reference Jane Roe (Acme Ltd)" for reference k. */
+static const char *ref_label(idr__ctx *ctx, const refs *r, size_t k) {
+    return idr__arena_printf(ctx->arena, "reference %s (%s)",
+                             r->ref[k]->name ? r->ref[k]->name : "without a name",
+                             r->emp[k]->name ? r->emp[k]->name : "employer not named");
 }
 
 static size_t count_candidate_numbers(const idr__ctx *ctx) {
@@ -81,10 +106,10 @@ static size_t count_candidate_numbers(const idr__ctx *ctx) {
     return n;
 }
 
-static size_t count_reference_numbers(const idr__ctx *ctx) {
+static size_t count_reference_numbers(const refs *r) {
     size_t n = 0;
-    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
-        n += ref_number(ctx, k) != NULL;
+    for (size_t k = 0; k < r->n; k++) {
+        n += r->ref[k]->phone != NULL;
     }
     return n;
 }
@@ -111,17 +136,17 @@ static const char *recent(idr__ctx *ctx, const char *what, int32_t d, int32_t ap
     if (d == IDR__DATE_NONE) {
         return NULL;
     }
-    const int32_t refs[2] = {app_day, ctx->today};
+    const int32_t days[2] = {app_day, ctx->today};
     const char *names[2] = {"the application", "the as-of date"};
     for (int i = 0; i < 2; i++) {
-        if (refs[i] == IDR__DATE_NONE) {
+        if (days[i] == IDR__DATE_NONE) {
             continue;
         }
-        int32_t before = refs[i] - d;
+        int32_t before = days[i] - d;
         if (before >= 0 && before <= NEW_NUMBER_DAYS) {
             char a[11], b[11];
             idr__format_date(d, a);
-            idr__format_date(refs[i], b);
+            idr__format_date(days[i], b);
             return idr__arena_printf(ctx->arena, "%s %s, %d day(s) before %s (%s)", what,
                                      a, (int)before, names[i], b);
         }
@@ -136,13 +161,17 @@ static const char *const voip_keys[] = {"numbers", "count", "source", NULL};
 
 static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    if (count_candidate_numbers(ctx) + count_reference_numbers(ctx) == 0) {
+    refs rf;
+    if (!flat_refs(ctx, &rf)) {
+        idr__not_evaluated(ctx, ind, "out of memory");
+        return;
+    }
+    if (count_candidate_numbers(ctx) + count_reference_numbers(&rf) == 0) {
         idr__not_evaluated(ctx, ind, "no phone number given (candidate or references)");
         return;
     }
     int32_t app = application_day(ctx);
-    const char *list = NULL;
-    long long count = 0;
+    lst list = {NULL, 0};
     bool by_lookup = false, by_metadata = false;
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
@@ -174,28 +203,26 @@ static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
                               shown(in, ph->number ? ph->number : "number not given"),
                               why ? why : "", why && seen ? "; " : "", seen ? seen : "",
                               (why || seen) && ported ? "; " : "", ported ? ported : "");
-        list_add(ctx, &list, item);
-        count++;
+        lst_add(ctx, &list, item);
     }
-    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
+    for (size_t k = 0; k < rf.n; k++) {
         const idr__phone_info *in = &ctx->ref_phones[k];
         if (!in->parsed || !in->metadata_type || strcmp(in->metadata_type, "voip") != 0) {
             continue;
         }
         by_metadata = true;
-        list_add(ctx, &list,
-                 idr__arena_printf(ctx->arena,
-                                   "%s (%s): in a VoIP range per libphonenumber metadata "
-                                   "(range allocation, weaker than a carrier lookup)",
-                                   shown(in, ref_number(ctx, k)), ref_label(ctx, k)));
-        count++;
+        lst_add(ctx, &list,
+                idr__arena_printf(ctx->arena,
+                                  "%s (%s): in a VoIP range per libphonenumber metadata "
+                                  "(range allocation, weaker than a carrier lookup)",
+                                  shown(in, rf.ref[k]->phone), ref_label(ctx, &rf, k)));
     }
-    if (!count) {
+    if (!list.n) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "numbers", list);
-    idr__ev_int(ev, "count", count);
+    idr__ev_str(ev, "numbers", lst_text(ctx, &list));
+    idr__ev_int(ev, "count", list.n);
     idr__ev_str(ev, "source",
                 by_lookup && by_metadata ? "carrier lookup and libphonenumber metadata"
                 : by_lookup              ? "carrier lookup"
@@ -229,12 +256,16 @@ static const char *invalid_why(idr__ctx *ctx, const idr__phone_info *in) {
 
 static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    if (count_candidate_numbers(ctx) + count_reference_numbers(ctx) == 0) {
+    refs rf;
+    if (!flat_refs(ctx, &rf)) {
+        idr__not_evaluated(ctx, ind, "out of memory");
+        return;
+    }
+    if (count_candidate_numbers(ctx) + count_reference_numbers(&rf) == 0) {
         idr__not_evaluated(ctx, ind, "no phone number given (candidate or references)");
         return;
     }
-    const char *list = NULL, *cleared = NULL;
-    long long count = 0;
+    lst list = {NULL, 0}, cleared = {NULL, 0};
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
         if (!ph->number) {
@@ -249,34 +280,32 @@ static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
         /* A carrier lookup that found a live line beats metadata that may predate the
          * range (Debian's libphonenumber 8.12 metadata dates from 2022). */
         if (ph->line_type != IDR__LINE_NONE && ph->line_type != IDR__LINE_UNKNOWN) {
-            list_add(ctx, &cleared,
-                     idr__arena_printf(ctx->arena,
-                                       "the carrier lookup found a live %s line for %s",
-                                       ph->line_type_name ? ph->line_type_name : "",
-                                       shown(&ctx->phones[i], ph->number)));
+            lst_add(ctx, &cleared,
+                    idr__arena_printf(ctx->arena,
+                                      "the carrier lookup found a live %s line for %s",
+                                      ph->line_type_name ? ph->line_type_name : "",
+                                      shown(&ctx->phones[i], ph->number)));
             continue;
         }
-        list_add(ctx, &list, item);
-        count++;
+        lst_add(ctx, &list, item);
     }
-    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
-        const char *raw = ref_number(ctx, k);
+    for (size_t k = 0; k < rf.n; k++) {
+        const char *raw = rf.ref[k]->phone;
         const char *why = raw ? invalid_why(ctx, &ctx->ref_phones[k]) : NULL;
         if (!why) {
             continue;
         }
-        list_add(ctx, &list,
-                 idr__arena_printf(ctx->arena, "%s (%s): %s",
-                                   shown(&ctx->ref_phones[k], raw), ref_label(ctx, k),
-                                   why));
-        count++;
+        lst_add(ctx, &list,
+                idr__arena_printf(ctx->arena, "%s (%s): %s",
+                                  shown(&ctx->ref_phones[k], raw), ref_label(ctx, &rf, k),
+                                  why));
     }
-    if (count) {
+    if (list.n) {
         idr__ev *ev = idr__hit(ctx, ind);
-        idr__ev_str(ev, "numbers", list);
-        idr__ev_int(ev, "count", count);
-    } else if (cleared) {
-        idr__suppress(ctx, ind, "%s", cleared);
+        idr__ev_str(ev, "numbers", lst_text(ctx, &list));
+        idr__ev_int(ev, "count", list.n);
+    } else if (cleared.n) {
+        idr__suppress(ctx, ind, "%s", lst_text(ctx, &cleared));
     }
 }
 
@@ -451,8 +480,7 @@ static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
     }
     const char *home_state = place_code(home->region);
     const char *work = c->engagement.declared_work_country;
-    const char *list = NULL, *cleared = NULL;
-    long long count = 0;
+    lst list = {NULL, 0}, cleared = {NULL, 0};
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
         const idr__phone_info *in = &ctx->phones[i];
@@ -465,14 +493,13 @@ static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
                 ctx->arena, "%s is a %s number%s%s%s", num, in->region,
                 in->area ? " (" : "", in->area ? in->area : "", in->area ? ")" : "");
             if (work[0] && same_country(in->region, work)) {
-                list_add(ctx, &cleared,
-                         idr__arena_printf(ctx->arena,
-                                           "%s: %s is the declared work country", item,
-                                           work));
+                lst_add(ctx, &cleared,
+                        idr__arena_printf(ctx->arena,
+                                          "%s: %s is the declared work country", item,
+                                          work));
                 continue;
             }
-            list_add(ctx, &list, item);
-            count++;
+            lst_add(ctx, &list, item);
             continue;
         }
         /* Same country: for NANP, compare the geocoded state with the claimed one. */
@@ -487,27 +514,26 @@ static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
          * tells a mobile from a landline (NANP metadata says fixed_line_or_mobile). */
         if (ph->line_type == IDR__LINE_MOBILE || ph->line_type == IDR__LINE_PREPAID ||
             ph->line_type == IDR__LINE_NON_FIXED_VOIP) {
-            list_add(ctx, &cleared,
-                     idr__arena_printf(ctx->arena,
-                                       "%s: the carrier lookup says %s, and such numbers "
-                                       "keep their area code when the holder moves",
-                                       item,
-                                       ph->line_type_name ? ph->line_type_name : ""));
+            lst_add(ctx, &cleared,
+                    idr__arena_printf(ctx->arena,
+                                      "%s: the carrier lookup says %s, and such numbers "
+                                      "keep their area code when the holder moves",
+                                      item,
+                                      ph->line_type_name ? ph->line_type_name : ""));
             continue;
         }
-        list_add(ctx, &list, item);
-        count++;
+        lst_add(ctx, &list, item);
     }
-    if (count) {
+    if (list.n) {
         idr__ev *ev = idr__hit(ctx, ind);
-        idr__ev_str(ev, "numbers", list);
-        idr__ev_int(ev, "count", count);
+        idr__ev_str(ev, "numbers", lst_text(ctx, &list));
+        idr__ev_int(ev, "count", list.n);
         idr__ev_str(ev, "residence",
                     home_state ? idr__arena_printf(ctx->arena, "%s, %s", home_state,
                                                    home->country)
                                : home->country);
-    } else if (cleared) {
-        idr__suppress(ctx, ind, "%s", cleared);
+    } else if (cleared.n) {
+        idr__suppress(ctx, ind, "%s", lst_text(ctx, &cleared));
     }
 }
 
@@ -559,40 +585,47 @@ static bool key_eq(const char *a, const char *b) {
 
 static void eval_selfref(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    if (count_candidate_numbers(ctx) == 0 || count_reference_numbers(ctx) == 0) {
+    refs rf;
+    const char **keys =
+        idr__arena_alloc(ctx->arena, (c->contacts.n_phones + 1) * sizeof *keys);
+    if (!keys || !flat_refs(ctx, &rf)) {
+        idr__not_evaluated(ctx, ind, "out of memory");
+        return;
+    }
+    if (count_candidate_numbers(ctx) == 0 || count_reference_numbers(&rf) == 0) {
         idr__not_evaluated(ctx, ind,
                            "needs both a candidate phone number and a reference's phone "
                            "number");
         return;
     }
-    const char *refs = NULL, *number = NULL;
-    long long count = 0;
-    for (size_t k = 0; k < ctx->n_ref_phones; k++) {
-        const char *raw = ref_number(ctx, k);
-        const char *rk = number_key(ctx, &ctx->ref_phones[k], raw);
+    /* Candidate keys once: a record may hold many numbers (up to the array limit). */
+    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+        keys[i] = number_key(ctx, &ctx->phones[i], c->contacts.phones[i].number);
+    }
+    const char *number = NULL;
+    lst list = {NULL, 0};
+    for (size_t k = 0; k < rf.n; k++) {
+        const char *rk = number_key(ctx, &ctx->ref_phones[k], rf.ref[k]->phone);
         if (!rk) {
             continue;
         }
         for (size_t i = 0; i < c->contacts.n_phones; i++) {
-            const char *ck =
-                number_key(ctx, &ctx->phones[i], c->contacts.phones[i].number);
-            if (key_eq(ck, rk)) {
+            if (key_eq(keys[i], rk)) {
                 if (!number) {
                     number = shown(&ctx->phones[i], c->contacts.phones[i].number);
                 }
-                list_add(ctx, &refs, ref_label(ctx, k));
-                count++;
+                lst_add(ctx, &list, ref_label(ctx, &rf, k));
                 break;
             }
         }
     }
-    if (!count) {
+    if (!list.n) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "number", number);
-    idr__ev_str(ev, "references", refs);
-    idr__ev_int(ev, "count", count);
+    idr__ev_str(ev, "references", lst_text(ctx, &list));
+    idr__ev_int(ev, "count", list.n);
 }
 
 static const idr__indicator phn_reference_is_candidate = {

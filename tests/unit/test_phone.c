@@ -413,3 +413,36 @@ Test(phone, distinct_reference_numbers_are_clean) {
         J({"candidate_id" : "s3", "contacts" : {"phones" : ["+1 612 555 0123"]}}));
     cr_assert_not_null(rh_not_evaluated(r, "phn_reference_is_candidate"));
 }
+
+/* ---- many numbers ----------------------------------------------------------------- */
+
+Test(phone, many_numbers_are_bounded) {
+    /* 600 references: the first 255 get looked up (the candidate's number takes one of
+     * the 256 lookups), the rest are listed as not looked up and, being given as digits
+     * only, are still compared with the candidate's number. */
+    size_t cap = 64 * 1024, n = 0;
+    char *json = malloc(cap);
+    cr_assert_not_null(json);
+    n += (size_t)snprintf(json + n, cap - n,
+                          "{\"candidate_id\":\"m1\",\"identity\":{\"residence\":"
+                          "{\"country\":\"US\"}},\"contacts\":{\"phones\":[\"+1 612 555 "
+                          "0123\"]},\"work_history\":{\"employers\":[{\"name\":\"Acme\","
+                          "\"references\":[");
+    for (int i = 0; i < 600; i++) {
+        n += (size_t)snprintf(json + n, cap - n, "%s{\"name\":\"R%d\",\"phone\":\"%s\"}",
+                              i ? "," : "", i, i % 2 ? "6125550123" : "+1 212 055 1234");
+    }
+    n += (size_t)snprintf(json + n, cap - n, "]}]}}");
+    cr_assert_lt(n, cap);
+    cJSON *r = rh_score(json);
+    free(json);
+    cr_assert_str_eq(rh_ev(r, "phn_reference_is_candidate", "count"), "300");
+    rh_assert_has(rh_ev(r, "phn_reference_is_candidate", "references"), "and 290 more");
+    /* Only looked-up references can be invalid: 128 of the 255 looked up. */
+    cr_assert_str_eq(rh_ev(r, "phn_invalid_number", "count"), "128");
+    rh_assert_has(rh_detail(r, "phn_invalid_number"), "and 118 more");
+    cJSON *p = enriched_phone(r, "reference_phones", 599);
+    rh_assert_has(rh_str(p, "error"), "not looked up");
+    p = enriched_phone(r, "reference_phones", 254);
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(p, "parsed")));
+}
