@@ -570,9 +570,18 @@ class Engine:
         finally:
             self._leave()
 
-    def score_many(self, records: Iterable[Record]) -> list[Result]:
-        """Score records one after another (a convenience; errors propagate)."""
-        return [self.score(r) for r in records]
+    def score_many(self, records: Iterable[Record], workers: int = 1) -> list[Result]:
+        """Score records, in input order. ``workers`` > 1 scores on that many threads
+        sharing this engine (the GIL is released while C scores). The first error
+        raised by a record propagates."""
+        if workers < 1:
+            raise ValueError("idrisk: workers must be at least 1")
+        if workers == 1:
+            return [self.score(r) for r in records]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(self.score, records))
 
     # -- lookups and description -------------------------------------------------
 

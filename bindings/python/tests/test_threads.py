@@ -123,3 +123,15 @@ def test_close_waits_for_running_calls():
         t.join(timeout=60)
     assert not failures, failures
     assert eng.closed and eng._ptr is None
+
+
+def test_score_many_keeps_order_on_threads(engine):
+    records = [p.read_bytes() for p in EXAMPLES] * 3
+    serial = engine.score_many(records)
+    pooled = engine.score_many(records, workers=3)
+    assert [r.candidate_id for r in pooled] == [r.candidate_id for r in serial]
+    assert [(r.score, r.action) for r in pooled] == [(r.score, r.action) for r in serial]
+    with pytest.raises(idrisk.InvalidInputError):
+        engine.score_many(records[:2] + [b"{"], workers=2)
+    with pytest.raises(ValueError, match="workers"):
+        engine.score_many(records, workers=0)
