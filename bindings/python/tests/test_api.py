@@ -276,3 +276,10 @@ def test_missing_data_degrades_to_not_evaluated(tmp_path):
     with pytest.raises(idrisk.UnavailableError):
         eng.lookup_ip("175.45.176.3")
     eng.close()
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    failures, tried = doctest.testmod(idrisk, verbose=False)
+    assert tried >= 3 and failures == 0
