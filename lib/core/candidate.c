@@ -1537,6 +1537,22 @@ int idr__candidate_parse(idr_candidate **out,
     p.lim = lim;
     p.err = err;
 
+    /* cJSON ends a string at an escaped NUL (\u0000) and keeps the rest of the record,
+     * which would silently shorten a value: refuse such input instead. An escaped
+     * backslash consumes its pair, so "\\u0000" (a literal backslash) is not matched. */
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (json[i] != '\\') {
+            continue;
+        }
+        if (json[i + 1] == 'u' && i + 5 < len && memcmp(json + i + 2, "0000", 4) == 0) {
+            return idr__err(err, IDR_EINVAL, "",
+                            "candidate JSON contains an escaped NUL character (\\u0000) "
+                            "at byte %zu; strings may not contain NUL",
+                            i);
+        }
+        i++;
+    }
+
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (!root) {

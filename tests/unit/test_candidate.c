@@ -938,3 +938,19 @@ Test(candidate, engine_limits_apply) {
     cr_assert_eq(idr_candidate_from_json(&c, NULL, json, strlen(json), &err), IDR_OK);
     idr_candidate_free(c);
 }
+
+/* cJSON would cut a string at an escaped NUL and keep going: silent loss, so the
+ * record is refused; a literal backslash followed by "u0000" text is fine. */
+Test(candidate, escaped_nul_is_refused_not_truncated) {
+    idr_candidate *c = NULL;
+    idr_error err;
+    const char *bad = "{\"candidate_id\":\"a\\u0000b\"}";
+    cr_assert_eq(idr__candidate_parse(&c, NULL, bad, strlen(bad), &err), IDR_EINVAL);
+    cr_assert_null(c);
+    cr_assert(strstr(err.message, "NUL") != NULL, "%s", err.message);
+    const char *ok = "{\"candidate_id\":\"a\\\\u0000b\"}";
+    cr_assert_eq(idr__candidate_parse(&c, NULL, ok, strlen(ok), &err), IDR_OK, "%s",
+                 err.message);
+    cr_assert_str_eq(c->candidate_id, "a\\u0000b");
+    idr_candidate_free(c);
+}
