@@ -141,6 +141,11 @@ double idr__distance_km(double lat1, double lon1, double lat2, double lon2);
  *  Non-ASCII bytes are kept. The plain name comparison before the ICU one exists. */
 char *idr__norm_simple(idr__arena *a, const char *s);
 
+/* Read a whole file (lib/util/file.c): a malloc'd, NUL-terminated copy the caller
+ * frees, its length in *len_out (may be NULL). NULL on failure with errno set
+ * (EFBIG when larger than `max` bytes). */
+char *idr__read_file(const char *path, size_t max, size_t *len_out);
+
 /* SHA-256 (lib/util/sha256.c), for the rule pack stamp and hashed identifiers. */
 typedef struct idr__sha256 {
     uint32_t h[8];

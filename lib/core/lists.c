@@ -79,37 +79,6 @@ static pcre2_code *compile(const char *pat, uint32_t opts) {
     return re;
 }
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            size_t ncap = cap ? cap * 2 : 131072;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t r = fread(buf + n, 1, 65536, f);
-        n += r;
-        if (r < 65536) {
-            break;
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -126,7 +95,7 @@ static int add_manifest(idr_engine *eng, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.d/%s.json", eng->data_dir, name);
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = idr__read_file(path, (size_t)64 << 20, &len);
     cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
     free(text);
     const char *f[5] = {NULL, NULL, NULL, NULL, NULL};
@@ -151,7 +120,7 @@ static int load_domains(idr_engine *eng, domain_set *ds, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/lists/%s.txt", eng->data_dir, name);
     size_t len = 0;
-    ds->text = slurp(path, &len);
+    ds->text = idr__read_file(path, (size_t)64 << 20, &len);
     if (!ds->text) {
         return IDR_OK;
     }
@@ -298,7 +267,7 @@ static int load_watch(idr_engine *eng,
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", eng->lists_dir, file);
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = idr__read_file(path, (size_t)64 << 20, &len);
     *loaded = 0;
     if (!text) {
         return IDR_OK;
@@ -392,7 +361,7 @@ static int load_tech(idr_engine *eng, idr__lists *l) {
     char path[4096];
     snprintf(path, sizeof path, "%s/tech_release_years.tsv", eng->lists_dir);
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = idr__read_file(path, (size_t)64 << 20, &len);
     if (!text) {
         return IDR_OK;
     }

@@ -617,34 +617,20 @@ int idr__rulepack_load(
 
 int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *err) {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return idr__err(err, IDR_EIO, "rules", "cannot open rule pack %s: %s", path,
-                        strerror(errno));
-    }
-    idr__buf b;
-    idr__buf_init(&b);
-    char chunk[16384];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        idr__buf_put(&b, chunk, n);
-        if (b.len > (8u << 20)) {
-            fclose(f);
-            idr__buf_free(&b);
+    size_t len = 0;
+    char *text = idr__read_file(path, (size_t)8 << 20, &len);
+    if (!text) {
+        int e = errno;
+        if (e == EFBIG) {
             return idr__err(err, IDR_EDATA, "rules", "rule pack %s is larger than 8 MiB",
                             path);
         }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad || b.oom) {
-        idr__buf_free(&b);
-        return idr__err(err, bad ? IDR_EIO : IDR_ENOMEM, "rules",
-                        "cannot read rule pack %s", path);
+        return idr__err(err, e == ENOMEM ? IDR_ENOMEM : IDR_EIO, "rules",
+                        "cannot read rule pack %s: %s", path, strerror(e));
     }
     const char *base = strrchr(path, '/');
-    int rc = idr__rulepack_load(out, b.p ? b.p : "", b.len, base ? base + 1 : path, err);
-    idr__buf_free(&b);
+    int rc = idr__rulepack_load(out, text, len, base ? base + 1 : path, err);
+    free(text);
     return rc;
 }
 

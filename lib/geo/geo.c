@@ -101,45 +101,6 @@ struct idr__geo {
  * Small helpers
  * ================================================================================== */
 
-static char *read_file(const char *path, size_t max, size_t *len_out) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    size_t cap = 65536, len = 0;
-    char *p = malloc(cap);
-    while (p) {
-        if (len + 1 >= cap) {
-            if (cap >= max) {
-                free(p);
-                p = NULL;
-                break;
-            }
-            char *q = realloc(p, cap * 2);
-            if (!q) {
-                free(p);
-                p = NULL;
-                break;
-            }
-            p = q;
-            cap *= 2;
-        }
-        size_t got = fread(p + len, 1, cap - 1 - len, f);
-        len += got;
-        if (got == 0) {
-            break;
-        }
-    }
-    fclose(f);
-    if (p) {
-        p[len] = '\0';
-        if (len_out) {
-            *len_out = len;
-        }
-    }
-    return p;
-}
-
 /* Lower-case ASCII letters and digits; every other ASCII byte becomes a separator, runs
  * of separators collapse to one space; non-ASCII bytes (UTF-8) are kept. Gazetteer
  * names and residence fields go through the same function, so they compare equal. */
@@ -715,7 +676,7 @@ static void manifest_load(const char *data_dir, const char *name, manifest *m) {
         (int)sizeof path) {
         return;
     }
-    char *text = read_file(path, 1 << 20, NULL);
+    char *text = idr__read_file(path, 1 << 20, NULL);
     if (!text) {
         return;
     }
@@ -819,7 +780,7 @@ static void load_zips(idr_engine *eng, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/us-zips.tsv", eng->data_dir);
     size_t len;
-    char *text = read_file(path, 64u << 20, &len);
+    char *text = idr__read_file(path, 64u << 20, &len);
     if (!text) {
         return;
     }
@@ -857,7 +818,7 @@ static void load_cities(idr_engine *eng, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/cities.tsv", eng->data_dir);
     size_t len;
-    char *text = read_file(path, 256u << 20, &len);
+    char *text = idr__read_file(path, 256u << 20, &len);
     if (!text) {
         return;
     }
@@ -914,7 +875,7 @@ static char *read_list(const idr_engine *eng, const char *file, char *path, size
             continue;
         }
         snprintf(path, n, "%s/%s", dirs[i], file);
-        char *text = read_file(path, 16u << 20, NULL);
+        char *text = idr__read_file(path, 16u << 20, NULL);
         if (text) {
             return text;
         }

@@ -698,37 +698,6 @@ bool idr__names_domain_confusable(const idr__names *nm,
 
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            size_t ncap = cap ? cap * 2 : 16384;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t r = fread(buf + n, 1, 4096, f);
-        n += r;
-        if (r < 4096) {
-            break;
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 static void add_form(idr__names *nm, char *p, unsigned group, size_t cap) {
     while (*p == ' ') {
         p++;
@@ -755,7 +724,7 @@ static int load_nicknames(idr_engine *eng, idr__names *nm) {
     snprintf(path, sizeof path, "%s/nicknames.tsv",
              eng->lists_dir ? eng->lists_dir : ".");
     size_t len = 0;
-    char *text = read_file(path, &len);
+    char *text = idr__read_file(path, (size_t)16 << 20, &len);
     if (!text) {
         return idr__engine_warn(eng, "nickname table %s not loaded: %s", path,
                                 strerror(errno));

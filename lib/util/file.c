@@ -1,0 +1,61 @@
+/*
+ * file.c - read a whole file into memory, for the rule pack, curated lists, gazetteers
+ * and manifests. One reader for all of them, so every loader has the same size limit
+ * and error behaviour.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *idr__read_file(const char *path, size_t max, size_t *len_out) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    size_t cap = 65536, len = 0;
+    char *p = malloc(cap);
+    while (p) {
+        if (len + 1 >= cap) {
+            if (cap > max) {
+                free(p);
+                p = NULL;
+                errno = EFBIG;
+                break;
+            }
+            char *q = realloc(p, cap * 2);
+            if (!q) {
+                free(p);
+                p = NULL;
+                errno = ENOMEM;
+                break;
+            }
+            p = q;
+            cap *= 2;
+        }
+        size_t got = fread(p + len, 1, cap - 1 - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                free(p);
+                p = NULL;
+                errno = EIO;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (p && len > max) {
+        free(p);
+        p = NULL;
+        errno = EFBIG;
+    }
+    if (p) {
+        p[len] = '\0';
+        if (len_out) {
+            *len_out = len;
+        }
+    }
+    return p;
+}
