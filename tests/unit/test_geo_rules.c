@@ -15,6 +15,10 @@
 #define FIX IDR_TEST_SOURCE_DIR "/tests/fixtures"
 
 static void geo_setup_with(const char *dir, const char *allow, const char *relay) {
+    /* Criterion runs the suite's .init before a test's own .init: drop the suite's
+     * engine so the test's replaces it instead of leaking it. */
+    idr_engine_free(rh_engine);
+    rh_engine = NULL;
     idr_config *cfg = NULL;
     idr_error err;
     memset(&err, 0, sizeof err);
