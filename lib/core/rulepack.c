@@ -3,7 +3,7 @@
  *
  * The pack is the only place weights and words live, so validation is strict: an
  * unknown section or key, a missing required key, an unknown indicator, an undefined
- * source key or a detail placeholder the indicator cannot fill is IDR_EDATA naming
+ * source key or a detail {key} the indicator cannot fill is IDR_EDATA naming
  * "<section>.<key>" and the line. A pack that loads is one every result can explain.
  */
 #include "internal.h"
@@ -454,7 +454,7 @@ static bool source_defined(const idr__rulepack *p, const char *k) {
     return false;
 }
 
-/* Every {placeholder} in `tpl` must be in `keys` (NULL-terminated). */
+/* Every {key} in `tpl` must be in `keys` (NULL-terminated). */
 static int check_template(parser *ps, const char *tpl, const char *const *keys) {
     for (const char *s = tpl; *s; s++) {
         if (s[0] == '{' && s[1] == '{') {
@@ -473,7 +473,7 @@ static int check_template(parser *ps, const char *tpl, const char *const *keys) 
         }
         const char *e = strchr(s, '}');
         if (!e) {
-            return perr(ps, "detail", "unterminated placeholder");
+            return perr(ps, "detail", "unterminated {key} in the template");
         }
         size_t n = (size_t)(e - s - 1);
         bool ok = false;
@@ -483,8 +483,8 @@ static int check_template(parser *ps, const char *tpl, const char *const *keys) 
             }
         }
         if (!ok) {
-            return perr(ps, "detail", "placeholder {%.*s} is not evidence of this entry",
-                        (int)n, s + 1);
+            return perr(ps, "detail", "{%.*s} is not evidence of this entry", (int)n,
+                        s + 1);
         }
         s = e;
     }
