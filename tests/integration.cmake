@@ -8,3 +8,6 @@ add_test(NAME cli_contract
 # The golden runner shells out many CLI processes; sanitizer builds check the same code
 # through the unit tests, so this stays out of the sanitizer pass only for speed.
 set_tests_properties(golden_examples PROPERTIES LABELS nosan)
+# The source tree's rule pack and lists, never a stale installed copy.
+set_tests_properties(golden_examples cli_contract PROPERTIES
+  ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")

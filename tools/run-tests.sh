@@ -18,6 +18,10 @@ clang-format --dry-run -Werror $files || format_ok=0
 echo "== build (-Wall -Wextra -Werror)"
 cmake -S . -B build-ci -DIDR_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-ci -j"$J" >/dev/null
+# Install the library, the CLI and the Python package into /usr/local, so that
+# `idrisk`, `pkg-config idrisk` and `/usr/bin/python3 -c "import idrisk"` work after set-up.
+cmake --install build-ci >/dev/null
+/usr/bin/python3 bindings/python/idrisk/_build.py --install >/dev/null
 if [ ! -f "$DATA/manifest.d/.complete" ]; then
     build-ci/idrisk data fetch --data-dir "$DATA"
     touch "$DATA/manifest.d/.complete"

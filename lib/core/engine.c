@@ -41,6 +41,10 @@ static const char *pick_lists_dir(idr__arena *a, const idr_config *cfg) {
     if (cfg && cfg->lists_dir) {
         return idr__arena_strdup(a, cfg->lists_dir);
     }
+    const char *env = getenv("IDRISK_LISTS_DIR");
+    if (env && *env) {
+        return idr__arena_strdup(a, env);
+    }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/rules/default.pack", IDR_DATA_INSTALL_DIR);
     if (file_exists(probe)) {
