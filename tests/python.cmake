@@ -19,6 +19,7 @@ if(NOT IDR_SANITIZE)
       "IDRISK_LIBRARY_DIR=$<TARGET_FILE_DIR:idrisk>"
       "IDRISK_CLI=$<TARGET_FILE:idrisk_cli>"
       "IDRISK_DATA_DIR=${IDRISK_TEST_DATA_DIR}"
+      "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data"
       /usr/bin/python3 -P -m pytest -q -rs -p no:cacheprovider
       ${PROJECT_SOURCE_DIR}/bindings/python/tests)
   set_tests_properties(python_tests PROPERTIES FIXTURES_REQUIRED idrisk_python
