@@ -7,7 +7,10 @@
  * compiler against the real header (incompatible pointer or integer conversions are
  * errors, see _build.py), and cffi checks the struct layouts again at import. Constants
  * written as `...` take their value from the real header.
+ *
+ * Kept in cdef-friendly layout (one declaration a line) rather than clang-format's.
  */
+/* clang-format off */
 
 #define IDR_OK ...
 #define IDR_EINVAL ...
