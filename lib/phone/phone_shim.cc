@@ -19,6 +19,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <mutex>
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -398,6 +399,11 @@ class Fast {
 
 struct idr__phone_shim {
     PhoneNumberOfflineGeocoder geocoder;
+    /* The geocoder loads its prefix tables lazily behind an absl::Mutex that sanitizers
+     * cannot see; our own lock around each call makes the engine's thread safety
+     * checkable with ThreadSanitizer and does not depend on that library detail. The
+     * call is short (a table lookup after the first load), so the lock costs little. */
+    mutable std::mutex geocoder_mu;
     icu::Locale english{"en"};
     Fast fast;
     bool fast_ok = false;
@@ -552,8 +558,12 @@ int lookup(const idr__phone_shim *s,
         put(f->region, sizeof f->region, rc);
     }
     if (f->valid) {
-        put(f->area, sizeof f->area,
-            s->geocoder.GetDescriptionForValidNumber(pn, s->english));
+        std::string area;
+        {
+            std::lock_guard<std::mutex> lock(s->geocoder_mu);
+            area = s->geocoder.GetDescriptionForValidNumber(pn, s->english);
+        }
+        put(f->area, sizeof f->area, area);
     }
     return IDR_OK;
 }
