@@ -759,6 +759,14 @@ void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name);
 /** Approved travel window covering day `d` (days since epoch), or NULL. */
 const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d);
+/** Append `item` to the `sep`-joined list of evidence text in *list (NULL when empty;
+ *  strings in the result arena). A NULL item is ignored. */
+void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item);
+/** The same, unless `item` is already a whole element of the list. */
+void idr__list_add_unique(idr__ctx *ctx,
+                          const char *sep,
+                          const char **list,
+                          const char *item);
 /** True when `name` lower-cased is in the NULL-terminated list. */
 bool idr__in_list(const char *name, const char *const *list);
 

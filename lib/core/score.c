@@ -47,6 +47,33 @@ bool idr__in_list(const char *name, const char *const *list) {
     return false;
 }
 
+void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
+    if (!item) {
+        return;
+    }
+    *list = *list ? idr__arena_printf(ctx->arena, "%s%s%s", *list, sep, item)
+                  : idr__arena_strdup(ctx->arena, item);
+}
+
+void idr__list_add_unique(idr__ctx *ctx,
+                          const char *sep,
+                          const char **list,
+                          const char *item) {
+    if (!item) {
+        return;
+    }
+    size_t n = strlen(item), ns = strlen(sep);
+    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
+        bool start =
+            p == *list || ((size_t)(p - *list) >= ns && memcmp(p - ns, sep, ns) == 0);
+        bool end = p[n] == '\0' || strncmp(p + n, sep, ns) == 0;
+        if (start && end) {
+            return;
+        }
+    }
+    idr__list_add(ctx, sep, list, item);
+}
+
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name) {
     const idr__strv *v = &ctx->c->accommodations;
     for (size_t i = 0; i < v->n; i++) {

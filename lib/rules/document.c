@@ -46,15 +46,6 @@ static const char *doc_label(idr__ctx *ctx, const idr__document *d) {
     return type;
 }
 
-/* Append "item" to a "; "-joined list held in *list (arena strings). */
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    if (item == NULL) {
-        return;
-    }
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 /* Common preconditions: documents on file and at least one verification result. */
 static bool have_verifications(idr__ctx *ctx, const idr__indicator *ind) {
     if (ctx->c->n_documents == 0) {
@@ -90,18 +81,19 @@ static void eval_forgery(idr__ctx *ctx, const idr__indicator *ind) {
                 v->issuer_record_match != IDR__UNK;
         const char *what = NULL;
         if (v->authentic == 0) {
-            list_add(ctx, &what, "not authentic");
+            idr__list_add(ctx, "; ", &what, "not authentic");
         }
         if (v->tamper_detected == 1) {
-            list_add(ctx, &what, "tampering detected");
+            idr__list_add(ctx, "; ", &what, "tampering detected");
         }
         if (v->issuer_record_match == 0) {
-            list_add(ctx, &what, "no match in the issuer's records");
+            idr__list_add(ctx, "; ", &what, "no match in the issuer's records");
         }
         if (what) {
             count++;
-            list_add(ctx, &findings,
-                     idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
+            idr__list_add(
+                ctx, "; ", &findings,
+                idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
         }
     }
     if (!known) {
@@ -142,23 +134,24 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
                 v->liveness_passed != IDR__UNK || !isnan(v->face_match_score);
         const char *what = NULL;
         if (v->photo_replaced == 1) {
-            list_add(ctx, &what, "photo replaced");
+            idr__list_add(ctx, "; ", &what, "photo replaced");
         }
         if (v->liveness_passed == 0) {
-            list_add(ctx, &what, "liveness check failed");
+            idr__list_add(ctx, "; ", &what, "liveness check failed");
         }
         if (!isnan(v->face_match_score) && v->face_match_score < FACE_MATCH_MIN) {
-            list_add(ctx, &what,
-                     idr__arena_printf(ctx->arena, "face match %.2f (below %.2f)",
-                                       v->face_match_score, FACE_MATCH_MIN));
+            idr__list_add(ctx, "; ", &what,
+                          idr__arena_printf(ctx->arena, "face match %.2f (below %.2f)",
+                                            v->face_match_score, FACE_MATCH_MIN));
             if (isnan(lowest) || v->face_match_score < lowest) {
                 lowest = v->face_match_score;
             }
         }
         if (what) {
             count++;
-            list_add(ctx, &findings,
-                     idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
+            idr__list_add(
+                ctx, "; ", &findings,
+                idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
         }
     }
     if (!known) {
@@ -201,9 +194,9 @@ static void eval_synthetic(idr__ctx *ctx, const idr__indicator *ind) {
         }
         known = true;
         if (v->synthetic_face_score >= SYNTHETIC_FACE_MIN) {
-            list_add(ctx, &findings,
-                     idr__arena_printf(ctx->arena, "%s: synthetic-face score %.2f",
-                                       doc_label(ctx, d), v->synthetic_face_score));
+            idr__list_add(ctx, "; ", &findings,
+                          idr__arena_printf(ctx->arena, "%s: synthetic-face score %.2f",
+                                            doc_label(ctx, d), v->synthetic_face_score));
             if (isnan(highest) || v->synthetic_face_score > highest) {
                 highest = v->synthetic_face_score;
             }
@@ -266,8 +259,8 @@ static void eval_expired(idr__ctx *ctx, const idr__indicator *ind) {
             char e[11];
             idr__format_date(d->expires, e);
             count++;
-            list_add(
-                ctx, &list,
+            idr__list_add(
+                ctx, "; ", &list,
                 idr__arena_printf(ctx->arena, "%s expired %s", doc_label(ctx, d), e));
         }
     }

@@ -14,11 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 static const char *date_text(idr__ctx *ctx, int32_t d) {
     char buf[11];
     idr__format_date(d, buf);
@@ -259,9 +254,9 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
                 continue;
             }
             count++;
-            list_add(ctx, &problems,
-                     idr__arena_printf(ctx->arena, "reference %s for %s: %s", norm,
-                                       emp->name ? emp->name : emp->domain, how));
+            idr__list_add(ctx, "; ", &problems,
+                          idr__arena_printf(ctx->arena, "reference %s for %s: %s", norm,
+                                            emp->name ? emp->name : emp->domain, how));
             if (!first_emp) {
                 first_emp = emp;
                 first_email = norm;
@@ -276,9 +271,9 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
                 continue; /* a free mailbox of the candidate's own is ordinary */
             }
             count++;
-            list_add(ctx, &problems,
-                     idr__arena_printf(ctx->arena, "candidate address %s: %s",
-                                       ctx->emails[k].normalized, how));
+            idr__list_add(ctx, "; ", &problems,
+                          idr__arena_printf(ctx->arena, "candidate address %s: %s",
+                                            ctx->emails[k].normalized, how));
             if (!first_emp) {
                 first_emp = emp;
                 first_email = ctx->emails[k].normalized;
@@ -438,8 +433,8 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
             double s = best_identity_match(ctx, d->full_name);
             if (s < IDR__NAME_MATCH) {
                 count++;
-                list_add(
-                    ctx, &conflicts,
+                idr__list_add(
+                    ctx, "; ", &conflicts,
                     idr__arena_printf(ctx->arena,
                                       "%s name \"%s\" vs candidate \"%s\" "
                                       "(similarity %.2f < %.2f)",
@@ -459,10 +454,10 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
                 count++;
                 const char *dd = date_text(ctx, d->date_of_birth);
                 const char *cd = date_text(ctx, id->date_of_birth);
-                list_add(ctx, &conflicts,
-                         idr__arena_printf(ctx->arena,
-                                           "%s date of birth %s vs candidate %s", label,
-                                           dd, cd));
+                idr__list_add(ctx, "; ", &conflicts,
+                              idr__arena_printf(ctx->arena,
+                                                "%s date of birth %s vs candidate %s",
+                                                label, dd, cd));
                 if (!record) {
                     record = idr__arena_printf(ctx->arena, "%s date of birth", label);
                     rvalue = dd;
@@ -481,11 +476,12 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
         if (s < IDR__NAME_MATCH) {
             count++;
             const char *cn = id->full_name ? id->full_name : id->aliases.v[0];
-            list_add(ctx, &conflicts,
-                     idr__arena_printf(ctx->arena,
-                                       "shipment recipient \"%s\" vs candidate \"%s\" "
-                                       "(similarity %.2f < %.2f)",
-                                       rn, cn, s, IDR__NAME_MATCH));
+            idr__list_add(
+                ctx, "; ", &conflicts,
+                idr__arena_printf(ctx->arena,
+                                  "shipment recipient \"%s\" vs candidate \"%s\" "
+                                  "(similarity %.2f < %.2f)",
+                                  rn, cn, s, IDR__NAME_MATCH));
             if (!record) {
                 record = "shipment recipient";
                 rvalue = rn;
@@ -566,7 +562,7 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         count++;
-        list_add(ctx, &found, why);
+        idr__list_add(ctx, "; ", &found, why);
         if (!first) {
             first = cl;
         }

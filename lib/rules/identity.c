@@ -47,11 +47,6 @@ static bool permit(idr__doc_type t) {
            t == IDR__DOC_WORK_PERMIT;
 }
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 static const char *const combo_keys[] = {"documents", "residence_country", "work_country",
                                          NULL};
 
@@ -68,13 +63,14 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
     if (!have_doc || !home_cc[0] || !work_cc[0]) {
         const char *missing = NULL;
         if (!have_doc) {
-            list_add(ctx, &missing, "identity documents with an issuing country");
+            idr__list_add(ctx, "; ", &missing,
+                          "identity documents with an issuing country");
         }
         if (!home_cc[0]) {
-            list_add(ctx, &missing, "residence country");
+            idr__list_add(ctx, "; ", &missing, "residence country");
         }
         if (!work_cc[0]) {
-            list_add(ctx, &missing, "declared work country");
+            idr__list_add(ctx, "; ", &missing, "declared work country");
         }
         idr__not_evaluated(ctx, ind, "needs %s", missing ? missing : "more data");
         return;
@@ -95,10 +91,10 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
             strcmp(d->issuing_country, work_cc) == 0) {
             continue;
         }
-        list_add(ctx, &foreign,
-                 idr__arena_printf(ctx->arena, "%s issued by %s",
-                                   d->type_name ? d->type_name : "document",
-                                   d->issuing_country));
+        idr__list_add(ctx, "; ", &foreign,
+                      idr__arena_printf(ctx->arena, "%s issued by %s",
+                                        d->type_name ? d->type_name : "document",
+                                        d->issuing_country));
         if (n_foreign < sizeof foreign_cc / sizeof foreign_cc[0]) {
             foreign_cc[n_foreign++] = d->issuing_country;
         }
@@ -114,10 +110,10 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
         if (permit(d->type) && d->issuing_country[0] &&
             (strcmp(d->issuing_country, home_cc) == 0 ||
              strcmp(d->issuing_country, work_cc) == 0)) {
-            list_add(ctx, &why,
-                     idr__arena_printf(ctx->arena, "%s issued by %s",
-                                       d->type_name ? d->type_name : "permit",
-                                       d->issuing_country));
+            idr__list_add(ctx, "; ", &why,
+                          idr__arena_printf(ctx->arena, "%s issued by %s",
+                                            d->type_name ? d->type_name : "permit",
+                                            d->issuing_country));
         }
     }
     const idr__travel *t = idr__travel_covering(ctx, ctx->today);
@@ -131,20 +127,20 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
             char a[11], b[11];
             idr__format_date(t->from, a);
             idr__format_date(t->to, b);
-            list_add(ctx, &why,
-                     idr__arena_printf(ctx->arena, "approved travel %s..%s to %s", a, b,
-                                       t->country));
+            idr__list_add(ctx, "; ", &why,
+                          idr__arena_printf(ctx->arena, "approved travel %s..%s to %s", a,
+                                            b, t->country));
         }
     }
     if ((c->engagement.type == IDR__ENG_EOR_CONTRACTOR ||
          c->engagement.type == IDR__ENG_AGENCY) &&
         c->engagement.staffing_firm != NULL) {
-        list_add(ctx, &why,
-                 idr__arena_printf(ctx->arena, "declared %s arrangement through %s",
-                                   c->engagement.type == IDR__ENG_AGENCY
-                                       ? "agency"
-                                       : "employer-of-record",
-                                   c->engagement.staffing_firm));
+        idr__list_add(ctx, "; ", &why,
+                      idr__arena_printf(ctx->arena, "declared %s arrangement through %s",
+                                        c->engagement.type == IDR__ENG_AGENCY
+                                            ? "agency"
+                                            : "employer-of-record",
+                                        c->engagement.staffing_firm));
     }
     if (why != NULL) {
         idr__suppress(ctx, ind, "%s", why);

@@ -14,11 +14,6 @@
 
 #include <string.h>
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 static const char *when(idr__ctx *ctx, const idr__interview *iv, size_t i) {
     if (iv->at == IDR__TIME_NONE) {
         return idr__arena_printf(ctx->arena, "interview #%zu", i + 1);
@@ -68,7 +63,7 @@ static void eval_camera(idr__ctx *ctx, const idr__indicator *ind) {
         video++;
         if (iv->camera_on == 0) {
             off++;
-            list_add(ctx, &dates, when(ctx, iv, i));
+            idr__list_add(ctx, ", ", &dates, when(ctx, iv, i));
         }
     }
     if (video == 0) {
@@ -130,7 +125,7 @@ static void eval_deepfake(idr__ctx *ctx, const idr__indicator *ind) {
         }
         if (hit) {
             n++;
-            list_add(ctx, &dates, when(ctx, iv, i));
+            idr__list_add(ctx, ", ", &dates, when(ctx, iv, i));
         }
     }
     if (!known) {
@@ -143,19 +138,19 @@ static void eval_deepfake(idr__ctx *ctx, const idr__indicator *ind) {
         return;
     }
     if (lip) {
-        list_add(ctx, &signs, "lip-sync lag");
+        idr__list_add(ctx, ", ", &signs, "lip-sync lag");
     }
     if (warp) {
-        list_add(ctx, &signs, "face warping");
+        idr__list_add(ctx, ", ", &signs, "face warping");
     }
     if (failed) {
-        list_add(ctx, &signs, "liveness challenge failed");
+        idr__list_add(ctx, ", ", &signs, "liveness challenge failed");
     }
     if (refused) {
-        list_add(ctx, &signs, "liveness challenge refused");
+        idr__list_add(ctx, ", ", &signs, "liveness challenge refused");
     }
     if (suspected) {
-        list_add(ctx, &signs, "interviewer suspected a deepfake");
+        idr__list_add(ctx, ", ", &signs, "interviewer suspected a deepfake");
     }
     report(ctx, ind, signs, dates, n);
 }
@@ -185,7 +180,7 @@ static void eval_reading(idr__ctx *ctx, const idr__indicator *ind) {
         }
         if (hit) {
             n++;
-            list_add(ctx, &dates, when(ctx, iv, i));
+            idr__list_add(ctx, ", ", &dates, when(ctx, iv, i));
         }
     }
     if (!known) {
@@ -198,10 +193,10 @@ static void eval_reading(idr__ctx *ctx, const idr__indicator *ind) {
         return;
     }
     if (reading) {
-        list_add(ctx, &signs, "appeared to read answers");
+        idr__list_add(ctx, ", ", &signs, "appeared to read answers");
     }
     if (inconsistent) {
-        list_add(ctx, &signs, "answers inconsistent with the resume");
+        idr__list_add(ctx, ", ", &signs, "answers inconsistent with the resume");
     }
     report(ctx, ind, signs, dates, n);
 }
@@ -242,7 +237,7 @@ eval_flag(idr__ctx *ctx, const idr__indicator *ind, flag_kind k, const char *abs
         known = known || f >= 0;
         if (f == 1) {
             n++;
-            list_add(ctx, &dates, when(ctx, &ctx->c->interviews[i], i));
+            idr__list_add(ctx, ", ", &dates, when(ctx, &ctx->c->interviews[i], i));
         }
     }
     if (!known) {

@@ -65,26 +65,6 @@
  * Helpers
  * ---------------------------------------------------------------------------------- */
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
-/* list_add unless the same item is already listed (several sessions from one address
- * cleared by the same range read once). */
-static void list_add_once(idr__ctx *ctx, const char **list, const char *item) {
-    if (!item) {
-        return;
-    }
-    size_t n = strlen(item);
-    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
-        if ((p == *list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ';')) {
-            return;
-        }
-    }
-    list_add(ctx, list, item);
-}
-
 static const char *event_label(idr__event e) {
     switch (e) {
     case IDR__EV_LOGIN:
@@ -122,7 +102,7 @@ static const char *fmt_km(idr__ctx *ctx, double km) {
 static const char *fmt_place(idr__ctx *ctx, const idr__ip_info *in) {
     const char *s = NULL;
     if (in->city) {
-        list_add(ctx, &s, in->city);
+        idr__list_add(ctx, "; ", &s, in->city);
     }
     if (in->country[0]) {
         s = s ? idr__arena_printf(ctx->arena, "%s, %s", s, in->country)
@@ -261,15 +241,15 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
                                     travel_text(ctx, t));
         }
         if (why) {
-            list_add_once(ctx, &cleared, why);
+            idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
         double km = isnan(in->distance_km) ? 0 : in->distance_km;
-        list_add(ctx, &sessions,
-                 idr__arena_printf(ctx->arena, "%s at %s (%s%s%s)", s->ip_text,
-                                   session_at(ctx, s), fmt_place(ctx, in),
-                                   isnan(in->distance_km) ? "" : ", ",
-                                   isnan(in->distance_km) ? "" : fmt_km(ctx, km)));
+        idr__list_add(ctx, "; ", &sessions,
+                      idr__arena_printf(ctx->arena, "%s at %s (%s%s%s)", s->ip_text,
+                                        session_at(ctx, s), fmt_place(ctx, in),
+                                        isnan(in->distance_km) ? "" : ", ",
+                                        isnan(in->distance_km) ? "" : fmt_km(ctx, km)));
         if (count == 0 || km > worst_km) {
             worst = i;
             worst_km = km;
@@ -330,7 +310,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, true);
         if (why) {
-            list_add_once(ctx, &cleared, why);
+            idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
         /* insertion sort by time, ties by input order: deterministic and n is small */
@@ -456,7 +436,7 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, true);
         if (why) {
-            list_add_once(ctx, &cleared, why);
+            idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
         bool seen = false; /* list each address once; `count` counts sessions */
@@ -464,9 +444,10 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
             seen = strcmp(c->sessions[j].ip_text, c->sessions[i].ip_text) == 0;
         }
         if (!seen) {
-            list_add(ctx, &sessions,
-                     idr__arena_printf(ctx->arena, "%s (%s; %s)", c->sessions[i].ip_text,
-                                       kind, fmt_place(ctx, in)));
+            idr__list_add(ctx, "; ", &sessions,
+                          idr__arena_printf(ctx->arena, "%s (%s; %s)",
+                                            c->sessions[i].ip_text, kind,
+                                            fmt_place(ctx, in)));
         }
         if (count++ == 0) {
             first = i;
@@ -551,12 +532,13 @@ static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const char *why = listed(ctx, i, false);
         if (why) {
-            list_add_once(ctx, &cleared, why);
+            idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
-        list_add(ctx, &sessions,
-                 idr__arena_printf(ctx->arena, "%s at %s (%s)", c->sessions[i].ip_text,
-                                   session_at(ctx, &c->sessions[i]), basis));
+        idr__list_add(ctx, "; ", &sessions,
+                      idr__arena_printf(ctx->arena, "%s at %s (%s)",
+                                        c->sessions[i].ip_text,
+                                        session_at(ctx, &c->sessions[i]), basis));
         if (count++ == 0) {
             first = i;
             first_basis = basis;
@@ -624,12 +606,12 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
                                     session_at(ctx, s), travel_text(ctx, t));
         }
         if (why) {
-            list_add_once(ctx, &cleared, why);
+            idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
         count++;
-        list_add(
-            ctx, &sessions,
+        idr__list_add(
+            ctx, "; ", &sessions,
             idr__arena_printf(ctx->arena, "%s (%s)", s->ip_text, fmt_place(ctx, in)));
         if (!countries || !strstr(countries, in->country)) {
             countries = countries ? idr__arena_printf(ctx->arena, "%s, %s", countries,

@@ -31,11 +31,6 @@
 #define CHANGE_WINDOW_COUNT 3
 #define EARLY_CHANGE_DAYS   30
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 static bool have_payment(idr__ctx *ctx, const idr__indicator *ind) {
     if (!(ctx->c->has & IDR__HAS_PAYMENT)) {
         idr__not_evaluated(ctx, ind, "no payment details on file");
@@ -74,20 +69,21 @@ static void eval_crypto(idr__ctx *ctx, const idr__indicator *ind) {
     }
     const char *asked = NULL;
     if (p->method == IDR__PAY_CRYPTO) {
-        list_add(ctx, &asked, "payment method crypto");
+        idr__list_add(ctx, ", ", &asked, "payment method crypto");
     }
     if (is_crypto_ticker(p->currency)) {
-        list_add(ctx, &asked, idr__arena_printf(ctx->arena, "currency %s", p->currency));
+        idr__list_add(ctx, ", ", &asked,
+                      idr__arena_printf(ctx->arena, "currency %s", p->currency));
     }
     const char *chains = NULL;
     for (size_t i = 0; i < p->n_wallets; i++) {
-        list_add(ctx, &chains,
-                 p->wallets[i].chain ? p->wallets[i].chain : "unstated chain");
+        idr__list_add(ctx, ", ", &chains,
+                      p->wallets[i].chain ? p->wallets[i].chain : "unstated chain");
     }
     if (p->n_wallets > 0) {
-        list_add(ctx, &asked,
-                 idr__arena_printf(ctx->arena, "%zu wallet%s (%s)", p->n_wallets,
-                                   p->n_wallets == 1 ? "" : "s", chains));
+        idr__list_add(ctx, ", ", &asked,
+                      idr__arena_printf(ctx->arena, "%zu wallet%s (%s)", p->n_wallets,
+                                        p->n_wallets == 1 ? "" : "s", chains));
     }
     if (asked == NULL) {
         return;
@@ -151,31 +147,33 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
             ctx->today - p->payee_company_formed_on < YOUNG_COMPANY_DAYS) {
             char d[11];
             idr__format_date(p->payee_company_formed_on, d);
-            list_add(ctx, &problem,
-                     idr__arena_printf(ctx->arena,
-                                       "payee company %s formed %s, %ld days before "
-                                       "the evaluation",
-                                       cname ? cname : "(unnamed)", d,
-                                       (long)(ctx->today - p->payee_company_formed_on)));
+            idr__list_add(
+                ctx, ", ", &problem,
+                idr__arena_printf(ctx->arena,
+                                  "payee company %s formed %s, %ld days before "
+                                  "the evaluation",
+                                  cname ? cname : "(unnamed)", d,
+                                  (long)(ctx->today - p->payee_company_formed_on)));
         }
         if (c->engagement.type == IDR__ENG_EMPLOYEE) {
-            list_add(ctx, &problem,
-                     idr__arena_printf(ctx->arena,
-                                       "an employee's pay is to go to company %s",
-                                       cname ? cname : "(unnamed)"));
+            idr__list_add(ctx, ", ", &problem,
+                          idr__arena_printf(ctx->arena,
+                                            "an employee's pay is to go to company %s",
+                                            cname ? cname : "(unnamed)"));
         }
         if (holder && cname && !idr__names_match(ctx, holder, cname) &&
             c->identity.full_name && !is_candidate(ctx, holder)) {
-            list_add(ctx, &problem,
-                     idr__arena_printf(ctx->arena,
-                                       "account holder %s is neither the candidate nor "
-                                       "the payee company",
-                                       holder));
+            idr__list_add(
+                ctx, ", ", &problem,
+                idr__arena_printf(ctx->arena,
+                                  "account holder %s is neither the candidate nor "
+                                  "the payee company",
+                                  holder));
         }
     } else if (!is_candidate(ctx, holder)) {
-        list_add(ctx, &problem,
-                 idr__arena_printf(ctx->arena, "account holder %s is not the candidate",
-                                   holder));
+        idr__list_add(ctx, ", ", &problem,
+                      idr__arena_printf(
+                          ctx->arena, "account holder %s is not the candidate", holder));
     }
     if (problem == NULL) {
         return;
@@ -243,9 +241,9 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
         char d[21];
         idr__format_instant(best_from, d);
         d[10] = '\0';
-        list_add(ctx, &problem,
-                 idr__arena_printf(ctx->arena, "%zu changes within %d days from %s", best,
-                                   CHANGE_WINDOW_DAYS, d));
+        idr__list_add(ctx, ", ", &problem,
+                      idr__arena_printf(ctx->arena, "%zu changes within %d days from %s",
+                                        best, CHANGE_WINDOW_DAYS, d));
     }
     int32_t anchor = c->post_hire.hired_at != IDR__DATE_NONE ? c->post_hire.hired_at
                                                              : c->engagement.start_date;
@@ -257,10 +255,10 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
             }
             int32_t d = day_of(p->changes[i].at) - anchor;
             if (d >= 0 && d <= EARLY_CHANGE_DAYS) {
-                list_add(ctx, &problem,
-                         idr__arena_printf(ctx->arena,
-                                           "a change %d day%s after the %s date", (int)d,
-                                           d == 1 ? "" : "s", anchor_name));
+                idr__list_add(ctx, ", ", &problem,
+                              idr__arena_printf(ctx->arena,
+                                                "a change %d day%s after the %s date",
+                                                (int)d, d == 1 ? "" : "s", anchor_name));
                 break;
             }
         }
@@ -272,7 +270,7 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < p->n_changes; i++) {
         const char *f = p->changes[i].field ? p->changes[i].field : "unstated field";
         if (fields == NULL || strstr(fields, f) == NULL) {
-            list_add(ctx, &fields, f);
+            idr__list_add(ctx, ", ", &fields, f);
         }
     }
     idr__ev *ev = idr__hit(ctx, ind);

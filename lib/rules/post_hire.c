@@ -107,23 +107,6 @@ static const remote_tool *find_tool(idr__ctx *ctx, const char *finding) {
     return NULL;
 }
 
-static void list_add_unique(idr__ctx *ctx, const char **list, const char *item) {
-    if (*list == NULL) {
-        *list = idr__arena_strdup(ctx->arena, item);
-        return;
-    }
-    /* exact-item check on the ", "-joined list */
-    size_t n = strlen(item);
-    for (const char *p = *list; (p = strstr(p, item)) != NULL; p += n) {
-        bool start = p == *list || (p >= *list + 2 && p[-2] == ',' && p[-1] == ' ');
-        bool end = p[n] == '\0' || p[n] == ',';
-        if (start && end) {
-            return;
-        }
-    }
-    *list = idr__arena_printf(ctx->arena, "%s, %s", *list, item);
-}
-
 /* Gather the tools of `kind`; false when no inventory data is on file at all. */
 static bool
 gather(idr__ctx *ctx, const char *kind, const char **found, const char **where) {
@@ -132,8 +115,8 @@ gather(idr__ctx *ctx, const char *kind, const char **found, const char **where) 
     for (size_t i = 0; i < c->post_hire.endpoint_findings.n; i++) {
         const remote_tool *t = find_tool(ctx, c->post_hire.endpoint_findings.v[i]);
         if (t && strcmp(t->kind, kind) == 0) {
-            list_add_unique(ctx, found, t->label);
-            list_add_unique(ctx, where, "endpoint inventory");
+            idr__list_add_unique(ctx, ", ", found, t->label);
+            idr__list_add_unique(ctx, ", ", where, "endpoint inventory");
         }
     }
     for (size_t s = 0; s < c->n_sessions; s++) {
@@ -142,16 +125,17 @@ gather(idr__ctx *ctx, const char *kind, const char **found, const char **where) 
         for (size_t i = 0; i < se->remote_access_tools.n; i++) {
             const remote_tool *t = find_tool(ctx, se->remote_access_tools.v[i]);
             if (t && strcmp(t->kind, kind) == 0) {
-                list_add_unique(ctx, found, t->label);
+                idr__list_add_unique(ctx, ", ", found, t->label);
                 if (se->at != IDR__TIME_NONE) {
                     char d[21];
                     idr__format_instant(se->at, d);
-                    list_add_unique(ctx, where,
-                                    idr__arena_printf(ctx->arena, "session %s", d));
+                    idr__list_add_unique(ctx, ", ", where,
+                                         idr__arena_printf(ctx->arena, "session %s", d));
                 } else {
-                    list_add_unique(ctx, where,
-                                    idr__arena_printf(ctx->arena, "session from %s",
-                                                      se->ip_text ? se->ip_text : "?"));
+                    idr__list_add_unique(
+                        ctx, ", ", where,
+                        idr__arena_printf(ctx->arena, "session from %s",
+                                          se->ip_text ? se->ip_text : "?"));
                 }
             }
         }

@@ -30,11 +30,6 @@
  * commuting, a coworking space or a weekend nearby never fires. */
 #define GEODRIFT_KM 100.0
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s; %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 /* "12 Elm St, Dover, DE 19901, US" from whatever parts are present. */
 static const char *fmt_address(idr__ctx *ctx, const idr__address *a, bool with_street) {
     const char *out = NULL;
@@ -180,7 +175,7 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const idr__travel *t = travel_explains(ctx, s->ship_date, s->address.country);
         if (t != NULL && rcpt == NULL) {
-            list_add(ctx, &cleared, travel_text(ctx, t));
+            idr__list_add(ctx, "; ", &cleared, travel_text(ctx, t));
             continue;
         }
         count++;
@@ -190,7 +185,7 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
                                   flags_suffix(&s->address));
         }
         if (rcpt) {
-            list_add(ctx, &recipients, rcpt);
+            idr__list_add(ctx, "; ", &recipients, rcpt);
         }
     }
     if (!any_comparable) {
@@ -318,9 +313,9 @@ static void eval_cmra(idr__ctx *ctx, const idr__indicator *ind) {
                                                  : NULL;
         if (what) {
             n++;
-            list_add(ctx, &list,
-                     idr__arena_printf(ctx->arena, "%s %s is a %s", role,
-                                       fmt_address(ctx, a, true), what));
+            idr__list_add(ctx, "; ", &list,
+                          idr__arena_printf(ctx->arena, "%s %s is a %s", role,
+                                            fmt_address(ctx, a, true), what));
         }
     }
     if (!known) {
@@ -392,7 +387,7 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
         }
         const idr__travel *t = travel_explains(ctx, day_of(d->at), d->country);
         if (t != NULL) {
-            list_add(ctx, &cleared, travel_text(ctx, t));
+            idr__list_add(ctx, "; ", &cleared, travel_text(ctx, t));
             continue;
         }
         n++;

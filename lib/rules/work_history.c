@@ -14,11 +14,6 @@
  * that. */
 #define AGED_MARGIN_DAYS 30
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 /* ---- wrk_github_aged_or_copied [SEAL] ------------------------------------------- */
 static const char *const aged_keys[] = {"profile", "created_at", "earliest_activity",
                                         "days_before", NULL};
@@ -81,9 +76,9 @@ static void eval_unverified(idr__ctx *ctx, const idr__indicator *ind) {
         checked++;
         if (e->verified == 0) {
             failed++;
-            list_add(ctx, &list,
-                     idr__arena_printf(ctx->arena, "employer %s",
-                                       e->name ? e->name : "(unnamed)"));
+            idr__list_add(ctx, ", ", &list,
+                          idr__arena_printf(ctx->arena, "employer %s",
+                                            e->name ? e->name : "(unnamed)"));
         }
     }
     for (size_t i = 0; i < wh->n_education; i++) {
@@ -94,9 +89,10 @@ static void eval_unverified(idr__ctx *ctx, const idr__indicator *ind) {
         checked++;
         if (e->verified == 0) {
             failed++;
-            list_add(ctx, &list,
-                     idr__arena_printf(ctx->arena, "school %s",
-                                       e->institution ? e->institution : "(unnamed)"));
+            idr__list_add(
+                ctx, ", ", &list,
+                idr__arena_printf(ctx->arena, "school %s",
+                                  e->institution ? e->institution : "(unnamed)"));
         }
     }
     if (checked == 0) {

@@ -12,11 +12,6 @@
  */
 #include "internal.h"
 
-static void list_add(idr__ctx *ctx, const char **list, const char *item) {
-    *list = *list ? idr__arena_printf(ctx->arena, "%s, %s", *list, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
 /* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
 static const char *const refuses_keys[] = {"refused", "count", NULL};
 
@@ -37,7 +32,7 @@ static void eval_refuses(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         known = known || flags[i].v != IDR__UNK;
         if (flags[i].v == 1) {
-            list_add(ctx, &refused, flags[i].what);
+            idr__list_add(ctx, ", ", &refused, flags[i].what);
             n++;
         }
     }
@@ -111,7 +106,7 @@ static void eval_messaging(idr__ctx *ctx, const idr__indicator *ind) {
     }
     const char *channels = NULL;
     for (size_t i = 0; i < ct->messaging.n; i++) {
-        list_add(ctx, &channels, ct->messaging.v[i]);
+        idr__list_add(ctx, ", ", &channels, ct->messaging.v[i]);
     }
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "channels", channels);
