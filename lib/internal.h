@@ -98,6 +98,10 @@ void idr__jw_bool(idr__jw *w, const char *key, bool v);
 void idr__jw_null(idr__jw *w, const char *key);
 /** Write `json`, an already valid JSON value, as the value of `key`. */
 void idr__jw_raw(idr__jw *w, const char *key, const char *json);
+/** Length of the valid UTF-8 sequence at `s` (`n` bytes left), or 0 if invalid: strict
+ *  RFC 3629 (no overlong forms, no surrogates, nothing above U+10FFFF). Stops at the
+ *  first byte that is not a continuation, so a NUL-terminated string is safe with n=4. */
+size_t idr__utf8_seq(const unsigned char *s, size_t n);
 /** Escape `s` as a JSON string body (no quotes) into b. Invalid UTF-8 becomes U+FFFD. */
 void idr__json_escape(idr__buf *b, const char *s, size_t n);
 

@@ -229,44 +229,19 @@ static uint64_t key_check(const char *key, bool *protected_name, bool *ascii) {
     return h ^ (h >> 29) ^ (h >> 41);
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
+/* Strict UTF-8 (RFC 3629), with the same rules as the JSON writer's. */
 static bool utf8_valid(const char *str) {
     const unsigned char *s = (const unsigned char *)str;
     while (*s) {
-        unsigned char b = *s;
-        if (b < 0x80) {
+        if (*s < 0x80) {
             s++;
             continue;
         }
-        unsigned need;
-        unsigned char lo = 0x80, hi = 0xbf;
-        if (b >= 0xc2 && b <= 0xdf) {
-            need = 1;
-        } else if (b >= 0xe0 && b <= 0xef) {
-            need = 2;
-            if (b == 0xe0) {
-                lo = 0xa0;
-            } else if (b == 0xed) {
-                hi = 0x9f;
-            }
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            need = 3;
-            if (b == 0xf0) {
-                lo = 0x90;
-            } else if (b == 0xf4) {
-                hi = 0x8f;
-            }
-        } else {
+        size_t k = idr__utf8_seq(s, 4);
+        if (k == 0) {
             return false;
         }
-        s++;
-        for (unsigned i = 0; i < need; i++, s++) {
-            if (*s < lo || *s > hi) {
-                return false;
-            }
-            lo = 0x80;
-            hi = 0xbf;
-        }
+        s += k;
     }
     return true;
 }

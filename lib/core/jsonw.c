@@ -85,9 +85,7 @@ char *idr__buf_take(idr__buf *b, size_t *len_out) {
     return p;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. Rejects
- * overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
+size_t idr__utf8_seq(const unsigned char *s, size_t n) {
     unsigned c = s[0];
     if (c < 0x80) {
         return 1;
@@ -145,7 +143,7 @@ void idr__json_escape(idr__buf *b, const char *str, size_t n) {
             snprintf(hex, sizeof hex, "\\u%04x", c);
             rep = hex;
         } else if (c >= 0x80) {
-            adv = utf8_seq(s + i, n - i);
+            adv = idr__utf8_seq(s + i, n - i);
             if (adv == 0) {
                 rep = "\xEF\xBF\xBD"; /* U+FFFD for an invalid byte */
                 adv = 1;
