@@ -149,6 +149,9 @@ char *idr__norm_simple(idr__arena *a, const char *s);
  * frees, its length in *len_out (may be NULL). NULL on failure with errno set
  * (EFBIG when larger than `max` bytes). */
 char *idr__read_file(const char *path, size_t max, size_t *len_out);
+/* Split a TSV line in place at tabs into at most `max` fields (the last one keeps any
+ * further tabs); returns the count. */
+size_t idr__split_tabs(char *line, char **f, size_t max);
 
 /* SHA-256 (lib/util/sha256.c), for the rule pack stamp and hashed identifiers. */
 typedef struct idr__sha256 {

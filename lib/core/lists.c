@@ -225,22 +225,6 @@ static size_t split(idr__arena *a, const char *s, char sep, const char ***out) {
     return n;
 }
 
-/* Fields of one TSV line (tabs replaced by NULs); returns the count. */
-static size_t fields(char *line, char **f, size_t max) {
-    size_t n = 0;
-    while (line && n < max) {
-        f[n++] = line;
-        char *t = strchr(line, '\t');
-        if (t) {
-            *t = '\0';
-            line = t + 1;
-        } else {
-            line = NULL;
-        }
-    }
-    return n;
-}
-
 /* The "# refreshed: YYYY-MM-DD" line of a curated file, as its version. */
 static const char *refreshed(idr__arena *a, const char *text) {
     const char *p = strstr(text, "# refreshed: ");
@@ -290,7 +274,7 @@ static int load_watch(idr_engine *eng,
     for (char *line = strtok_r(text, "\r\n", &save); line;
          line = strtok_r(NULL, "\r\n", &save)) {
         char *f[6];
-        if (line[0] == '#' || fields(line, f, 6) != 6 || !*f[0] || !*f[4] ||
+        if (line[0] == '#' || idr__split_tabs(line, f, 6) != 6 || !*f[0] || !*f[4] ||
             strcmp(f[4], "-") == 0) {
             continue; /* an entry without its source is not loaded */
         }
@@ -379,7 +363,7 @@ static int load_tech(idr_engine *eng, idr__lists *l) {
     for (char *line = strtok_r(text, "\r\n", &save); line;
          line = strtok_r(NULL, "\r\n", &save)) {
         char *f[5];
-        if (line[0] == '#' || fields(line, f, 5) != 5 || !*f[4]) {
+        if (line[0] == '#' || idr__split_tabs(line, f, 5) != 5 || !*f[4]) {
             continue;
         }
         int year = atoi(f[1]);

@@ -691,19 +691,6 @@ static void manifest_load(const char *data_dir, const char *name, manifest *m) {
     }
 }
 
-/* Split `line` at tabs into at most `max` fields (in place). Returns the count. */
-static size_t split_tabs(char *line, char **f, size_t max) {
-    size_t n = 0;
-    f[n++] = line;
-    for (char *p = line; *p && n < max; p++) {
-        if (*p == '\t') {
-            *p = '\0';
-            f[n++] = p + 1;
-        }
-    }
-    return n;
-}
-
 /* Iterate over the lines of `buf` (modified in place); skips blank and # lines. */
 static char *next_line(char **cursor) {
     while (*cursor && **cursor) {
@@ -793,7 +780,7 @@ static void load_zips(idr_engine *eng, idr__geo *g) {
     while (g->zips && (line = next_line(&cur)) != NULL && g->n_zips < cap) {
         char *f[3];
         zip_entry z;
-        if (split_tabs(line, f, 3) == 3 && strlen(f[0]) == 5 &&
+        if (idr__split_tabs(line, f, 3) == 3 && strlen(f[0]) == 5 &&
             parse_double(f[1], &z.lat) && parse_double(f[2], &z.lon) &&
             valid_lat_lon(z.lat, z.lon)) {
             memcpy(z.zip, f[0], 6);
@@ -831,7 +818,7 @@ static void load_cities(idr_engine *eng, idr__geo *g) {
     while (g->cities && (line = next_line(&cur)) != NULL && g->n_cities < cap) {
         char *f[6];
         city_entry c;
-        if (split_tabs(line, f, 6) != 6 || strlen(f[0]) != 2 ||
+        if (idr__split_tabs(line, f, 6) != 6 || strlen(f[0]) != 2 ||
             !parse_double(f[4], &c.lat) || !parse_double(f[5], &c.lon) ||
             !valid_lat_lon(c.lat, c.lon)) {
             continue;
@@ -919,7 +906,7 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
         lineno++;
         char *end;
         unsigned long asn;
-        if (split_tabs(line, f, 4) != 4 || (asn = strtoul(f[0], &end, 10)) == 0 ||
+        if (idr__split_tabs(line, f, 4) != 4 || (asn = strtoul(f[0], &end, 10)) == 0 ||
             *end != '\0' || asn > UINT32_MAX || f[3][0] == '\0') {
             idr__engine_warn(eng, "%s: entry %zu ignored (needs ASN, class, org, source)",
                              path, lineno);
@@ -962,7 +949,7 @@ static void load_operators(idr_engine *eng, idr__geo *g) {
     char *cur = text, *line;
     while (g->ops && (line = next_line(&cur)) != NULL && g->n_ops < cap) {
         char *f[2];
-        if (split_tabs(line, f, 2) != 2 || f[0][0] == '\0' || f[1][0] == '\0') {
+        if (idr__split_tabs(line, f, 2) != 2 || f[0][0] == '\0' || f[1][0] == '\0') {
             continue;
         }
         vpn_operator o = {norm_name(g->arena, f[0]), idr__arena_strdup(g->arena, f[1])};

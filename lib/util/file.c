@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *idr__read_file(const char *path, size_t max, size_t *len_out) {
     FILE *f = fopen(path, "rb");
@@ -58,4 +59,19 @@ char *idr__read_file(const char *path, size_t max, size_t *len_out) {
         }
     }
     return p;
+}
+
+size_t idr__split_tabs(char *line, char **f, size_t max) {
+    size_t n = 0;
+    while (line && n < max) {
+        f[n++] = line;
+        char *t = strchr(line, '\t');
+        if (t) {
+            *t = '\0';
+            line = t + 1;
+        } else {
+            line = NULL;
+        }
+    }
+    return n;
 }
