@@ -127,8 +127,9 @@ typedef struct idr_config idr_config;
 /** "max_array" (int, 1..100000, default 1000): longest array accepted. */
 #define IDR_CFG_MAX_ARRAY 7
 /** "lists_dir" (string): directory of the rule pack and curated lists (the repo's
- *  data/). Default: the IDRISK_LISTS_DIR environment variable if set, else the
- *  installed data directory, else (a build tree never installed) the source data/. */
+ *  data/). Default: the IDRISK_LISTS_DIR environment variable if set at
+ *  idr_config_new(), else the installed data directory, else (a build tree never
+ *  installed) the source data/. */
 #define IDR_CFG_LISTS_DIR 8
 
 /** Create a configuration with defaults. @return IDR_OK or IDR_ENOMEM. */

@@ -20,13 +20,13 @@ int idr_config_new(idr_config **out) {
     }
     c->arena = a;
     c->limits = idr__default_limits;
+    /* The environment supplies defaults; explicit settings override them. */
     const char *env = getenv("IDRISK_DATA_DIR");
-    if (env && *env) {
-        c->data_dir = idr__arena_strdup(a, env);
-        if (!c->data_dir) {
-            idr__arena_free(a);
-            return IDR_ENOMEM;
-        }
+    const char *lists = getenv("IDRISK_LISTS_DIR");
+    if ((env && *env && !(c->data_dir = idr__arena_strdup(a, env))) ||
+        (lists && *lists && !(c->lists_dir = idr__arena_strdup(a, lists)))) {
+        idr__arena_free(a);
+        return IDR_ENOMEM;
     }
     *out = c;
     return IDR_OK;

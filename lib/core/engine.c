@@ -38,12 +38,8 @@ static bool file_exists(const char *path) {
 /* The curated lists and default pack: the configured directory, else the installed
  * one, else (for a build tree that was never installed) the source tree's data/. */
 static const char *pick_lists_dir(idr__arena *a, const idr_config *cfg) {
-    if (cfg && cfg->lists_dir) {
+    if (cfg->lists_dir) {
         return idr__arena_strdup(a, cfg->lists_dir);
-    }
-    const char *env = getenv("IDRISK_LISTS_DIR");
-    if (env && *env) {
-        return idr__arena_strdup(a, env);
     }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/rules/default.pack", IDR_DATA_INSTALL_DIR);
@@ -120,6 +116,17 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
     }
     *out = NULL;
+    if (!cfg) {
+        /* NULL means the defaults, which are exactly what a new config holds
+         * (including the environment variables it reads). */
+        idr_config *defaults = NULL;
+        if (idr_config_new(&defaults) != IDR_OK) {
+            return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        int rc = idr_engine_new(out, defaults, err);
+        idr_config_free(defaults);
+        return rc;
+    }
     idr__arena *a = idr__arena_new(16 * 1024);
     idr_engine *eng = a ? idr__arena_calloc(a, sizeof *eng) : NULL;
     if (!eng) {
@@ -127,26 +134,20 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     eng->arena = a;
-    eng->limits = cfg ? cfg->limits : idr__default_limits;
-    const char *env = getenv("IDRISK_DATA_DIR");
-    eng->data_dir = cfg && cfg->data_dir    ? idr__arena_strdup(a, cfg->data_dir)
-                    : (!cfg && env && *env) ? idr__arena_strdup(a, env)
-                                            : IDR_DATA_INSTALL_DIR;
+    eng->limits = cfg->limits;
+    eng->data_dir =
+        cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir) : IDR_DATA_INSTALL_DIR;
     eng->lists_dir = pick_lists_dir(a, cfg);
-    int rc = IDR_OK;
-    if (cfg) {
-        rc = copy_cidrs(eng, &cfg->allow, &eng->allow, &eng->allow_text, &eng->n_allow);
-        if (rc == IDR_OK) {
-            rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text,
-                            &eng->n_relay);
-        }
-        if (rc) {
-            idr_engine_free(eng);
-            return idr__err(err, rc, NULL, "out of memory");
-        }
+    int rc = copy_cidrs(eng, &cfg->allow, &eng->allow, &eng->allow_text, &eng->n_allow);
+    if (rc == IDR_OK) {
+        rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text, &eng->n_relay);
+    }
+    if (rc) {
+        idr_engine_free(eng);
+        return idr__err(err, rc, NULL, "out of memory");
     }
 
-    if (cfg && cfg->rules_file) {
+    if (cfg->rules_file) {
         rc = idr__rulepack_load_file(&eng->pack, cfg->rules_file, err);
     } else {
         char path[4096];
