@@ -737,9 +737,8 @@ struct idr__ctx {
     idr__email_info *emails; /* [c->contacts.n_emails] */
     idr__geo_point residence;
     const char *residence_unresolved; /* why the residence has no coordinates */
-    /* bookkeeping of the current evaluator */
+    /* the rule being evaluated: only its indicator may report a hit */
     const idr__rule *rule;
-    int reported;
 };
 
 /** Report a hit of `ind`; returns an evidence builder (NULL on ENOMEM, which the

@@ -131,7 +131,6 @@ idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind) {
          * evaluator, not an input problem. */
         return NULL;
     }
-    ctx->reported = 1;
     idr__hitrec *h = find_hit(ctx->res, ind->id);
     if (!h) {
         h = new_hit(ctx->res);
@@ -222,7 +221,6 @@ static void add_note(idr_result *res,
 }
 
 void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    ctx->reported = 1;
     va_list ap;
     va_start(ap, fmt);
     add_note(ctx->res, &ctx->res->suppressed, &ctx->res->n_suppressed,
@@ -241,7 +239,6 @@ static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...
 }
 
 void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    ctx->reported = 1;
     /* One entry per indicator: the first reason is the one that stopped it. */
     for (size_t i = 0; i < ctx->res->n_not_evaluated; i++) {
         if (strcmp(ctx->res->not_evaluated[i].id, ind->id) == 0) {
@@ -594,7 +591,6 @@ int idr_engine_score(const idr_engine *eng,
             continue;
         }
         ctx.rule = r;
-        ctx.reported = 0;
         r->ind->eval(&ctx, r->ind);
     }
     ctx.rule = NULL;
