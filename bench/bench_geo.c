@@ -83,9 +83,9 @@ static void run(idr_engine *eng, bool v6, double seconds) {
     double t0 = now_s(), t = t0;
     while (t - t0 < seconds) {
         idr__arena *a = idr__arena_new(1u << 20);
-        idr__ctx ctx;
+        idr__enrichment ctx;
         memset(&ctx, 0, sizeof ctx);
-        ctx.eng = eng;
+        ctx.m = &eng->mods;
         ctx.c = &cand;
         ctx.arena = a;
         ctx.ips = infos;
@@ -131,9 +131,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_geo: %s\n", err.message);
         return 1;
     }
-    if (!eng->geo) {
+    if (!eng->mods.geo) {
         fprintf(stderr, "bench_geo: no IP database in %s: %s\n", data,
-                eng->geo_unavailable ? eng->geo_unavailable : "");
+                eng->mods.geo_unavailable ? eng->mods.geo_unavailable : "");
         idr_engine_free(eng);
         return 1;
     }

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "names/names.h"
+#include "internal.h"
 
 static double now_s(void) {
     struct timespec ts;
@@ -54,7 +54,7 @@ run_pairs(const char *name, const char *const (*pairs)[2], size_t n, double secs
     do {
         for (size_t k = 0; k < 64; k++, calls++) {
             const char *const *p = pairs[calls % n];
-            sink += idr__names_similarity(eng->names, p[0], p[1]);
+            sink += idr__names_similarity(eng->mods.names, p[0], p[1]);
         }
         t = now_s();
     } while (t - t0 < secs);
@@ -65,14 +65,14 @@ run_pairs(const char *name, const char *const (*pairs)[2], size_t n, double secs
 
 static void run_prepared(double secs) {
     idr__name_toks a, b;
-    idr__name_tokenize(eng->names, "Korea Sobaeksu Trading Company", &a);
-    idr__name_tokenize(eng->names, "Korea Sobaeksu Trading Co.", &b);
+    idr__name_tokenize(eng->mods.names, "Korea Sobaeksu Trading Company", &a);
+    idr__name_tokenize(eng->mods.names, "Korea Sobaeksu Trading Co.", &b);
     size_t calls = 0;
     volatile double sink = 0;
     double t0 = now_s(), t;
     do {
         for (size_t k = 0; k < 256; k++, calls++) {
-            sink += idr__name_toks_similarity(eng->names, &a, &b);
+            sink += idr__name_toks_similarity(eng->mods.names, &a, &b);
         }
         t = now_s();
     } while (t - t0 < secs);
@@ -120,8 +120,9 @@ int main(int argc, char **argv) {
         return 1;
     }
     idr_config_free(cfg);
-    if (!eng->names) {
-        fprintf(stderr, "bench_names: ICU unavailable: %s\n", eng->names_unavailable);
+    if (!eng->mods.names) {
+        fprintf(stderr, "bench_names: ICU unavailable: %s\n",
+                eng->mods.names_unavailable);
         return 1;
     }
     run_pairs("ascii", ascii, N(ascii), secs);

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "enrich/phone/phone_shim.h"
 #include "internal.h"
-#include "phone/phone_shim.h"
 
 static double now_s(void) {
     struct timespec ts;

@@ -9,3 +9,9 @@ if(IDR_SYSTEM_PYTHON3)
 else()
   message(WARNING "/usr/bin/python3 not found: the candidate_schema test is not registered")
 endif()
+
+# The layering of lib/ (docs/architecture.md): no upward include, no module cycle.
+add_test(NAME check_layers
+  COMMAND ${IDR_SYSTEM_PYTHON3} ${PROJECT_SOURCE_DIR}/tools/check-layers.py
+          ${PROJECT_SOURCE_DIR})
+set_tests_properties(check_layers PROPERTIES LABELS nosan)

@@ -15,6 +15,9 @@ files=$(git ls-files '*.c' '*.h' '*.cc' 2>/dev/null || find lib include tools te
 # shellcheck disable=SC2086
 clang-format --dry-run -Werror $files || format_ok=0
 
+echo "== layering check (tools/check-layers.py)"
+/usr/bin/python3 tools/check-layers.py
+
 echo "== build (-Wall -Wextra -Werror)"
 cmake -S . -B build-ci -DIDR_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-ci -j"$J" >/dev/null

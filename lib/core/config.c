@@ -4,7 +4,7 @@
  * engine is never built from a config that cannot work.
  */
 #include "core/config.h"
-#include "internal.h"
+#include "core/engine.h"
 
 #include <errno.h>
 #include <stdlib.h>

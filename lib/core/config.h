@@ -4,7 +4,7 @@
 #ifndef IDRISK_CORE_CONFIG_H
 #define IDRISK_CORE_CONFIG_H
 
-#include "internal.h"
+#include "core/engine.h"
 
 typedef struct idr__cfg_cidrs {
     idr__cidr *cidr;

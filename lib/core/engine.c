@@ -6,8 +6,8 @@
  * returns, nothing in the engine changes, which is what makes one engine safe to share
  * between scoring threads without locks.
  */
+#include "core/engine.h"
 #include "core/config.h"
-#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,61 +53,26 @@ static const char *pick_lists_dir(idr__arena *a, const idr_config *cfg) {
 #endif
 }
 
-int idr__engine_warn(idr_engine *eng, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = idr__arena_vprintf(eng->arena, fmt, ap);
-    va_end(ap);
-    const char **v = idr__arena_alloc(eng->arena, (eng->warnings.n + 1) * sizeof *v);
-    if (!s || !v) {
-        return IDR_ENOMEM;
-    }
-    if (eng->warnings.n) {
-        memcpy(v, eng->warnings.v, eng->warnings.n * sizeof *v);
-    }
-    v[eng->warnings.n++] = s;
-    eng->warnings.v = v;
-    return IDR_OK;
-}
-
-int idr__engine_add_data(idr_engine *eng, const idr__data_entry *d) {
-    idr__data_entry *v = idr__arena_alloc(eng->arena, (eng->n_data + 1) * sizeof *v);
-    if (!v) {
-        return IDR_ENOMEM;
-    }
-    if (eng->n_data) {
-        memcpy(v, eng->data, eng->n_data * sizeof *v);
-    }
-    idr__data_entry *e = &v[eng->n_data];
-    e->name = idr__arena_strdup(eng->arena, d->name);
-    e->type = idr__arena_strdup(eng->arena, d->type);
-    e->version = idr__arena_strdup(eng->arena, d->version);
-    e->build_date = idr__arena_strdup(eng->arena, d->build_date);
-    e->license = idr__arena_strdup(eng->arena, d->license);
-    e->attribution = idr__arena_strdup(eng->arena, d->attribution);
-    eng->data = v;
-    eng->n_data++;
-    return IDR_OK;
-}
-
 static int copy_cidrs(idr_engine *eng,
                       const idr__cfg_cidrs *src,
-                      idr__cidr **cidr,
-                      const char ***text,
+                      const idr__cidr **cidr_out,
+                      const char *const **text_out,
                       size_t *n) {
     *n = src->n;
     if (!src->n) {
         return IDR_OK;
     }
-    *cidr = idr__arena_alloc(eng->arena, src->n * sizeof **cidr);
-    *text = idr__arena_alloc(eng->arena, src->n * sizeof **text);
-    if (!*cidr || !*text) {
+    idr__cidr *cidr = idr__arena_alloc(eng->arena, src->n * sizeof *cidr);
+    const char **text = idr__arena_alloc(eng->arena, src->n * sizeof *text);
+    if (!cidr || !text) {
         return IDR_ENOMEM;
     }
-    memcpy(*cidr, src->cidr, src->n * sizeof **cidr);
+    memcpy(cidr, src->cidr, src->n * sizeof *cidr);
     for (size_t i = 0; i < src->n; i++) {
-        (*text)[i] = idr__arena_strdup(eng->arena, src->text[i]);
+        text[i] = idr__arena_strdup(eng->arena, src->text[i]);
     }
+    *cidr_out = cidr;
+    *text_out = text;
     return IDR_OK;
 }
 
@@ -138,9 +103,10 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     eng->data_dir =
         cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir) : IDR_DATA_INSTALL_DIR;
     eng->lists_dir = pick_lists_dir(a, cfg);
-    int rc = copy_cidrs(eng, &cfg->allow, &eng->allow, &eng->allow_text, &eng->n_allow);
+    idr__modules *m = &eng->mods;
+    int rc = copy_cidrs(eng, &cfg->allow, &m->allow, &m->allow_text, &m->n_allow);
     if (rc == IDR_OK) {
-        rc = copy_cidrs(eng, &cfg->relay, &eng->relay, &eng->relay_text, &eng->n_relay);
+        rc = copy_cidrs(eng, &cfg->relay, &m->relay, &m->relay_text, &m->n_relay);
     }
     if (rc) {
         idr_engine_free(eng);
@@ -148,11 +114,12 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     }
 
     if (cfg->rules_file) {
-        rc = idr__rulepack_load_file(&eng->pack, cfg->rules_file, err);
+        rc = idr__rulepack_load_file(&eng->pack, cfg->rules_file, idr__indicator_find,
+                                     err);
     } else {
         char path[4096];
         snprintf(path, sizeof path, "%s/rules/default.pack", eng->lists_dir);
-        rc = idr__rulepack_load_file(&eng->pack, path, err);
+        rc = idr__rulepack_load_file(&eng->pack, path, idr__indicator_find, err);
     }
     if (rc) {
         idr_engine_free(eng);
@@ -160,26 +127,13 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     }
 
     /* Modules: a module with nothing to load leaves its handle NULL and says why; its
-     * indicators then report "not evaluated" with that reason. Lists come first
-     * because names and geo may use them. */
-    const char *why = NULL;
-    if ((rc = idr__lists_open(eng, &eng->lists, &why)) == IDR_OK && !eng->lists) {
-        eng->lists_unavailable = why;
-    }
-    if (rc == IDR_OK && (rc = idr__names_open(eng, &eng->names, &why)) == IDR_OK &&
-        !eng->names) {
-        eng->names_unavailable = why;
-    }
-    if (rc == IDR_OK && (rc = idr__geo_open(eng, &eng->geo, &why)) == IDR_OK &&
-        !eng->geo) {
-        eng->geo_unavailable = why;
-        rc = idr__engine_warn(eng, "IP enrichment not evaluated: %s", why);
-    }
-    if (rc == IDR_OK && (rc = idr__phone_open(eng, &eng->phone, &why)) == IDR_OK &&
-        !eng->phone) {
-        eng->phone_unavailable = why;
-        rc = idr__engine_warn(eng, "phone enrichment not evaluated: %s", why);
-    }
+     * indicators then report "not evaluated" with that reason. The modules see only
+     * the loader, never the engine. */
+    idr__loader ld = {.arena = a, .data_dir = eng->data_dir, .lists_dir = eng->lists_dir};
+    rc = idr__modules_open(m, &ld);
+    eng->data = ld.data;
+    eng->n_data = ld.n_data;
+    eng->warnings = ld.warnings;
     if (rc) {
         idr_engine_free(eng);
         return idr__err(err, rc, NULL, "cannot build the engine: %s", idr_strerror(rc));
@@ -192,10 +146,7 @@ void idr_engine_free(idr_engine *eng) {
     if (!eng) {
         return;
     }
-    idr__phone_close(eng->phone);
-    idr__geo_close(eng->geo);
-    idr__names_close(eng->names);
-    idr__lists_close(eng->lists);
+    idr__modules_close(&eng->mods);
     idr__rulepack_free(eng->pack);
     idr__arena_free(eng->arena);
 }
@@ -315,4 +266,40 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
     idr__jw_obj_end(&w);
     *out = idr__buf_take(&b, NULL);
     return *out ? IDR_OK : idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+}
+
+int idr_candidate_from_json(idr_candidate **out,
+                            const idr_engine *eng,
+                            const char *json,
+                            size_t len,
+                            idr_error *err) {
+    return idr__candidate_parse(out, eng ? &eng->limits : &idr__default_limits, json, len,
+                                err);
+}
+
+int idr_engine_lookup_ip(const idr_engine *eng,
+                         const char *ip,
+                         char **out,
+                         idr_error *err) {
+    if (!eng) {
+        if (out) {
+            *out = NULL;
+        }
+        return idr__err(err, IDR_EINVAL, "ip", "engine must not be NULL");
+    }
+    return idr__geo_lookup_json(&eng->mods, ip, out, err);
+}
+
+int idr_engine_lookup_phone(const idr_engine *eng,
+                            const char *number,
+                            const char *country,
+                            char **out,
+                            idr_error *err) {
+    if (!eng) {
+        if (out) {
+            *out = NULL;
+        }
+        return idr__err(err, IDR_EINVAL, NULL, "engine must not be NULL");
+    }
+    return idr__phone_lookup_json(&eng->mods, number, country, out, err);
 }

@@ -6,7 +6,6 @@
  * for as long as any of its results).
  */
 #include "core/result.h"
-#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>

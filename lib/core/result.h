@@ -4,7 +4,7 @@
 #ifndef IDRISK_CORE_RESULT_H
 #define IDRISK_CORE_RESULT_H
 
-#include "internal.h"
+#include "core/engine.h"
 
 typedef enum { IDR__EV_STR, IDR__EV_INT, IDR__EV_NUM, IDR__EV_BOOL } idr__ev_type;
 

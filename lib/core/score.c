@@ -11,7 +11,6 @@
  * human or legal stop on their own.
  */
 #include "core/result.h"
-#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +32,6 @@ static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t si
     *arr = p;
     *cap = nc;
     return true;
-}
-
-bool idr__in_list(const char *name, const char *const *list) {
-    if (!name) {
-        return false;
-    }
-    for (; *list; list++) {
-        if (strcmp(name, *list) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
@@ -380,7 +367,7 @@ static int cmp_notes(const void *pa, const void *pb) {
 /* ------------------------------------------------------------------------------------
  * The scoring run.
  * ---------------------------------------------------------------------------------- */
-static const char *unavailable_reason(const idr_engine *eng, unsigned needs) {
+static const char *unavailable_reason(const idr__modules *eng, unsigned needs) {
     if ((needs & IDR__NEED_STORE)) {
         return "needs the cross-candidate store (batch mode), which this engine does not "
                "have";
@@ -399,8 +386,8 @@ static const char *unavailable_reason(const idr_engine *eng, unsigned needs) {
     return NULL;
 }
 
-static void eval_combos(idr__ctx *ctx) {
-    const idr__rulepack *p = ctx->eng->pack;
+static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
+    const idr__rulepack *p = eng->pack;
     idr_result *res = ctx->res;
     size_t n_indicator_hits = res->n_hits;
     for (size_t i = 0; i < p->n_combos; i++) {
@@ -434,9 +421,9 @@ static void eval_combos(idr__ctx *ctx) {
     }
 }
 
-static void finalize(idr__ctx *ctx) {
+static void finalize(idr__ctx *ctx, const idr_engine *eng) {
     idr_result *res = ctx->res;
-    const idr__rulepack *p = ctx->eng->pack;
+    const idr__rulepack *p = eng->pack;
     double sum = 0;
     bool critical = false;
     for (size_t i = 0; i < res->n_hits; i++) {
@@ -471,9 +458,8 @@ static void finalize(idr__ctx *ctx) {
                                                      : "verify";
 }
 
-static void collect_warnings(idr__ctx *ctx) {
+static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
     idr_result *res = ctx->res;
-    const idr_engine *eng = ctx->eng;
     size_t n = ctx->c->warnings.n + eng->warnings.n;
     res->warnings = idr__arena_alloc(res->arena, (n ? n : 1) * sizeof *res->warnings);
     if (!res->warnings) {
@@ -495,9 +481,9 @@ static void render_enrichment(idr__ctx *ctx) {
     idr__jw w;
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
-    idr__geo_enrichment_json(ctx, &w);
-    idr__phone_enrichment_json(ctx, &w);
-    idr__email_enrichment_json(ctx, &w);
+    idr__geo_enrichment_json(ctx->en, &w);
+    idr__phone_enrichment_json(ctx->en, &w);
+    idr__email_enrichment_json(ctx->en, &w);
     idr__jw_obj_end(&w);
     if (!b.oom) {
         ctx->res->enrichment_json = idr__arena_strndup(ctx->arena, b.p, b.len);
@@ -541,51 +527,26 @@ int idr_engine_score(const idr_engine *eng,
     res->evaluated_at = wall_clock();
     res->as_of = cand->as_of != IDR__TIME_NONE ? cand->as_of : res->evaluated_at;
 
-    idr__ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.eng = eng;
-    ctx.c = cand;
-    ctx.res = res;
-    ctx.arena = a;
-    ctx.now = res->as_of;
-    ctx.today = (int32_t)floor_div(ctx.now, 86400);
-    ctx.ips = idr__arena_calloc(a, (cand->n_sessions + 1) * sizeof *ctx.ips);
-    ctx.phones = idr__arena_calloc(a, (cand->contacts.n_phones + 1) * sizeof *ctx.phones);
-    ctx.emails = idr__arena_calloc(a, (cand->contacts.n_emails + 1) * sizeof *ctx.emails);
-    if (!ctx.ips || !ctx.phones || !ctx.emails) {
-        idr_result_free(res);
-        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < cand->n_sessions; i++) {
-        ctx.ips[i].lat = ctx.ips[i].lon = ctx.ips[i].distance_km = NAN;
-        ctx.ips[i].accuracy_km = ctx.ips[i].anon_confidence = -1;
-        ctx.ips[i].is_anonymous = ctx.ips[i].is_vpn = ctx.ips[i].is_hosting =
-            ctx.ips[i].is_public_proxy = ctx.ips[i].is_residential_proxy =
-                ctx.ips[i].is_tor = IDR__UNK;
-    }
-    for (size_t i = 0; i < cand->contacts.n_phones; i++) {
-        ctx.phones[i].valid = ctx.phones[i].possible = IDR__UNK;
-    }
-
-    int rc = idr__residence_resolve(&ctx);
-    if (rc == IDR_OK) {
-        rc = idr__geo_enrich(&ctx);
-    }
-    if (rc == IDR_OK) {
-        rc = idr__phone_enrich(&ctx);
-    }
-    if (rc == IDR_OK) {
-        rc = idr__email_enrich(&ctx);
-    }
+    idr__enrichment en;
+    int rc = idr__enrich(&eng->mods, cand, a, &en);
     if (rc != IDR_OK) {
         idr_result_free(res);
         return idr__err(err, rc, NULL, "enrichment failed: %s", idr_strerror(rc));
     }
+    idr__ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.mods = &eng->mods;
+    ctx.c = cand;
+    ctx.en = &en;
+    ctx.res = res;
+    ctx.arena = a;
+    ctx.now = res->as_of;
+    ctx.today = (int32_t)floor_div(ctx.now, 86400);
 
     const idr__rulepack *p = eng->pack;
     for (size_t i = 0; i < p->n_rules; i++) {
         const idr__rule *r = &p->rules[i];
-        const char *why = unavailable_reason(eng, r->ind->needs);
+        const char *why = unavailable_reason(&eng->mods, r->ind->needs);
         if (why) {
             not_evaluated_id(&ctx, r->id, "%s", why);
             continue;
@@ -594,9 +555,9 @@ int idr_engine_score(const idr_engine *eng,
         r->ind->eval(&ctx, r->ind);
     }
     ctx.rule = NULL;
-    eval_combos(&ctx);
-    finalize(&ctx);
-    collect_warnings(&ctx);
+    eval_combos(&ctx, eng);
+    finalize(&ctx, eng);
+    collect_warnings(&ctx, eng);
     render_enrichment(&ctx);
     if (res->oom) {
         idr_result_free(res);

@@ -11,7 +11,7 @@
  * One hit per indicator: every failing document goes into the same evidence, as a
  * "; "-joined list of findings ("passport (GB, ExampleVerify): tamper detected").
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

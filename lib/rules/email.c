@@ -9,7 +9,8 @@
  * transliteration, accents, order, initials, middle names and nicknames are allowed
  * for (lib/names, docs/names.md): spelling a name in another script is never a hit.
  */
-#include "names/names.h"
+#include "enrich/lists/lists.h"
+#include "rules/rule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static const char *const newmb_keys[] = {
 
 static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
     const idr__contacts *ct = &ctx->c->contacts;
-    const idr__lists *l = ctx->eng->lists;
+    const idr__lists *l = ctx->mods->lists;
     if (ct->n_emails == 0) {
         idr__not_evaluated(ctx, ind, "no email address on file");
         return;
@@ -50,7 +51,7 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
     size_t mb = SIZE_MAX;
     bool consumer_undated = false;
     for (size_t i = 0; i < ct->n_emails; i++) {
-        const idr__email_info *e = &ctx->emails[i];
+        const idr__email_info *e = &ctx->en->emails[i];
         if (!e->domain_class || strcmp(e->domain_class, "other") == 0) {
             continue;
         }
@@ -93,8 +94,8 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "mailbox", ctx->emails[mb].normalized);
-    idr__ev_str(ev, "mailbox_class", ctx->emails[mb].domain_class);
+    idr__ev_str(ev, "mailbox", ctx->en->emails[mb].normalized);
+    idr__ev_str(ev, "mailbox_class", ctx->en->emails[mb].domain_class);
     idr__ev_str(ev, "first_seen", date_text(ctx, ct->emails[mb].first_seen));
     idr__ev_int(ev, "mailbox_age_days", mb_age);
     idr__ev_str(ev, "profile",
@@ -161,7 +162,7 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     for (const char *p = dom; *p && !intl; p++) {
         intl = (unsigned char)*p >= 0x80;
     }
-    if (intl && idr__names_domain_confusable(ctx->eng->names, dom, real)) {
+    if (intl && idr__names_domain_confusable(ctx->mods->names, dom, real)) {
         return idr__arena_printf(
             ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
     }
@@ -174,7 +175,7 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     if (s1 && s2 && strcmp(s1, s2) == 0) {
         return idr__arena_printf(ctx->arena, "look-alike characters of %s", real);
     }
-    if (idr__names_domain_confusable(ctx->eng->names, dom, real)) {
+    if (idr__names_domain_confusable(ctx->mods->names, dom, real)) {
         return idr__arena_printf(
             ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
     }
@@ -206,7 +207,7 @@ static const char *const lookalike_keys[] = {
 
 static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
     const idr__work_history *wh = &ctx->c->work_history;
-    const idr__lists *l = ctx->eng->lists;
+    const idr__lists *l = ctx->mods->lists;
     size_t with_domain = 0, ref_emails = 0;
     for (size_t i = 0; i < wh->n_employers; i++) {
         with_domain += wh->employers[i].domain && *wh->employers[i].domain;
@@ -265,7 +266,7 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
         }
         /* the candidate's own addresses posing as this employer's */
         for (size_t k = 0; k < ctx->c->contacts.n_emails; k++) {
-            const char *dom = ctx->emails[k].domain;
+            const char *dom = ctx->en->emails[k].domain;
             const char *how = lookalike(ctx, dom, emp->domain);
             if (!how || idr__lists_is_free(l, dom)) {
                 continue; /* a free mailbox of the candidate's own is ordinary */
@@ -273,10 +274,10 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
             count++;
             idr__list_add(ctx, "; ", &problems,
                           idr__arena_printf(ctx->arena, "candidate address %s: %s",
-                                            ctx->emails[k].normalized, how));
+                                            ctx->en->emails[k].normalized, how));
             if (!first_emp) {
                 first_emp = emp;
-                first_email = ctx->emails[k].normalized;
+                first_email = ctx->en->emails[k].normalized;
                 first_method = how;
             }
         }
@@ -339,7 +340,7 @@ static const char *url_host(idr__ctx *ctx, const char *url) {
 }
 
 static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
-    const idr__lists *l = ctx->eng->lists;
+    const idr__lists *l = ctx->mods->lists;
     const idr_candidate *c = ctx->c;
     const idr__work_history *wh = &c->work_history;
     const char *where = NULL, *value = NULL, *company = NULL, *sources = NULL;
@@ -359,8 +360,8 @@ static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
         }                                                                                \
     } while (0)
     for (size_t i = 0; i < c->contacts.n_emails; i++) {
-        FRONT_CHECK("candidate email", ctx->emails[i].domain, ctx->emails[i].normalized,
-                    ctx->emails[i].normalized);
+        FRONT_CHECK("candidate email", ctx->en->emails[i].domain,
+                    ctx->en->emails[i].normalized, ctx->en->emails[i].normalized);
     }
     for (size_t i = 0; i < wh->n_employers; i++) {
         const idr__employer *emp = &wh->employers[i];
@@ -523,7 +524,7 @@ static const char *const timeline_keys[] = {"claims", "technology", "claimed", "
 static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
     const char *text = ctx->c->work_history.resume_text;
     size_t n_tech = 0;
-    idr__lists_tech(ctx->eng->lists, &n_tech);
+    idr__lists_tech(ctx->mods->lists, &n_tech);
     if (!text) {
         idr__not_evaluated(ctx, ind, "no resume text on file");
         return;
@@ -537,7 +538,7 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
     idr__civil_from_days(ctx->today, &y, &m, &d);
     idr__tech_claim claims[MAX_CLAIMS];
     size_t nc =
-        idr__lists_tech_claims(ctx->eng->lists, ctx->arena, text, claims, MAX_CLAIMS);
+        idr__lists_tech_claims(ctx->mods->lists, ctx->arena, text, claims, MAX_CLAIMS);
     const char *found = NULL;
     const idr__tech_claim *first = NULL;
     long long count = 0;

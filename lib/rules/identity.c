@@ -16,7 +16,7 @@
  *
  * id_rented_identity [P25][DOJ-Vong] reads the post-hire "different person" flag.
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
  * One hit per indicator: all interviews showing the sign are gathered into the
  * evidence (how many, and on which dates).
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * residence, the declared work country, the claimed time zone) or with physics
  * (impossible travel); none scores a country, an ISP's nationality or a VPN brand as
  * such [SEAL]. The enrichment (lib/geo) has already looked every session IP up; these
- * evaluators only read ctx->ips.
+ * evaluators only read ctx->en->ips.
  *
  * Context that clears a session, reported as `suppressed` with what cleared it:
  *  - an allow-listed corporate VPN range (idr_config "allow_cidr"): clears every
@@ -17,8 +17,8 @@
  *  - the declared work country (engagement.declared_work_country, e.g. an
  *    employer-of-record arrangement): sessions from it are what was declared.
  */
-#include "geo/geo.h"
-#include "internal.h"
+#include "enrich/geo/geo.h"
+#include "rules/rule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -161,7 +161,7 @@ static const char *travel_text(idr__ctx *ctx, const idr__travel *t) {
 /* Allow-listed or relay session: says what clears it, else NULL. `relay_clears` tells
  * whether a relay range explains this indicator. */
 static const char *listed(idr__ctx *ctx, size_t i, bool relay_clears) {
-    const idr__ip_info *in = &ctx->ips[i];
+    const idr__ip_info *in = &ctx->en->ips[i];
     const char *ip = ctx->c->sessions[i].ip_text;
     if (in->allow_listed) {
         return idr__arena_printf(ctx->arena,
@@ -198,14 +198,14 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
     }
-    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
-    if (!ctx->residence.known && !home_cc[0]) {
+    if (!ctx->en->residence.known && !home_cc[0]) {
         idr__not_evaluated(ctx, ind, "the claimed residence has no location: %s",
-                           ctx->residence_unresolved ? ctx->residence_unresolved
-                                                     : "no residence given");
+                           ctx->en->residence_unresolved ? ctx->en->residence_unresolved
+                                                         : "no residence given");
         return;
     }
     const char *cleared = NULL, *sessions = NULL;
@@ -213,13 +213,13 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
     double worst_km = -1;
     bool any_located = false;
     for (size_t i = 0; i < c->n_sessions; i++) {
-        const idr__ip_info *in = &ctx->ips[i];
+        const idr__ip_info *in = &ctx->en->ips[i];
         const idr__session *s = &c->sessions[i];
         if (!located(in)) {
             continue;
         }
         any_located = true;
-        bool far = ctx->residence.known && !isnan(in->distance_km) &&
+        bool far = ctx->en->residence.known && !isnan(in->distance_km) &&
                    in->distance_km > accuracy(in) + MISMATCH_MARGIN_KM;
         /* Another country counts unless the distance shows the session within the
          * database's radius of the residence (a border town across the line). */
@@ -267,12 +267,13 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
         }
         return;
     }
-    const idr__ip_info *in = &ctx->ips[worst];
+    const idr__ip_info *in = &ctx->en->ips[worst];
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "event", event_label(c->sessions[worst].event));
     idr__ev_str(ev, "ip", c->sessions[worst].ip_text);
     idr__ev_str(ev, "ip_location", fmt_place(ctx, in));
-    idr__ev_str(ev, "residence", ctx->residence.label ? ctx->residence.label : home_cc);
+    idr__ev_str(ev, "residence",
+                ctx->en->residence.label ? ctx->en->residence.label : home_cc);
     if (!isnan(in->distance_km)) {
         idr__ev_str(ev, "distance", fmt_km(ctx, in->distance_km));
     } else {
@@ -296,7 +297,7 @@ static const char *const travel_keys[] = {"from_ip",  "from_place", "from_at",  
 
 static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
@@ -304,7 +305,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     size_t n = 0;
     const char *cleared = NULL;
     for (size_t i = 0; idx && i < c->n_sessions; i++) {
-        const idr__ip_info *in = &ctx->ips[i];
+        const idr__ip_info *in = &ctx->en->ips[i];
         if (c->sessions[i].at == IDR__TIME_NONE || isnan(in->lat) || isnan(in->lon)) {
             continue;
         }
@@ -330,7 +331,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     double best_speed = -1, best_km = 0, best_h = 0;
     for (size_t k = 1; k < n; k++) {
         size_t a = idx[k - 1], b = idx[k];
-        const idr__ip_info *ia = &ctx->ips[a], *ib = &ctx->ips[b];
+        const idr__ip_info *ia = &ctx->en->ips[a], *ib = &ctx->en->ips[b];
         double km = idr__distance_km(ia->lat, ia->lon, ib->lat, ib->lon);
         double eff = km - accuracy(ia) - accuracy(ib);
         double hours = (double)(c->sessions[b].at - c->sessions[a].at) / 3600.0;
@@ -355,10 +356,10 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     }
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "from_ip", c->sessions[best_a].ip_text);
-    idr__ev_str(ev, "from_place", fmt_place(ctx, &ctx->ips[best_a]));
+    idr__ev_str(ev, "from_place", fmt_place(ctx, &ctx->en->ips[best_a]));
     idr__ev_str(ev, "from_at", session_at(ctx, &c->sessions[best_a]));
     idr__ev_str(ev, "to_ip", c->sessions[best_b].ip_text);
-    idr__ev_str(ev, "to_place", fmt_place(ctx, &ctx->ips[best_b]));
+    idr__ev_str(ev, "to_place", fmt_place(ctx, &ctx->en->ips[best_b]));
     idr__ev_str(ev, "to_at", session_at(ctx, &c->sessions[best_b]));
     idr__ev_str(ev, "distance", fmt_km(ctx, best_km));
     idr__ev_num(ev, "hours", best_h);
@@ -412,7 +413,7 @@ egress_kind(idr__ctx *ctx, const idr__ip_info *in, const char **basis) {
 
 static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    unsigned caps = idr__geo_caps(ctx->eng->geo);
+    unsigned caps = idr__geo_caps(ctx->mods->geo);
     if (c->n_sessions == 0) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
@@ -428,7 +429,7 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
     size_t count = 0, first = 0;
     const char *first_kind = NULL, *first_basis = NULL;
     for (size_t i = 0; i < c->n_sessions; i++) {
-        const idr__ip_info *in = &ctx->ips[i];
+        const idr__ip_info *in = &ctx->en->ips[i];
         const char *basis = NULL;
         const char *kind = egress_kind(ctx, in, &basis);
         if (!kind) {
@@ -464,7 +465,7 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "ip", c->sessions[first].ip_text);
     idr__ev_str(ev, "kind", first_kind);
-    idr__ev_str(ev, "network", fmt_place(ctx, &ctx->ips[first]));
+    idr__ev_str(ev, "network", fmt_place(ctx, &ctx->en->ips[first]));
     idr__ev_str(ev, "basis", first_basis);
     idr__ev_int(ev, "count", (long long)count);
     idr__ev_str(ev, "sessions", sessions);
@@ -483,8 +484,8 @@ static const char *const astrill_keys[] = {"ip", "basis", "count", "sessions", N
 
 static const char *astrill_basis(idr__ctx *ctx, size_t i) {
     const idr__session *s = &ctx->c->sessions[i];
-    const idr__ip_info *in = &ctx->ips[i];
-    const idr__geo *g = ctx->eng->geo;
+    const idr__ip_info *in = &ctx->en->ips[i];
+    const idr__geo *g = ctx->mods->geo;
     const char *src = NULL;
     if (s->vpn_client && strstr(s->vpn_client, "astrill")) {
         return idr__arena_printf(
@@ -516,10 +517,10 @@ static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->n_sessions; i++) {
         any_client |= c->sessions[i].vpn_client != NULL;
     }
-    if (!ctx->eng->geo && !any_client) {
+    if (!ctx->mods->geo && !any_client) {
         idr__not_evaluated(ctx, ind, "no session reports a VPN client and %s",
-                           ctx->eng->geo_unavailable ? ctx->eng->geo_unavailable
-                                                     : "no IP database is loaded");
+                           ctx->mods->geo_unavailable ? ctx->mods->geo_unavailable
+                                                      : "no IP database is loaded");
         return;
     }
     const char *cleared = NULL, *sessions = NULL;
@@ -577,7 +578,7 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
     }
-    if (!(idr__geo_caps(ctx->eng->geo) & IDR__GEO_CAP_LOCATION)) {
+    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
@@ -590,7 +591,7 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
     const char *cleared = NULL, *sessions = NULL, *countries = NULL;
     size_t count = 0, n_located = 0;
     for (size_t i = 0; i < c->n_sessions; i++) {
-        const idr__ip_info *in = &ctx->ips[i];
+        const idr__ip_info *in = &ctx->en->ips[i];
         const idr__session *s = &c->sessions[i];
         if (!in->country[0]) {
             continue;

@@ -11,7 +11,7 @@
  * or a full wallet address: the contract keeps account ids only hashed, and wallets
  * are reported by chain and count.
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

@@ -2,10 +2,10 @@
  * phone.c - the "phone" family: what the candidate's and the references' numbers are.
  *
  * The enrichment (lib/phone) has parsed every number with libphonenumber's metadata and
- * offline geocoder into ctx->phones (the candidate's, parallel to contacts.phones) and
- * ctx->ref_phones (one per reference across employers, in order). A carrier lookup the
- * caller ran (Phone `line_type`, `ported_at`, `first_seen`) knows the live line and
- * wins over the metadata, which only knows what a range was allocated as; every
+ * offline geocoder into ctx->en->phones (the candidate's, parallel to contacts.phones)
+ * and ctx->en->ref_phones (one per reference across employers, in order). A carrier
+ * lookup the caller ran (Phone `line_type`, `ported_at`, `first_seen`) knows the live
+ * line and wins over the metadata, which only knows what a range was allocated as; every
  * reason says which of the two decided.
  *
  * No number is scored for its country as such: the region only counts when it
@@ -13,7 +13,7 @@
  * (e.g. an employer-of-record arrangement) that matches the number's region clears it.
  * Approved travel does not: a number is given once, at application, not per trip.
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -60,7 +60,7 @@ static const char *lst_text(idr__ctx *ctx, const lst *l) {
                              l->n - LIST_MAX);
 }
 
-/* The references flattened in enrichment order (parallel to ctx->ref_phones). */
+/* The references flattened in enrichment order (parallel to ctx->en->ref_phones). */
 typedef struct refs {
     const idr__reference **ref;
     const idr__employer **emp;
@@ -70,14 +70,14 @@ typedef struct refs {
 static bool flat_refs(idr__ctx *ctx, refs *r) {
     const idr__work_history *wh = &ctx->c->work_history;
     r->n = 0;
-    r->ref = idr__arena_alloc(ctx->arena, (ctx->n_ref_phones + 1) * sizeof *r->ref);
-    r->emp = idr__arena_alloc(ctx->arena, (ctx->n_ref_phones + 1) * sizeof *r->emp);
+    r->ref = idr__arena_alloc(ctx->arena, (ctx->en->n_ref_phones + 1) * sizeof *r->ref);
+    r->emp = idr__arena_alloc(ctx->arena, (ctx->en->n_ref_phones + 1) * sizeof *r->emp);
     if (!r->ref || !r->emp) {
         return false;
     }
     for (size_t e = 0; e < wh->n_employers; e++) {
-        for (size_t k = 0; k < wh->employers[e].n_references && r->n < ctx->n_ref_phones;
-             k++) {
+        for (size_t k = 0;
+             k < wh->employers[e].n_references && r->n < ctx->en->n_ref_phones; k++) {
             r->ref[r->n] = &wh->employers[e].references[k];
             r->emp[r->n++] = &wh->employers[e];
         }
@@ -175,7 +175,7 @@ static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
     bool by_lookup = false, by_metadata = false;
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
-        const idr__phone_info *in = &ctx->phones[i];
+        const idr__phone_info *in = &ctx->en->phones[i];
         const char *why = NULL;
         if (ph->line_type == IDR__LINE_NON_FIXED_VOIP ||
             ph->line_type == IDR__LINE_PREPAID) {
@@ -206,7 +206,7 @@ static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
         lst_add(ctx, &list, item);
     }
     for (size_t k = 0; k < rf.n; k++) {
-        const idr__phone_info *in = &ctx->ref_phones[k];
+        const idr__phone_info *in = &ctx->en->ref_phones[k];
         if (!in->parsed || !in->metadata_type || strcmp(in->metadata_type, "voip") != 0) {
             continue;
         }
@@ -271,12 +271,12 @@ static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
         if (!ph->number) {
             continue;
         }
-        const char *why = invalid_why(ctx, &ctx->phones[i]);
+        const char *why = invalid_why(ctx, &ctx->en->phones[i]);
         if (!why) {
             continue;
         }
         const char *item = idr__arena_printf(ctx->arena, "%s (candidate): %s",
-                                             shown(&ctx->phones[i], ph->number), why);
+                                             shown(&ctx->en->phones[i], ph->number), why);
         /* A carrier lookup that found a live line beats metadata that may predate the
          * range (Debian's libphonenumber 8.12 metadata dates from 2022). */
         if (ph->line_type != IDR__LINE_NONE && ph->line_type != IDR__LINE_UNKNOWN) {
@@ -284,21 +284,21 @@ static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
                     idr__arena_printf(ctx->arena,
                                       "the carrier lookup found a live %s line for %s",
                                       ph->line_type_name ? ph->line_type_name : "",
-                                      shown(&ctx->phones[i], ph->number)));
+                                      shown(&ctx->en->phones[i], ph->number)));
             continue;
         }
         lst_add(ctx, &list, item);
     }
     for (size_t k = 0; k < rf.n; k++) {
         const char *raw = rf.ref[k]->phone;
-        const char *why = raw ? invalid_why(ctx, &ctx->ref_phones[k]) : NULL;
+        const char *why = raw ? invalid_why(ctx, &ctx->en->ref_phones[k]) : NULL;
         if (!why) {
             continue;
         }
         lst_add(ctx, &list,
                 idr__arena_printf(ctx->arena, "%s (%s): %s",
-                                  shown(&ctx->ref_phones[k], raw), ref_label(ctx, &rf, k),
-                                  why));
+                                  shown(&ctx->en->ref_phones[k], raw),
+                                  ref_label(ctx, &rf, k), why));
     }
     if (list.n) {
         idr__ev *ev = idr__hit(ctx, ind);
@@ -483,7 +483,7 @@ static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
     lst list = {NULL, 0}, cleared = {NULL, 0};
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
         const idr__phone *ph = &c->contacts.phones[i];
-        const idr__phone_info *in = &ctx->phones[i];
+        const idr__phone_info *in = &ctx->en->phones[i];
         if (!in->parsed || in->valid != 1 || !in->region) {
             continue;
         }
@@ -600,19 +600,19 @@ static void eval_selfref(idr__ctx *ctx, const idr__indicator *ind) {
     }
     /* Candidate keys once: a record may hold many numbers (up to the array limit). */
     for (size_t i = 0; i < c->contacts.n_phones; i++) {
-        keys[i] = number_key(ctx, &ctx->phones[i], c->contacts.phones[i].number);
+        keys[i] = number_key(ctx, &ctx->en->phones[i], c->contacts.phones[i].number);
     }
     const char *number = NULL;
     lst list = {NULL, 0};
     for (size_t k = 0; k < rf.n; k++) {
-        const char *rk = number_key(ctx, &ctx->ref_phones[k], rf.ref[k]->phone);
+        const char *rk = number_key(ctx, &ctx->en->ref_phones[k], rf.ref[k]->phone);
         if (!rk) {
             continue;
         }
         for (size_t i = 0; i < c->contacts.n_phones; i++) {
             if (key_eq(keys[i], rk)) {
                 if (!number) {
-                    number = shown(&ctx->phones[i], c->contacts.phones[i].number);
+                    number = shown(&ctx->en->phones[i], c->contacts.phones[i].number);
                 }
                 lst_add(ctx, &list, ref_label(ctx, &rf, k));
                 break;

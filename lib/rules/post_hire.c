@@ -13,7 +13,7 @@
  * entries for readers and tests/unit/test_rules_post_hire.c checks the two agree
  * (through idr__remote_access_tool_at below).
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

@@ -20,7 +20,8 @@
  *    score, which idrisk never allows; an exact hit is what a human must clear.
  * The score, threshold and the list entry's source are in the evidence.
  */
-#include "names/names.h"
+#include "enrich/lists/lists.h"
+#include "rules/rule.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -135,11 +136,11 @@ static void screen_name(screen *s, const char *field, const char *value) {
         return;
     }
     s->checked++;
-    const idr__names *nm = s->ctx->eng->names;
+    const idr__names *nm = s->ctx->mods->names;
     idr__name_toks x;
     idr__name_tokenize(nm, value, &x);
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(s->ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(s->ctx->mods->lists, &n);
     for (size_t i = 0; i < n; i++) {
         if (w[i].list != s->list) {
             continue;
@@ -168,13 +169,13 @@ static bool dom_match(const char *d, const char *listed) {
 static void screen_email(screen *s, const char *field, const char *addr) {
     const char *dom = NULL;
     const char *norm =
-        idr__email_normalize(s->ctx->eng->lists, s->ctx->arena, addr, &dom);
+        idr__email_normalize(s->ctx->mods->lists, s->ctx->arena, addr, &dom);
     if (!norm) {
         return;
     }
     s->checked++;
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(s->ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(s->ctx->mods->lists, &n);
     for (size_t i = 0; i < n; i++) {
         if (w[i].list != s->list) {
             continue;
@@ -198,7 +199,7 @@ static void screen_domain(screen *s, const char *field, const char *dom) {
     }
     s->checked++;
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(s->ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(s->ctx->mods->lists, &n);
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; w[i].list == s->list && k < w[i].n_domains; k++) {
             if (dom_match(dom, w[i].domains[k])) {
@@ -224,7 +225,7 @@ static void screen_wallet(screen *s, const char *chain, const char *addr) {
     }
     s->checked++;
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(s->ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(s->ctx->mods->lists, &n);
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; w[i].list == s->list && k < w[i].n_wallets; k++) {
             if (wallet_eq(addr, w[i].wallets[k])) {
@@ -299,7 +300,7 @@ static void report(screen *s, const idr__indicator *ind) {
 /* ---- pay_sanctions_match [OFAC-*] ------------------------------------------------ */
 static void eval_sanctions(idr__ctx *ctx, const idr__indicator *ind) {
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(ctx->mods->lists, &n);
     bool any = false;
     for (size_t i = 0; i < n && !any; i++) {
         any = w[i].list == IDR__WATCH_SANCTIONS;
@@ -320,7 +321,7 @@ static const idr__indicator pay_sanctions_match = {"pay_sanctions_match", screen
 /* ---- pay_front_company_match (project; refines pay_sanctions_match) -------------- */
 static void eval_front(idr__ctx *ctx, const idr__indicator *ind) {
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(ctx->eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(ctx->mods->lists, &n);
     bool any = false;
     for (size_t i = 0; i < n && !any; i++) {
         any = w[i].list == IDR__WATCH_FRONT;

@@ -14,7 +14,7 @@
  * recipient other than the candidate is reported with a differing shipment, never on
  * its own.
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 
@@ -363,7 +363,7 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
         idr__not_evaluated(ctx, ind, "no device locations on file");
         return;
     }
-    if (!ctx->residence.known && !home_cc[0]) {
+    if (!ctx->en->residence.known && !home_cc[0]) {
         idr__not_evaluated(ctx, ind,
                            "the residence has neither coordinates nor a country");
         return;
@@ -378,8 +378,9 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
         bool other_country =
             home_cc[0] && d->country[0] && strcmp(home_cc, d->country) != 0;
         double km = NAN;
-        if (ctx->residence.known && !isnan(d->lat) && !isnan(d->lon)) {
-            km = idr__distance_km(ctx->residence.lat, ctx->residence.lon, d->lat, d->lon);
+        if (ctx->en->residence.known && !isnan(d->lat) && !isnan(d->lon)) {
+            km = idr__distance_km(ctx->en->residence.lat, ctx->en->residence.lon, d->lat,
+                                  d->lon);
         }
         bool far = !isnan(km) && km > GEODRIFT_KM;
         if (!other_country && !far) {
@@ -424,8 +425,8 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
         idr__ev_strf(ev, "distance", "outside the residence country %s", home_cc);
     }
     idr__ev_str(ev, "residence",
-                ctx->residence.known && ctx->residence.label
-                    ? ctx->residence.label
+                ctx->en->residence.known && ctx->en->residence.label
+                    ? ctx->en->residence.label
                     : fmt_address(ctx, &c->identity.residence, false));
     idr__ev_int(ev, "count", n);
 }

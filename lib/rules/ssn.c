@@ -14,7 +14,7 @@
  * Evidence never carries the SSN itself: only its last four digits, or the masked form
  * "***-**-1234".
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 #include <string.h>
 

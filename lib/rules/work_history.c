@@ -6,7 +6,7 @@
  * from the caller too (for GitHub: the account's created_at and the date of the
  * earliest activity it hosts).
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 /* Activity dated more than this before the account existed counts as imported or
  * forged history [SEAL]. A few days' difference comes from time zones and from the

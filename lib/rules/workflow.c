@@ -10,7 +10,7 @@
  * messaging apps are the *only* way to reach the person (no email and no phone on
  * file) or come together with recorded pressure to move off the hiring platform.
  */
-#include "internal.h"
+#include "rules/rule.h"
 
 /* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
 static const char *const refuses_keys[] = {"refused", "count", NULL};

@@ -3,7 +3,7 @@
  * and manifests. One reader for all of them, so every loader has the same size limit
  * and error behaviour.
  */
-#include "internal.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * sha256.c - SHA-256 (FIPS 180-4), written for idrisk. Used to stamp the rule pack in
  * every result and to keep document numbers and account ids only as digests.
  */
-#include "internal.h"
+#include "util/util.h"
 
 #include <string.h>
 

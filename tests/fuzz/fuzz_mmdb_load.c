@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "geo/geo.h"
+#include "enrich/geo/geo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

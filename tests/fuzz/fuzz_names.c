@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names/names.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,7 +27,8 @@ static void init(void) {
     if (idr_config_new(&cfg) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_SOURCE_DATA_DIR, NULL) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_DATA_DIR, "/nonexistent", NULL) != IDR_OK ||
-        idr_engine_new(&eng, cfg, NULL) != IDR_OK || !eng->names || !eng->lists) {
+        idr_engine_new(&eng, cfg, NULL) != IDR_OK || !eng->mods.names ||
+        !eng->mods.lists) {
         abort();
     }
     idr_config_free(cfg);
@@ -62,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (nl) {
         *nl = '\0';
     }
-    const idr__names *nm = eng->names;
+    const idr__names *nm = eng->mods.names;
 
     idr__name_toks ta, tb;
     idr__name_tokenize(nm, a, &ta);
@@ -103,12 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     idr__arena *ar = idr__arena_new(1024);
     if (ar) {
         const char *dom = NULL;
-        char *n = idr__email_normalize(eng->lists, ar, a, &dom);
-        if (n && (!dom || !idr__lists_mailbox_syntax_ok(eng->lists, n))) {
+        char *n = idr__email_normalize(eng->mods.lists, ar, a, &dom);
+        if (n && (!dom || !idr__lists_mailbox_syntax_ok(eng->mods.lists, n))) {
             abort();
         }
         idr__tech_claim claims[8];
-        size_t nc = idr__lists_tech_claims(eng->lists, ar, buf, claims, 8);
+        size_t nc = idr__lists_tech_claims(eng->mods.lists, ar, buf, claims, 8);
         for (size_t i = 0; i < nc; i++) {
             if (!claims[i].tech || !claims[i].quote) {
                 abort();

@@ -31,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enrich/phone/phone_shim.h"
 #include "idrisk/idrisk.h"
-#include "phone/phone_shim.h"
 #ifdef IDR_SOURCE_DATA_DIR
     #include "internal.h"
 #endif

@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     idr__rulepack *p = NULL;
     idr_error err;
-    int rc = idr__rulepack_load(&p, (const char *)data, size, "fuzz.pack", &err);
+    int rc = idr__rulepack_load(&p, (const char *)data, size, "fuzz.pack",
+                                idr__indicator_find, &err);
     if (rc == IDR_OK) {
         for (size_t i = 0; i < p->n_rules; i++) {
             (void)idr__rulepack_find(p, p->rules[i].id);

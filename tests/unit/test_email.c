@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../rules_helpers.h"
-#include "names/names.h"
+#include "internal.h"
 
 static char data_dir[64];
 
@@ -61,7 +61,7 @@ static const char *norm(const char *addr) {
     if (!a) {
         a = idr__arena_new(1024);
     }
-    return idr__email_normalize(rh_engine->lists, a, addr, NULL);
+    return idr__email_normalize(rh_engine->mods.lists, a, addr, NULL);
 }
 
 Test(email, normalisation_follows_the_provider) {
@@ -199,8 +199,10 @@ Test(email, unicode_homoglyph_domains_fire) {
     rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
     r = rh_score(REF_CANDIDATE("pat@xn--cme-5cd.com"));
     rh_assert_has(rh_ev(r, "eml_lookalike_employer_domain", "method"), "ICU confusables");
-    cr_assert(idr__names_domain_confusable(rh_engine->names, "acrne.com", "acme.com"));
-    cr_assert(!idr__names_domain_confusable(rh_engine->names, "globex.com", "acme.com"));
+    cr_assert(
+        idr__names_domain_confusable(rh_engine->mods.names, "acrne.com", "acme.com"));
+    cr_assert(
+        !idr__names_domain_confusable(rh_engine->mods.names, "globex.com", "acme.com"));
     cr_assert(!idr__names_domain_confusable(NULL, "acrne.com", "acme.com"));
 }
 

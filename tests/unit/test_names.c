@@ -7,7 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "names/names.h"
+#include "internal.h"
 
 static idr_engine *eng;
 
@@ -22,8 +22,8 @@ static void setup(void) {
     int rc = idr_engine_new(&eng, cfg, &err);
     idr_config_free(cfg);
     cr_assert_eq(rc, IDR_OK, "engine: %s", err.message);
-    cr_assert_not_null(eng->names, "ICU names module: %s",
-                       eng->names_unavailable ? eng->names_unavailable : "?");
+    cr_assert_not_null(eng->mods.names, "ICU names module: %s",
+                       eng->mods.names_unavailable ? eng->mods.names_unavailable : "?");
 }
 
 static void teardown(void) {
@@ -34,7 +34,7 @@ static void teardown(void) {
 TestSuite(names, .init = setup, .fini = teardown);
 
 static double sim(const char *a, const char *b) {
-    return idr__names_similarity(eng->names, a, b);
+    return idr__names_similarity(eng->mods.names, a, b);
 }
 
 #define assert_match(a, b)                                                               \
@@ -84,9 +84,9 @@ Test(names, nicknames_middle_names_initials_hyphens) {
     assert_match("Mary-Jane Watson", "Mary Watson");
     assert_match("Sean O'Brien", "Sean OBrien");
     assert_match("Dr. Jane Doe Jr.", "Jane Doe");
-    cr_assert(idr__names_nickname(eng->names, "bob", "robert"));
-    cr_assert(!idr__names_nickname(eng->names, "bob", "william"));
-    cr_assert_gt(idr__names_nickname_groups(eng->names), 40);
+    cr_assert(idr__names_nickname(eng->mods.names, "bob", "robert"));
+    cr_assert(!idr__names_nickname(eng->mods.names, "bob", "william"));
+    cr_assert_gt(idr__names_nickname_groups(eng->mods.names), 40);
 }
 
 Test(names, different_people_do_not_match) {
@@ -129,12 +129,12 @@ Test(names, fallback_without_icu) {
 
 Test(names, tokens_drop_legal_forms_and_honorifics) {
     idr__name_toks t;
-    idr__name_tokenize(eng->names, "Green Alpine Trading L.L.C.", &t);
+    idr__name_tokenize(eng->mods.names, "Green Alpine Trading L.L.C.", &t);
     cr_assert_eq(t.n, 3);
-    idr__name_tokenize(eng->names, "Mr. Taggcar Inc.", &t);
+    idr__name_tokenize(eng->mods.names, "Mr. Taggcar Inc.", &t);
     cr_assert_eq(t.n, 1);
     cr_assert_str_eq(t.buf + t.off[0], "taggcar");
-    idr__name_tokenize(eng->names, "LLC", &t); /* nothing else left: kept */
+    idr__name_tokenize(eng->mods.names, "LLC", &t); /* nothing else left: kept */
     cr_assert_eq(t.n, 1);
 }
 

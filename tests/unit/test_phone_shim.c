@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enrich/phone/phone_shim.h"
 #include "idrisk/idrisk.h"
-#include "phone/phone_shim.h"
 
 static idr__phone_shim *shim;
 

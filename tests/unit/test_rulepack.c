@@ -24,7 +24,8 @@
     "verify = Call legal\nbenign = Payroll error\nsources = SSA\n"
 
 static int load(const char *text, idr__rulepack **p, idr_error *err) {
-    return idr__rulepack_load(p, text, strlen(text), "test.pack", err);
+    return idr__rulepack_load(p, text, strlen(text), "test.pack", idr__indicator_find,
+                              err);
 }
 
 Test(rulepack, valid_pack_loads_and_is_stamped) {
@@ -129,15 +130,17 @@ Test(rulepack, bad_packs_name_the_field) {
 Test(rulepack, missing_file_is_eio) {
     idr__rulepack *p = NULL;
     idr_error err;
-    cr_assert_eq(idr__rulepack_load_file(&p, "/nonexistent/x.pack", &err), IDR_EIO);
+    cr_assert_eq(
+        idr__rulepack_load_file(&p, "/nonexistent/x.pack", idr__indicator_find, &err),
+        IDR_EIO);
     cr_assert_str_eq(err.field, "rules");
 }
 
 Test(rulepack, default_pack_is_valid) {
     idr__rulepack *p = NULL;
     idr_error err;
-    int rc =
-        idr__rulepack_load_file(&p, IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err);
+    int rc = idr__rulepack_load_file(&p, IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+                                     idr__indicator_find, &err);
     cr_assert_eq(rc, IDR_OK, "%s (%s)", err.message, err.field);
     cr_assert_gt(p->n_rules, 20);
     /* Every implemented indicator is in the default pack: an indicator without weights

@@ -25,7 +25,7 @@
  * ICU at all: for ASCII, NFKC and transliteration are the identity and case folding is
  * tolower(), so the fast path gives the same tokens.
  */
-#include "names/names.h"
+#include "enrich/names/names.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -658,14 +658,6 @@ double idr__names_similarity(const idr__names *nm, const char *a, const char *b)
     return idr__name_toks_similarity(nm, &x, &y);
 }
 
-double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b) {
-    return idr__names_similarity(ctx && ctx->eng ? ctx->eng->names : NULL, a, b);
-}
-
-bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b) {
-    return idr__name_similarity(ctx, a, b) >= IDR__NAME_MATCH;
-}
-
 /* ---- Domains ------------------------------------------------------------------------
  */
 
@@ -719,14 +711,13 @@ static void add_form(idr__names *nm, char *p, unsigned group, size_t cap) {
 /* data/nicknames.tsv: "name<TAB>other forms, comma-separated<TAB>source". Each line is
  * one group; a form may sit in several groups ("al": Albert, Alan, Alfred). Names are
  * stored as the ASCII normaliser would give them. */
-static int load_nicknames(idr_engine *eng, idr__names *nm) {
+static int load_nicknames(idr__loader *ld, idr__names *nm) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/nicknames.tsv",
-             eng->lists_dir ? eng->lists_dir : ".");
+    snprintf(path, sizeof path, "%s/nicknames.tsv", ld->lists_dir ? ld->lists_dir : ".");
     size_t len = 0;
     char *text = idr__read_file(path, (size_t)16 << 20, &len);
     if (!text) {
-        return idr__engine_warn(eng, "nickname table %s not loaded: %s", path,
+        return idr__loader_warn(ld, "nickname table %s not loaded: %s", path,
                                 strerror(errno));
     }
     nm->nick_text = text;
@@ -773,10 +764,10 @@ static int load_nicknames(idr_engine *eng, idr__names *nm) {
              "data/README.md)",
              group);
     idr__data_entry d = {"nicknames", "list", ver, ver, "same as idrisk (curated)", what};
-    return idr__engine_add_data(eng, &d);
+    return idr__loader_add_data(ld, &d);
 }
 
-int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
+int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     *out = NULL;
     idr__names *nm = calloc(1, sizeof *nm);
     if (!nm) {
@@ -793,7 +784,7 @@ int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
         atomic_flag_clear(&nm->busy[i]);
     }
     if (U_FAILURE(st)) {
-        *why = idr__arena_printf(eng->arena, "ICU transliterator unavailable (%s)",
+        *why = idr__arena_printf(ld->arena, "ICU transliterator unavailable (%s)",
                                  u_errorName(st));
         idr__names_close(nm);
         return *why ? IDR_OK : IDR_ENOMEM;
@@ -817,7 +808,7 @@ int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
         nm->spoof = NULL;
         nm->idna = NULL;
     }
-    int rc = load_nicknames(eng, nm);
+    int rc = load_nicknames(ld, nm);
     if (rc != IDR_OK) {
         idr__names_close(nm);
         return rc;
@@ -828,12 +819,9 @@ int idr__names_open(idr_engine *eng, idr__names **out, const char **why) {
                          NULL,
                          "Unicode-DFS-2016",
                          "ICU transliteration and case folding (Unicode, Inc.)"};
-    if ((rc = idr__engine_add_data(eng, &d)) != IDR_OK) {
+    if ((rc = idr__loader_add_data(ld, &d)) != IDR_OK) {
         idr__names_close(nm);
         return rc;
-    }
-    if (eng->lists) {
-        idr__lists_prepare_names(eng->lists, nm);
     }
     *out = nm;
     return IDR_OK;

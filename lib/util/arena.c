@@ -7,7 +7,7 @@
  * followed by its bytes. A request larger than half the default block gets a block of
  * its own so that large strings do not waste the tail of the current block.
  */
-#include "internal.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * error.c - status texts and the caller-owned error struct.
  */
-#include "internal.h"
+#include "util/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

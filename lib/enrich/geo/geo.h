@@ -1,13 +1,24 @@
 /*
- * geo.h - what lib/geo offers beyond lib/internal.h: capability bits for the network
- * indicators, the curated VPN-operator name list, and a self-contained database check
- * used by the tests and the loader fuzzer. Private to idrisk; does not expose
- * maxminddb.h (lib/geo/geo.c is the only file that includes it).
+ * enrich/geo/geo.h - the IP module: opening the .mmdb databases, the gazetteers and the
+ * network lists; per-session enrichment; the claimed residence's coordinates;
+ * capability bits for the network indicators, the curated VPN-operator name list, and
+ * a self-contained database check used by the tests and the loader fuzzer. Does not
+ * expose maxminddb.h (lib/enrich/geo/geo.c is the only file that includes it).
  */
 #ifndef IDRISK_GEO_H
 #define IDRISK_GEO_H
 
-#include "internal.h"
+#include "enrich/enrich.h"
+
+/* Open every database in ld->data_dir and the network lists. IDR_OK with *out NULL
+ * and a reason in *why when there is nothing to load; errors only for ENOMEM. */
+int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why);
+void idr__geo_close(idr__geo *g);
+/* Fill en->ips[] (one per session) from every loaded database and the configured
+ * allow/relay ranges, and the distance of each to en->residence. */
+int idr__geo_enrich(idr__enrichment *en);
+/* Coordinates of the claimed residence: the caller's, else the gazetteers'. */
+int idr__residence_resolve(idr__enrichment *en);
 
 /* What the loaded databases and lists can answer (idr__geo_caps). */
 enum {

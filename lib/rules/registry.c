@@ -2,7 +2,7 @@
  * registry.c - the list of indicator families. An indicator is found by its catalog id;
  * ids are unique across families (checked by tests/unit/test_registry.c).
  */
-#include "internal.h"
+#include "rules/rule.h"
 #include <string.h>
 
 extern const idr__family idr__family_ssn;

@@ -20,7 +20,7 @@
  *    SHA-256 hex before they reach the struct; error messages never echo them, nor
  *    the SSN.
  */
-#include "internal.h"
+#include "parse/parse.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
@@ -1584,15 +1584,6 @@ int idr__candidate_parse(idr_candidate **out,
     }
     *out = c;
     return IDR_OK;
-}
-
-int idr_candidate_from_json(idr_candidate **out,
-                            const idr_engine *eng,
-                            const char *json,
-                            size_t len,
-                            idr_error *err) {
-    return idr__candidate_parse(out, eng ? &eng->limits : &idr__default_limits, json, len,
-                                err);
 }
 
 void idr_candidate_free(idr_candidate *cand) {

@@ -4,8 +4,9 @@
  * buffer (rather than building a cJSON tree) costs one allocation per result and keeps
  * key order, hence byte-identical output for identical results.
  */
-#include "internal.h"
+#include "util/util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * source key or a detail {key} the indicator cannot fill is IDR_EDATA naming
  * "<section>.<key>" and the line. A pack that loads is one every result can explain.
  */
-#include "internal.h"
+#include "pack/pack.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +36,7 @@ typedef struct parser {
     idr__combo *combo;
     int rule_line;
     unsigned seen; /* bit per required key of the current entry */
+    idr__indicator_lookup find;
     idr_error *err;
 } parser;
 
@@ -230,7 +231,7 @@ static int begin_section(parser *ps, char *hdr) {
     }
     snprintf(ps->section, sizeof ps->section, "%s", id);
     if (strcmp(hdr, "indicator") == 0) {
-        const idr__indicator *ind = idr__indicator_find(id);
+        const idr__indicator *ind = ps->find(id);
         if (!ind) {
             return perr(ps, NULL, "no indicator with this id is implemented");
         }
@@ -255,7 +256,7 @@ static int begin_section(parser *ps, char *hdr) {
                 return perr(ps, NULL, "combination defined twice");
             }
         }
-        if (idr__indicator_find(id)) {
+        if (ps->find(id)) {
             return perr(ps, NULL, "a combination may not reuse an indicator id");
         }
         idr__combo *c = grow(ps->p->arena, ps->p->combos, ps->p->n_combos, sizeof *c);
@@ -540,9 +541,16 @@ static int validate(parser *ps) {
     return IDR_OK;
 }
 
-int idr__rulepack_load(
-    idr__rulepack **out, const char *text, size_t len, const char *name, idr_error *err) {
+int idr__rulepack_load(idr__rulepack **out,
+                       const char *text,
+                       size_t len,
+                       const char *name,
+                       idr__indicator_lookup find,
+                       idr_error *err) {
     *out = NULL;
+    if (!find) {
+        return idr__err(err, IDR_EINVAL, NULL, "no indicator registry given");
+    }
     idr__arena *a = idr__arena_new(64 * 1024);
     idr__rulepack *p = a ? idr__arena_calloc(a, sizeof *p) : NULL;
     if (!p) {
@@ -551,7 +559,8 @@ int idr__rulepack_load(
     }
     p->arena = a;
     idr__sha256_hex(text, len, p->sha256);
-    parser ps = {.p = p, .name = name ? name : "rules", .err = err, .kind = S_NONE};
+    parser ps = {
+        .p = p, .name = name ? name : "rules", .find = find, .err = err, .kind = S_NONE};
     snprintf(ps.section, sizeof ps.section, "pack");
     int rc = IDR_OK;
     size_t pos = 0;
@@ -615,7 +624,10 @@ int idr__rulepack_load(
     return IDR_OK;
 }
 
-int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *err) {
+int idr__rulepack_load_file(idr__rulepack **out,
+                            const char *path,
+                            idr__indicator_lookup find,
+                            idr_error *err) {
     *out = NULL;
     size_t len = 0;
     char *text = idr__read_file(path, (size_t)8 << 20, &len);
@@ -629,7 +641,7 @@ int idr__rulepack_load_file(idr__rulepack **out, const char *path, idr_error *er
                         "cannot read rule pack %s: %s", path, strerror(e));
     }
     const char *base = strrchr(path, '/');
-    int rc = idr__rulepack_load(out, text, len, base ? base + 1 : path, err);
+    int rc = idr__rulepack_load(out, text, len, base ? base + 1 : path, find, err);
     free(text);
     return rc;
 }

@@ -1,0 +1,29 @@
+/*
+ * core/engine.h - the engine: a rule pack, the opened enrichment modules and what they
+ * loaded, and the parse limits. Built once by engine.c, then immutable and shared by
+ * every scoring thread.
+ *
+ * Layer 5 (the top): may include every layer below. Nothing below includes it.
+ */
+#ifndef IDRISK_CORE_ENGINE_H
+#define IDRISK_CORE_ENGINE_H
+
+#include "parse/parse.h"
+#include "rules/rule.h"
+
+struct idr_engine {
+    idr__arena *arena;
+    idr__rulepack *pack;
+    idr__limits limits;
+    const char *data_dir, *lists_dir;
+    idr__modules mods;     /* each module NULL when unavailable, with the reason */
+    idr__data_entry *data; /* databases and lists in use, in load order */
+    size_t n_data;
+    idr__strv warnings;
+};
+
+/* Result/describe writers shared by engine.c and result.c. */
+void idr__write_data_list(const idr_engine *eng, idr__jw *w);
+void idr__write_ruleset(const idr_engine *eng, idr__jw *w);
+
+#endif /* IDRISK_CORE_ENGINE_H */

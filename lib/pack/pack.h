@@ -1,0 +1,111 @@
+/*
+ * pack/pack.h - the rule pack: every indicator's points, severity, texts and sources,
+ * the combinations and the band thresholds (data/rules/default.pack, docs/rulepack.md).
+ *
+ * Layer 2: includes util only. The indicator descriptor is declared here because the
+ * pack is checked against it (ids exist, templates use only evidence keys the
+ * indicator reports); the descriptors themselves are defined by lib/rules, and the
+ * scoring context they take is opaque at this layer.
+ */
+#ifndef IDRISK_PACK_H
+#define IDRISK_PACK_H
+
+#include "util/util.h"
+
+/* ====================================================================================
+ * Indicator descriptors (defined by lib/rules) and the rule pack (lib/pack/rulepack.c).
+ * ================================================================================== */
+typedef enum {
+    IDR__SEV_LOW = 0,
+    IDR__SEV_MEDIUM,
+    IDR__SEV_HIGH,
+    IDR__SEV_CRITICAL
+} idr__severity;
+const char *idr__severity_name(idr__severity s);
+
+typedef struct idr__ctx idr__ctx;
+typedef struct idr__indicator idr__indicator;
+typedef void (*idr__eval_fn)(idr__ctx *ctx, const idr__indicator *ind);
+
+/* What an indicator needs from the engine; when the engine lacks it the indicator is
+ * reported "not evaluated" with the module's reason without running. */
+enum {
+    IDR__NEED_GEO = 1u << 0,   /* any IP database */
+    IDR__NEED_PHONE = 1u << 1, /* libphonenumber */
+    IDR__NEED_NAMES = 1u << 2, /* ICU normaliser */
+    IDR__NEED_LISTS = 1u << 3, /* curated lists loaded from data/ */
+    IDR__NEED_STORE = 1u << 4  /* cross-candidate store (not built yet) */
+};
+
+struct idr__indicator {
+    const char *id;                   /* catalog id from indicators.md */
+    const char *const *evidence_keys; /* NULL-terminated; what templates may use */
+    idr__eval_fn eval;
+    unsigned needs; /* IDR__NEED_* */
+};
+
+/* How the pack loader finds the implementation of an indicator id: the engine hands it
+ * lib/rules' registry (idr__indicator_find), so this layer never names the rules. */
+typedef const idr__indicator *(*idr__indicator_lookup)(const char *id);
+
+typedef struct idr__rule {
+    const char *id;
+    const char *category;
+    idr__severity severity;
+    double points;
+    const char *title;
+    const char *detail; /* template with {key} placeholders */
+    const char *verify;
+    const char **benign;
+    size_t n_benign;
+    const char **sources;
+    size_t n_sources;
+    const char *basis; /* "catalog" or "project" */
+    const idr__indicator *ind;
+} idr__rule;
+
+typedef struct idr__combo {
+    const char *id;
+    const char *title;
+    const char *detail;
+    const char *verify;
+    idr__severity severity;
+    double points;
+    /* groups[g] is a set of indicator ids; the combination fires when every group has
+     * at least one hit. */
+    const char ***groups;
+    size_t *group_len;
+    size_t n_groups;
+    const char **sources;
+    size_t n_sources;
+    const char **benign;
+    size_t n_benign;
+} idr__combo;
+
+typedef struct idr__rulepack {
+    idr__arena *arena;
+    const char *id, *version;
+    char sha256[65];
+    double band_medium, band_high, band_critical; /* score thresholds */
+    idr__rule *rules;
+    size_t n_rules;
+    idr__combo *combos;
+    size_t n_combos;
+    const char **source_keys, **source_texts; /* [sources] section, in file order */
+    size_t n_source_defs;
+} idr__rulepack;
+
+int idr__rulepack_load(idr__rulepack **out,
+                       const char *text,
+                       size_t len,
+                       const char *name,
+                       idr__indicator_lookup find,
+                       idr_error *err);
+int idr__rulepack_load_file(idr__rulepack **out,
+                            const char *path,
+                            idr__indicator_lookup find,
+                            idr_error *err);
+void idr__rulepack_free(idr__rulepack *p);
+const idr__rule *idr__rulepack_find(const idr__rulepack *p, const char *id);
+
+#endif /* IDRISK_PACK_H */

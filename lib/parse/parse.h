@@ -1,0 +1,23 @@
+/*
+ * parse/parse.h - candidate JSON in, a typed idr_candidate out.
+ *
+ * Layer 2: includes model (and util below it). The parser is the only code that reads
+ * candidate JSON; it checks every key (protected attributes at any depth, duplicates,
+ * depth, array lengths) before it extracts a single value, so nothing downstream ever
+ * sees a record the contract refuses. Limits: docs/input-limits.md.
+ */
+#ifndef IDRISK_PARSE_H
+#define IDRISK_PARSE_H
+
+#include "model/model.h"
+
+/** Parse `len` bytes of candidate JSON under `lim` (NULL: idr__default_limits).
+ *  IDR_OK with *out set, or IDR_EINVAL / IDR_ELIMIT / IDR_ENOMEM with err->field
+ *  holding the JSON path. */
+int idr__candidate_parse(idr_candidate **out,
+                         const idr__limits *lim,
+                         const char *json,
+                         size_t len,
+                         idr_error *err);
+
+#endif /* IDRISK_PARSE_H */

@@ -1,0 +1,104 @@
+/*
+ * rules/rule.h - what an indicator may read and how it reports.
+ *
+ * Layer 4: includes pack and enrich (and model, util below them). Each indicator is an
+ * idr__indicator (pack/pack.h): a catalog id, the evidence keys its detail template
+ * may use, and an evaluator. Evaluators live in lib/rules/<family>.c as static
+ * tables; lib/rules/registry.c gathers the tables. The rule pack gives every
+ * indicator its points, severity and texts.
+ *
+ * An evaluator reads the candidate (ctx->c) and its enrichment (ctx->en) and reports
+ * through the ctx: idr__hit() (with evidence), idr__suppress() (would have fired;
+ * cleared by context), idr__not_evaluated() (data or database missing). Reporting
+ * nothing means "evaluated, clean".
+ */
+#ifndef IDRISK_RULE_H
+#define IDRISK_RULE_H
+
+#include "enrich/enrich.h"
+#include "pack/pack.h"
+
+/* ====================================================================================
+ * Scoring context and the evaluator's reporting API (implemented by lib/core/score.c).
+ * ================================================================================== */
+typedef struct idr__ev idr__ev; /* evidence under construction for one hit */
+
+struct idr__ctx {
+    const idr__modules *mods;  /* which modules loaded, and why not (read-only) */
+    const idr_candidate *c;    /* the record */
+    const idr__enrichment *en; /* everything looked up about it */
+    idr_result *res;           /* the result under construction (opaque here) */
+    idr__arena *arena; /* the result's arena: allocate scratch and evidence here */
+    int64_t now;       /* as_of, or the time of the call */
+    int32_t today;     /* now in days */
+    /* the rule being evaluated: only its indicator may report a hit */
+    const idr__rule *rule;
+};
+
+/** Report a hit of `ind`; returns an evidence builder (NULL on ENOMEM, which the
+ *  ev_* calls accept). One hit per indicator: a second call returns the same one. */
+idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind);
+void idr__ev_str(idr__ev *ev, const char *key, const char *val);
+void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) IDR__PRINTF(3, 4);
+void idr__ev_int(idr__ev *ev, const char *key, long long val);
+void idr__ev_num(idr__ev *ev, const char *key, double val);
+void idr__ev_bool(idr__ev *ev, const char *key, bool val);
+/** The indicator would have fired but context explains it. `by` says what cleared it
+ *  ("approved travel 2025-03-01..2025-03-20 to GB", "accommodation camera_off"). */
+void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)
+    IDR__PRINTF(3, 4);
+/** The indicator could not be evaluated: data absent or a database missing. */
+void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)
+    IDR__PRINTF(3, 4);
+
+/** Render one evidence value as text (the detail-template rules of docs/rulepack.md). */
+struct idr__evkv;
+void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
+
+/** Helpers for evaluators. */
+bool idr__has_accommodation(const idr__ctx *ctx, const char *name);
+/** Approved travel window covering day `d` (days since epoch), or NULL. */
+const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d);
+/** Append `item` to the `sep`-joined list of evidence text in *list (NULL when empty;
+ *  strings in the result arena). A NULL item is ignored. */
+void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item);
+/** The same, unless `item` is already a whole element of the list. */
+void idr__list_add_unique(idr__ctx *ctx,
+                          const char *sep,
+                          const char **list,
+                          const char *item);
+
+/* Name comparison (lib/names). Similarity of two person or company names in 0..1:
+ * with ICU (engine->names) NFKC, case folding, transliteration to Latin, diacritics
+ * removed, punctuation and token order ignored, nicknames and initials handled;
+ * without it the plain idr__norm_simple() comparison. NULL or empty names give 0. */
+double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
+/* Threshold above which two names are taken as the same person (documented, with
+ * measured examples, in docs/names.md). */
+#define IDR__NAME_MATCH 0.88
+bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
+
+/* Name comparison. Similarity of two person or company names in 0..1 with the name
+ * normaliser of lib/enrich/names (NFKC, case folding, transliteration to Latin,
+ * diacritics removed, punctuation and token order ignored, nicknames and initials
+ * handled); without ICU the plain idr__norm_simple() comparison. NULL or empty names
+ * give 0. */
+double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
+/* Threshold above which two names are taken as the same person (documented, with
+ * measured examples, in docs/names.md). */
+#define IDR__NAME_MATCH 0.88
+bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
+
+/* ====================================================================================
+ * The registry (lib/rules/registry.c): every indicator, by family.
+ * ================================================================================== */
+typedef struct idr__family {
+    const char *name;
+    const idr__indicator *const *indicators; /* NULL-terminated */
+} idr__family;
+/* The indicator with catalog id `id`, or NULL (an idr__indicator_lookup). */
+const idr__indicator *idr__indicator_find(const char *id);
+/* Iterate all registered indicators: i from 0 while the result is non-NULL. */
+const idr__indicator *idr__indicator_at(size_t i);
+
+#endif /* IDRISK_RULE_H */

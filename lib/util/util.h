@@ -1,0 +1,118 @@
+/*
+ * util/util.h - the bottom layer: errors, the arena, the output buffer and JSON writer,
+ * strict UTF-8, whole-file reading, TSV splitting and SHA-256.
+ *
+ * Layer 0: includes only the public header and the C library. Nothing here knows what
+ * a candidate, a rule or an engine is.
+ */
+#ifndef IDRISK_UTIL_H
+#define IDRISK_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idrisk/idrisk.h"
+
+#if defined(__GNUC__)
+    #define IDR__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+    #define IDR__PRINTF(a, b)
+#endif
+
+/* ====================================================================================
+ * Errors (lib/util/error.c)
+ * ================================================================================== */
+
+/** Fill `err` (may be NULL) and return `code`. `field` may be NULL. */
+int idr__err(idr_error *err, int code, const char *field, const char *fmt, ...)
+    IDR__PRINTF(4, 5);
+
+/* ====================================================================================
+ * Arena (lib/util/arena.c): bump allocator in growing blocks; one free releases all.
+ * Allocations are 8-byte aligned. Returns NULL only when malloc fails.
+ * ================================================================================== */
+typedef struct idr__arena idr__arena;
+idr__arena *idr__arena_new(size_t first_block);
+void idr__arena_free(idr__arena *a);
+void *idr__arena_alloc(idr__arena *a, size_t n);  /* uninitialised */
+void *idr__arena_calloc(idr__arena *a, size_t n); /* zeroed */
+char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
+char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
+char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
+char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap);
+
+/* ====================================================================================
+ * String buffer and JSON writer (lib/util/jsonw.c). Output only; input JSON is parsed
+ * with cJSON. Keys are written in the order given, so output is deterministic.
+ * ================================================================================== */
+typedef struct idr__buf {
+    char *p;
+    size_t len, cap;
+    bool oom; /* sticky: once set, appends are ignored and the caller reports ENOMEM */
+} idr__buf;
+void idr__buf_init(idr__buf *b);
+void idr__buf_free(idr__buf *b);
+void idr__buf_put(idr__buf *b, const char *s, size_t n);
+void idr__buf_puts(idr__buf *b, const char *s);
+void idr__buf_printf(idr__buf *b, const char *fmt, ...) IDR__PRINTF(2, 3);
+/** Hand the buffer's NUL-terminated content to the caller (malloc'd; idr_free()). */
+char *idr__buf_take(idr__buf *b, size_t *len_out);
+
+typedef struct idr__jw {
+    idr__buf *b;
+    int depth;
+    bool need_comma[64];
+    bool pretty;
+} idr__jw;
+void idr__jw_init(idr__jw *w, idr__buf *b, bool pretty);
+void idr__jw_obj_begin(idr__jw *w, const char *key); /* key NULL inside arrays/top */
+void idr__jw_obj_end(idr__jw *w);
+void idr__jw_arr_begin(idr__jw *w, const char *key);
+void idr__jw_arr_end(idr__jw *w);
+void idr__jw_str(idr__jw *w, const char *key, const char *v); /* v NULL -> null */
+void idr__jw_strn(idr__jw *w, const char *key, const char *v, size_t n);
+void idr__jw_int(idr__jw *w, const char *key, long long v);
+/** Numbers are written with at most 6 significant decimals ("%.6g"-like, but never
+ *  in exponent form for |v| < 1e15), NaN/Inf as null. */
+void idr__jw_num(idr__jw *w, const char *key, double v);
+void idr__jw_bool(idr__jw *w, const char *key, bool v);
+void idr__jw_null(idr__jw *w, const char *key);
+/** Write `json`, an already valid JSON value, as the value of `key`. */
+void idr__jw_raw(idr__jw *w, const char *key, const char *json);
+/** Length of the valid UTF-8 sequence at `s` (`n` bytes left), or 0 if invalid: strict
+ *  RFC 3629 (no overlong forms, no surrogates, nothing above U+10FFFF). Stops at the
+ *  first byte that is not a continuation, so a NUL-terminated string is safe with n=4. */
+size_t idr__utf8_seq(const unsigned char *s, size_t n);
+/** Escape `s` as a JSON string body (no quotes) into b. Invalid UTF-8 becomes U+FFFD. */
+void idr__json_escape(idr__buf *b, const char *s, size_t n);
+
+/* ====================================================================================
+ * Files, TSV and hashing (lib/util/file.c, lib/util/sha256.c)
+ * ================================================================================== */
+/* Read a whole file (lib/util/file.c): a malloc'd, NUL-terminated copy the caller
+ * frees, its length in *len_out (may be NULL). NULL on failure with errno set
+ * (EFBIG when larger than `max` bytes). */
+char *idr__read_file(const char *path, size_t max, size_t *len_out);
+/* Split a TSV line in place at tabs into at most `max` fields (the last one keeps any
+ * further tabs); returns the count. */
+size_t idr__split_tabs(char *line, char **f, size_t max);
+
+/* SHA-256 (lib/util/sha256.c), for the rule pack stamp and hashed identifiers. */
+typedef struct idr__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t buf[64];
+    size_t used;
+} idr__sha256;
+void idr__sha256_init(idr__sha256 *s);
+void idr__sha256_update(idr__sha256 *s, const void *p, size_t n);
+void idr__sha256_final(idr__sha256 *s, uint8_t out[32]);
+void idr__sha256_hex(const void *p, size_t n, char out[65]);
+
+/** True when `name` is in the NULL-terminated `list` (exact byte comparison; NULL
+ *  `name` is never in it). lib/util/str.c. */
+bool idr__in_list(const char *name, const char *const *list);
+
+#endif /* IDRISK_UTIL_H */
