@@ -76,6 +76,24 @@ static int copy_cidrs(idr_engine *eng,
     return IDR_OK;
 }
 
+/* One taxonomy: a rule's pack category must be its indicator's family (the file that
+ * implements it and the id prefix), so an indicator can be found from its id. */
+static int check_taxonomy(const idr__rulepack *p, idr_error *err) {
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const idr__rule *r = &p->rules[i];
+        const idr__family *f = idr__indicator_family(r->ind);
+        if (f && strcmp(r->category, f->name) != 0) {
+            char field[128];
+            snprintf(field, sizeof field, "%s.category", r->id);
+            return idr__err(err, IDR_EDATA, field,
+                            "%s: category \"%s\" is not the indicator's family \"%s\" "
+                            "(ids %s*, %s)",
+                            field, r->category, f->name, f->prefix, f->file);
+        }
+    }
+    return IDR_OK;
+}
+
 int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     if (!out) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
@@ -120,6 +138,9 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         char path[4096];
         snprintf(path, sizeof path, "%s/rules/default.pack", eng->lists_dir);
         rc = idr__rulepack_load_file(&eng->pack, path, idr__indicator_find, err);
+    }
+    if (rc == IDR_OK) {
+        rc = check_taxonomy(eng->pack, err);
     }
     if (rc) {
         idr_engine_free(eng);

@@ -61,6 +61,12 @@ void idr__list_add_unique(idr__ctx *ctx,
     idr__list_add(ctx, sep, list, item);
 }
 
+const char *idr__date_text(idr__ctx *ctx, int32_t days) {
+    char buf[11];
+    idr__format_date(days, buf);
+    return idr__arena_strdup(ctx->arena, buf);
+}
+
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name) {
     const idr__strv *v = &ctx->c->accommodations;
     for (size_t i = 0; i < v->n; i++) {

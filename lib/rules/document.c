@@ -24,13 +24,7 @@
  * liveness_passed, which is read independently. */
 #define FACE_MATCH_MIN 0.80
 
-/* synthetic_face_score at or above this is reported as a likely generated face.
- * Project choice: [KB4] and [MSFT25] describe AI-generated or AI-altered photos but
- * give no detector threshold; 0.70 leaves the undecided middle of a 0..1 score
- * (around 0.5) alone so that only a clear detector verdict counts. */
-#define SYNTHETIC_FACE_MIN 0.70
-
-static const char *doc_label(idr__ctx *ctx, const idr__document *d) {
+const char *idr__doc_label(idr__ctx *ctx, const idr__document *d) {
     const char *type = d->type_name ? d->type_name : "document";
     const char *provider = d->verification.provider;
     if (d->issuing_country[0] && provider) {
@@ -46,8 +40,7 @@ static const char *doc_label(idr__ctx *ctx, const idr__document *d) {
     return type;
 }
 
-/* Common preconditions: documents on file and at least one verification result. */
-static bool have_verifications(idr__ctx *ctx, const idr__indicator *ind) {
+bool idr__have_verifications(idr__ctx *ctx, const idr__indicator *ind) {
     if (ctx->c->n_documents == 0) {
         idr__not_evaluated(ctx, ind, "no documents on file");
         return false;
@@ -65,7 +58,7 @@ static bool have_verifications(idr__ctx *ctx, const idr__indicator *ind) {
 static const char *const forgery_keys[] = {"findings", "count", NULL};
 
 static void eval_forgery(idr__ctx *ctx, const idr__indicator *ind) {
-    if (!have_verifications(ctx, ind)) {
+    if (!idr__have_verifications(ctx, ind)) {
         return;
     }
     const char *findings = NULL;
@@ -93,7 +86,7 @@ static void eval_forgery(idr__ctx *ctx, const idr__indicator *ind) {
             count++;
             idr__list_add(
                 ctx, "; ", &findings,
-                idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
+                idr__arena_printf(ctx->arena, "%s: %s", idr__doc_label(ctx, d), what));
         }
     }
     if (!known) {
@@ -117,7 +110,7 @@ static const idr__indicator doc_forgery_signs = {"doc_forgery_signs", forgery_ke
 static const char *const photo_keys[] = {"findings", "count", "lowest_face_match", NULL};
 
 static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
-    if (!have_verifications(ctx, ind)) {
+    if (!idr__have_verifications(ctx, ind)) {
         return;
     }
     const char *findings = NULL;
@@ -151,7 +144,7 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
             count++;
             idr__list_add(
                 ctx, "; ", &findings,
-                idr__arena_printf(ctx->arena, "%s: %s", doc_label(ctx, d), what));
+                idr__arena_printf(ctx->arena, "%s: %s", idr__doc_label(ctx, d), what));
         }
     }
     if (!known) {
@@ -175,47 +168,6 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
 
 static const idr__indicator doc_photo_replaced = {"doc_photo_replaced", photo_keys,
                                                   eval_photo_replaced, 0};
-
-/* ---- id_stock_or_ai_photo [KB4][MSFT25][MAND24] -------------------------------- */
-static const char *const synthetic_keys[] = {"findings", "highest_score", NULL};
-
-static void eval_synthetic(idr__ctx *ctx, const idr__indicator *ind) {
-    if (!have_verifications(ctx, ind)) {
-        return;
-    }
-    const char *findings = NULL;
-    bool known = false;
-    double highest = NAN;
-    for (size_t i = 0; i < ctx->c->n_documents; i++) {
-        const idr__document *d = &ctx->c->documents[i];
-        const idr__verification *v = &d->verification;
-        if (!v->present || isnan(v->synthetic_face_score)) {
-            continue;
-        }
-        known = true;
-        if (v->synthetic_face_score >= SYNTHETIC_FACE_MIN) {
-            idr__list_add(ctx, "; ", &findings,
-                          idr__arena_printf(ctx->arena, "%s: synthetic-face score %.2f",
-                                            doc_label(ctx, d), v->synthetic_face_score));
-            if (isnan(highest) || v->synthetic_face_score > highest) {
-                highest = v->synthetic_face_score;
-            }
-        }
-    }
-    if (!known) {
-        idr__not_evaluated(ctx, ind, "no synthetic-face score on file");
-        return;
-    }
-    if (findings == NULL) {
-        return;
-    }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "findings", findings);
-    idr__ev_num(ev, "highest_score", highest);
-}
-
-static const idr__indicator id_stock_or_ai_photo = {"id_stock_or_ai_photo",
-                                                    synthetic_keys, eval_synthetic, 0};
 
 /* ---- doc_expired (project; refines doc_forgery_signs) -------------------------- */
 static const char *const expired_keys[] = {"documents", "count", "as_of", NULL};
@@ -259,9 +211,9 @@ static void eval_expired(idr__ctx *ctx, const idr__indicator *ind) {
             char e[11];
             idr__format_date(d->expires, e);
             count++;
-            idr__list_add(
-                ctx, "; ", &list,
-                idr__arena_printf(ctx->arena, "%s expired %s", doc_label(ctx, d), e));
+            idr__list_add(ctx, "; ", &list,
+                          idr__arena_printf(ctx->arena, "%s expired %s",
+                                            idr__doc_label(ctx, d), e));
         }
     }
     if (!known) {
@@ -281,7 +233,50 @@ static void eval_expired(idr__ctx *ctx, const idr__indicator *ind) {
 
 static const idr__indicator doc_expired = {"doc_expired", expired_keys, eval_expired, 0};
 
-static const idr__indicator *const indicators[] = {
-    &doc_forgery_signs, &doc_photo_replaced, &id_stock_or_ai_photo, &doc_expired, NULL};
+/* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
+static const char *const refuses_keys[] = {"refused", "count", NULL};
 
-const idr__family idr__family_document = {"document", indicators};
+static void eval_refuses(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__workflow *w = &ctx->c->workflow;
+    const struct {
+        idr__tri v;
+        const char *what;
+    } flags[] = {
+        {w->refused_in_person_i9, "in-person I-9 document inspection"},
+        {w->refused_notarization, "notarized proof of identity"},
+        {w->refused_background_check, "background check"},
+        {w->refused_drug_test, "drug test"},
+    };
+    bool known = false;
+    const char *refused = NULL;
+    long long n = 0;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        known = known || flags[i].v != IDR__UNK;
+        if (flags[i].v == 1) {
+            idr__list_add(ctx, ", ", &refused, flags[i].what);
+            n++;
+        }
+    }
+    if (!known) {
+        idr__not_evaluated(ctx, ind, "no in-person or notarization step recorded");
+        return;
+    }
+    if (n == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "refused", refused);
+    idr__ev_int(ev, "count", n);
+}
+
+static const idr__indicator doc_refuses_inperson_notarized = {
+    "doc_refuses_inperson_notarized", refuses_keys, eval_refuses, 0};
+
+static const idr__indicator *const indicators[] = {&doc_forgery_signs,
+                                                   &doc_photo_replaced, &doc_expired,
+                                                   &doc_refuses_inperson_notarized, NULL};
+
+const idr__family idr__family_document = {.name = "document",
+                                          .prefix = "doc_",
+                                          .file = "lib/rules/document.c",
+                                          .indicators = indicators};

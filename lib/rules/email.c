@@ -15,12 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *date_text(idr__ctx *ctx, int32_t d) {
-    char buf[11];
-    idr__format_date(d, buf);
-    return idr__arena_strdup(ctx->arena, buf);
-}
-
 /* ---- eml_new_consumer_mailbox [Nisos][MSFT25] ------------------------------------ */
 /* "Fresh" is a project choice made from the catalog's wording (a consumer mailbox
  * "with no history", paired with a "brand-new" profile [Nisos][MSFT25]): a mailbox
@@ -96,11 +90,11 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "mailbox", ctx->en->emails[mb].normalized);
     idr__ev_str(ev, "mailbox_class", ctx->en->emails[mb].domain_class);
-    idr__ev_str(ev, "first_seen", date_text(ctx, ct->emails[mb].first_seen));
+    idr__ev_str(ev, "first_seen", idr__date_text(ctx, ct->emails[mb].first_seen));
     idr__ev_int(ev, "mailbox_age_days", mb_age);
     idr__ev_str(ev, "profile",
                 wh->profiles[pr].kind_name ? wh->profiles[pr].kind_name : "profile");
-    idr__ev_str(ev, "profile_created", date_text(ctx, wh->profiles[pr].created_at));
+    idr__ev_str(ev, "profile_created", idr__date_text(ctx, wh->profiles[pr].created_at));
     idr__ev_int(ev, "profile_age_days", pr_age);
 }
 
@@ -395,200 +389,11 @@ static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
 static const idr__indicator eml_front_company_domain = {
     "eml_front_company_domain", front_keys, eval_front_domain, IDR__NEED_LISTS};
 
-/* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */
-/* Names are compared with the ICU normaliser (idr__names_match, threshold
- * IDR__NAME_MATCH): the candidate's name and every alias on file against each
- * document's name and each equipment shipment's recipient; a conflict needs no name of
- * the candidate to match. Dates of birth must be equal. Payee names are left to
- * pay_third_party_account, which already compares them. */
-static const char *const cross_keys[] = {"conflicts",    "count",           "record",
-                                         "record_value", "candidate_value", NULL};
+static const idr__indicator *const indicators[] = {&eml_new_consumer_mailbox,
+                                                   &eml_lookalike_employer_domain,
+                                                   &eml_front_company_domain, NULL};
 
-static double best_identity_match(const idr__ctx *ctx, const char *name) {
-    const idr__identity *id = &ctx->c->identity;
-    double best = idr__name_similarity(ctx, name, id->full_name);
-    for (size_t i = 0; i < id->aliases.n; i++) {
-        double s = idr__name_similarity(ctx, name, id->aliases.v[i]);
-        best = s > best ? s : best;
-    }
-    return best;
-}
-
-static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
-    const idr_candidate *c = ctx->c;
-    const idr__identity *id = &c->identity;
-    bool have_name = id->full_name != NULL || id->aliases.n > 0;
-    bool have_dob = id->date_of_birth != IDR__DATE_NONE;
-    if (!have_name && !have_dob) {
-        idr__not_evaluated(ctx, ind, "no candidate name or date of birth on file");
-        return;
-    }
-    size_t compared = 0;
-    long long count = 0;
-    const char *conflicts = NULL, *record = NULL, *rvalue = NULL, *cvalue = NULL;
-    for (size_t i = 0; i < c->n_documents; i++) {
-        const idr__document *d = &c->documents[i];
-        const char *label = d->type_name ? d->type_name : "document";
-        if (have_name && d->full_name) {
-            compared++;
-            double s = best_identity_match(ctx, d->full_name);
-            if (s < IDR__NAME_MATCH) {
-                count++;
-                idr__list_add(
-                    ctx, "; ", &conflicts,
-                    idr__arena_printf(ctx->arena,
-                                      "%s name \"%s\" vs candidate \"%s\" "
-                                      "(similarity %.2f < %.2f)",
-                                      label, d->full_name,
-                                      id->full_name ? id->full_name : id->aliases.v[0], s,
-                                      IDR__NAME_MATCH));
-                if (!record) {
-                    record = idr__arena_printf(ctx->arena, "%s name", label);
-                    rvalue = d->full_name;
-                    cvalue = id->full_name ? id->full_name : id->aliases.v[0];
-                }
-            }
-        }
-        if (have_dob && d->date_of_birth != IDR__DATE_NONE) {
-            compared++;
-            if (d->date_of_birth != id->date_of_birth) {
-                count++;
-                const char *dd = date_text(ctx, d->date_of_birth);
-                const char *cd = date_text(ctx, id->date_of_birth);
-                idr__list_add(ctx, "; ", &conflicts,
-                              idr__arena_printf(ctx->arena,
-                                                "%s date of birth %s vs candidate %s",
-                                                label, dd, cd));
-                if (!record) {
-                    record = idr__arena_printf(ctx->arena, "%s date of birth", label);
-                    rvalue = dd;
-                    cvalue = cd;
-                }
-            }
-        }
-    }
-    for (size_t i = 0; have_name && i < c->equipment.n_shipments; i++) {
-        const char *rn = c->equipment.shipments[i].recipient_name;
-        if (!rn) {
-            continue;
-        }
-        compared++;
-        double s = best_identity_match(ctx, rn);
-        if (s < IDR__NAME_MATCH) {
-            count++;
-            const char *cn = id->full_name ? id->full_name : id->aliases.v[0];
-            idr__list_add(
-                ctx, "; ", &conflicts,
-                idr__arena_printf(ctx->arena,
-                                  "shipment recipient \"%s\" vs candidate \"%s\" "
-                                  "(similarity %.2f < %.2f)",
-                                  rn, cn, s, IDR__NAME_MATCH));
-            if (!record) {
-                record = "shipment recipient";
-                rvalue = rn;
-                cvalue = cn;
-            }
-        }
-    }
-    if (compared == 0) {
-        idr__not_evaluated(ctx, ind,
-                           "no document name or date of birth, or shipment recipient, "
-                           "to compare with");
-        return;
-    }
-    if (count == 0) {
-        return;
-    }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "conflicts", conflicts);
-    idr__ev_int(ev, "count", count);
-    idr__ev_str(ev, "record", record);
-    idr__ev_str(ev, "record_value", rvalue);
-    idr__ev_str(ev, "candidate_value", cvalue);
-}
-
-static const idr__indicator id_cross_profile_mismatch = {
-    "id_cross_profile_mismatch", cross_keys, eval_cross_profile, 0};
-
-/* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
-/* Experience with a technology dated before it existed [DTEX]. The release years are
- * data/tech_release_years.tsv (first public release). One year of slack for a claim of
- * N years: "N years" is often rounded up, and early adopters used previews. A date
- * range counts only when the whole range ended before the release year. */
-#define TIMELINE_SLACK_YEARS 1
-#define MAX_CLAIMS           32
-
-static const char *const timeline_keys[] = {"claims", "technology", "claimed", "released",
-                                            "source", "count",      NULL};
-
-static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
-    const char *text = ctx->c->work_history.resume_text;
-    size_t n_tech = 0;
-    idr__lists_tech(ctx->mods->lists, &n_tech);
-    if (!text) {
-        idr__not_evaluated(ctx, ind, "no resume text on file");
-        return;
-    }
-    if (n_tech == 0) {
-        idr__not_evaluated(ctx, ind, "technology release-year table not loaded");
-        return;
-    }
-    int y;
-    unsigned m, d;
-    idr__civil_from_days(ctx->today, &y, &m, &d);
-    idr__tech_claim claims[MAX_CLAIMS];
-    size_t nc =
-        idr__lists_tech_claims(ctx->mods->lists, ctx->arena, text, claims, MAX_CLAIMS);
-    const char *found = NULL;
-    const idr__tech_claim *first = NULL;
-    long long count = 0;
-    for (size_t i = 0; i < nc; i++) {
-        const idr__tech_claim *cl = &claims[i];
-        int existed = y - cl->tech->year;
-        const char *why = NULL;
-        if (cl->years > 0 && cl->years > existed + TIMELINE_SLACK_YEARS) {
-            why = idr__arena_printf(ctx->arena,
-                                    "\"%s\": %d years claimed, but %s was first released "
-                                    "in %d (%d years before %d)",
-                                    cl->quote, cl->years, cl->tech->name, cl->tech->year,
-                                    existed, y);
-        } else if (cl->range_to > 0 && cl->range_to < cl->tech->year) {
-            why = idr__arena_printf(ctx->arena,
-                                    "\"%s\": used in %d-%d, but %s was first released in "
-                                    "%d",
-                                    cl->quote, cl->range_from, cl->range_to,
-                                    cl->tech->name, cl->tech->year);
-        }
-        if (!why) {
-            continue;
-        }
-        count++;
-        idr__list_add(ctx, "; ", &found, why);
-        if (!first) {
-            first = cl;
-        }
-    }
-    if (!first) {
-        return;
-    }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "claims", found);
-    idr__ev_str(ev, "technology", first->tech->name);
-    if (first->years > 0) {
-        idr__ev_strf(ev, "claimed", "%d years", first->years);
-    } else {
-        idr__ev_strf(ev, "claimed", "%d-%d", first->range_from, first->range_to);
-    }
-    idr__ev_int(ev, "released", first->tech->year);
-    idr__ev_str(ev, "source", first->tech->source);
-    idr__ev_int(ev, "count", count);
-}
-
-static const idr__indicator wrk_timeline_anachronism = {
-    "wrk_timeline_anachronism", timeline_keys, eval_timeline, IDR__NEED_LISTS};
-
-static const idr__indicator *const indicators[] = {
-    &eml_new_consumer_mailbox,  &eml_lookalike_employer_domain, &eml_front_company_domain,
-    &id_cross_profile_mismatch, &wrk_timeline_anachronism,      NULL};
-
-const idr__family idr__family_email = {"email", indicators};
+const idr__family idr__family_email = {.name = "email",
+                                       .prefix = "eml_",
+                                       .file = "lib/rules/email.c",
+                                       .indicators = indicators};

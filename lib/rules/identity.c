@@ -179,7 +179,174 @@ static void eval_rented(idr__ctx *ctx, const idr__indicator *ind) {
 static const idr__indicator id_rented_identity = {"id_rented_identity", rented_keys,
                                                   eval_rented, 0};
 
-static const idr__indicator *const indicators[] = {&id_identity_combo_implausible,
-                                                   &id_rented_identity, NULL};
+/* synthetic_face_score at or above this is reported as a likely generated face.
+ * Project choice: [KB4] and [MSFT25] describe AI-generated or AI-altered photos but
+ * give no detector threshold; 0.70 leaves the undecided middle of a 0..1 score
+ * (around 0.5) alone so that only a clear detector verdict counts. */
+#define SYNTHETIC_FACE_MIN 0.70
 
-const idr__family idr__family_identity = {"identity", indicators};
+/* ---- id_stock_or_ai_photo [KB4][MSFT25][MAND24] -------------------------------- */
+static const char *const synthetic_keys[] = {"findings", "highest_score", NULL};
+
+static void eval_synthetic(idr__ctx *ctx, const idr__indicator *ind) {
+    if (!idr__have_verifications(ctx, ind)) {
+        return;
+    }
+    const char *findings = NULL;
+    bool known = false;
+    double highest = NAN;
+    for (size_t i = 0; i < ctx->c->n_documents; i++) {
+        const idr__document *d = &ctx->c->documents[i];
+        const idr__verification *v = &d->verification;
+        if (!v->present || isnan(v->synthetic_face_score)) {
+            continue;
+        }
+        known = true;
+        if (v->synthetic_face_score >= SYNTHETIC_FACE_MIN) {
+            idr__list_add(ctx, "; ", &findings,
+                          idr__arena_printf(ctx->arena, "%s: synthetic-face score %.2f",
+                                            idr__doc_label(ctx, d),
+                                            v->synthetic_face_score));
+            if (isnan(highest) || v->synthetic_face_score > highest) {
+                highest = v->synthetic_face_score;
+            }
+        }
+    }
+    if (!known) {
+        idr__not_evaluated(ctx, ind, "no synthetic-face score on file");
+        return;
+    }
+    if (findings == NULL) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "findings", findings);
+    idr__ev_num(ev, "highest_score", highest);
+}
+
+static const idr__indicator id_stock_or_ai_photo = {"id_stock_or_ai_photo",
+                                                    synthetic_keys, eval_synthetic, 0};
+
+/* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */
+/* Names are compared with the ICU normaliser (idr__names_match, threshold
+ * IDR__NAME_MATCH): the candidate's name and every alias on file against each
+ * document's name and each equipment shipment's recipient; a conflict needs no name of
+ * the candidate to match. Dates of birth must be equal. Payee names are left to
+ * pay_third_party_account, which already compares them. */
+static const char *const cross_keys[] = {"conflicts",    "count",           "record",
+                                         "record_value", "candidate_value", NULL};
+
+static double best_identity_match(const idr__ctx *ctx, const char *name) {
+    const idr__identity *id = &ctx->c->identity;
+    double best = idr__name_similarity(ctx, name, id->full_name);
+    for (size_t i = 0; i < id->aliases.n; i++) {
+        double s = idr__name_similarity(ctx, name, id->aliases.v[i]);
+        best = s > best ? s : best;
+    }
+    return best;
+}
+
+static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const idr__identity *id = &c->identity;
+    bool have_name = id->full_name != NULL || id->aliases.n > 0;
+    bool have_dob = id->date_of_birth != IDR__DATE_NONE;
+    if (!have_name && !have_dob) {
+        idr__not_evaluated(ctx, ind, "no candidate name or date of birth on file");
+        return;
+    }
+    size_t compared = 0;
+    long long count = 0;
+    const char *conflicts = NULL, *record = NULL, *rvalue = NULL, *cvalue = NULL;
+    for (size_t i = 0; i < c->n_documents; i++) {
+        const idr__document *d = &c->documents[i];
+        const char *label = d->type_name ? d->type_name : "document";
+        if (have_name && d->full_name) {
+            compared++;
+            double s = best_identity_match(ctx, d->full_name);
+            if (s < IDR__NAME_MATCH) {
+                count++;
+                idr__list_add(
+                    ctx, "; ", &conflicts,
+                    idr__arena_printf(ctx->arena,
+                                      "%s name \"%s\" vs candidate \"%s\" "
+                                      "(similarity %.2f < %.2f)",
+                                      label, d->full_name,
+                                      id->full_name ? id->full_name : id->aliases.v[0], s,
+                                      IDR__NAME_MATCH));
+                if (!record) {
+                    record = idr__arena_printf(ctx->arena, "%s name", label);
+                    rvalue = d->full_name;
+                    cvalue = id->full_name ? id->full_name : id->aliases.v[0];
+                }
+            }
+        }
+        if (have_dob && d->date_of_birth != IDR__DATE_NONE) {
+            compared++;
+            if (d->date_of_birth != id->date_of_birth) {
+                count++;
+                const char *dd = idr__date_text(ctx, d->date_of_birth);
+                const char *cd = idr__date_text(ctx, id->date_of_birth);
+                idr__list_add(ctx, "; ", &conflicts,
+                              idr__arena_printf(ctx->arena,
+                                                "%s date of birth %s vs candidate %s",
+                                                label, dd, cd));
+                if (!record) {
+                    record = idr__arena_printf(ctx->arena, "%s date of birth", label);
+                    rvalue = dd;
+                    cvalue = cd;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; have_name && i < c->equipment.n_shipments; i++) {
+        const char *rn = c->equipment.shipments[i].recipient_name;
+        if (!rn) {
+            continue;
+        }
+        compared++;
+        double s = best_identity_match(ctx, rn);
+        if (s < IDR__NAME_MATCH) {
+            count++;
+            const char *cn = id->full_name ? id->full_name : id->aliases.v[0];
+            idr__list_add(
+                ctx, "; ", &conflicts,
+                idr__arena_printf(ctx->arena,
+                                  "shipment recipient \"%s\" vs candidate \"%s\" "
+                                  "(similarity %.2f < %.2f)",
+                                  rn, cn, s, IDR__NAME_MATCH));
+            if (!record) {
+                record = "shipment recipient";
+                rvalue = rn;
+                cvalue = cn;
+            }
+        }
+    }
+    if (compared == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no document name or date of birth, or shipment recipient, "
+                           "to compare with");
+        return;
+    }
+    if (count == 0) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "conflicts", conflicts);
+    idr__ev_int(ev, "count", count);
+    idr__ev_str(ev, "record", record);
+    idr__ev_str(ev, "record_value", rvalue);
+    idr__ev_str(ev, "candidate_value", cvalue);
+}
+
+static const idr__indicator id_cross_profile_mismatch = {
+    "id_cross_profile_mismatch", cross_keys, eval_cross_profile, 0};
+
+static const idr__indicator *const indicators[] = {
+    &id_identity_combo_implausible, &id_stock_or_ai_photo, &id_cross_profile_mismatch,
+    &id_rented_identity, NULL};
+
+const idr__family idr__family_identity = {.name = "identity",
+                                          .prefix = "id_",
+                                          .file = "lib/rules/identity.c",
+                                          .indicators = indicators};

@@ -281,4 +281,7 @@ static const idr__indicator *const indicators[] = {&int_camera_refusal,
                                                    &int_multiple_voices,
                                                    NULL};
 
-const idr__family idr__family_interview = {"interview", indicators};
+const idr__family idr__family_interview = {.name = "interview",
+                                           .prefix = "int_",
+                                           .file = "lib/rules/interview.c",
+                                           .indicators = indicators};

@@ -751,4 +751,7 @@ static const idr__indicator *const indicators[] = {&net_claimed_location_mismatc
                                                    &net_offhours_pattern,
                                                    NULL};
 
-const idr__family idr__family_network = {"network", indicators};
+const idr__family idr__family_network = {.name = "network",
+                                         .prefix = "net_",
+                                         .file = "lib/rules/network.c",
+                                         .indicators = indicators};

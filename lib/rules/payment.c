@@ -282,7 +282,28 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
 static const idr__indicator pay_frequent_changes = {"pay_frequent_changes", changes_keys,
                                                     eval_changes, 0};
 
-static const idr__indicator *const indicators[] = {
-    &pay_crypto_request, &pay_third_party_account, &pay_frequent_changes, NULL};
+/* ---- pay_prepay_pressure [P23][G22] --------------------------------------------- */
+static const char *const prepay_keys[] = {NULL};
 
-const idr__family idr__family_payment = {"payment", indicators};
+static void eval_prepay(idr__ctx *ctx, const idr__indicator *ind) {
+    idr__tri v = ctx->c->workflow.prepayment_pressure;
+    if (v == IDR__UNK) {
+        idr__not_evaluated(ctx, ind, "prepayment pressure not recorded");
+        return;
+    }
+    if (v == 1) {
+        idr__hit(ctx, ind);
+    }
+}
+
+static const idr__indicator pay_prepay_pressure = {"pay_prepay_pressure", prepay_keys,
+                                                   eval_prepay, 0};
+
+static const idr__indicator *const indicators[] = {
+    &pay_prepay_pressure, &pay_crypto_request, &pay_third_party_account,
+    &pay_frequent_changes, NULL};
+
+const idr__family idr__family_payment = {.name = "payment",
+                                         .prefix = "pay_",
+                                         .file = "lib/rules/payment.c",
+                                         .indicators = indicators};

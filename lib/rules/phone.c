@@ -635,4 +635,7 @@ static const idr__indicator *const indicators[] = {
     &phn_voip_nonfixed, &phn_invalid_number, &phn_region_mismatch,
     &phn_reference_is_candidate, NULL};
 
-const idr__family idr__family_phone = {"phone", indicators};
+const idr__family idr__family_phone = {.name = "phone",
+                                       .prefix = "phn_",
+                                       .file = "lib/rules/phone.c",
+                                       .indicators = indicators};

@@ -197,4 +197,7 @@ static const idr__indicator ept_unmanaged_device_login = {
 static const idr__indicator *const indicators[] = {&ept_rmm_install, &ept_ip_kvm_or_sbc,
                                                    &ept_unmanaged_device_login, NULL};
 
-const idr__family idr__family_post_hire = {"post_hire", indicators};
+const idr__family idr__family_post_hire = {.name = "post_hire",
+                                           .prefix = "ept_",
+                                           .file = "lib/rules/post_hire.c",
+                                           .indicators = indicators};

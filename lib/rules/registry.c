@@ -9,7 +9,7 @@ extern const idr__family idr__family_ssn;
 extern const idr__family idr__family_document;
 extern const idr__family idr__family_identity;
 extern const idr__family idr__family_workflow;
-extern const idr__family idr__family_shipping;
+extern const idr__family idr__family_address;
 extern const idr__family idr__family_interview;
 extern const idr__family idr__family_payment;
 extern const idr__family idr__family_work_history;
@@ -21,7 +21,7 @@ extern const idr__family idr__family_sanctions;
 
 static const idr__family *const families[] = {
     &idr__family_ssn,       &idr__family_document,     &idr__family_identity,
-    &idr__family_workflow,  &idr__family_shipping,     &idr__family_interview,
+    &idr__family_workflow,  &idr__family_address,      &idr__family_interview,
     &idr__family_payment,   &idr__family_work_history, &idr__family_post_hire,
     &idr__family_network,   &idr__family_phone,        &idr__family_email,
     &idr__family_sanctions,
@@ -45,6 +45,17 @@ const idr__indicator *idr__indicator_find(const char *id) {
     for (size_t i = 0; (ind = idr__indicator_at(i)) != NULL; i++) {
         if (strcmp(ind->id, id) == 0) {
             return ind;
+        }
+    }
+    return NULL;
+}
+
+const idr__family *idr__indicator_family(const idr__indicator *ind) {
+    for (size_t f = 0; f < sizeof families / sizeof families[0]; f++) {
+        for (const idr__indicator *const *p = families[f]->indicators; *p; p++) {
+            if (*p == ind) {
+                return families[f];
+            }
         }
     }
     return NULL;

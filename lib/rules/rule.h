@@ -78,6 +78,16 @@ double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
 #define IDR__NAME_MATCH 0.88
 bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
 
+/** "passport (GB, ExampleVerify)": a document's type, issuer and verifier, for
+ *  evidence (lib/rules/document.c). */
+const char *idr__doc_label(idr__ctx *ctx, const idr__document *d);
+/** Documents on file with at least one verification result; otherwise reports `ind`
+ *  not evaluated and returns false (lib/rules/document.c). */
+bool idr__have_verifications(idr__ctx *ctx, const idr__indicator *ind);
+
+/** A date as "YYYY-MM-DD" in the result arena (lib/core/score.c). */
+const char *idr__date_text(idr__ctx *ctx, int32_t days);
+
 /* Name comparison. Similarity of two person or company names in 0..1 with the name
  * normaliser of lib/enrich/names (NFKC, case folding, transliteration to Latin,
  * diacritics removed, punctuation and token order ignored, nicknames and initials
@@ -92,13 +102,20 @@ bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
 /* ====================================================================================
  * The registry (lib/rules/registry.c): every indicator, by family.
  * ================================================================================== */
+/* One taxonomy (docs/adding-an-indicator.md): a family is one file, one id prefix and
+ * one pack category. Every indicator id of the family starts with `prefix`, and the
+ * rule pack must give each of them `category = name` (checked at engine build). */
 typedef struct idr__family {
-    const char *name;
+    const char *name;   /* the pack category, e.g. "address" */
+    const char *prefix; /* the id prefix, e.g. "adr_" */
+    const char *file;   /* where the family lives, e.g. "lib/rules/address.c" */
     const idr__indicator *const *indicators; /* NULL-terminated */
 } idr__family;
 /* The indicator with catalog id `id`, or NULL (an idr__indicator_lookup). */
 const idr__indicator *idr__indicator_find(const char *id);
 /* Iterate all registered indicators: i from 0 while the result is non-NULL. */
 const idr__indicator *idr__indicator_at(size_t i);
+/* The family an indicator belongs to, or NULL for one not in the registry. */
+const idr__family *idr__indicator_family(const idr__indicator *ind);
 
 #endif /* IDRISK_RULE_H */

@@ -342,4 +342,7 @@ static const idr__indicator pay_front_company_match = {
 static const idr__indicator *const indicators[] = {&pay_sanctions_match,
                                                    &pay_front_company_match, NULL};
 
-const idr__family idr__family_sanctions = {"sanctions", indicators};
+const idr__family idr__family_sanctions = {.name = "payment",
+                                           .prefix = "pay_",
+                                           .file = "lib/rules/sanctions.c",
+                                           .indicators = indicators};

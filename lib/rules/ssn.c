@@ -150,4 +150,5 @@ static const idr__indicator ssn_holder_complaint = {
 static const idr__indicator *const indicators[] = {&ssn_invalid_structure,
                                                    &ssn_holder_complaint, NULL};
 
-const idr__family idr__family_ssn = {"ssn", indicators};
+const idr__family idr__family_ssn = {
+    .name = "ssn", .prefix = "ssn_", .file = "lib/rules/ssn.c", .indicators = indicators};

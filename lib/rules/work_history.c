@@ -6,6 +6,7 @@
  * from the caller too (for GitHub: the account's created_at and the date of the
  * earliest activity it hosts).
  */
+#include "enrich/lists/lists.h"
 #include "rules/rule.h"
 
 /* Activity dated more than this before the account existed counts as imported or
@@ -129,7 +130,88 @@ static void eval_referral(idr__ctx *ctx, const idr__indicator *ind) {
 static const idr__indicator wrk_referral_chain = {"wrk_referral_chain", referral_keys,
                                                   eval_referral, IDR__NEED_STORE};
 
-static const idr__indicator *const indicators[] = {
-    &wrk_github_aged_or_copied, &wrk_unverifiable_employers, &wrk_referral_chain, NULL};
+/* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
+/* Experience with a technology dated before it existed [DTEX]. The release years are
+ * data/tech_release_years.tsv (first public release). One year of slack for a claim of
+ * N years: "N years" is often rounded up, and early adopters used previews. A date
+ * range counts only when the whole range ended before the release year. */
+#define TIMELINE_SLACK_YEARS 1
+#define MAX_CLAIMS           32
 
-const idr__family idr__family_work_history = {"work_history", indicators};
+static const char *const timeline_keys[] = {"claims", "technology", "claimed", "released",
+                                            "source", "count",      NULL};
+
+static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
+    const char *text = ctx->c->work_history.resume_text;
+    size_t n_tech = 0;
+    idr__lists_tech(ctx->mods->lists, &n_tech);
+    if (!text) {
+        idr__not_evaluated(ctx, ind, "no resume text on file");
+        return;
+    }
+    if (n_tech == 0) {
+        idr__not_evaluated(ctx, ind, "technology release-year table not loaded");
+        return;
+    }
+    int y;
+    unsigned m, d;
+    idr__civil_from_days(ctx->today, &y, &m, &d);
+    idr__tech_claim claims[MAX_CLAIMS];
+    size_t nc =
+        idr__lists_tech_claims(ctx->mods->lists, ctx->arena, text, claims, MAX_CLAIMS);
+    const char *found = NULL;
+    const idr__tech_claim *first = NULL;
+    long long count = 0;
+    for (size_t i = 0; i < nc; i++) {
+        const idr__tech_claim *cl = &claims[i];
+        int existed = y - cl->tech->year;
+        const char *why = NULL;
+        if (cl->years > 0 && cl->years > existed + TIMELINE_SLACK_YEARS) {
+            why = idr__arena_printf(ctx->arena,
+                                    "\"%s\": %d years claimed, but %s was first released "
+                                    "in %d (%d years before %d)",
+                                    cl->quote, cl->years, cl->tech->name, cl->tech->year,
+                                    existed, y);
+        } else if (cl->range_to > 0 && cl->range_to < cl->tech->year) {
+            why = idr__arena_printf(ctx->arena,
+                                    "\"%s\": used in %d-%d, but %s was first released in "
+                                    "%d",
+                                    cl->quote, cl->range_from, cl->range_to,
+                                    cl->tech->name, cl->tech->year);
+        }
+        if (!why) {
+            continue;
+        }
+        count++;
+        idr__list_add(ctx, "; ", &found, why);
+        if (!first) {
+            first = cl;
+        }
+    }
+    if (!first) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "claims", found);
+    idr__ev_str(ev, "technology", first->tech->name);
+    if (first->years > 0) {
+        idr__ev_strf(ev, "claimed", "%d years", first->years);
+    } else {
+        idr__ev_strf(ev, "claimed", "%d-%d", first->range_from, first->range_to);
+    }
+    idr__ev_int(ev, "released", first->tech->year);
+    idr__ev_str(ev, "source", first->tech->source);
+    idr__ev_int(ev, "count", count);
+}
+
+static const idr__indicator wrk_timeline_anachronism = {
+    "wrk_timeline_anachronism", timeline_keys, eval_timeline, IDR__NEED_LISTS};
+
+static const idr__indicator *const indicators[] = {
+    &wrk_timeline_anachronism, &wrk_github_aged_or_copied, &wrk_unverifiable_employers,
+    &wrk_referral_chain, NULL};
+
+const idr__family idr__family_work_history = {.name = "work_history",
+                                              .prefix = "wrk_",
+                                              .file = "lib/rules/work_history.c",
+                                              .indicators = indicators};

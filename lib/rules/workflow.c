@@ -12,61 +12,7 @@
  */
 #include "rules/rule.h"
 
-/* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
-static const char *const refuses_keys[] = {"refused", "count", NULL};
-
-static void eval_refuses(idr__ctx *ctx, const idr__indicator *ind) {
-    const idr__workflow *w = &ctx->c->workflow;
-    const struct {
-        idr__tri v;
-        const char *what;
-    } flags[] = {
-        {w->refused_in_person_i9, "in-person I-9 document inspection"},
-        {w->refused_notarization, "notarized proof of identity"},
-        {w->refused_background_check, "background check"},
-        {w->refused_drug_test, "drug test"},
-    };
-    bool known = false;
-    const char *refused = NULL;
-    long long n = 0;
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-        known = known || flags[i].v != IDR__UNK;
-        if (flags[i].v == 1) {
-            idr__list_add(ctx, ", ", &refused, flags[i].what);
-            n++;
-        }
-    }
-    if (!known) {
-        idr__not_evaluated(ctx, ind, "no in-person or notarization step recorded");
-        return;
-    }
-    if (n == 0) {
-        return;
-    }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "refused", refused);
-    idr__ev_int(ev, "count", n);
-}
-
-static const idr__indicator doc_refuses_inperson_notarized = {
-    "doc_refuses_inperson_notarized", refuses_keys, eval_refuses, 0};
-
-/* ---- pay_prepay_pressure [P23][G22] --------------------------------------------- */
 static const char *const no_keys[] = {NULL};
-
-static void eval_prepay(idr__ctx *ctx, const idr__indicator *ind) {
-    idr__tri v = ctx->c->workflow.prepayment_pressure;
-    if (v == IDR__UNK) {
-        idr__not_evaluated(ctx, ind, "prepayment pressure not recorded");
-        return;
-    }
-    if (v == 1) {
-        idr__hit(ctx, ind);
-    }
-}
-
-static const idr__indicator pay_prepay_pressure = {"pay_prepay_pressure", no_keys,
-                                                   eval_prepay, 0};
 
 /* ---- wf_off_platform_pressure (project; refines pay_prepay_pressure, [G22]) ---- */
 static void eval_off_platform(idr__ctx *ctx, const idr__indicator *ind) {
@@ -116,8 +62,10 @@ static void eval_messaging(idr__ctx *ctx, const idr__indicator *ind) {
 static const idr__indicator wf_messaging_only = {"wf_messaging_only", messaging_keys,
                                                  eval_messaging, 0};
 
-static const idr__indicator *const indicators[] = {
-    &doc_refuses_inperson_notarized, &pay_prepay_pressure, &wf_off_platform_pressure,
-    &wf_messaging_only, NULL};
+static const idr__indicator *const indicators[] = {&wf_off_platform_pressure,
+                                                   &wf_messaging_only, NULL};
 
-const idr__family idr__family_workflow = {"workflow", indicators};
+const idr__family idr__family_workflow = {.name = "workflow",
+                                          .prefix = "wf_",
+                                          .file = "lib/rules/workflow.c",
+                                          .indicators = indicators};

@@ -4,7 +4,9 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -161,4 +163,62 @@ Test(registry, indicator_ids_are_unique) {
             cr_assert_str_neq(a->id, b->id);
         }
     }
+}
+
+/* One taxonomy: every id carries its family's prefix, and the default pack gives each
+ * indicator its family as category (the engine refuses a pack that does not). */
+Test(registry, family_prefix_and_category_agree) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    cr_assert_eq(idr__rulepack_load_file(&p,
+                                         IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+                                         idr__indicator_find, &err),
+                 IDR_OK, "%s", err.message);
+    const idr__indicator *ind;
+    for (size_t i = 0; (ind = idr__indicator_at(i)) != NULL; i++) {
+        const idr__family *f = idr__indicator_family(ind);
+        cr_assert_not_null(f, "%s has no family", ind->id);
+        cr_expect_eq(strncmp(ind->id, f->prefix, strlen(f->prefix)), 0,
+                     "%s is in family %s (%s) but lacks its prefix %s", ind->id, f->name,
+                     f->file, f->prefix);
+        const idr__rule *r = idr__rulepack_find(p, ind->id);
+        if (r) {
+            cr_expect_str_eq(r->category, f->name, "%s: pack category %s, family %s",
+                             ind->id, r->category, f->name);
+        }
+    }
+    idr__rulepack_free(p);
+}
+
+Test(registry, engine_refuses_a_category_that_is_not_the_family) {
+    size_t len = 0;
+    char *text = idr__read_file(IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+                                (size_t)8 << 20, &len);
+    cr_assert_not_null(text);
+    const char *from = "[indicator doc_expired]\ncategory = document";
+    char *at = strstr(text, from);
+    cr_assert_not_null(at, "default.pack changed: update this test");
+    size_t head = (size_t)(at - text) + strlen("[indicator doc_expired]\ncategory = ");
+    char path[] = "/tmp/idrisk-taxonomy-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fwrite(text, 1, head, f);
+    fputs("workflow", f);
+    fputs(at + strlen(from), f);
+    fclose(f);
+    free(text);
+    idr_config *cfg = NULL;
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE, path, NULL), IDR_OK);
+    idr_engine *eng = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    int rc = idr_engine_new(&eng, cfg, &err);
+    idr_config_free(cfg);
+    unlink(path);
+    cr_assert_eq(rc, IDR_EDATA);
+    cr_assert_null(eng);
+    cr_assert_str_eq(err.field, "doc_expired.category");
+    cr_assert(strstr(err.message, "lib/rules/document.c") != NULL, "%s", err.message);
 }

@@ -1,5 +1,5 @@
 /*
- * shipping.c - the "address" family: where company equipment goes and where it ends up.
+ * address.c - the "address" family: where company equipment goes and where it ends up.
  *
  * Laptop farms work because issued laptops are sent somewhere other than the hired
  * person's home: a facilitator's house, a mail-receiving agency, a forwarder
@@ -438,4 +438,7 @@ static const idr__indicator *const indicators[] = {
     &adr_ship_not_id_address, &adr_forwarder_cmra,  &adr_late_change,
     &adr_byod_insistence,     &adr_device_geodrift, NULL};
 
-const idr__family idr__family_shipping = {"shipping", indicators};
+const idr__family idr__family_address = {.name = "address",
+                                         .prefix = "adr_",
+                                         .file = "lib/rules/address.c",
+                                         .indicators = indicators};
