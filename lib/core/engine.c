@@ -255,6 +255,19 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
         write_strs(&w, "sources", r->sources, r->n_sources);
         const char *need = needs_text(r->ind->needs);
         idr__jw_str(&w, "needs", need);
+        idr__jw_arr_begin(&w, "params");
+        for (size_t k = 0; k < r->ind->n_params; k++) {
+            const idr__param *pm = &r->ind->params[k];
+            idr__jw_obj_begin(&w, NULL);
+            idr__jw_str(&w, "name", pm->name);
+            idr__jw_num(&w, "value", r->params[k]);
+            idr__jw_num(&w, "default", pm->def);
+            idr__jw_num(&w, "min", pm->min);
+            idr__jw_num(&w, "max", pm->max);
+            idr__jw_str(&w, "doc", pm->doc);
+            idr__jw_obj_end(&w);
+        }
+        idr__jw_arr_end(&w);
         idr__jw_obj_end(&w);
     }
     idr__jw_arr_end(&w);

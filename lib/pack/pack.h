@@ -37,11 +37,27 @@ enum {
     IDR__NEED_STORE = 1u << 4  /* cross-candidate store (not built yet) */
 };
 
+/* A threshold an indicator compares against: named, with a default and bounds, so that
+ * tuning lives in the rule pack beside the points (`param.<name> = <number>` in the
+ * indicator's entry; docs/rulepack.md "Parameters"). The default's source is cited
+ * where the descriptor is defined. */
+typedef struct idr__param {
+    const char *name; /* lower case [a-z0-9_], e.g. "min_speed_kmh" */
+    double def;       /* the value when the pack does not set it */
+    double min, max;  /* a pack value outside [min, max] is refused (IDR_EDATA) */
+    const char *doc;  /* one line: what it measures, with its unit */
+} idr__param;
+
+/* At most this many parameters per indicator. */
+#define IDR__MAX_PARAMS 16
+
 struct idr__indicator {
     const char *id;                   /* catalog id from indicators.md */
     const char *const *evidence_keys; /* NULL-terminated; what templates may use */
     idr__eval_fn eval;
-    unsigned needs; /* IDR__NEED_* */
+    unsigned needs;           /* IDR__NEED_* */
+    const idr__param *params; /* [n_params] thresholds, in the order rules index them */
+    size_t n_params;
 };
 
 /* How the pack loader finds the implementation of an indicator id: the engine hands it
@@ -62,6 +78,7 @@ typedef struct idr__rule {
     size_t n_sources;
     const char *basis; /* "catalog" or "project" */
     const idr__indicator *ind;
+    const double *params; /* [ind->n_params]: the pack's values, else the defaults */
 } idr__rule;
 
 typedef struct idr__combo {

@@ -9,6 +9,7 @@
 #include "pack/pack.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,9 @@ typedef struct parser {
     idr__rule *rule;
     idr__combo *combo;
     int rule_line;
-    unsigned seen; /* bit per required key of the current entry */
+    unsigned seen;        /* bit per required key of the current entry */
+    unsigned param_seen;  /* bit per parameter set in the current entry */
+    double *param_values; /* the current rule's parameters, being filled */
     idr__indicator_lookup find;
     idr_error *err;
 } parser;
@@ -247,6 +250,23 @@ static int begin_section(parser *ps, char *hdr) {
         memset(ps->rule, 0, sizeof *ps->rule);
         ps->rule->id = idr__arena_strdup(ps->p->arena, id);
         ps->rule->ind = ind;
+        ps->param_seen = 0;
+        ps->param_values = NULL;
+        if (ind->n_params > IDR__MAX_PARAMS) {
+            return perr(ps, NULL, "indicator declares more than %d parameters",
+                        IDR__MAX_PARAMS);
+        }
+        if (ind->n_params) {
+            ps->param_values = idr__arena_alloc(ps->p->arena,
+                                                ind->n_params * sizeof *ps->param_values);
+            if (!ps->param_values) {
+                return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+            }
+            for (size_t k = 0; k < ind->n_params; k++) {
+                ps->param_values[k] = ind->params[k].def;
+            }
+        }
+        ps->rule->params = ps->param_values;
         ps->kind = S_IND;
         return IDR_OK;
     }
@@ -284,11 +304,44 @@ static int set_once(parser *ps, const char *key, unsigned bit) {
     return IDR_OK;
 }
 
+/* `param.<name> = <number>`: one of the indicator's declared parameters, once, a
+ * finite decimal number inside the declared bounds. */
+static int set_param(parser *ps, const char *key, const char *v) {
+    const idr__indicator *ind = ps->rule->ind;
+    const char *name = key + 6;
+    for (size_t k = 0; k < ind->n_params; k++) {
+        const idr__param *pm = &ind->params[k];
+        if (strcmp(pm->name, name) != 0) {
+            continue;
+        }
+        if (ps->param_seen & (1u << k)) {
+            return perr(ps, key, "set twice");
+        }
+        ps->param_seen |= 1u << k;
+        char *end;
+        errno = 0;
+        double d = strtod(v, &end);
+        if (errno || end == v || *end || !isfinite(d)) {
+            return perr(ps, key, "must be a decimal number, not \"%s\"", v);
+        }
+        if (d < pm->min || d > pm->max) {
+            return perr(ps, key, "%s must be %g..%g (%s), not %g", pm->name, pm->min,
+                        pm->max, pm->doc, d);
+        }
+        ps->param_values[k] = d;
+        return IDR_OK;
+    }
+    return perr(ps, key, "%s has no parameter \"%s\"", ind->id, name);
+}
+
 static int entry_kv(parser *ps, const char *key, char *v) {
     idr__arena *a = ps->p->arena;
     idr__rule *r = ps->rule;
     idr__combo *c = ps->combo;
     int rc;
+    if (r && strncmp(key, "param.", 6) == 0) {
+        return set_param(ps, key, v);
+    }
     if (strcmp(key, "severity") == 0) {
         idr__severity sev;
         if ((rc = set_once(ps, key, K_SEVERITY))) {

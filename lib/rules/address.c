@@ -207,8 +207,11 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
                            : "addressed to the candidate");
 }
 
-static const idr__indicator adr_ship_not_id_address = {"adr_ship_not_id_address",
-                                                       ship_keys, eval_ship_not_id, 0};
+static const idr__indicator adr_ship_not_id_address = {
+    .id = "adr_ship_not_id_address",
+    .evidence_keys = ship_keys,
+    .eval = eval_ship_not_id,
+};
 
 /* ---- adr_late_change [SW24][NYDFS][P24] ----------------------------------------- */
 static const char *const late_keys[] = {"requested_at", "deadline",         "days_before",
@@ -288,8 +291,11 @@ static void eval_late_change(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator adr_late_change = {"adr_late_change", late_keys,
-                                               eval_late_change, 0};
+static const idr__indicator adr_late_change = {
+    .id = "adr_late_change",
+    .evidence_keys = late_keys,
+    .eval = eval_late_change,
+};
 
 /* ---- adr_forwarder_cmra [P23][P24] ---------------------------------------------- */
 static const char *const cmra_keys[] = {"addresses", "count", NULL};
@@ -331,8 +337,11 @@ static void eval_cmra(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "count", n);
 }
 
-static const idr__indicator adr_forwarder_cmra = {"adr_forwarder_cmra", cmra_keys,
-                                                  eval_cmra, 0};
+static const idr__indicator adr_forwarder_cmra = {
+    .id = "adr_forwarder_cmra",
+    .evidence_keys = cmra_keys,
+    .eval = eval_cmra,
+};
 
 /* ---- adr_byod_insistence [SW24][GTIG25] ----------------------------------------- */
 static const char *const no_keys[] = {NULL};
@@ -348,8 +357,11 @@ static void eval_byod(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator adr_byod_insistence = {"adr_byod_insistence", no_keys,
-                                                   eval_byod, 0};
+static const idr__indicator adr_byod_insistence = {
+    .id = "adr_byod_insistence",
+    .evidence_keys = no_keys,
+    .eval = eval_byod,
+};
 
 /* ---- adr_device_geodrift [NYDFS][P24][DOJ-Chap25] ------------------------------- */
 static const char *const drift_keys[] = {"location",  "at",    "distance",
@@ -431,8 +443,11 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "count", n);
 }
 
-static const idr__indicator adr_device_geodrift = {"adr_device_geodrift", drift_keys,
-                                                   eval_geodrift, 0};
+static const idr__indicator adr_device_geodrift = {
+    .id = "adr_device_geodrift",
+    .evidence_keys = drift_keys,
+    .eval = eval_geodrift,
+};
 
 static const idr__indicator *const indicators[] = {
     &adr_ship_not_id_address, &adr_forwarder_cmra,  &adr_late_change,

@@ -103,8 +103,11 @@ static void eval_forgery(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "count", count);
 }
 
-static const idr__indicator doc_forgery_signs = {"doc_forgery_signs", forgery_keys,
-                                                 eval_forgery, 0};
+static const idr__indicator doc_forgery_signs = {
+    .id = "doc_forgery_signs",
+    .evidence_keys = forgery_keys,
+    .eval = eval_forgery,
+};
 
 /* ---- doc_photo_replaced [MSFT25] ----------------------------------------------- */
 static const char *const photo_keys[] = {"findings", "count", "lowest_face_match", NULL};
@@ -166,8 +169,11 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator doc_photo_replaced = {"doc_photo_replaced", photo_keys,
-                                                  eval_photo_replaced, 0};
+static const idr__indicator doc_photo_replaced = {
+    .id = "doc_photo_replaced",
+    .evidence_keys = photo_keys,
+    .eval = eval_photo_replaced,
+};
 
 /* ---- doc_expired (project; refines doc_forgery_signs) -------------------------- */
 static const char *const expired_keys[] = {"documents", "count", "as_of", NULL};
@@ -231,7 +237,11 @@ static void eval_expired(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "as_of", t);
 }
 
-static const idr__indicator doc_expired = {"doc_expired", expired_keys, eval_expired, 0};
+static const idr__indicator doc_expired = {
+    .id = "doc_expired",
+    .evidence_keys = expired_keys,
+    .eval = eval_expired,
+};
 
 /* ---- doc_refuses_inperson_notarized [P23][MAND24][KB4][Nisos] ------------------ */
 static const char *const refuses_keys[] = {"refused", "count", NULL};
@@ -270,7 +280,10 @@ static void eval_refuses(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator doc_refuses_inperson_notarized = {
-    "doc_refuses_inperson_notarized", refuses_keys, eval_refuses, 0};
+    .id = "doc_refuses_inperson_notarized",
+    .evidence_keys = refuses_keys,
+    .eval = eval_refuses,
+};
 
 static const idr__indicator *const indicators[] = {&doc_forgery_signs,
                                                    &doc_photo_replaced, &doc_expired,

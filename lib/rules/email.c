@@ -99,7 +99,11 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator eml_new_consumer_mailbox = {
-    "eml_new_consumer_mailbox", newmb_keys, eval_new_mailbox, IDR__NEED_LISTS};
+    .id = "eml_new_consumer_mailbox",
+    .evidence_keys = newmb_keys,
+    .eval = eval_new_mailbox,
+    .needs = IDR__NEED_LISTS,
+};
 
 /* ---- eml_lookalike_employer_domain [G22][DOJ-Oct23][DOJ-Jun25] ------------------- */
 /* A look-alike is one or two edits away (insert, delete, substitute or swap two
@@ -289,7 +293,10 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator eml_lookalike_employer_domain = {
-    "eml_lookalike_employer_domain", lookalike_keys, eval_lookalike, 0};
+    .id = "eml_lookalike_employer_domain",
+    .evidence_keys = lookalike_keys,
+    .eval = eval_lookalike,
+};
 
 /* ---- eml_front_company_domain (project) ------------------------------------------ */
 /* An address or website on a domain a US action names for a DPRK IT-worker front
@@ -387,7 +394,11 @@ static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator eml_front_company_domain = {
-    "eml_front_company_domain", front_keys, eval_front_domain, IDR__NEED_LISTS};
+    .id = "eml_front_company_domain",
+    .evidence_keys = front_keys,
+    .eval = eval_front_domain,
+    .needs = IDR__NEED_LISTS,
+};
 
 static const idr__indicator *const indicators[] = {&eml_new_consumer_mailbox,
                                                    &eml_lookalike_employer_domain,

@@ -153,7 +153,10 @@ static void eval_combo(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator id_identity_combo_implausible = {
-    "id_identity_combo_implausible", combo_keys, eval_combo, 0};
+    .id = "id_identity_combo_implausible",
+    .evidence_keys = combo_keys,
+    .eval = eval_combo,
+};
 
 static const char *const rented_keys[] = {"hired_at", NULL};
 
@@ -176,8 +179,11 @@ static void eval_rented(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator id_rented_identity = {"id_rented_identity", rented_keys,
-                                                  eval_rented, 0};
+static const idr__indicator id_rented_identity = {
+    .id = "id_rented_identity",
+    .evidence_keys = rented_keys,
+    .eval = eval_rented,
+};
 
 /* synthetic_face_score at or above this is reported as a likely generated face.
  * Project choice: [KB4] and [MSFT25] describe AI-generated or AI-altered photos but
@@ -224,8 +230,11 @@ static void eval_synthetic(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_num(ev, "highest_score", highest);
 }
 
-static const idr__indicator id_stock_or_ai_photo = {"id_stock_or_ai_photo",
-                                                    synthetic_keys, eval_synthetic, 0};
+static const idr__indicator id_stock_or_ai_photo = {
+    .id = "id_stock_or_ai_photo",
+    .evidence_keys = synthetic_keys,
+    .eval = eval_synthetic,
+};
 
 /* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */
 /* Names are compared with the ICU normaliser (idr__names_match, threshold
@@ -340,7 +349,10 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator id_cross_profile_mismatch = {
-    "id_cross_profile_mismatch", cross_keys, eval_cross_profile, 0};
+    .id = "id_cross_profile_mismatch",
+    .evidence_keys = cross_keys,
+    .eval = eval_cross_profile,
+};
 
 static const idr__indicator *const indicators[] = {
     &id_identity_combo_implausible, &id_stock_or_ai_photo, &id_cross_profile_mismatch,

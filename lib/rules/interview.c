@@ -87,8 +87,11 @@ static void eval_camera(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "video_count", video);
 }
 
-static const idr__indicator int_camera_refusal = {"int_camera_refusal", camera_keys,
-                                                  eval_camera, 0};
+static const idr__indicator int_camera_refusal = {
+    .id = "int_camera_refusal",
+    .evidence_keys = camera_keys,
+    .eval = eval_camera,
+};
 
 /* ---- int_deepfake_artifacts [P25][MSFT25][U42-25] ------------------------------- */
 static const char *const signs_keys[] = {"signs", "interviews", "count", NULL};
@@ -155,8 +158,11 @@ static void eval_deepfake(idr__ctx *ctx, const idr__indicator *ind) {
     report(ctx, ind, signs, dates, n);
 }
 
-static const idr__indicator int_deepfake_artifacts = {"int_deepfake_artifacts",
-                                                      signs_keys, eval_deepfake, 0};
+static const idr__indicator int_deepfake_artifacts = {
+    .id = "int_deepfake_artifacts",
+    .evidence_keys = signs_keys,
+    .eval = eval_deepfake,
+};
 
 /* ---- int_reading_answers [P23][BfV][CS25] --------------------------------------- */
 static void eval_reading(idr__ctx *ctx, const idr__indicator *ind) {
@@ -201,8 +207,11 @@ static void eval_reading(idr__ctx *ctx, const idr__indicator *ind) {
     report(ctx, ind, signs, dates, n);
 }
 
-static const idr__indicator int_reading_answers = {"int_reading_answers", signs_keys,
-                                                   eval_reading, 0};
+static const idr__indicator int_reading_answers = {
+    .id = "int_reading_answers",
+    .evidence_keys = signs_keys,
+    .eval = eval_reading,
+};
 
 /* ---- single-flag indicators ------------------------------------------------------ */
 static const char *const dates_keys[] = {"interviews", "count", NULL};
@@ -254,24 +263,33 @@ static void eval_location(idr__ctx *ctx, const idr__indicator *ind) {
     eval_flag(ctx, ind, FLAG_LOCATION, "location questions not asked or not recorded");
 }
 
-static const idr__indicator int_location_smalltalk_fail = {"int_location_smalltalk_fail",
-                                                           dates_keys, eval_location, 0};
+static const idr__indicator int_location_smalltalk_fail = {
+    .id = "int_location_smalltalk_fail",
+    .evidence_keys = dates_keys,
+    .eval = eval_location,
+};
 
 /* [SEAL][CS25] */
 static void eval_screen_share(idr__ctx *ctx, const idr__indicator *ind) {
     eval_flag(ctx, ind, FLAG_OTHER_IDS, "no screen-share observation recorded");
 }
 
-static const idr__indicator int_screen_share_leak = {"int_screen_share_leak", dates_keys,
-                                                     eval_screen_share, 0};
+static const idr__indicator int_screen_share_leak = {
+    .id = "int_screen_share_leak",
+    .evidence_keys = dates_keys,
+    .eval = eval_screen_share,
+};
 
 /* Project check refining ept_output_swings [SEAL] ("several people sharing one seat"). */
 static void eval_voices(idr__ctx *ctx, const idr__indicator *ind) {
     eval_flag(ctx, ind, FLAG_VOICES, "no observation of other voices recorded");
 }
 
-static const idr__indicator int_multiple_voices = {"int_multiple_voices", dates_keys,
-                                                   eval_voices, 0};
+static const idr__indicator int_multiple_voices = {
+    .id = "int_multiple_voices",
+    .evidence_keys = dates_keys,
+    .eval = eval_voices,
+};
 
 static const idr__indicator *const indicators[] = {&int_camera_refusal,
                                                    &int_deepfake_artifacts,

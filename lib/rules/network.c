@@ -286,7 +286,11 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator net_claimed_location_mismatch = {
-    "net_claimed_location_mismatch", mismatch_keys, eval_mismatch, IDR__NEED_GEO};
+    .id = "net_claimed_location_mismatch",
+    .evidence_keys = mismatch_keys,
+    .eval = eval_mismatch,
+    .needs = IDR__NEED_GEO,
+};
 
 /* ------------------------------------------------------------------------------------
  * net_multi_country_logins: impossible travel [G22][P25]
@@ -372,7 +376,11 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator net_multi_country_logins = {
-    "net_multi_country_logins", travel_keys, eval_impossible_travel, IDR__NEED_GEO};
+    .id = "net_multi_country_logins",
+    .evidence_keys = travel_keys,
+    .eval = eval_impossible_travel,
+    .needs = IDR__NEED_GEO,
+};
 
 /* ------------------------------------------------------------------------------------
  * net_vpn_vps_proxy [G22][MSFT25][SEAL]
@@ -471,8 +479,12 @@ static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "sessions", sessions);
 }
 
-static const idr__indicator net_vpn_vps_proxy = {"net_vpn_vps_proxy", anon_keys, eval_vpn,
-                                                 IDR__NEED_GEO};
+static const idr__indicator net_vpn_vps_proxy = {
+    .id = "net_vpn_vps_proxy",
+    .evidence_keys = anon_keys,
+    .eval = eval_vpn,
+    .needs = IDR__NEED_GEO,
+};
 
 /* ------------------------------------------------------------------------------------
  * net_astrill_vpn [LVB26][MPOD25][MAND24]
@@ -559,8 +571,11 @@ static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 /* Not IDR__NEED_GEO: a reported vpn_client is evidence without any database. */
-static const idr__indicator net_astrill_vpn = {"net_astrill_vpn", astrill_keys,
-                                               eval_astrill, 0};
+static const idr__indicator net_astrill_vpn = {
+    .id = "net_astrill_vpn",
+    .evidence_keys = astrill_keys,
+    .eval = eval_astrill,
+};
 
 /* ------------------------------------------------------------------------------------
  * net_russia_china_isp: sustained access from a country other than the claimed ones
@@ -645,8 +660,12 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "sessions", sessions);
 }
 
-static const idr__indicator net_russia_china_isp = {"net_russia_china_isp", foreign_keys,
-                                                    eval_foreign, IDR__NEED_GEO};
+static const idr__indicator net_russia_china_isp = {
+    .id = "net_russia_china_isp",
+    .evidence_keys = foreign_keys,
+    .eval = eval_foreign,
+    .needs = IDR__NEED_GEO,
+};
 
 /* ------------------------------------------------------------------------------------
  * net_offhours_pattern [G22][SEAL][KB4][U42-24] - weak on its own.
@@ -740,8 +759,11 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 /* Not IDR__NEED_GEO: only timestamps and the claimed zone are used. */
-static const idr__indicator net_offhours_pattern = {"net_offhours_pattern", offhours_keys,
-                                                    eval_offhours, 0};
+static const idr__indicator net_offhours_pattern = {
+    .id = "net_offhours_pattern",
+    .evidence_keys = offhours_keys,
+    .eval = eval_offhours,
+};
 
 static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,
                                                    &net_multi_country_logins,

@@ -95,8 +95,11 @@ static void eval_crypto(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "wallets", (long long)p->n_wallets);
 }
 
-static const idr__indicator pay_crypto_request = {"pay_crypto_request", crypto_keys,
-                                                  eval_crypto, 0};
+static const idr__indicator pay_crypto_request = {
+    .id = "pay_crypto_request",
+    .evidence_keys = crypto_keys,
+    .eval = eval_crypto,
+};
 
 /* ---- pay_third_party_account [G22][DOJ-Jan25][DOJ-Jun25] ----------------------- */
 static const char *const third_keys[] = {"problem", "payee", "candidate", NULL};
@@ -190,8 +193,11 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
                 c->identity.full_name ? c->identity.full_name : "name not on file");
 }
 
-static const idr__indicator pay_third_party_account = {"pay_third_party_account",
-                                                       third_keys, eval_third_party, 0};
+static const idr__indicator pay_third_party_account = {
+    .id = "pay_third_party_account",
+    .evidence_keys = third_keys,
+    .eval = eval_third_party,
+};
 
 /* ---- pay_frequent_changes [P25][SW24] ------------------------------------------- */
 static const char *const changes_keys[] = {"problem", "count", "fields", NULL};
@@ -279,8 +285,11 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "fields", fields);
 }
 
-static const idr__indicator pay_frequent_changes = {"pay_frequent_changes", changes_keys,
-                                                    eval_changes, 0};
+static const idr__indicator pay_frequent_changes = {
+    .id = "pay_frequent_changes",
+    .evidence_keys = changes_keys,
+    .eval = eval_changes,
+};
 
 /* ---- pay_prepay_pressure [P23][G22] --------------------------------------------- */
 static const char *const prepay_keys[] = {NULL};
@@ -296,8 +305,11 @@ static void eval_prepay(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator pay_prepay_pressure = {"pay_prepay_pressure", prepay_keys,
-                                                   eval_prepay, 0};
+static const idr__indicator pay_prepay_pressure = {
+    .id = "pay_prepay_pressure",
+    .evidence_keys = prepay_keys,
+    .eval = eval_prepay,
+};
 
 static const idr__indicator *const indicators[] = {
     &pay_prepay_pressure, &pay_crypto_request, &pay_third_party_account,

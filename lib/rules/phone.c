@@ -229,8 +229,12 @@ static void eval_voip(idr__ctx *ctx, const idr__indicator *ind) {
                                          : "libphonenumber metadata only");
 }
 
-static const idr__indicator phn_voip_nonfixed = {"phn_voip_nonfixed", voip_keys,
-                                                 eval_voip, IDR__NEED_PHONE};
+static const idr__indicator phn_voip_nonfixed = {
+    .id = "phn_voip_nonfixed",
+    .evidence_keys = voip_keys,
+    .eval = eval_voip,
+    .needs = IDR__NEED_PHONE,
+};
 
 /* ------------------------------------------------------------------------------------
  * phn_invalid_number (project; refines phn_voip_nonfixed)
@@ -309,8 +313,12 @@ static void eval_invalid(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator phn_invalid_number = {"phn_invalid_number", invalid_keys,
-                                                  eval_invalid, IDR__NEED_PHONE};
+static const idr__indicator phn_invalid_number = {
+    .id = "phn_invalid_number",
+    .evidence_keys = invalid_keys,
+    .eval = eval_invalid,
+    .needs = IDR__NEED_PHONE,
+};
 
 /* ------------------------------------------------------------------------------------
  * phn_region_mismatch (project; refines id_cross_profile_mismatch [G22][P23][P25])
@@ -537,8 +545,12 @@ static void eval_region(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator phn_region_mismatch = {"phn_region_mismatch", region_keys,
-                                                   eval_region, IDR__NEED_PHONE};
+static const idr__indicator phn_region_mismatch = {
+    .id = "phn_region_mismatch",
+    .evidence_keys = region_keys,
+    .eval = eval_region,
+    .needs = IDR__NEED_PHONE,
+};
 
 /* ------------------------------------------------------------------------------------
  * phn_reference_is_candidate (project; refines wrk_unverifiable_employers [G22][P25])
@@ -629,7 +641,11 @@ static void eval_selfref(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator phn_reference_is_candidate = {
-    "phn_reference_is_candidate", selfref_keys, eval_selfref, IDR__NEED_PHONE};
+    .id = "phn_reference_is_candidate",
+    .evidence_keys = selfref_keys,
+    .eval = eval_selfref,
+    .needs = IDR__NEED_PHONE,
+};
 
 static const idr__indicator *const indicators[] = {
     &phn_voip_nonfixed, &phn_invalid_number, &phn_region_mismatch,

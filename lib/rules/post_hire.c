@@ -165,15 +165,22 @@ static void eval_rmm(idr__ctx *ctx, const idr__indicator *ind) {
     eval_tools(ctx, ind, "software");
 }
 
-static const idr__indicator ept_rmm_install = {"ept_rmm_install", tool_keys, eval_rmm, 0};
+static const idr__indicator ept_rmm_install = {
+    .id = "ept_rmm_install",
+    .evidence_keys = tool_keys,
+    .eval = eval_rmm,
+};
 
 /* ---- ept_ip_kvm_or_sbc [MAND24][KB4] -------------------------------------------- */
 static void eval_kvm(idr__ctx *ctx, const idr__indicator *ind) {
     eval_tools(ctx, ind, "hardware");
 }
 
-static const idr__indicator ept_ip_kvm_or_sbc = {"ept_ip_kvm_or_sbc", tool_keys, eval_kvm,
-                                                 0};
+static const idr__indicator ept_ip_kvm_or_sbc = {
+    .id = "ept_ip_kvm_or_sbc",
+    .evidence_keys = tool_keys,
+    .eval = eval_kvm,
+};
 
 /* ---- ept_unmanaged_device_login [LVB26][P25] ------------------------------------ */
 static const char *const unmanaged_keys[] = {"logins", NULL};
@@ -192,7 +199,10 @@ static void eval_unmanaged(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator ept_unmanaged_device_login = {
-    "ept_unmanaged_device_login", unmanaged_keys, eval_unmanaged, 0};
+    .id = "ept_unmanaged_device_login",
+    .evidence_keys = unmanaged_keys,
+    .eval = eval_unmanaged,
+};
 
 static const idr__indicator *const indicators[] = {&ept_rmm_install, &ept_ip_kvm_or_sbc,
                                                    &ept_unmanaged_device_login, NULL};

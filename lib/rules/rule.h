@@ -85,6 +85,12 @@ const char *idr__doc_label(idr__ctx *ctx, const idr__document *d);
  *  not evaluated and returns false (lib/rules/document.c). */
 bool idr__have_verifications(idr__ctx *ctx, const idr__indicator *ind);
 
+/** The value in force of the rule's parameter `i` (an index into its indicator's
+ *  `params`, declared beside the evaluator): the pack's value, else the default. */
+static inline double idr__param_of(const idr__ctx *ctx, size_t i) {
+    return ctx->rule->params[i];
+}
+
 /** A date as "YYYY-MM-DD" in the result arena (lib/core/score.c). */
 const char *idr__date_text(idr__ctx *ctx, int32_t days);
 

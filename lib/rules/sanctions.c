@@ -315,8 +315,12 @@ static void eval_sanctions(idr__ctx *ctx, const idr__indicator *ind) {
     report(&s, ind);
 }
 
-static const idr__indicator pay_sanctions_match = {"pay_sanctions_match", screen_keys,
-                                                   eval_sanctions, IDR__NEED_LISTS};
+static const idr__indicator pay_sanctions_match = {
+    .id = "pay_sanctions_match",
+    .evidence_keys = screen_keys,
+    .eval = eval_sanctions,
+    .needs = IDR__NEED_LISTS,
+};
 
 /* ---- pay_front_company_match (project; refines pay_sanctions_match) -------------- */
 static void eval_front(idr__ctx *ctx, const idr__indicator *ind) {
@@ -337,7 +341,11 @@ static void eval_front(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator pay_front_company_match = {
-    "pay_front_company_match", screen_keys, eval_front, IDR__NEED_LISTS};
+    .id = "pay_front_company_match",
+    .evidence_keys = screen_keys,
+    .eval = eval_front,
+    .needs = IDR__NEED_LISTS,
+};
 
 static const idr__indicator *const indicators[] = {&pay_sanctions_match,
                                                    &pay_front_company_match, NULL};

@@ -119,7 +119,10 @@ static void eval_invalid_structure(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator ssn_invalid_structure = {
-    "ssn_invalid_structure", invalid_keys, eval_invalid_structure, 0};
+    .id = "ssn_invalid_structure",
+    .evidence_keys = invalid_keys,
+    .eval = eval_invalid_structure,
+};
 
 static const char *const complaint_keys[] = {"hired_at", "ssn_last4", NULL};
 
@@ -145,7 +148,10 @@ static void eval_holder_complaint(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator ssn_holder_complaint = {
-    "ssn_holder_complaint", complaint_keys, eval_holder_complaint, 0};
+    .id = "ssn_holder_complaint",
+    .evidence_keys = complaint_keys,
+    .eval = eval_holder_complaint,
+};
 
 static const idr__indicator *const indicators[] = {&ssn_invalid_structure,
                                                    &ssn_holder_complaint, NULL};

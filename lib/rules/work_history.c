@@ -59,8 +59,11 @@ static void eval_aged(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_int(ev, "days_before", worst_gap);
 }
 
-static const idr__indicator wrk_github_aged_or_copied = {"wrk_github_aged_or_copied",
-                                                         aged_keys, eval_aged, 0};
+static const idr__indicator wrk_github_aged_or_copied = {
+    .id = "wrk_github_aged_or_copied",
+    .evidence_keys = aged_keys,
+    .eval = eval_aged,
+};
 
 /* ---- wrk_unverifiable_employers [G22][P25][Nisos] ------------------------------- */
 static const char *const unverified_keys[] = {"unverified", "count", "checked", NULL};
@@ -111,7 +114,10 @@ static void eval_unverified(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator wrk_unverifiable_employers = {
-    "wrk_unverifiable_employers", unverified_keys, eval_unverified, 0};
+    .id = "wrk_unverifiable_employers",
+    .evidence_keys = unverified_keys,
+    .eval = eval_unverified,
+};
 
 /* ---- wrk_referral_chain [G22][DOJ-Jun25][MPOD25] --------------------------------
  * Needs the referrer's own signals, which only the cross-candidate store (batch mode)
@@ -127,8 +133,12 @@ static void eval_referral(idr__ctx *ctx, const idr__indicator *ind) {
     idr__not_evaluated(ctx, ind, "needs the cross-candidate store (batch mode)");
 }
 
-static const idr__indicator wrk_referral_chain = {"wrk_referral_chain", referral_keys,
-                                                  eval_referral, IDR__NEED_STORE};
+static const idr__indicator wrk_referral_chain = {
+    .id = "wrk_referral_chain",
+    .evidence_keys = referral_keys,
+    .eval = eval_referral,
+    .needs = IDR__NEED_STORE,
+};
 
 /* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
 /* Experience with a technology dated before it existed [DTEX]. The release years are
@@ -205,7 +215,11 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
 }
 
 static const idr__indicator wrk_timeline_anachronism = {
-    "wrk_timeline_anachronism", timeline_keys, eval_timeline, IDR__NEED_LISTS};
+    .id = "wrk_timeline_anachronism",
+    .evidence_keys = timeline_keys,
+    .eval = eval_timeline,
+    .needs = IDR__NEED_LISTS,
+};
 
 static const idr__indicator *const indicators[] = {
     &wrk_timeline_anachronism, &wrk_github_aged_or_copied, &wrk_unverifiable_employers,

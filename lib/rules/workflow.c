@@ -26,8 +26,11 @@ static void eval_off_platform(idr__ctx *ctx, const idr__indicator *ind) {
     }
 }
 
-static const idr__indicator wf_off_platform_pressure = {"wf_off_platform_pressure",
-                                                        no_keys, eval_off_platform, 0};
+static const idr__indicator wf_off_platform_pressure = {
+    .id = "wf_off_platform_pressure",
+    .evidence_keys = no_keys,
+    .eval = eval_off_platform,
+};
 
 /* ---- wf_messaging_only (project; refines phn_changing_contact, [G22]) ---------- */
 static const char *const messaging_keys[] = {"channels", "context", NULL};
@@ -59,8 +62,11 @@ static void eval_messaging(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "context", context);
 }
 
-static const idr__indicator wf_messaging_only = {"wf_messaging_only", messaging_keys,
-                                                 eval_messaging, 0};
+static const idr__indicator wf_messaging_only = {
+    .id = "wf_messaging_only",
+    .evidence_keys = messaging_keys,
+    .eval = eval_messaging,
+};
 
 static const idr__indicator *const indicators[] = {&wf_off_platform_pressure,
                                                    &wf_messaging_only, NULL};

@@ -222,3 +222,70 @@ Test(registry, engine_refuses_a_category_that_is_not_the_family) {
     cr_assert_str_eq(err.field, "doc_expired.category");
     cr_assert(strstr(err.message, "lib/rules/document.c") != NULL, "%s", err.message);
 }
+
+/* ---- parameters: a fake indicator with two thresholds, found by a test lookup ---- */
+static void eval_nothing(idr__ctx *ctx, const idr__indicator *ind) {
+    (void)ctx;
+    (void)ind;
+}
+static const char *const no_keys[] = {NULL};
+static const idr__param tst_params[] = {
+    {.name = "min_days", .def = 30, .min = 1, .max = 365, .doc = "days"},
+    {.name = "max_ratio", .def = 0.5, .min = 0, .max = 1, .doc = "a fraction"},
+};
+static const idr__indicator tst_param = {.id = "ssn_param_test",
+                                         .evidence_keys = no_keys,
+                                         .eval = eval_nothing,
+                                         .params = tst_params,
+                                         .n_params = 2};
+static const idr__indicator *find_test(const char *id) {
+    return strcmp(id, "ssn_param_test") == 0 ? &tst_param : idr__indicator_find(id);
+}
+#define PARAM_ENTRY(extra)                                                               \
+    "[indicator ssn_param_test]\ncategory = ssn\nseverity = low\npoints = 1\n"           \
+    "basis = project\ntitle = t\ndetail = d\nverify = v\nbenign = b\nsources = "         \
+    "SSA\n" extra
+
+static int load_p(const char *text, idr__rulepack **p, idr_error *err) {
+    memset(err, 0, sizeof *err);
+    return idr__rulepack_load(p, text, strlen(text), "test.pack", find_test, err);
+}
+
+Test(rulepack, params_default_and_override) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    cr_assert_eq(load_p(HEAD PARAM_ENTRY(""), &p, &err), IDR_OK, "%s", err.message);
+    cr_assert_float_eq(p->rules[0].params[0], 30.0, 1e-9);
+    cr_assert_float_eq(p->rules[0].params[1], 0.5, 1e-9);
+    idr__rulepack_free(p);
+    cr_assert_eq(load_p(HEAD PARAM_ENTRY("param.max_ratio = 0.25\n"), &p, &err), IDR_OK,
+                 "%s", err.message);
+    cr_assert_float_eq(p->rules[0].params[0], 30.0, 1e-9);
+    cr_assert_float_eq(p->rules[0].params[1], 0.25, 1e-9);
+    idr__rulepack_free(p);
+}
+
+Test(rulepack, params_refused_with_their_key) {
+    static const struct {
+        const char *extra, *field, *says;
+    } bad[] = {
+        {"param.min_days = 0\n", "ssn_param_test.param.min_days", "1..365"},
+        {"param.min_days = 400\n", "ssn_param_test.param.min_days", "not 400"},
+        {"param.min_days = ten\n", "ssn_param_test.param.min_days", "decimal number"},
+        {"param.min_days = nan\n", "ssn_param_test.param.min_days", "decimal number"},
+        {"param.min_days = 5\nparam.min_days = 6\n", "ssn_param_test.param.min_days",
+         "twice"},
+        {"param.nope = 1\n", "ssn_param_test.param.nope", "no parameter"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        idr__rulepack *p = NULL;
+        idr_error err;
+        char text[2048];
+        snprintf(text, sizeof text, "%s%s", HEAD PARAM_ENTRY(""), bad[i].extra);
+        cr_expect_eq(load_p(text, &p, &err), IDR_EDATA, "case %zu", i);
+        cr_expect_str_eq(err.field, bad[i].field, "case %zu", i);
+        cr_expect(strstr(err.message, bad[i].says) != NULL, "case %zu: %s", i,
+                  err.message);
+        cr_expect_null(p);
+    }
+}
