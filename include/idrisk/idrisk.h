@@ -21,6 +21,7 @@
  *    live as long as it. Memory returned through `char **out` belongs to the caller,
  *    who releases it with idr_free().
  *  - Strings are UTF-8 and NUL-terminated unless a length is passed beside them.
+ *  - The library never reads environment variables: everything comes from the config.
  *
  * Threads
  *  There is no global mutable state and no init call. A built idr_engine is immutable:
@@ -109,8 +110,8 @@ typedef struct idr_config idr_config;
 /* Option keys. Values are frozen. The name in quotes is the key for
  * idr_config_set_by_name() and the CLI. */
 /** "data_dir" (string): directory with .mmdb databases and fetched lists. Default: the
- *  IDRISK_DATA_DIR environment variable if set at idr_config_new(), else the installed
- *  data directory. */
+ *  installed data directory. The library never reads the environment; the CLI and the
+ *  Python binding set this option from IDRISK_DATA_DIR when it is set. */
 #define IDR_CFG_DATA_DIR 1
 /** "rules" (string): path of a rule pack to load instead of the default pack. */
 #define IDR_CFG_RULES_FILE 2
@@ -127,12 +128,13 @@ typedef struct idr_config idr_config;
 /** "max_array" (int, 1..100000, default 1000): longest array accepted. */
 #define IDR_CFG_MAX_ARRAY 7
 /** "lists_dir" (string): directory of the rule pack and curated lists (the repo's
- *  data/). Default: the IDRISK_LISTS_DIR environment variable if set at
- *  idr_config_new(), else the installed data directory, else (a build tree never
- *  installed) the source data/. */
+ *  data/). Default: the installed data directory, else (a build tree never installed)
+ *  the source data/. The library never reads the environment; the CLI and the Python
+ *  binding set this option from IDRISK_LISTS_DIR when it is set. */
 #define IDR_CFG_LISTS_DIR 8
 
-/** Create a configuration with defaults. @return IDR_OK or IDR_ENOMEM. */
+/** Create a configuration with the compiled-in defaults (no environment variables are
+ *  consulted). @return IDR_OK or IDR_ENOMEM. */
 IDR_API IDR_NODISCARD int idr_config_new(idr_config **out);
 /** Free a configuration. NULL is a no-op. */
 IDR_API void idr_config_free(idr_config *cfg);

@@ -117,8 +117,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     }
     *out = NULL;
     if (!cfg) {
-        /* NULL means the defaults, which are exactly what a new config holds
-         * (including the environment variables it reads). */
+        /* NULL means the defaults, which are exactly what a new config holds. */
         idr_config *defaults = NULL;
         if (idr_config_new(&defaults) != IDR_OK) {
             return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
