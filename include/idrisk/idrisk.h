@@ -91,11 +91,15 @@ IDR_API int idr_version_number(void);
 /** Version string of the library actually linked, e.g. "0.1.0". */
 IDR_API const char *idr_version_string(void);
 
-/** Features compiled into this build (bit mask of IDR_FEATURE_*). */
+/** Features compiled into this build (bit mask of IDR_FEATURE_*). A bit is set only
+ *  when the build really contains the feature; this version reports
+ *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES. */
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
-#define IDR_FEATURE_STORE 0x8u /* SQLite cross-candidate store */
+/* Reserved for the cross-candidate store, which is not built yet: never set by this
+ * version. The value is frozen so that callers can test for it today. */
+#define IDR_FEATURE_STORE 0x8u
 IDR_API unsigned idr_features(void);
 
 /** Release memory that idrisk returned through a `char **out` parameter. NULL is ok. */

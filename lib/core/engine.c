@@ -26,6 +26,7 @@ const char *idr_version_string(void) {
     return IDR_VERSION_STRING;
 }
 
+/* What this build contains, nothing more: the store (IDR_FEATURE_STORE) is not built. */
 unsigned idr_features(void) {
     return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES;
 }

@@ -77,7 +77,10 @@ FEATURE_STORE = _lib.IDR_FEATURE_STORE
 
 
 def features() -> dict[str, bool]:
-    """Which optional parts are compiled into the loaded library."""
+    """Which optional parts are compiled into the loaded library.
+
+    ``store`` is reserved for the cross-candidate store and is False until it exists.
+    """
     mask = _lib.idr_features()
     return {
         "geo": bool(mask & FEATURE_GEO),
