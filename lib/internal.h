@@ -26,6 +26,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -677,6 +678,10 @@ typedef struct idr__data_entry {
 
 struct idr_engine {
     idr__arena *arena;
+    /* References: the caller's (dropped by idr_engine_free) plus one per live result.
+     * The only mutable part of a built engine, reached through a pointer so that a
+     * const engine can be retained; lives in the engine arena. */
+    atomic_size_t *refs;
     idr__rulepack *pack;
     idr__limits limits;
     idr__cidr *allow;
@@ -699,6 +704,11 @@ struct idr_engine {
     idr__strv warnings;
 };
 
+/* Results borrow rule texts, the data list and warnings from their engine, so each
+ * holds a reference: retain when a result is made, release when it is freed. The
+ * engine is destroyed when the last reference goes (any thread). */
+void idr__engine_retain(const idr_engine *eng);
+void idr__engine_release(const idr_engine *eng);
 /* Record a data source the engine uses (copied into the engine arena). */
 int idr__engine_add_data(idr_engine *eng, const idr__data_entry *d);
 int idr__engine_warn(idr_engine *eng, const char *fmt, ...) IDR__PRINTF(2, 3);

@@ -19,7 +19,8 @@
  *    matching `_free`; every `_free(NULL)` is a harmless no-op.
  *  - Pointers returned as a function's value are borrowed from their parent object and
  *    live as long as it. Memory returned through `char **out` belongs to the caller,
- *    who releases it with idr_free().
+ *    who releases it with idr_free(). A result keeps its engine alive (see
+ *    idr_engine_free()), so engine and results may be freed in either order.
  *  - Strings are UTF-8 and NUL-terminated unless a length is passed beside them.
  *  - The library never reads environment variables: everything comes from the config.
  *
@@ -172,7 +173,15 @@ typedef struct idr_engine idr_engine;
  */
 IDR_API IDR_NODISCARD int
 idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err);
-/** Free an engine. NULL is a no-op. No scoring call may be running on it. */
+/**
+ * Drop the caller's reference to an engine. NULL is a no-op.
+ * An engine is reference-counted by its results: each result made by
+ * idr_engine_score() holds a reference, because it borrows the engine's rule texts,
+ * data list and warnings. The engine is destroyed when its last reference goes, so
+ * results stay fully usable after idr_engine_free() and may be freed afterwards, on
+ * any thread (the count is atomic). After this call the caller must not use `eng`
+ * again, and no call may be running on it: a call in progress holds no reference.
+ */
 IDR_API void idr_engine_free(idr_engine *eng);
 
 /**
@@ -232,7 +241,9 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
                                                 idr_result **out,
                                                 idr_error *err);
 
-/** Free a result. NULL is a no-op. */
+/** Free a result. NULL is a no-op. Releases the result's reference to its engine,
+ *  destroying the engine if idr_engine_free() was already called and this was its
+ *  last result. May be called on any thread. */
 IDR_API void idr_result_free(idr_result *res);
 /** The score, 0..100. Higher means more risk; adding evidence never lowers it. */
 IDR_API int idr_result_score(const idr_result *res);

@@ -134,6 +134,12 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     eng->arena = a;
+    eng->refs = idr__arena_alloc(a, sizeof *eng->refs);
+    if (!eng->refs) {
+        idr__arena_free(a);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    atomic_init(eng->refs, 1); /* the caller's */
     eng->limits = cfg->limits;
     eng->data_dir =
         cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir) : IDR_DATA_INSTALL_DIR;
@@ -188,16 +194,31 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     return IDR_OK;
 }
 
-void idr_engine_free(idr_engine *eng) {
-    if (!eng) {
-        return;
-    }
+static void engine_destroy(const idr_engine *eng) {
     idr__phone_close(eng->phone);
     idr__geo_close(eng->geo);
     idr__names_close(eng->names);
     idr__lists_close(eng->lists);
     idr__rulepack_free(eng->pack);
     idr__arena_free(eng->arena);
+}
+
+void idr__engine_retain(const idr_engine *eng) {
+    /* Relaxed: whoever retains already holds a reference, so the count cannot be
+     * reaching zero meanwhile. */
+    atomic_fetch_add_explicit(eng->refs, 1, memory_order_relaxed);
+}
+
+void idr__engine_release(const idr_engine *eng) {
+    /* acq_rel: the last releaser sees every other thread's reads of the engine done
+     * before it destroys it. */
+    if (eng && atomic_fetch_sub_explicit(eng->refs, 1, memory_order_acq_rel) == 1) {
+        engine_destroy(eng);
+    }
+}
+
+void idr_engine_free(idr_engine *eng) {
+    idr__engine_release(eng); /* the caller's reference; results keep theirs */
 }
 
 static const char *needs_text(unsigned needs) {
