@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../tests/env_config.h"
 #include "internal.h"
 
 #define BATCH 4096
@@ -118,7 +119,7 @@ int main(int argc, char **argv) {
     idr_engine *eng = NULL;
     idr_error err;
     memset(&err, 0, sizeof err);
-    if (idr_config_new(&cfg) != IDR_OK ||
+    if (idr_config_new(&cfg) != IDR_OK || test_config_from_env(cfg, &err) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_DATA_DIR, data, &err) != IDR_OK) {
         fprintf(stderr, "bench_geo: %s\n", err.message);
         return 1;

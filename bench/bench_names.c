@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../tests/env_config.h"
 #include "internal.h"
 
 static double now_s(void) {
@@ -113,7 +114,7 @@ int main(int argc, char **argv) {
     idr_config *cfg = NULL;
     idr_error err;
     memset(&err, 0, sizeof err);
-    if (idr_config_new(&cfg) != IDR_OK ||
+    if (idr_config_new(&cfg) != IDR_OK || test_config_from_env(cfg, &err) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_BENCH_SOURCE_DIR "/data", &err) ||
         idr_engine_new(&eng, cfg, &err) != IDR_OK) {
         fprintf(stderr, "bench_names: engine: %s\n", err.message);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../tests/env_config.h"
 #include "enrich/phone/phone_shim.h"
 #include "internal.h"
 
@@ -155,7 +156,7 @@ int main(int argc, char **argv) {
     idr_engine *eng = NULL;
     idr_error err;
     memset(&err, 0, sizeof err);
-    if (idr_config_new(&cfg) != IDR_OK ||
+    if (idr_config_new(&cfg) != IDR_OK || test_config_from_env(cfg, &err) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
                            IDR_BENCH_SOURCE_DIR "/data/rules/default.pack",
                            &err) != IDR_OK ||

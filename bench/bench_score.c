@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../tests/env_config.h"
 #include "idrisk/idrisk.h"
 
 static double now_s(void) {
@@ -48,7 +49,7 @@ int main(int argc, char **argv) {
     idr_config *cfg = NULL;
     idr_engine *eng = NULL;
     idr_error err;
-    if (idr_config_new(&cfg) != IDR_OK ||
+    if (idr_config_new(&cfg) != IDR_OK || test_config_from_env(cfg, &err) != IDR_OK ||
         (data && idr_config_set_str(cfg, IDR_CFG_DATA_DIR, data, &err) != IDR_OK) ||
         idr_engine_new(&eng, cfg, &err) != IDR_OK) {
         fprintf(stderr, "bench_score: cannot build the engine: %s\n", err.message);

@@ -8,3 +8,8 @@ set_target_properties(headertest PROPERTIES C_STANDARD 11 CXX_STANDARD 17)
 add_test(NAME exported_symbols
   COMMAND /bin/sh ${CMAKE_CURRENT_SOURCE_DIR}/headertest/check_symbols.sh
           $<TARGET_FILE:idrisk> ${PROJECT_SOURCE_DIR}/docs/symbols.txt)
+# The library reads no environment (issue 8): no getenv in lib/ nor among libidrisk.so's
+# imports. The CLI, the bindings and the test programs read the variables instead.
+add_test(NAME lib_reads_no_environment
+  COMMAND /bin/sh ${CMAKE_CURRENT_SOURCE_DIR}/headertest/check_noenv.sh
+          ${PROJECT_SOURCE_DIR} $<TARGET_FILE:idrisk>)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env_config.h"
 #include "idrisk/idrisk.h"
 
 #define J(...) #__VA_ARGS__
@@ -30,6 +31,7 @@ static inline void rh_setup(void) {
     idr_error err;
     memset(&err, 0, sizeof err);
     cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
     cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
                                     IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
                  IDR_OK, "%s", err.message);

@@ -4,10 +4,10 @@
 # packages come later from the npm registry (tools/fetch-data.sh).
 set -eu
 PKGS="build-essential cmake pkg-config git ca-certificates curl clang clang-format
-libclang-rt-14-dev libcjson-dev libmaxminddb-dev mmdb-bin libphonenumber-dev libicu-dev
-libpcre2-dev libsqlite3-dev libcriterion-dev libprotobuf-dev libboost-dev
+libclang-rt-14-dev libcjson-dev libmaxminddb-dev libphonenumber-dev libicu-dev
+libpcre2-dev libcriterion-dev libprotobuf-dev libboost-dev
 libmaxmind-db-writer-perl python3 python3-cffi python3-pytest python3-setuptools
-python3-dev python3-jsonschema python3-mypy python3-maxminddb python3-phonenumbers nodejs npm"
+python3-dev python3-jsonschema python3-mypy nodejs npm"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

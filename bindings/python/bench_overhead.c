@@ -37,8 +37,13 @@ int main(int argc, char **argv) {
     idr_config *cfg = NULL;
     idr_engine *eng = NULL;
     idr_error err = {0};
+    /* The lists the binding's Engine uses: it reads IDRISK_LISTS_DIR (the library
+     * reads no environment), so this side does the same. */
+    const char *lists = getenv("IDRISK_LISTS_DIR");
     if (idr_config_new(&cfg) != IDR_OK ||
         idr_config_set_str(cfg, IDR_CFG_DATA_DIR, argv[2], &err) != IDR_OK ||
+        (lists && *lists &&
+         idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, lists, &err) != IDR_OK) ||
         idr_engine_new(&eng, cfg, &err) != IDR_OK) {
         fprintf(stderr, "bench_overhead: %s\n", err.message);
         return 1;

@@ -19,8 +19,10 @@
  *    matching `_free`; every `_free(NULL)` is a harmless no-op.
  *  - Pointers returned as a function's value are borrowed from their parent object and
  *    live as long as it. Memory returned through `char **out` belongs to the caller,
- *    who releases it with idr_free().
+ *    who releases it with idr_free(). A result keeps its engine alive (see
+ *    idr_engine_free()), so engine and results may be freed in either order.
  *  - Strings are UTF-8 and NUL-terminated unless a length is passed beside them.
+ *  - The library never reads environment variables: everything comes from the config.
  *
  * Threads
  *  There is no global mutable state and no init call. A built idr_engine is immutable:
@@ -90,11 +92,15 @@ IDR_API int idr_version_number(void);
 /** Version string of the library actually linked, e.g. "0.1.0". */
 IDR_API const char *idr_version_string(void);
 
-/** Features compiled into this build (bit mask of IDR_FEATURE_*). */
+/** Features compiled into this build (bit mask of IDR_FEATURE_*). A bit is set only
+ *  when the build really contains the feature; this version reports
+ *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES. */
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
-#define IDR_FEATURE_STORE 0x8u /* SQLite cross-candidate store */
+/* Reserved for the cross-candidate store, which is not built yet: never set by this
+ * version. The value is frozen so that callers can test for it today. */
+#define IDR_FEATURE_STORE 0x8u
 IDR_API unsigned idr_features(void);
 
 /** Release memory that idrisk returned through a `char **out` parameter. NULL is ok. */
@@ -109,8 +115,8 @@ typedef struct idr_config idr_config;
 /* Option keys. Values are frozen. The name in quotes is the key for
  * idr_config_set_by_name() and the CLI. */
 /** "data_dir" (string): directory with .mmdb databases and fetched lists. Default: the
- *  IDRISK_DATA_DIR environment variable if set at idr_config_new(), else the installed
- *  data directory. */
+ *  installed data directory. The library never reads the environment; the CLI and the
+ *  Python binding set this option from IDRISK_DATA_DIR when it is set. */
 #define IDR_CFG_DATA_DIR 1
 /** "rules" (string): path of a rule pack to load instead of the default pack. */
 #define IDR_CFG_RULES_FILE 2
@@ -127,12 +133,13 @@ typedef struct idr_config idr_config;
 /** "max_array" (int, 1..100000, default 1000): longest array accepted. */
 #define IDR_CFG_MAX_ARRAY 7
 /** "lists_dir" (string): directory of the rule pack and curated lists (the repo's
- *  data/). Default: the IDRISK_LISTS_DIR environment variable if set at
- *  idr_config_new(), else the installed data directory, else (a build tree never
- *  installed) the source data/. */
+ *  data/). Default: the installed data directory, else (a build tree never installed)
+ *  the source data/. The library never reads the environment; the CLI and the Python
+ *  binding set this option from IDRISK_LISTS_DIR when it is set. */
 #define IDR_CFG_LISTS_DIR 8
 
-/** Create a configuration with defaults. @return IDR_OK or IDR_ENOMEM. */
+/** Create a configuration with the compiled-in defaults (no environment variables are
+ *  consulted). @return IDR_OK or IDR_ENOMEM. */
 IDR_API IDR_NODISCARD int idr_config_new(idr_config **out);
 /** Free a configuration. NULL is a no-op. */
 IDR_API void idr_config_free(idr_config *cfg);
@@ -166,7 +173,15 @@ typedef struct idr_engine idr_engine;
  */
 IDR_API IDR_NODISCARD int
 idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err);
-/** Free an engine. NULL is a no-op. No scoring call may be running on it. */
+/**
+ * Drop the caller's reference to an engine. NULL is a no-op.
+ * An engine is reference-counted by its results: each result made by
+ * idr_engine_score() holds a reference, because it borrows the engine's rule texts,
+ * data list and warnings. The engine is destroyed when its last reference goes, so
+ * results stay fully usable after idr_engine_free() and may be freed afterwards, on
+ * any thread (the count is atomic). After this call the caller must not use `eng`
+ * again, and no call may be running on it: a call in progress holds no reference.
+ */
 IDR_API void idr_engine_free(idr_engine *eng);
 
 /**
@@ -226,7 +241,9 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
                                                 idr_result **out,
                                                 idr_error *err);
 
-/** Free a result. NULL is a no-op. */
+/** Free a result. NULL is a no-op. Releases the result's reference to its engine,
+ *  destroying the engine if idr_engine_free() was already called and this was its
+ *  last result. May be called on any thread. */
 IDR_API void idr_result_free(idr_result *res);
 /** The score, 0..100. Higher means more risk; adding evidence never lowers it. */
 IDR_API int idr_result_score(const idr_result *res);

@@ -1,7 +1,8 @@
 /*
  * config.c - engine configuration: typed setters keyed by frozen integers, plus a
  * by-name setter for command lines and bindings. Bad values fail at set time, so an
- * engine is never built from a config that cannot work.
+ * engine is never built from a config that cannot work. A new config holds the
+ * compiled-in defaults only; the library never reads the environment.
  */
 #include "core/config.h"
 #include "core/engine.h"
@@ -20,14 +21,8 @@ int idr_config_new(idr_config **out) {
     }
     c->arena = a;
     c->limits = idr__default_limits;
-    /* The environment supplies defaults; explicit settings override them. */
-    const char *env = getenv("IDRISK_DATA_DIR");
-    const char *lists = getenv("IDRISK_LISTS_DIR");
-    if ((env && *env && !(c->data_dir = idr__arena_strdup(a, env))) ||
-        (lists && *lists && !(c->lists_dir = idr__arena_strdup(a, lists)))) {
-        idr__arena_free(a);
-        return IDR_ENOMEM;
-    }
+    /* No environment here: the library uses only what the config says. The CLI and
+     * the bindings read IDRISK_DATA_DIR / IDRISK_LISTS_DIR and set the options. */
     *out = c;
     return IDR_OK;
 }

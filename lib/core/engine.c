@@ -26,6 +26,7 @@ const char *idr_version_string(void) {
     return IDR_VERSION_STRING;
 }
 
+/* What this build contains, nothing more: the store (IDR_FEATURE_STORE) is not built. */
 unsigned idr_features(void) {
     return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES;
 }
@@ -100,8 +101,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     }
     *out = NULL;
     if (!cfg) {
-        /* NULL means the defaults, which are exactly what a new config holds
-         * (including the environment variables it reads). */
+        /* NULL means the defaults, which are exactly what a new config holds. */
         idr_config *defaults = NULL;
         if (idr_config_new(&defaults) != IDR_OK) {
             return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
@@ -117,6 +117,12 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     eng->arena = a;
+    eng->refs = idr__arena_alloc(a, sizeof *eng->refs);
+    if (!eng->refs) {
+        idr__arena_free(a);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    atomic_init(eng->refs, 1); /* the caller's */
     eng->limits = cfg->limits;
     eng->data_dir =
         cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir) : IDR_DATA_INSTALL_DIR;
@@ -163,13 +169,30 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     return IDR_OK;
 }
 
-void idr_engine_free(idr_engine *eng) {
-    if (!eng) {
-        return;
-    }
+static void engine_destroy(const idr_engine *ceng) {
+    /* The last reference is gone: nobody else can see the engine any more. */
+    idr_engine *eng = (idr_engine *)ceng;
     idr__modules_close(&eng->mods);
     idr__rulepack_free(eng->pack);
     idr__arena_free(eng->arena);
+}
+
+void idr__engine_retain(const idr_engine *eng) {
+    /* Relaxed: whoever retains already holds a reference, so the count cannot be
+     * reaching zero meanwhile. */
+    atomic_fetch_add_explicit(eng->refs, 1, memory_order_relaxed);
+}
+
+void idr__engine_release(const idr_engine *eng) {
+    /* acq_rel: the last releaser sees every other thread's reads of the engine done
+     * before it destroys it. */
+    if (eng && atomic_fetch_sub_explicit(eng->refs, 1, memory_order_acq_rel) == 1) {
+        engine_destroy(eng);
+    }
+}
+
+void idr_engine_free(idr_engine *eng) {
+    idr__engine_release(eng); /* the caller's reference; results keep theirs */
 }
 
 static const char *needs_text(unsigned needs) {

@@ -8,11 +8,17 @@
 #ifndef IDRISK_CORE_ENGINE_H
 #define IDRISK_CORE_ENGINE_H
 
+#include <stdatomic.h>
+
 #include "parse/parse.h"
 #include "rules/rule.h"
 
 struct idr_engine {
     idr__arena *arena;
+    /* References: the caller's (dropped by idr_engine_free) plus one per live result.
+     * The only mutable part of a built engine, reached through a pointer so that a
+     * const engine can be retained; lives in the engine arena. */
+    atomic_size_t *refs;
     idr__rulepack *pack;
     idr__limits limits;
     const char *data_dir, *lists_dir;
@@ -21,6 +27,12 @@ struct idr_engine {
     size_t n_data;
     idr__strv warnings;
 };
+
+/* Results borrow rule texts, the data list and warnings from their engine, so each
+ * holds a reference: retain when a result is made, release when it is freed. The
+ * engine is destroyed when the last reference goes (any thread). */
+void idr__engine_retain(const idr_engine *eng);
+void idr__engine_release(const idr_engine *eng);
 
 /* Result/describe writers shared by engine.c and result.c. */
 void idr__write_data_list(const idr_engine *eng, idr__jw *w);

@@ -1,9 +1,9 @@
 /*
  * result.c - result accessors and the `idrisk.result/1` JSON form.
  *
- * A result borrows the rule texts, data list and engine warnings from its engine: free
- * results before the engine that made them (the Python binding keeps the engine alive
- * for as long as any of its results).
+ * A result borrows the rule texts, data list and engine warnings from its engine and
+ * holds a reference on it (taken in idr_engine_score), so the engine outlives every
+ * result made from it even when idr_engine_free() is called first.
  */
 #include "core/result.h"
 
@@ -12,7 +12,9 @@
 
 void idr_result_free(idr_result *res) {
     if (res) {
+        const idr_engine *eng = res->eng;
         idr__arena_free(res->arena);
+        idr__engine_release(eng); /* may destroy an engine already idr_engine_free'd */
     }
 }
 

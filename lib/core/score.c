@@ -529,6 +529,7 @@ int idr_engine_score(const idr_engine *eng,
     }
     res->arena = a;
     res->eng = eng;
+    idr__engine_retain(eng); /* released by idr_result_free */
     res->candidate_id = idr__arena_strdup(a, cand->candidate_id);
     res->evaluated_at = wall_clock();
     res->as_of = cand->as_of != IDR__TIME_NONE ? cand->as_of : res->evaluated_at;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../env_config.h"
 #include "idrisk/idrisk.h"
 
 #define N_THREADS 8
@@ -99,7 +100,7 @@ int main(int argc, char **argv) {
     }
     idr_config *cfg = NULL;
     idr_error err;
-    if (idr_config_new(&cfg) != IDR_OK ||
+    if (idr_config_new(&cfg) != IDR_OK || test_config_from_env(cfg, &err) != IDR_OK ||
         (argc > 2 &&
          idr_config_set_str(cfg, IDR_CFG_DATA_DIR, argv[2], &err) != IDR_OK) ||
         idr_engine_new(&eng, cfg, &err) != IDR_OK) {

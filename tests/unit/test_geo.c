@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../env_config.h"
 #include "enrich/geo/geo.h"
 #include "idrisk/idrisk.h"
 
@@ -21,6 +22,7 @@ static idr_engine *engine_for(const char *dir) {
     idr_error err;
     memset(&err, 0, sizeof err);
     cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
     cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
                                     IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
                  IDR_OK, "%s", err.message);

@@ -23,6 +23,7 @@ static void geo_setup_with(const char *dir, const char *allow, const char *relay
     idr_error err;
     memset(&err, 0, sizeof err);
     cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
     cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
                                     IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
                  IDR_OK, "%s", err.message);

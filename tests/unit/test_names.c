@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "../env_config.h"
 #include "internal.h"
 
 static idr_engine *eng;
@@ -16,6 +17,7 @@ static void setup(void) {
     idr_error err;
     memset(&err, 0, sizeof err);
     cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
     cr_assert_eq(
         idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_TEST_SOURCE_DIR "/data", &err),
         IDR_OK);

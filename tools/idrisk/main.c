@@ -8,6 +8,8 @@
  *   idrisk data fetch                   fetch the open databases into the data dir
  *   idrisk version
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR.
+ * Environment: IDRISK_DATA_DIR (when no --data-dir) and IDRISK_LISTS_DIR; the library
+ * itself reads no environment, so this front end turns them into config options.
  *
  * Exit status: 0 when the command did its job (a candidate scored, whatever the score),
  * 2 for bad input (the message names the field), 1 for anything else. The readable
@@ -52,6 +54,8 @@ static void usage(FILE *f) {
           "  data fetch                      fetch the open databases (npm registry)\n"
           "  version\n"
           "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+          "environment: IDRISK_DATA_DIR (default of --data-dir), IDRISK_LISTS_DIR (rule "
+          "pack and lists)\n"
           "exit status: 0 done, 2 bad input (the field is named), 1 other failure\n",
           f);
 }
@@ -108,9 +112,18 @@ static int build_engine(const opts *o, idr_engine **eng) {
         fprintf(stderr, "idrisk: out of memory\n");
         return EXIT_FAIL;
     }
+    /* The library reads no environment: the CLI applies IDRISK_DATA_DIR and
+     * IDRISK_LISTS_DIR itself; an empty variable counts as unset and --data-dir wins. */
+    const char *env_data = getenv("IDRISK_DATA_DIR");
+    const char *env_lists = getenv("IDRISK_LISTS_DIR");
     int rc = IDR_OK;
     if (o->data_dir) {
         rc = idr_config_set_str(cfg, IDR_CFG_DATA_DIR, o->data_dir, &err);
+    } else if (env_data && *env_data) {
+        rc = idr_config_set_str(cfg, IDR_CFG_DATA_DIR, env_data, &err);
+    }
+    if (rc == IDR_OK && env_lists && *env_lists) {
+        rc = idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, env_lists, &err);
     }
     if (rc == IDR_OK && o->rules) {
         rc = idr_config_set_str(cfg, IDR_CFG_RULES_FILE, o->rules, &err);

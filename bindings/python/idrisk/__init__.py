@@ -77,7 +77,10 @@ FEATURE_STORE = _lib.IDR_FEATURE_STORE
 
 
 def features() -> dict[str, bool]:
-    """Which optional parts are compiled into the loaded library."""
+    """Which optional parts are compiled into the loaded library.
+
+    ``store`` is reserved for the cross-candidate store and is False until it exists.
+    """
     mask = _lib.idr_features()
     return {
         "geo": bool(mask & FEATURE_GEO),
@@ -446,6 +449,10 @@ class Engine:
     ``max_depth``, ``max_array``). Repeatable options take a list. ``None`` keeps
     the default.
 
+    The C library reads no environment variables; as the CLI does, the binding fills
+    ``data_dir`` from ``IDRISK_DATA_DIR`` and ``lists_dir`` from ``IDRISK_LISTS_DIR``
+    when they are set (non-empty) and the argument is ``None``.
+
     Immutable and thread-safe: share one engine between threads. Free it with
     ``close()`` or a ``with`` block; it is also freed when garbage collected.
     """
@@ -460,6 +467,10 @@ class Engine:
         self._busy = 0
         self._closing = False
         self._ptr: Any = None
+        if data_dir is None:
+            data_dir = os.environ.get("IDRISK_DATA_DIR") or None
+        if config.get("lists_dir") is None:
+            config["lists_dir"] = os.environ.get("IDRISK_LISTS_DIR") or None
         options: list[tuple[str, Any]] = [("data_dir", data_dir), ("rules", rules)]
         options.extend(config.items())
         err = _ffi.new("idr_error *")
