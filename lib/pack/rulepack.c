@@ -257,8 +257,8 @@ static int begin_section(parser *ps, char *hdr) {
                         IDR__MAX_PARAMS);
         }
         if (ind->n_params) {
-            ps->param_values = idr__arena_alloc(ps->p->arena,
-                                                ind->n_params * sizeof *ps->param_values);
+            ps->param_values =
+                idr__arena_alloc(ps->p->arena, ind->n_params * sizeof *ps->param_values);
             if (!ps->param_values) {
                 return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
             }
