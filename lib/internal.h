@@ -57,6 +57,8 @@ void *idr__arena_alloc(idr__arena *a, size_t n);  /* uninitialised */
 void *idr__arena_calloc(idr__arena *a, size_t n); /* zeroed */
 char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
 char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
+/** Replace *s by a copy in `a` (NULL stays NULL). False only when out of memory. */
+bool idr__arena_keep(idr__arena *a, const char **s);
 char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap);
 
@@ -671,9 +673,8 @@ typedef struct idr__phonedb idr__phonedb; /* lib/phone */
 typedef struct idr__names idr__names;     /* lib/names */
 typedef struct idr__lists idr__lists;     /* curated lists (lib/core/lists.c) */
 
-typedef struct idr__data_entry {
-    const char *name, *type, *version, *build_date, *license, *attribution;
-} idr__data_entry;
+/* A data source as the API hands it out (idr_result_data()). */
+typedef idr_data_source idr__data_entry;
 
 struct idr_engine {
     idr__arena *arena;
@@ -758,8 +759,7 @@ void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fm
     IDR__PRINTF(3, 4);
 
 /** Render one evidence value as text (the detail-template rules of docs/rulepack.md). */
-struct idr__evkv;
-void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
+void idr__ev_render(const idr_evidence *kv, idr__buf *b);
 
 /** Helpers for evaluators. */
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name);
@@ -792,9 +792,52 @@ int idr__geo_enrich(idr__ctx *ctx);
 int idr__phone_enrich(idr__ctx *ctx);
 int idr__email_enrich(idr__ctx *ctx);
 int idr__residence_resolve(idr__ctx *ctx);
+
+/* The enrichment as the result keeps it: a view of the ctx arrays above taken once
+ * scoring is done, owned by the result's arena. Every string is copied (the candidate
+ * the ctx read from may be freed before the result), so each entry carries the
+ * candidate's own text (address, number) beside the module's facts. `pub` is the same
+ * entry in the public form the accessors hand out, filled when the view is taken; the
+ * JSON is written from the internal structs, once, by idr_result_to_json(). */
+typedef struct idr__ip_entry {
+    idr__ip_info info;
+    idr_session_info pub; /* pub.ip: the session's address text */
+} idr__ip_entry;
+
+typedef struct idr__phone_entry {
+    idr__phone_info info;
+    idr_phone_info pub; /* pub.number, and pub.employer/reference for references */
+} idr__phone_entry;
+
+typedef struct idr__email_entry {
+    idr__email_info info;
+    idr_email_info pub; /* pub.address: the address as given */
+} idr__email_entry;
+
+typedef struct idr__enrichment {
+    idr__ip_entry *ips; /* one per session */
+    size_t n_ips;
+    bool has_phones; /* the engine has phone support: `phones` is written */
+    idr__phone_entry *phones;
+    size_t n_phones;
+    bool has_ref_phones;          /* `reference_phones` is written */
+    idr__phone_entry *ref_phones; /* references that give a phone */
+    size_t n_ref_phones;
+    idr__email_entry *emails;
+    size_t n_emails;
+    idr__geo_point residence;
+    const char *residence_unresolved;
+    idr_residence_info residence_pub;
+} idr__enrichment;
+
+/** Take the module's part of the enrichment view from `ctx` into `e`, copying into
+ *  `a` (the result's arena). IDR_OK or IDR_ENOMEM. */
+int idr__geo_enrichment_keep(const idr__ctx *ctx, idr__arena *a, idr__enrichment *e);
+int idr__phone_enrichment_keep(const idr__ctx *ctx, idr__arena *a, idr__enrichment *e);
+int idr__email_enrichment_keep(const idr__ctx *ctx, idr__arena *a, idr__enrichment *e);
 /** Write the module's part of the result's `enrichment` object. */
-void idr__geo_enrichment_json(const idr__ctx *ctx, idr__jw *w);
-void idr__phone_enrichment_json(const idr__ctx *ctx, idr__jw *w);
-void idr__email_enrichment_json(const idr__ctx *ctx, idr__jw *w);
+void idr__geo_enrichment_json(const idr__enrichment *e, idr__jw *w);
+void idr__phone_enrichment_json(const idr__enrichment *e, idr__jw *w);
+void idr__email_enrichment_json(const idr__enrichment *e, idr__jw *w);
 
 #endif /* IDRISK_INTERNAL_H */
