@@ -6,16 +6,8 @@
 
 #include "core/engine.h"
 
-typedef enum { IDR__EV_STR, IDR__EV_INT, IDR__EV_NUM, IDR__EV_BOOL } idr__ev_type;
-
-typedef struct idr__evkv {
-    const char *key;
-    idr__ev_type t;
-    const char *s;
-    long long i;
-    double d;
-    bool b;
-} idr__evkv;
+/* Evidence is kept in the form the API hands out (idr_result_evidence()). */
+typedef idr_evidence idr__evkv;
 
 struct idr__ev {
     idr__evkv *kv;
@@ -30,10 +22,6 @@ typedef struct idr__hitrec {
     idr_reason pub;
 } idr__hitrec;
 
-typedef struct idr__note {
-    const char *id, *text; /* suppressed: text = by; not evaluated: text = why */
-} idr__note;
-
 struct idr_result {
     idr__arena *arena;
     const idr_engine *eng;
@@ -41,16 +29,18 @@ struct idr_result {
     int64_t as_of, evaluated_at;
     idr__hitrec **hits; /* sorted, most important first */
     size_t n_hits, cap_hits;
-    idr__note *suppressed;
+    idr_suppressed *suppressed;
     size_t n_suppressed, cap_suppressed;
-    idr__note *not_evaluated;
+    idr_not_evaluated *not_evaluated;
     size_t n_not_evaluated, cap_not_evaluated;
     const char **warnings;
     size_t n_warnings;
-    const char *enrichment_json; /* pre-rendered object, written while the candidate
-                                    is at hand */
+    idr__enrichment_view enrichment; /* kept from the record's enrichment; rendered only
+                                   by idr_result_to_json() */
+    idr_ruleset_info ruleset;        /* borrowed from the engine's pack */
     int score;
-    const char *band, *action;
+    idr_band band;
+    idr_action action;
     bool oom;
 };
 

@@ -156,8 +156,8 @@ static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
 void idr__ev_str(idr__ev *ev, const char *key, const char *val) {
     idr__evkv *kv = ev_slot(ev, key);
     if (kv) {
-        kv->t = IDR__EV_STR;
-        kv->s = idr__arena_strdup(ev->arena, val ? val : "");
+        kv->value.type = IDR_VALUE_STRING;
+        kv->value.str = idr__arena_strdup(ev->arena, val ? val : "");
     }
 }
 
@@ -166,8 +166,8 @@ void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
     if (kv) {
         va_list ap;
         va_start(ap, fmt);
-        kv->t = IDR__EV_STR;
-        kv->s = idr__arena_vprintf(ev->arena, fmt, ap);
+        kv->value.type = IDR_VALUE_STRING;
+        kv->value.str = idr__arena_vprintf(ev->arena, fmt, ap);
         va_end(ap);
     }
 }
@@ -175,50 +175,70 @@ void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
 void idr__ev_int(idr__ev *ev, const char *key, long long val) {
     idr__evkv *kv = ev_slot(ev, key);
     if (kv) {
-        kv->t = IDR__EV_INT;
-        kv->i = val;
+        kv->value.type = IDR_VALUE_INT;
+        kv->value.integer = val;
     }
 }
 
 void idr__ev_num(idr__ev *ev, const char *key, double val) {
     idr__evkv *kv = ev_slot(ev, key);
     if (kv) {
-        kv->t = IDR__EV_NUM;
-        kv->d = val;
+        kv->value.type = IDR_VALUE_NUMBER;
+        kv->value.number = val;
     }
 }
 
 void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
     idr__evkv *kv = ev_slot(ev, key);
     if (kv) {
-        kv->t = IDR__EV_BOOL;
-        kv->b = val;
+        kv->value.type = IDR_VALUE_BOOL;
+        kv->value.boolean = val ? 1 : 0;
     }
 }
 
-static void add_note(idr_result *res,
-                     idr__note **arr,
-                     size_t *n,
-                     size_t *cap,
-                     const char *id,
-                     const char *fmt,
-                     va_list ap) {
-    char *text = idr__arena_vprintf(res->arena, fmt, ap);
-    if (!text || !grow_arr(res->arena, (void **)arr, *n, cap, sizeof **arr)) {
+/* Grow one of the result's note arrays by a slot; NULL (and res->oom) on ENOMEM. */
+static void *note_slot(idr_result *res, void **arr, size_t *n, size_t *cap, size_t size) {
+    if (!grow_arr(res->arena, arr, *n, cap, size)) {
         res->oom = true;
-        return;
+        return NULL;
     }
-    (*arr)[*n].id = id;
-    (*arr)[*n].text = text;
-    (*n)++;
+    return (char *)*arr + (*n)++ * size;
+}
+
+static const char *note_text(idr_result *res, const char *fmt, va_list ap) {
+    const char *text = idr__arena_vprintf(res->arena, fmt, ap);
+    if (!text) {
+        res->oom = true;
+    }
+    return text;
 }
 
 void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
+    idr_result *res = ctx->res;
     va_list ap;
     va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->suppressed, &ctx->res->n_suppressed,
-             &ctx->res->cap_suppressed, ind->id, fmt, ap);
+    const char *by = note_text(res, fmt, ap);
     va_end(ap);
+    idr_suppressed *s = by ? note_slot(res, (void **)&res->suppressed, &res->n_suppressed,
+                                       &res->cap_suppressed, sizeof *s)
+                           : NULL;
+    if (s) {
+        s->id = ind->id;
+        s->by = by;
+    }
+}
+
+static void not_evaluated_v(idr__ctx *ctx, const char *id, const char *fmt, va_list ap) {
+    idr_result *res = ctx->res;
+    const char *why = note_text(res, fmt, ap);
+    idr_not_evaluated *ne =
+        why ? note_slot(res, (void **)&res->not_evaluated, &res->n_not_evaluated,
+                        &res->cap_not_evaluated, sizeof *ne)
+            : NULL;
+    if (ne) {
+        ne->id = id;
+        ne->why = why;
+    }
 }
 
 static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...)
@@ -226,8 +246,7 @@ static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...
 static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
-             &ctx->res->cap_not_evaluated, id, fmt, ap);
+    not_evaluated_v(ctx, id, fmt, ap);
     va_end(ap);
 }
 
@@ -240,25 +259,24 @@ void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fm
     }
     va_list ap;
     va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
-             &ctx->res->cap_not_evaluated, ind->id, fmt, ap);
+    not_evaluated_v(ctx, ind->id, fmt, ap);
     va_end(ap);
 }
 
 /* ------------------------------------------------------------------------------------
  * Rendering a hit into its public reason.
  * ---------------------------------------------------------------------------------- */
-void idr__ev_render(const idr__evkv *kv, idr__buf *b) {
-    switch (kv->t) {
-    case IDR__EV_STR:
-        idr__buf_puts(b, kv->s ? kv->s : "");
+void idr__ev_render(const idr_evidence *kv, idr__buf *b) {
+    switch (kv->value.type) {
+    case IDR_VALUE_STRING:
+        idr__buf_puts(b, kv->value.str ? kv->value.str : "");
         break;
-    case IDR__EV_INT:
-        idr__buf_printf(b, "%lld", kv->i);
+    case IDR_VALUE_INT:
+        idr__buf_printf(b, "%lld", kv->value.integer);
         break;
-    case IDR__EV_NUM: {
+    case IDR_VALUE_NUMBER: {
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.2f", kv->d);
+        snprintf(tmp, sizeof tmp, "%.2f", kv->value.number);
         char *e = tmp + strlen(tmp) - 1;
         while (*e == '0') {
             *e-- = 0;
@@ -269,8 +287,8 @@ void idr__ev_render(const idr__evkv *kv, idr__buf *b) {
         idr__buf_puts(b, tmp);
         break;
     }
-    case IDR__EV_BOOL:
-        idr__buf_puts(b, kv->b ? "yes" : "no");
+    case IDR_VALUE_BOOL:
+        idr__buf_puts(b, kv->value.boolean ? "yes" : "no");
         break;
     }
 }
@@ -319,6 +337,7 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->id = ru->id;
         r->category = ru->category;
         r->severity = idr__severity_name(ru->severity);
+        r->severity_code = (idr_severity)ru->severity;
         r->points = ru->points;
         r->title = ru->title;
         r->detail = render_template(res, ru->detail, &h->ev);
@@ -332,6 +351,7 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->id = c->id;
         r->category = "combination";
         r->severity = idr__severity_name(c->severity);
+        r->severity_code = (idr_severity)c->severity;
         r->points = c->points;
         r->title = c->title;
         r->detail = render_template(res, c->detail, &h->ev);
@@ -343,12 +363,12 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
     }
 }
 
-static int severity_rank(const char *s) {
-    return strcmp(s, "critical") == 0 ? 3
-           : strcmp(s, "high") == 0   ? 2
-           : strcmp(s, "medium") == 0 ? 1
-                                      : 0;
-}
+/* The pack's severities are handed out as the API's codes, which rank by value. */
+_Static_assert(IDR__SEV_LOW == (int)IDR_SEVERITY_LOW &&
+                   IDR__SEV_MEDIUM == (int)IDR_SEVERITY_MEDIUM &&
+                   IDR__SEV_HIGH == (int)IDR_SEVERITY_HIGH &&
+                   IDR__SEV_CRITICAL == (int)IDR_SEVERITY_CRITICAL,
+               "idr__severity and idr_severity must agree");
 
 /* Most important first: points, then severity, then id (total order: ids are unique). */
 static int cmp_hits(const void *pa, const void *pb) {
@@ -357,17 +377,22 @@ static int cmp_hits(const void *pa, const void *pb) {
     if (a->points != b->points) {
         return a->points > b->points ? -1 : 1;
     }
-    int sa = severity_rank(a->severity), sb = severity_rank(b->severity);
-    if (sa != sb) {
-        return sb - sa;
+    if (a->severity_code != b->severity_code) {
+        return a->severity_code > b->severity_code ? -1 : 1;
     }
     return strcmp(a->id, b->id);
 }
 
-static int cmp_notes(const void *pa, const void *pb) {
-    const idr__note *a = pa, *b = pb;
+static int cmp_suppressed(const void *pa, const void *pb) {
+    const idr_suppressed *a = pa, *b = pb;
     int c = strcmp(a->id, b->id);
-    return c ? c : strcmp(a->text, b->text);
+    return c ? c : strcmp(a->by, b->by);
+}
+
+static int cmp_not_evaluated(const void *pa, const void *pb) {
+    const idr_not_evaluated *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    return c ? c : strcmp(a->why, b->why);
 }
 
 /* ------------------------------------------------------------------------------------
@@ -435,33 +460,34 @@ static void finalize(idr__ctx *ctx, const idr_engine *eng) {
     for (size_t i = 0; i < res->n_hits; i++) {
         finish_reason(res, res->hits[i]);
         sum += res->hits[i]->pub.points;
-        critical |= strcmp(res->hits[i]->pub.severity, "critical") == 0;
+        critical |= res->hits[i]->pub.severity_code == IDR_SEVERITY_CRITICAL;
     }
     /* qsort with a NULL base is undefined even for zero elements. */
     if (res->n_hits > 1) {
         qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
     }
     if (res->n_suppressed > 1) {
-        qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
+        qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed,
+              cmp_suppressed);
     }
     if (res->n_not_evaluated > 1) {
         qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
-              cmp_notes);
+              cmp_not_evaluated);
     }
     double capped = sum > 100 ? 100 : sum;
     res->score = (int)floor(capped + 0.5);
     if (critical || res->score >= p->band_critical) {
-        res->band = "critical";
+        res->band = IDR_BAND_CRITICAL;
     } else if (res->score >= p->band_high) {
-        res->band = "high";
+        res->band = IDR_BAND_HIGH;
     } else if (res->score >= p->band_medium) {
-        res->band = "medium";
+        res->band = IDR_BAND_MEDIUM;
     } else {
-        res->band = "low";
+        res->band = IDR_BAND_LOW;
     }
-    res->action = strcmp(res->band, "critical") == 0 ? "escalate"
-                  : strcmp(res->band, "low") == 0    ? "none"
-                                                     : "verify";
+    res->action = res->band == IDR_BAND_CRITICAL ? IDR_ACTION_ESCALATE
+                  : res->band == IDR_BAND_LOW    ? IDR_ACTION_NONE
+                                                 : IDR_ACTION_VERIFY;
 }
 
 static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
@@ -481,23 +507,15 @@ static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
     }
 }
 
-static void render_enrichment(idr__ctx *ctx) {
-    idr__buf b;
-    idr__buf_init(&b);
-    idr__jw w;
-    idr__jw_init(&w, &b, false);
-    idr__jw_obj_begin(&w, NULL);
-    idr__geo_enrichment_json(ctx->en, &w);
-    idr__phone_enrichment_json(ctx->en, &w);
-    idr__email_enrichment_json(ctx->en, &w);
-    idr__jw_obj_end(&w);
-    if (!b.oom) {
-        ctx->res->enrichment_json = idr__arena_strndup(ctx->arena, b.p, b.len);
+/* Keep the enrichment as data in the result; idr_result_to_json() renders it. */
+static void keep_enrichment(idr__ctx *ctx) {
+    idr_result *res = ctx->res;
+    idr__enrichment_view *e = &res->enrichment;
+    if (idr__geo_enrichment_keep(ctx->en, res->arena, e) != IDR_OK ||
+        idr__phone_enrichment_keep(ctx->en, res->arena, e) != IDR_OK ||
+        idr__email_enrichment_keep(ctx->en, res->arena, e) != IDR_OK) {
+        res->oom = true;
     }
-    if (b.oom || !ctx->res->enrichment_json) {
-        ctx->res->oom = true;
-    }
-    idr__buf_free(&b);
 }
 
 static int64_t wall_clock(void) {
@@ -533,6 +551,9 @@ int idr_engine_score(const idr_engine *eng,
     res->candidate_id = idr__arena_strdup(a, cand->candidate_id);
     res->evaluated_at = wall_clock();
     res->as_of = cand->as_of != IDR__TIME_NONE ? cand->as_of : res->evaluated_at;
+    res->ruleset.id = eng->pack->id;
+    res->ruleset.version = eng->pack->version;
+    res->ruleset.sha256 = eng->pack->sha256;
 
     idr__enrichment en;
     int rc = idr__enrich(&eng->mods, cand, a, &en);
@@ -565,7 +586,7 @@ int idr_engine_score(const idr_engine *eng,
     eval_combos(&ctx, eng);
     finalize(&ctx, eng);
     collect_warnings(&ctx, eng);
-    render_enrichment(&ctx);
+    keep_enrichment(&ctx);
     if (res->oom) {
         idr_result_free(res);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");

@@ -52,8 +52,7 @@ void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fm
     IDR__PRINTF(3, 4);
 
 /** Render one evidence value as text (the detail-template rules of docs/rulepack.md). */
-struct idr__evkv;
-void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
+void idr__ev_render(const idr_evidence *kv, idr__buf *b);
 
 /** Helpers for evaluators. */
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name);

@@ -118,6 +118,14 @@ char *idr__arena_strdup(idr__arena *a, const char *s) {
     return s ? idr__arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+bool idr__arena_keep(idr__arena *a, const char **s) {
+    if (!*s) {
+        return true;
+    }
+    *s = idr__arena_strdup(a, *s);
+    return *s != NULL;
+}
+
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap) {
     char small[256];
     va_list ap2;

@@ -40,6 +40,8 @@ void *idr__arena_alloc(idr__arena *a, size_t n);  /* uninitialised */
 void *idr__arena_calloc(idr__arena *a, size_t n); /* zeroed */
 char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
 char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
+/** Replace *s by a copy in `a` (NULL stays NULL). False only when out of memory. */
+bool idr__arena_keep(idr__arena *a, const char **s);
 char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap);
 
