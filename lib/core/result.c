@@ -82,36 +82,36 @@ const char *idr_result_candidate_id(const idr_result *res) {
 }
 
 size_t idr_result_reason_count(const idr_result *res) {
-    return res ? res->n_hits : 0;
+    return res ? res->rep.n_hits : 0;
 }
 
 const idr_reason *idr_result_reason(const idr_result *res, size_t i) {
-    return res && i < res->n_hits ? &res->hits[i]->pub : NULL;
+    return res && i < res->rep.n_hits ? &res->rep.hits[i]->pub : NULL;
 }
 
 size_t idr_result_evidence_count(const idr_result *res, size_t reason) {
-    return res && reason < res->n_hits ? res->hits[reason]->ev.n : 0;
+    return res && reason < res->rep.n_hits ? res->rep.hits[reason]->ev.n : 0;
 }
 
 const idr_evidence *idr_result_evidence(const idr_result *res, size_t reason, size_t i) {
-    return i < idr_result_evidence_count(res, reason) ? &res->hits[reason]->ev.kv[i]
+    return i < idr_result_evidence_count(res, reason) ? &res->rep.hits[reason]->ev.kv[i]
                                                       : NULL;
 }
 
 size_t idr_result_suppressed_count(const idr_result *res) {
-    return res ? res->n_suppressed : 0;
+    return res ? res->rep.n_suppressed : 0;
 }
 
 const idr_suppressed *idr_result_suppressed(const idr_result *res, size_t i) {
-    return res && i < res->n_suppressed ? &res->suppressed[i] : NULL;
+    return res && i < res->rep.n_suppressed ? &res->rep.suppressed[i] : NULL;
 }
 
 size_t idr_result_not_evaluated_count(const idr_result *res) {
-    return res ? res->n_not_evaluated : 0;
+    return res ? res->rep.n_not_evaluated : 0;
 }
 
 const idr_not_evaluated *idr_result_not_evaluated(const idr_result *res, size_t i) {
-    return res && i < res->n_not_evaluated ? &res->not_evaluated[i] : NULL;
+    return res && i < res->rep.n_not_evaluated ? &res->rep.not_evaluated[i] : NULL;
 }
 
 size_t idr_result_warning_count(const idr_result *res) {
@@ -229,8 +229,8 @@ int idr_result_to_json(const idr_result *res,
     idr__jw_str(&w, "band", band_name(res->band));
     idr__jw_str(&w, "action", action_name(res->action));
     idr__jw_arr_begin(&w, "reasons");
-    for (size_t i = 0; i < res->n_hits; i++) {
-        const idr_reason *r = &res->hits[i]->pub;
+    for (size_t i = 0; i < res->rep.n_hits; i++) {
+        const idr_reason *r = &res->rep.hits[i]->pub;
         idr__jw_obj_begin(&w, NULL);
         idr__jw_str(&w, "id", r->id);
         idr__jw_str(&w, "category", r->category);
@@ -238,7 +238,7 @@ int idr_result_to_json(const idr_result *res,
         idr__jw_num(&w, "points", r->points);
         idr__jw_str(&w, "title", r->title);
         idr__jw_str(&w, "detail", r->detail);
-        write_evidence(&w, &res->hits[i]->ev);
+        write_evidence(&w, &res->rep.hits[i]->ev);
         idr__jw_arr_begin(&w, "benign_explanations");
         for (size_t k = 0; k < r->n_benign; k++) {
             idr__jw_str(&w, NULL, r->benign[k]);
@@ -254,13 +254,14 @@ int idr_result_to_json(const idr_result *res,
     }
     idr__jw_arr_end(&w);
     idr__jw_arr_begin(&w, "not_evaluated");
-    for (size_t i = 0; i < res->n_not_evaluated; i++) {
-        write_note(&w, res->not_evaluated[i].id, "why", res->not_evaluated[i].why);
+    for (size_t i = 0; i < res->rep.n_not_evaluated; i++) {
+        write_note(&w, res->rep.not_evaluated[i].id, "why",
+                   res->rep.not_evaluated[i].why);
     }
     idr__jw_arr_end(&w);
     idr__jw_arr_begin(&w, "suppressed");
-    for (size_t i = 0; i < res->n_suppressed; i++) {
-        write_note(&w, res->suppressed[i].id, "by", res->suppressed[i].by);
+    for (size_t i = 0; i < res->rep.n_suppressed; i++) {
+        write_note(&w, res->rep.suppressed[i].id, "by", res->rep.suppressed[i].by);
     }
     idr__jw_arr_end(&w);
     write_enrichment(&w, &res->enrichment);

@@ -17,256 +17,10 @@
 #include <string.h>
 #include <time.h>
 
-static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t size) {
-    if (n < *cap) {
-        return true;
-    }
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = idr__arena_alloc(a, nc * size);
-    if (!p) {
-        return false;
-    }
-    if (n) {
-        memcpy(p, *arr, n * size);
-    }
-    *arr = p;
-    *cap = nc;
-    return true;
-}
-
-void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
-    if (!item) {
-        return;
-    }
-    *list = *list ? idr__arena_printf(ctx->arena, "%s%s%s", *list, sep, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
-void idr__list_add_unique(idr__ctx *ctx,
-                          const char *sep,
-                          const char **list,
-                          const char *item) {
-    if (!item) {
-        return;
-    }
-    size_t n = strlen(item), ns = strlen(sep);
-    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
-        bool start =
-            p == *list || ((size_t)(p - *list) >= ns && memcmp(p - ns, sep, ns) == 0);
-        bool end = p[n] == '\0' || strncmp(p + n, sep, ns) == 0;
-        if (start && end) {
-            return;
-        }
-    }
-    idr__list_add(ctx, sep, list, item);
-}
-
-const char *idr__date_text(idr__ctx *ctx, int32_t days) {
-    char buf[11];
-    idr__format_date(days, buf);
-    return idr__arena_strdup(ctx->arena, buf);
-}
-
-bool idr__has_accommodation(const idr__ctx *ctx, const char *name) {
-    const idr__strv *v = &ctx->c->accommodations;
-    for (size_t i = 0; i < v->n; i++) {
-        if (strcmp(v->v[i], name) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d) {
-    for (size_t i = 0; i < ctx->c->n_travel; i++) {
-        const idr__travel *t = &ctx->c->travel[i];
-        if (t->approved == 1 && t->from != IDR__DATE_NONE && t->to != IDR__DATE_NONE &&
-            t->from <= d && d <= t->to) {
-            return t;
-        }
-    }
-    return NULL;
-}
-
-/* ------------------------------------------------------------------------------------
- * Reporting API for evaluators.
- * ---------------------------------------------------------------------------------- */
-static idr__hitrec *find_hit(idr_result *res, const char *id) {
-    for (size_t i = 0; i < res->n_hits; i++) {
-        const idr__hitrec *h = res->hits[i];
-        const char *hid = h->rule ? h->rule->id : h->combo->id;
-        if (strcmp(hid, id) == 0) {
-            return res->hits[i];
-        }
-    }
-    return NULL;
-}
-
-static idr__hitrec *new_hit(idr_result *res) {
-    if (!grow_arr(res->arena, (void **)&res->hits, res->n_hits, &res->cap_hits,
-                  sizeof *res->hits)) {
-        res->oom = true;
-        return NULL;
-    }
-    idr__hitrec *h = idr__arena_calloc(res->arena, sizeof *h);
-    if (!h) {
-        res->oom = true;
-        return NULL;
-    }
-    h->ev.arena = res->arena;
-    res->hits[res->n_hits++] = h;
-    return h;
-}
-
-idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind) {
-    if (!ctx->rule || ctx->rule->ind != ind) {
-        /* Only the indicator being evaluated may report: a programming error in an
-         * evaluator, not an input problem. */
-        return NULL;
-    }
-    idr__hitrec *h = find_hit(ctx->res, ind->id);
-    if (!h) {
-        h = new_hit(ctx->res);
-        if (!h) {
-            return NULL;
-        }
-        h->rule = ctx->rule;
-    }
-    return &h->ev;
-}
-
-static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
-    if (!ev) {
-        return NULL;
-    }
-    for (size_t i = 0; i < ev->n; i++) {
-        if (strcmp(ev->kv[i].key, key) == 0) {
-            return &ev->kv[i];
-        }
-    }
-    if (!grow_arr(ev->arena, (void **)&ev->kv, ev->n, &ev->cap, sizeof *ev->kv)) {
-        return NULL;
-    }
-    idr__evkv *kv = &ev->kv[ev->n++];
-    memset(kv, 0, sizeof *kv);
-    kv->key = key;
-    return kv;
-}
-
-void idr__ev_str(idr__ev *ev, const char *key, const char *val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->value.type = IDR_VALUE_STRING;
-        kv->value.str = idr__arena_strdup(ev->arena, val ? val : "");
-    }
-}
-
-void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        va_list ap;
-        va_start(ap, fmt);
-        kv->value.type = IDR_VALUE_STRING;
-        kv->value.str = idr__arena_vprintf(ev->arena, fmt, ap);
-        va_end(ap);
-    }
-}
-
-void idr__ev_int(idr__ev *ev, const char *key, long long val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->value.type = IDR_VALUE_INT;
-        kv->value.integer = val;
-    }
-}
-
-void idr__ev_num(idr__ev *ev, const char *key, double val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->value.type = IDR_VALUE_NUMBER;
-        kv->value.number = val;
-    }
-}
-
-void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->value.type = IDR_VALUE_BOOL;
-        kv->value.boolean = val ? 1 : 0;
-    }
-}
-
-/* Grow one of the result's note arrays by a slot; NULL (and res->oom) on ENOMEM. */
-static void *note_slot(idr_result *res, void **arr, size_t *n, size_t *cap, size_t size) {
-    if (!grow_arr(res->arena, arr, *n, cap, size)) {
-        res->oom = true;
-        return NULL;
-    }
-    return (char *)*arr + (*n)++ * size;
-}
-
-static const char *note_text(idr_result *res, const char *fmt, va_list ap) {
-    const char *text = idr__arena_vprintf(res->arena, fmt, ap);
-    if (!text) {
-        res->oom = true;
-    }
-    return text;
-}
-
-void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    idr_result *res = ctx->res;
-    va_list ap;
-    va_start(ap, fmt);
-    const char *by = note_text(res, fmt, ap);
-    va_end(ap);
-    idr_suppressed *s = by ? note_slot(res, (void **)&res->suppressed, &res->n_suppressed,
-                                       &res->cap_suppressed, sizeof *s)
-                           : NULL;
-    if (s) {
-        s->id = ind->id;
-        s->by = by;
-    }
-}
-
-static void not_evaluated_v(idr__ctx *ctx, const char *id, const char *fmt, va_list ap) {
-    idr_result *res = ctx->res;
-    const char *why = note_text(res, fmt, ap);
-    idr_not_evaluated *ne =
-        why ? note_slot(res, (void **)&res->not_evaluated, &res->n_not_evaluated,
-                        &res->cap_not_evaluated, sizeof *ne)
-            : NULL;
-    if (ne) {
-        ne->id = id;
-        ne->why = why;
-    }
-}
-
-static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...)
-    IDR__PRINTF(3, 4);
-static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    not_evaluated_v(ctx, id, fmt, ap);
-    va_end(ap);
-}
-
-void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    /* One entry per indicator: the first reason is the one that stopped it. */
-    for (size_t i = 0; i < ctx->res->n_not_evaluated; i++) {
-        if (strcmp(ctx->res->not_evaluated[i].id, ind->id) == 0) {
-            return;
-        }
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    not_evaluated_v(ctx, ind->id, fmt, ap);
-    va_end(ap);
-}
-
 /* ------------------------------------------------------------------------------------
  * Rendering a hit into its public reason.
  * ---------------------------------------------------------------------------------- */
-void idr__ev_render(const idr_evidence *kv, idr__buf *b) {
+static void ev_render(const idr_evidence *kv, idr__buf *b) {
     switch (kv->value.type) {
     case IDR_VALUE_STRING:
         idr__buf_puts(b, kv->value.str ? kv->value.str : "");
@@ -315,7 +69,7 @@ static const char *render_template(idr_result *res, const char *tpl, const idr__
             }
         }
         if (found) {
-            idr__ev_render(found, &b);
+            ev_render(found, &b);
         } else {
             idr__buf_puts(&b, "unknown");
         }
@@ -325,7 +79,7 @@ static const char *render_template(idr_result *res, const char *tpl, const idr__
         b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
     idr__buf_free(&b);
     if (!out) {
-        res->oom = true;
+        res->rep.oom = true;
     }
     return out;
 }
@@ -417,10 +171,9 @@ static const char *unavailable_reason(const idr__modules *eng, unsigned needs) {
     return NULL;
 }
 
-static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
+static void eval_combos(idr_result *res, const idr_engine *eng) {
     const idr__rulepack *p = eng->pack;
-    idr_result *res = ctx->res;
-    size_t n_indicator_hits = res->n_hits;
+    size_t n_indicator_hits = res->rep.n_hits;
     for (size_t i = 0; i < p->n_combos; i++) {
         const idr__combo *c = &p->combos[i];
         idr__buf fired;
@@ -430,7 +183,7 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
             bool any = false;
             for (size_t k = 0; k < c->group_len[g]; k++) {
                 for (size_t h = 0; h < n_indicator_hits; h++) {
-                    if (strcmp(res->hits[h]->rule->id, c->groups[g][k]) == 0) {
+                    if (strcmp(res->rep.hits[h]->rule->id, c->groups[g][k]) == 0) {
                         if (fired.len) {
                             idr__buf_puts(&fired, ", ");
                         }
@@ -442,7 +195,7 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
             all = any;
         }
         if (all) {
-            idr__hitrec *h = new_hit(res);
+            idr__hitrec *h = idr__report_new_hit(&res->rep);
             if (h) {
                 h->combo = c;
                 idr__ev_str(&h->ev, "fired", fired.p ? fired.p : "");
@@ -452,27 +205,26 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
     }
 }
 
-static void finalize(idr__ctx *ctx, const idr_engine *eng) {
-    idr_result *res = ctx->res;
+static void finalize(idr_result *res, const idr_engine *eng) {
     const idr__rulepack *p = eng->pack;
     double sum = 0;
     bool critical = false;
-    for (size_t i = 0; i < res->n_hits; i++) {
-        finish_reason(res, res->hits[i]);
-        sum += res->hits[i]->pub.points;
-        critical |= res->hits[i]->pub.severity_code == IDR_SEVERITY_CRITICAL;
+    for (size_t i = 0; i < res->rep.n_hits; i++) {
+        finish_reason(res, res->rep.hits[i]);
+        sum += res->rep.hits[i]->pub.points;
+        critical |= res->rep.hits[i]->pub.severity_code == IDR_SEVERITY_CRITICAL;
     }
     /* qsort with a NULL base is undefined even for zero elements. */
-    if (res->n_hits > 1) {
-        qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
+    if (res->rep.n_hits > 1) {
+        qsort(res->rep.hits, res->rep.n_hits, sizeof *res->rep.hits, cmp_hits);
     }
-    if (res->n_suppressed > 1) {
-        qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed,
+    if (res->rep.n_suppressed > 1) {
+        qsort(res->rep.suppressed, res->rep.n_suppressed, sizeof *res->rep.suppressed,
               cmp_suppressed);
     }
-    if (res->n_not_evaluated > 1) {
-        qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
-              cmp_not_evaluated);
+    if (res->rep.n_not_evaluated > 1) {
+        qsort(res->rep.not_evaluated, res->rep.n_not_evaluated,
+              sizeof *res->rep.not_evaluated, cmp_not_evaluated);
     }
     double capped = sum > 100 ? 100 : sum;
     res->score = (int)floor(capped + 0.5);
@@ -490,17 +242,17 @@ static void finalize(idr__ctx *ctx, const idr_engine *eng) {
                                                  : IDR_ACTION_VERIFY;
 }
 
-static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
-    idr_result *res = ctx->res;
-    size_t n = ctx->c->warnings.n + eng->warnings.n;
+static void
+collect_warnings(idr_result *res, const idr_candidate *c, const idr_engine *eng) {
+    size_t n = c->warnings.n + eng->warnings.n;
     res->warnings = idr__arena_alloc(res->arena, (n ? n : 1) * sizeof *res->warnings);
     if (!res->warnings) {
-        res->oom = true;
+        res->rep.oom = true;
         return;
     }
-    for (size_t i = 0; i < ctx->c->warnings.n; i++) {
+    for (size_t i = 0; i < c->warnings.n; i++) {
         res->warnings[res->n_warnings++] =
-            idr__arena_strdup(res->arena, ctx->c->warnings.v[i]);
+            idr__arena_strdup(res->arena, c->warnings.v[i]);
     }
     for (size_t i = 0; i < eng->warnings.n; i++) {
         res->warnings[res->n_warnings++] = eng->warnings.v[i];
@@ -508,13 +260,12 @@ static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
 }
 
 /* Keep the enrichment as data in the result; idr_result_to_json() renders it. */
-static void keep_enrichment(idr__ctx *ctx) {
-    idr_result *res = ctx->res;
+static void keep_enrichment(idr_result *res, const idr__enrichment *en) {
     idr__enrichment_view *e = &res->enrichment;
-    if (idr__geo_enrichment_keep(ctx->en, res->arena, e) != IDR_OK ||
-        idr__phone_enrichment_keep(ctx->en, res->arena, e) != IDR_OK ||
-        idr__email_enrichment_keep(ctx->en, res->arena, e) != IDR_OK) {
-        res->oom = true;
+    if (idr__geo_enrichment_keep(en, res->arena, e) != IDR_OK ||
+        idr__phone_enrichment_keep(en, res->arena, e) != IDR_OK ||
+        idr__email_enrichment_keep(en, res->arena, e) != IDR_OK) {
+        res->rep.oom = true;
     }
 }
 
@@ -546,6 +297,7 @@ int idr_engine_score(const idr_engine *eng,
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     res->arena = a;
+    res->rep.arena = a;
     res->eng = eng;
     idr__engine_retain(eng); /* released by idr_result_free */
     res->candidate_id = idr__arena_strdup(a, cand->candidate_id);
@@ -566,7 +318,7 @@ int idr_engine_score(const idr_engine *eng,
     ctx.mods = &eng->mods;
     ctx.c = cand;
     ctx.en = &en;
-    ctx.res = res;
+    ctx.rep = &res->rep;
     ctx.arena = a;
     ctx.now = res->as_of;
     ctx.today = (int32_t)floor_div(ctx.now, 86400);
@@ -576,18 +328,18 @@ int idr_engine_score(const idr_engine *eng,
         const idr__rule *r = &p->rules[i];
         const char *why = unavailable_reason(&eng->mods, r->ind->needs);
         if (why) {
-            not_evaluated_id(&ctx, r->id, "%s", why);
+            idr__report_not_evaluated(ctx.rep, r->id, "%s", why);
             continue;
         }
         ctx.rule = r;
         r->ind->eval(&ctx, r->ind);
     }
     ctx.rule = NULL;
-    eval_combos(&ctx, eng);
-    finalize(&ctx, eng);
-    collect_warnings(&ctx, eng);
-    keep_enrichment(&ctx);
-    if (res->oom) {
+    eval_combos(res, eng);
+    finalize(res, eng);
+    collect_warnings(res, cand, eng);
+    keep_enrichment(res, &en);
+    if (res->rep.oom) {
         idr_result_free(res);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");
     }
