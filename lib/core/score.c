@@ -339,7 +339,9 @@ int idr_engine_score(const idr_engine *eng,
     finalize(res, eng);
     collect_warnings(res, cand, eng);
     keep_enrichment(res, &en);
-    if (res->rep.oom) {
+    /* Any allocation that failed in the result's arena, reported or not, makes the
+     * whole result unusable: never hand out a shorter result as if it were complete. */
+    if (res->rep.oom || idr__arena_failed(a)) {
         idr_result_free(res);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");
     }

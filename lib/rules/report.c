@@ -6,6 +6,7 @@
  */
 #include "rules/rule.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,31 +27,207 @@ static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t si
     return true;
 }
 
-void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
+/* ------------------------------------------------------------------------------------
+ * Evidence lists (docs/input-limits.md "Output bounds").
+ *
+ * A list is built in place in a growing buffer, so n appends cost O(n) in all, and it
+ * is bounded: the first IDR__LIST_MAX_ITEMS items are written, each cut at
+ * IDR__LIST_ITEM_MAX bytes; the others are counted and the list ends with
+ * "<sep>and K more". A hostile record with ten thousand shipments yields a list of a
+ * few kilobytes, not megabytes.
+ *
+ * The builder is found again from the address of the caller's list variable (and the
+ * rule being evaluated), so evaluators keep writing `idr__list_add(ctx, ", ", &list,
+ * item)` on a plain `const char *`. When the variable no longer holds the builder's
+ * buffer (reset to NULL, or set to another string), a new list starts from whatever it
+ * holds; a builder pushed out of the small table is restarted the same way. Either way
+ * the text is right, only the O(1) bound needs the builder to stay in the table.
+ * ---------------------------------------------------------------------------------- */
+#define LIST_SLOTS 16
+
+struct idr__listb {
+    const char **key;      /* the caller's list variable */
+    const idr__rule *rule; /* the evaluation it belongs to */
+    char *buf;             /* the list text; == *key while this builder is current */
+    size_t len;            /* bytes of the written items (the suffix follows) */
+    size_t cap;            /* bytes allocated for buf */
+    size_t shown, more;    /* items written, items only counted */
+    uint64_t *seen;        /* open-addressing set of item hashes (unique lists) */
+    size_t seen_cap, seen_n;
+    unsigned long long use; /* last use, for replacement */
+};
+
+static uint64_t hash_item(const char *s) {
+    uint64_t h = 1469598103934665603u; /* FNV-1a 64 */
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    }
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* Add `h` to the set; false when it was already there. Grows at half full. */
+static bool seen_add(idr__report *r, struct idr__listb *b, uint64_t h) {
+    if (2 * (b->seen_n + 1) > b->seen_cap) {
+        size_t nc = b->seen_cap ? 2 * b->seen_cap : 16;
+        uint64_t *ns = idr__arena_calloc(r->arena, nc * sizeof *ns);
+        if (!ns) {
+            r->oom = true;
+            return true;
+        }
+        for (size_t i = 0; i < b->seen_cap; i++) {
+            if (b->seen[i]) {
+                size_t k = (size_t)b->seen[i] & (nc - 1);
+                while (ns[k]) {
+                    k = (k + 1) & (nc - 1);
+                }
+                ns[k] = b->seen[i];
+            }
+        }
+        b->seen = ns;
+        b->seen_cap = nc;
+    }
+    size_t k = (size_t)h & (b->seen_cap - 1);
+    while (b->seen[k]) {
+        if (b->seen[k] == h) {
+            return false;
+        }
+        k = (k + 1) & (b->seen_cap - 1);
+    }
+    b->seen[k] = h;
+    b->seen_n++;
+    return true;
+}
+
+/* Make room for `need` more bytes (plus the NUL). */
+static bool reserve(idr__report *r, struct idr__listb *b, size_t need) {
+    if (b->len + need + 1 <= b->cap) {
+        return true;
+    }
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < b->len + need + 1) {
+        nc *= 2;
+    }
+    char *nb = idr__arena_alloc(r->arena, nc);
+    if (!nb) {
+        r->oom = true;
+        return false;
+    }
+    memcpy(nb, b->buf, b->len);
+    b->buf = nb;
+    b->cap = nc;
+    return true;
+}
+
+/* The builder of `list` in the current evaluation, starting one (from the list's
+ * current text, which may be NULL) when there is none. */
+static struct idr__listb *builder(idr__ctx *ctx, const char *sep, const char **list) {
+    idr__report *r = ctx->rep;
+    if (!r->lists) {
+        r->lists = idr__arena_calloc(r->arena, LIST_SLOTS * sizeof *r->lists);
+        if (!r->lists) {
+            r->oom = true;
+            return NULL;
+        }
+    }
+    struct idr__listb *victim = &r->lists[0];
+    for (size_t i = 0; i < LIST_SLOTS; i++) {
+        struct idr__listb *b = &r->lists[i];
+        if (b->key == list && b->rule == ctx->rule && b->buf && *list == b->buf) {
+            b->use = ++r->list_clock;
+            return b;
+        }
+        if (b->use < victim->use) {
+            victim = b;
+        }
+    }
+    /* A new list, or one whose builder is gone: start from the current text. */
+    memset(victim, 0, sizeof *victim);
+    victim->key = list;
+    victim->rule = ctx->rule;
+    victim->use = ++r->list_clock;
+    if (*list) {
+        size_t n = strlen(*list);
+        if (!reserve(r, victim, n)) {
+            return NULL;
+        }
+        memcpy(victim->buf, *list, n);
+        victim->len = n;
+        victim->shown = 1; /* at least one item; exact count unknown, only bounds it */
+        for (const char *p = *list; (p = strstr(p, sep)) != NULL; p += strlen(sep)) {
+            victim->shown++;
+        }
+    }
+    return victim;
+}
+
+/* Bytes of `s` to keep so that at most `max` bytes remain, cut on a UTF-8 boundary. */
+static size_t cut_utf8(const char *s, size_t n, size_t max) {
+    if (n <= max) {
+        return n;
+    }
+    size_t k = 0;
+    while (k < max) {
+        size_t q = idr__utf8_seq((const unsigned char *)s + k, n - k);
+        if (q == 0) {
+            q = 1; /* invalid byte: the JSON writer replaces it later */
+        }
+        if (k + q > max) {
+            break;
+        }
+        k += q;
+    }
+    return k;
+}
+
+static void list_append(
+    idr__ctx *ctx, const char *sep, const char **list, const char *item, bool unique) {
     if (!item) {
         return;
     }
-    *list = *list ? idr__arena_printf(ctx->arena, "%s%s%s", *list, sep, item)
-                  : idr__arena_strdup(ctx->arena, item);
+    idr__report *r = ctx->rep;
+    struct idr__listb *b = builder(ctx, sep, list);
+    if (!b) {
+        return;
+    }
+    if (unique && !seen_add(r, b, hash_item(item))) {
+        return;
+    }
+    if (b->shown >= IDR__LIST_MAX_ITEMS) {
+        b->more++;
+        char suffix[48];
+        int n = snprintf(suffix, sizeof suffix, "%sand %zu more", sep, b->more);
+        if (n < 0 || (size_t)n >= sizeof suffix || !reserve(r, b, (size_t)n)) {
+            return;
+        }
+        memcpy(b->buf + b->len, suffix, (size_t)n + 1); /* after the items, replaced */
+        *list = b->buf;
+        return;
+    }
+    size_t ni = strlen(item), ns = b->shown ? strlen(sep) : 0;
+    size_t keep = cut_utf8(item, ni, IDR__LIST_ITEM_MAX);
+    const char *ell = keep < ni ? "\xe2\x80\xa6" : ""; /* U+2026 when cut */
+    size_t ne = strlen(ell);
+    if (!reserve(r, b, ns + keep + ne)) {
+        return;
+    }
+    memcpy(b->buf + b->len, sep, ns);
+    memcpy(b->buf + b->len + ns, item, keep);
+    memcpy(b->buf + b->len + ns + keep, ell, ne);
+    b->len += ns + keep + ne;
+    b->buf[b->len] = '\0';
+    b->shown++;
+    *list = b->buf;
+}
+
+void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
+    list_append(ctx, sep, list, item, false);
 }
 
 void idr__list_add_unique(idr__ctx *ctx,
                           const char *sep,
                           const char **list,
                           const char *item) {
-    if (!item) {
-        return;
-    }
-    size_t n = strlen(item), ns = strlen(sep);
-    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
-        bool start =
-            p == *list || ((size_t)(p - *list) >= ns && memcmp(p - ns, sep, ns) == 0);
-        bool end = p[n] == '\0' || strncmp(p + n, sep, ns) == 0;
-        if (start && end) {
-            return;
-        }
-    }
-    idr__list_add(ctx, sep, list, item);
+    list_append(ctx, sep, list, item, true);
 }
 
 const char *idr__date_text(idr__ctx *ctx, int32_t days) {
@@ -145,11 +322,27 @@ static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
     return kv;
 }
 
+/* An evidence string of at most IDR__EVIDENCE_MAX bytes, cut on a UTF-8 boundary with
+ * U+2026 appended (docs/input-limits.md "Output bounds"). */
+static const char *bounded(idr__arena *a, const char *val) {
+    size_t n = strlen(val);
+    size_t keep = cut_utf8(val, n, IDR__EVIDENCE_MAX);
+    if (keep == n) {
+        return idr__arena_strndup(a, val, n);
+    }
+    char *s = idr__arena_alloc(a, keep + 4);
+    if (s) {
+        memcpy(s, val, keep);
+        memcpy(s + keep, "\xe2\x80\xa6", 4);
+    }
+    return s;
+}
+
 void idr__ev_str(idr__ev *ev, const char *key, const char *val) {
     idr__evkv *kv = ev_slot(ev, key);
     if (kv) {
         kv->value.type = IDR_VALUE_STRING;
-        kv->value.str = idr__arena_strdup(ev->arena, val ? val : "");
+        kv->value.str = bounded(ev->arena, val ? val : "");
     }
 }
 
@@ -159,8 +352,9 @@ void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         kv->value.type = IDR_VALUE_STRING;
-        kv->value.str = idr__arena_vprintf(ev->arena, fmt, ap);
+        const char *full = idr__arena_vprintf(ev->arena, fmt, ap);
         va_end(ap);
+        kv->value.str = full ? bounded(ev->arena, full) : NULL;
     }
 }
 

@@ -49,8 +49,18 @@ typedef struct idr__report {
     size_t n_suppressed, cap_suppressed;
     idr_not_evaluated *not_evaluated;
     size_t n_not_evaluated, cap_not_evaluated;
+    struct idr__listb *lists; /* evidence-list builders (report.c) */
+    unsigned long long list_clock;
     bool oom; /* sticky: an allocation failed; the score call returns IDR_ENOMEM */
 } idr__report;
+
+/* Output bounds (docs/input-limits.md): an evidence list shows at most
+ * IDR__LIST_MAX_ITEMS items of at most IDR__LIST_ITEM_MAX bytes each, then
+ * "<sep>and K more"; any evidence string is cut at IDR__EVIDENCE_MAX bytes. Cuts fall
+ * on a UTF-8 boundary and end in U+2026. */
+#define IDR__LIST_MAX_ITEMS 20
+#define IDR__LIST_ITEM_MAX  160
+#define IDR__EVIDENCE_MAX   4096
 
 /* For lib/core: a new hit slot (combinations), and a note for an indicator that is
  * not run at all (its module is missing). */
@@ -91,9 +101,11 @@ bool idr__has_accommodation(const idr__ctx *ctx, const char *name);
 /** Approved travel window covering day `d` (days since epoch), or NULL. */
 const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d);
 /** Append `item` to the `sep`-joined list of evidence text in *list (NULL when empty;
- *  strings in the result arena). A NULL item is ignored. */
+ *  strings in the result arena). A NULL item is ignored. Bounded (IDR__LIST_MAX_ITEMS,
+ *  IDR__LIST_ITEM_MAX: "<sep>and K more") and amortised O(1) per call; *list must be
+ *  NULL, a string of the caller's, or what the previous call on it stored. */
 void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item);
-/** The same, unless `item` is already a whole element of the list. */
+/** The same, unless `item` was already added to the list (shown or counted). */
 void idr__list_add_unique(idr__ctx *ctx,
                           const char *sep,
                           const char **list,
