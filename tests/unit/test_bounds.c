@@ -23,9 +23,9 @@ static void setup(void) {
     memset(&err, 0, sizeof err);
     cr_assert_eq(idr_config_new(&cfg), IDR_OK);
     cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_TEST_SOURCE_DIR "/data",
-                                    &err),
-                 IDR_OK);
+    cr_assert_eq(
+        idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_TEST_SOURCE_DIR "/data", &err),
+        IDR_OK);
     cr_assert_eq(idr_config_set_int(cfg, IDR_CFG_MAX_INPUT_BYTES, 8 << 20, &err), IDR_OK);
     cr_assert_eq(idr_engine_new(&eng, cfg, &err), IDR_OK, "%s", err.message);
     idr_config_free(cfg);
@@ -112,14 +112,17 @@ Test(bounds, thousand_shipments_and_a_long_name) {
     static char name[3200];
     long_name(name, sizeof name);
     sbuf b = {0};
-    put(&b, "{\"candidate_id\":\"hostile-ships\",\"as_of\":\"2025-03-01T00:00:00Z\","
-            "\"engagement\":{\"start_date\":\"2025-02-03\"},\"identity\":{\"full_name\":\"%s\","
-            "\"residence\":{\"line1\":\"1 Oak St\",\"city\":\"Atlanta\",\"region\":\"GA\","
-            "\"postal_code\":\"30308\",\"country\":\"US\"}},\"equipment\":{\"shipments\":[",
+    put(&b,
+        "{\"candidate_id\":\"hostile-ships\",\"as_of\":\"2025-03-01T00:00:00Z\","
+        "\"engagement\":{\"start_date\":\"2025-02-03\"},\"identity\":{\"full_name\":\"%"
+        "s\","
+        "\"residence\":{\"line1\":\"1 Oak St\",\"city\":\"Atlanta\",\"region\":\"GA\","
+        "\"postal_code\":\"30308\",\"country\":\"US\"}},\"equipment\":{\"shipments\":[",
         name);
     for (int i = 0; i < 1000; i++) {
         put(&b,
-            "%s{\"address\":{\"line1\":\"%d Main St\",\"city\":\"Dover\",\"region\":\"DE\","
+            "%s{\"address\":{\"line1\":\"%d Main "
+            "St\",\"city\":\"Dover\",\"region\":\"DE\","
             "\"postal_code\":\"19901\",\"country\":\"US\",\"cmra\":true},"
             "\"requested_at\":\"2025-01-29T23:40:00Z\",\"ship_date\":\"2025-01-31\","
             "\"recipient_name\":\"Person %d %.200s\"}",
@@ -132,13 +135,15 @@ Test(bounds, thousand_shipments_and_a_long_name) {
     cr_expect_geq(check_evidence(res), 2, "the long lists say how many more there were");
     cJSON *cmra = NULL, *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "reasons")) {
-        if (strcmp(cJSON_GetObjectItem(r, "id")->valuestring, "adr_forwarder_cmra") == 0) {
+        if (strcmp(cJSON_GetObjectItem(r, "id")->valuestring, "adr_forwarder_cmra") ==
+            0) {
             cmra = r;
         }
     }
     cr_assert_not_null(cmra);
     const char *addrs =
-        cJSON_GetObjectItem(cJSON_GetObjectItem(cmra, "evidence"), "addresses")->valuestring;
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cmra, "evidence"), "addresses")
+            ->valuestring;
     cr_expect(strstr(addrs, "; and 980 more") != NULL, "%s", addrs);
     cJSON_Delete(res);
     free(b.p);
