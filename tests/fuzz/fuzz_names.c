@@ -2,7 +2,7 @@
  * fuzz_names.c - pairs of names (any bytes, NULs and invalid UTF-8 included) through
  * the ICU name normaliser and comparison (lib/names) and the ICU domain confusable
  * check, and the same bytes through the mailbox normaliser and the resume-claim
- * patterns (lib/core/lists.c). Checks the
+ * patterns (lib/enrich/lists/lists.c). Checks the
  * contracts on every input: similarity in [0, 1] and symmetric, a name equal to itself
  * scores 1 when it has tokens, tokens NUL-terminated inside the buffer, edit distance
  * within its cap, a normalised mailbox that passes its own syntax check.

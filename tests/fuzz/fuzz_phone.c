@@ -1,6 +1,6 @@
 /*
  * fuzz_phone.c - phone strings (any bytes, NULs and invalid UTF-8 included) with a
- * random region hint through the libphonenumber shim (lib/phone/phone_shim.h): parse,
+ * random region hint through the libphonenumber shim (lib/enrich/phone/phone_shim.h): parse,
  * validity, type, region and the offline geocoder. Checks the shim's contract on every
  * input: a known status, NUL-terminated fields, an E.164 form of '+' and digits, a type
  * from the documented list. Corpus: tests/fuzz/corpus/phone/.
@@ -20,7 +20,7 @@
  * (the link needs clang++ for UBSan's C++ runtime):
  *   F="-g -O1 -Iinclude -Ilib -I<build>/include"
  *   clang++ -std=c++17 $F -fsanitize=fuzzer-no-link,address,undefined \
- *       -c lib/phone/phone_shim.cc -o shim.o
+ *       -c lib/enrich/phone/phone_shim.cc -o shim.o
  *   clang -std=c11 $F -fsanitize=fuzzer-no-link,address,undefined \
  *       -c tests/fuzz/fuzz_phone.c -o fuzz_phone.o
  *   clang++ -fsanitize=fuzzer,address,undefined fuzz_phone.o shim.o \

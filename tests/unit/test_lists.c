@@ -1,5 +1,5 @@
 /*
- * test_lists.c - the curated-list loader (lib/core/lists.c): fetched email-domain lists
+ * test_lists.c - the curated-list loader (lib/enrich/lists/lists.c): fetched email-domain lists
  * with and without data, the curated TSV files and their source keys, the PCRE2 text
  * patterns, and a module-less engine when nothing can be loaded.
  */

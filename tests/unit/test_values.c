@@ -1,6 +1,6 @@
 /*
  * test_values.c - dates, instants, countries, IP addresses, CIDR ranges, distance and
- * plain name normalisation (lib/core/values.c, lib/core/country.c).
+ * plain name normalisation (lib/model/values.c, lib/model/country.c).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
