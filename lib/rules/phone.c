@@ -86,7 +86,7 @@ static bool flat_refs(idr__ctx *ctx, refs *r) {
 }
 
 /* How a number is shown: E.164 when parsed (unambiguous, and display formatting
- * would cost as much as the parse, see lib/phone/phone_shim.h), else the input. */
+ * would cost as much as the parse, see lib/enrich/phone/phone_shim.h), else the input. */
 static const char *shown(const idr__phone_info *in, const char *raw) {
     return in->e164 ? in->e164 : raw;
 }

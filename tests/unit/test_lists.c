@@ -1,7 +1,7 @@
 /*
- * test_lists.c - the curated-list loader (lib/enrich/lists/lists.c): fetched email-domain lists
- * with and without data, the curated TSV files and their source keys, the PCRE2 text
- * patterns, and a module-less engine when nothing can be loaded.
+ * test_lists.c - the curated-list loader (lib/enrich/lists/lists.c): fetched email-domain
+ * lists with and without data, the curated TSV files and their source keys, the PCRE2
+ * text patterns, and a module-less engine when nothing can be loaded.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>

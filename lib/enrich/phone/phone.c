@@ -1,7 +1,7 @@
 /*
  * phone.c - phone enrichment: what libphonenumber's metadata and offline geocoder say
- * about the candidate's numbers and the references' numbers (lib/phone/phone_shim.cc
- * does the C++ calls; see docs/phone.md).
+ * about the candidate's numbers and the references' numbers
+ * (lib/enrich/phone/phone_shim.cc does the C++ calls; see docs/phone.md).
  *
  * Sources of truth, strongest first:
  *  1. A carrier lookup the caller ran (the Phone fields `line_type`, `carrier`,
