@@ -1,12 +1,22 @@
 /*
- * document.c - the "document" family: what the caller's identity-verification service
- * said about each document on file.
+ * document.c - the "document" family (doc_): the identity documents on file and how
+ * the candidate met the steps that inspect them.
+ *
+ *   doc_forgery_signs               the verification service found a document not
+ *                                   authentic, tampered or not in the issuer's records
+ *   doc_photo_replaced              photo replaced, liveness failed or a low face match
+ *                                   (param face_match_min)
+ *   doc_expired                     an identity document expired before the as-of date
+ *   doc_refuses_inperson_notarized  in-person I-9 inspection, notarization, background
+ *                                   check or drug test refused (workflow.* flags)
  *
  * idrisk does not inspect images. It reads the verdicts the provider returned
  * (documents[].verification) and reports the failed ones, naming the provider and the
  * document type so a reviewer knows which check to re-run. A verification field the
  * provider did not return is unknown and never fires; when no document carries the
- * field an indicator needs, the indicator is "not evaluated".
+ * field an indicator needs, the indicator is "not evaluated". The helpers
+ * idr__doc_label and idr__have_verifications are shared with identity.c
+ * (id_stock_or_ai_photo reads the same verification results).
  *
  * One hit per indicator: every failing document goes into the same evidence, as a
  * "; "-joined list of findings ("passport (GB, ExampleVerify): tamper detected").
