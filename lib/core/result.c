@@ -1,6 +1,11 @@
 /*
  * result.c - result accessors and the `idrisk.result/1` JSON form.
  *
+ * A result is data: hits with typed evidence, the suppressed and not-evaluated notes,
+ * the warnings and the enrichment view are structs in the result's arena, and the
+ * accessors hand them out as they are. idr_result_to_json() is the one place that
+ * renders them to text, so the JSON and the accessors cannot disagree.
+ *
  * A result borrows the rule texts, data list and engine warnings from its engine and
  * holds a reference on it (taken in idr_engine_score), so the engine outlives every
  * result made from it even when idr_engine_free() is called first.
@@ -22,12 +27,54 @@ int idr_result_score(const idr_result *res) {
     return res ? res->score : 0;
 }
 
+static const char *band_name(idr_band b) {
+    switch (b) {
+    case IDR_BAND_MEDIUM:
+        return "medium";
+    case IDR_BAND_HIGH:
+        return "high";
+    case IDR_BAND_CRITICAL:
+        return "critical";
+    case IDR_BAND_LOW:
+        break;
+    }
+    return "low";
+}
+
+static const char *action_name(idr_action a) {
+    switch (a) {
+    case IDR_ACTION_VERIFY:
+        return "verify";
+    case IDR_ACTION_ESCALATE:
+        return "escalate";
+    case IDR_ACTION_NONE:
+        break;
+    }
+    return "none";
+}
+
 const char *idr_result_band(const idr_result *res) {
-    return res ? res->band : "low";
+    return band_name(idr_result_band_code(res));
 }
 
 const char *idr_result_action(const idr_result *res) {
-    return res ? res->action : "none";
+    return action_name(idr_result_action_code(res));
+}
+
+idr_band idr_result_band_code(const idr_result *res) {
+    return res ? res->band : IDR_BAND_LOW;
+}
+
+idr_action idr_result_action_code(const idr_result *res) {
+    return res ? res->action : IDR_ACTION_NONE;
+}
+
+int64_t idr_result_as_of(const idr_result *res) {
+    return res ? res->as_of : 0;
+}
+
+int64_t idr_result_evaluated_at(const idr_result *res) {
+    return res ? res->evaluated_at : 0;
 }
 
 const char *idr_result_candidate_id(const idr_result *res) {
@@ -35,45 +82,131 @@ const char *idr_result_candidate_id(const idr_result *res) {
 }
 
 size_t idr_result_reason_count(const idr_result *res) {
-    return res ? res->n_hits : 0;
+    return res ? res->rep.n_hits : 0;
 }
 
 const idr_reason *idr_result_reason(const idr_result *res, size_t i) {
-    return res && i < res->n_hits ? &res->hits[i]->pub : NULL;
+    return res && i < res->rep.n_hits ? &res->rep.hits[i]->pub : NULL;
+}
+
+size_t idr_result_evidence_count(const idr_result *res, size_t reason) {
+    return res && reason < res->rep.n_hits ? res->rep.hits[reason]->ev.n : 0;
+}
+
+const idr_evidence *idr_result_evidence(const idr_result *res, size_t reason, size_t i) {
+    return i < idr_result_evidence_count(res, reason) ? &res->rep.hits[reason]->ev.kv[i]
+                                                      : NULL;
+}
+
+size_t idr_result_suppressed_count(const idr_result *res) {
+    return res ? res->rep.n_suppressed : 0;
+}
+
+const idr_suppressed *idr_result_suppressed(const idr_result *res, size_t i) {
+    return res && i < res->rep.n_suppressed ? &res->rep.suppressed[i] : NULL;
+}
+
+size_t idr_result_not_evaluated_count(const idr_result *res) {
+    return res ? res->rep.n_not_evaluated : 0;
+}
+
+const idr_not_evaluated *idr_result_not_evaluated(const idr_result *res, size_t i) {
+    return res && i < res->rep.n_not_evaluated ? &res->rep.not_evaluated[i] : NULL;
+}
+
+size_t idr_result_warning_count(const idr_result *res) {
+    return res ? res->n_warnings : 0;
+}
+
+const char *idr_result_warning(const idr_result *res, size_t i) {
+    return res && i < res->n_warnings ? res->warnings[i] : NULL;
+}
+
+size_t idr_result_session_count(const idr_result *res) {
+    return res ? res->enrichment.n_ips : 0;
+}
+
+const idr_session_info *idr_result_session(const idr_result *res, size_t i) {
+    return res && i < res->enrichment.n_ips ? &res->enrichment.ips[i].pub : NULL;
+}
+
+size_t idr_result_phone_count(const idr_result *res) {
+    return res ? res->enrichment.n_phones : 0;
+}
+
+const idr_phone_info *idr_result_phone(const idr_result *res, size_t i) {
+    return res && i < res->enrichment.n_phones ? &res->enrichment.phones[i].pub : NULL;
+}
+
+size_t idr_result_reference_phone_count(const idr_result *res) {
+    return res ? res->enrichment.n_ref_phones : 0;
+}
+
+const idr_phone_info *idr_result_reference_phone(const idr_result *res, size_t i) {
+    return res && i < res->enrichment.n_ref_phones ? &res->enrichment.ref_phones[i].pub
+                                                   : NULL;
+}
+
+size_t idr_result_email_count(const idr_result *res) {
+    return res ? res->enrichment.n_emails : 0;
+}
+
+const idr_email_info *idr_result_email(const idr_result *res, size_t i) {
+    return res && i < res->enrichment.n_emails ? &res->enrichment.emails[i].pub : NULL;
+}
+
+const idr_residence_info *idr_result_residence(const idr_result *res) {
+    return res ? &res->enrichment.residence_pub : NULL;
+}
+
+const idr_ruleset_info *idr_result_ruleset(const idr_result *res) {
+    return res ? &res->ruleset : NULL;
+}
+
+size_t idr_result_data_count(const idr_result *res) {
+    return res ? res->eng->n_data : 0;
+}
+
+const idr_data_source *idr_result_data(const idr_result *res, size_t i) {
+    return res && i < res->eng->n_data ? &res->eng->data[i] : NULL;
 }
 
 static void write_evidence(idr__jw *w, const idr__ev *ev) {
     idr__jw_obj_begin(w, "evidence");
     for (size_t i = 0; i < ev->n; i++) {
-        const idr__evkv *kv = &ev->kv[i];
-        switch (kv->t) {
-        case IDR__EV_STR:
-            idr__jw_str(w, kv->key, kv->s);
+        const idr_evidence *kv = &ev->kv[i];
+        switch (kv->value.type) {
+        case IDR_VALUE_STRING:
+            idr__jw_str(w, kv->key, kv->value.str);
             break;
-        case IDR__EV_INT:
-            idr__jw_int(w, kv->key, kv->i);
+        case IDR_VALUE_INT:
+            idr__jw_int(w, kv->key, kv->value.integer);
             break;
-        case IDR__EV_NUM:
-            idr__jw_num(w, kv->key, kv->d);
+        case IDR_VALUE_NUMBER:
+            idr__jw_num(w, kv->key, kv->value.number);
             break;
-        case IDR__EV_BOOL:
-            idr__jw_bool(w, kv->key, kv->b);
+        case IDR_VALUE_BOOL:
+            idr__jw_bool(w, kv->key, kv->value.boolean != 0);
             break;
         }
     }
     idr__jw_obj_end(w);
 }
 
-static void write_notes(
-    idr__jw *w, const char *key, const char *textkey, const idr__note *v, size_t n) {
-    idr__jw_arr_begin(w, key);
-    for (size_t i = 0; i < n; i++) {
-        idr__jw_obj_begin(w, NULL);
-        idr__jw_str(w, "id", v[i].id);
-        idr__jw_str(w, textkey, v[i].text);
-        idr__jw_obj_end(w);
-    }
-    idr__jw_arr_end(w);
+static void
+write_note(idr__jw *w, const char *id, const char *textkey, const char *text) {
+    idr__jw_obj_begin(w, NULL);
+    idr__jw_str(w, "id", id);
+    idr__jw_str(w, textkey, text);
+    idr__jw_obj_end(w);
+}
+
+static void write_enrichment(idr__jw *w, const idr__enrichment_view *e) {
+    idr__jw_obj_begin(w, "enrichment");
+    idr__geo_enrichment_json(e, w);
+    idr__phone_enrichment_json(e, w);
+    idr__email_enrichment_json(e, w);
+    idr__jw_obj_end(w);
 }
 
 int idr_result_to_json(const idr_result *res,
@@ -93,11 +226,11 @@ int idr_result_to_json(const idr_result *res,
     idr__jw_str(&w, "schema", "idrisk.result/1");
     idr__jw_str(&w, "candidate_id", res->candidate_id);
     idr__jw_int(&w, "score", res->score);
-    idr__jw_str(&w, "band", res->band);
-    idr__jw_str(&w, "action", res->action);
+    idr__jw_str(&w, "band", band_name(res->band));
+    idr__jw_str(&w, "action", action_name(res->action));
     idr__jw_arr_begin(&w, "reasons");
-    for (size_t i = 0; i < res->n_hits; i++) {
-        const idr_reason *r = &res->hits[i]->pub;
+    for (size_t i = 0; i < res->rep.n_hits; i++) {
+        const idr_reason *r = &res->rep.hits[i]->pub;
         idr__jw_obj_begin(&w, NULL);
         idr__jw_str(&w, "id", r->id);
         idr__jw_str(&w, "category", r->category);
@@ -105,7 +238,7 @@ int idr_result_to_json(const idr_result *res,
         idr__jw_num(&w, "points", r->points);
         idr__jw_str(&w, "title", r->title);
         idr__jw_str(&w, "detail", r->detail);
-        write_evidence(&w, &res->hits[i]->ev);
+        write_evidence(&w, &res->rep.hits[i]->ev);
         idr__jw_arr_begin(&w, "benign_explanations");
         for (size_t k = 0; k < r->n_benign; k++) {
             idr__jw_str(&w, NULL, r->benign[k]);
@@ -120,10 +253,18 @@ int idr_result_to_json(const idr_result *res,
         idr__jw_obj_end(&w);
     }
     idr__jw_arr_end(&w);
-    write_notes(&w, "not_evaluated", "why", res->not_evaluated, res->n_not_evaluated);
-    write_notes(&w, "suppressed", "by", res->suppressed, res->n_suppressed);
-    /* The enrichment object was rendered while the candidate was at hand. */
-    idr__jw_raw(&w, "enrichment", res->enrichment_json ? res->enrichment_json : "{}");
+    idr__jw_arr_begin(&w, "not_evaluated");
+    for (size_t i = 0; i < res->rep.n_not_evaluated; i++) {
+        write_note(&w, res->rep.not_evaluated[i].id, "why",
+                   res->rep.not_evaluated[i].why);
+    }
+    idr__jw_arr_end(&w);
+    idr__jw_arr_begin(&w, "suppressed");
+    for (size_t i = 0; i < res->rep.n_suppressed; i++) {
+        write_note(&w, res->rep.suppressed[i].id, "by", res->rep.suppressed[i].by);
+    }
+    idr__jw_arr_end(&w);
+    write_enrichment(&w, &res->enrichment);
     idr__jw_arr_begin(&w, "warnings");
     for (size_t i = 0; i < res->n_warnings; i++) {
         idr__jw_str(&w, NULL, res->warnings[i]);

@@ -17,248 +17,20 @@
 #include <string.h>
 #include <time.h>
 
-static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t size) {
-    if (n < *cap) {
-        return true;
-    }
-    size_t nc = *cap ? *cap * 2 : 8;
-    void *p = idr__arena_alloc(a, nc * size);
-    if (!p) {
-        return false;
-    }
-    if (n) {
-        memcpy(p, *arr, n * size);
-    }
-    *arr = p;
-    *cap = nc;
-    return true;
-}
-
-void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item) {
-    if (!item) {
-        return;
-    }
-    *list = *list ? idr__arena_printf(ctx->arena, "%s%s%s", *list, sep, item)
-                  : idr__arena_strdup(ctx->arena, item);
-}
-
-void idr__list_add_unique(idr__ctx *ctx,
-                          const char *sep,
-                          const char **list,
-                          const char *item) {
-    if (!item) {
-        return;
-    }
-    size_t n = strlen(item), ns = strlen(sep);
-    for (const char *p = *list; p && (p = strstr(p, item)) != NULL; p += n) {
-        bool start =
-            p == *list || ((size_t)(p - *list) >= ns && memcmp(p - ns, sep, ns) == 0);
-        bool end = p[n] == '\0' || strncmp(p + n, sep, ns) == 0;
-        if (start && end) {
-            return;
-        }
-    }
-    idr__list_add(ctx, sep, list, item);
-}
-
-const char *idr__date_text(idr__ctx *ctx, int32_t days) {
-    char buf[11];
-    idr__format_date(days, buf);
-    return idr__arena_strdup(ctx->arena, buf);
-}
-
-bool idr__has_accommodation(const idr__ctx *ctx, const char *name) {
-    const idr__strv *v = &ctx->c->accommodations;
-    for (size_t i = 0; i < v->n; i++) {
-        if (strcmp(v->v[i], name) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d) {
-    for (size_t i = 0; i < ctx->c->n_travel; i++) {
-        const idr__travel *t = &ctx->c->travel[i];
-        if (t->approved == 1 && t->from != IDR__DATE_NONE && t->to != IDR__DATE_NONE &&
-            t->from <= d && d <= t->to) {
-            return t;
-        }
-    }
-    return NULL;
-}
-
-/* ------------------------------------------------------------------------------------
- * Reporting API for evaluators.
- * ---------------------------------------------------------------------------------- */
-static idr__hitrec *find_hit(idr_result *res, const char *id) {
-    for (size_t i = 0; i < res->n_hits; i++) {
-        const idr__hitrec *h = res->hits[i];
-        const char *hid = h->rule ? h->rule->id : h->combo->id;
-        if (strcmp(hid, id) == 0) {
-            return res->hits[i];
-        }
-    }
-    return NULL;
-}
-
-static idr__hitrec *new_hit(idr_result *res) {
-    if (!grow_arr(res->arena, (void **)&res->hits, res->n_hits, &res->cap_hits,
-                  sizeof *res->hits)) {
-        res->oom = true;
-        return NULL;
-    }
-    idr__hitrec *h = idr__arena_calloc(res->arena, sizeof *h);
-    if (!h) {
-        res->oom = true;
-        return NULL;
-    }
-    h->ev.arena = res->arena;
-    res->hits[res->n_hits++] = h;
-    return h;
-}
-
-idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind) {
-    if (!ctx->rule || ctx->rule->ind != ind) {
-        /* Only the indicator being evaluated may report: a programming error in an
-         * evaluator, not an input problem. */
-        return NULL;
-    }
-    idr__hitrec *h = find_hit(ctx->res, ind->id);
-    if (!h) {
-        h = new_hit(ctx->res);
-        if (!h) {
-            return NULL;
-        }
-        h->rule = ctx->rule;
-    }
-    return &h->ev;
-}
-
-static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
-    if (!ev) {
-        return NULL;
-    }
-    for (size_t i = 0; i < ev->n; i++) {
-        if (strcmp(ev->kv[i].key, key) == 0) {
-            return &ev->kv[i];
-        }
-    }
-    if (!grow_arr(ev->arena, (void **)&ev->kv, ev->n, &ev->cap, sizeof *ev->kv)) {
-        return NULL;
-    }
-    idr__evkv *kv = &ev->kv[ev->n++];
-    memset(kv, 0, sizeof *kv);
-    kv->key = key;
-    return kv;
-}
-
-void idr__ev_str(idr__ev *ev, const char *key, const char *val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->t = IDR__EV_STR;
-        kv->s = idr__arena_strdup(ev->arena, val ? val : "");
-    }
-}
-
-void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        va_list ap;
-        va_start(ap, fmt);
-        kv->t = IDR__EV_STR;
-        kv->s = idr__arena_vprintf(ev->arena, fmt, ap);
-        va_end(ap);
-    }
-}
-
-void idr__ev_int(idr__ev *ev, const char *key, long long val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->t = IDR__EV_INT;
-        kv->i = val;
-    }
-}
-
-void idr__ev_num(idr__ev *ev, const char *key, double val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->t = IDR__EV_NUM;
-        kv->d = val;
-    }
-}
-
-void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
-    idr__evkv *kv = ev_slot(ev, key);
-    if (kv) {
-        kv->t = IDR__EV_BOOL;
-        kv->b = val;
-    }
-}
-
-static void add_note(idr_result *res,
-                     idr__note **arr,
-                     size_t *n,
-                     size_t *cap,
-                     const char *id,
-                     const char *fmt,
-                     va_list ap) {
-    char *text = idr__arena_vprintf(res->arena, fmt, ap);
-    if (!text || !grow_arr(res->arena, (void **)arr, *n, cap, sizeof **arr)) {
-        res->oom = true;
-        return;
-    }
-    (*arr)[*n].id = id;
-    (*arr)[*n].text = text;
-    (*n)++;
-}
-
-void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->suppressed, &ctx->res->n_suppressed,
-             &ctx->res->cap_suppressed, ind->id, fmt, ap);
-    va_end(ap);
-}
-
-static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...)
-    IDR__PRINTF(3, 4);
-static void not_evaluated_id(idr__ctx *ctx, const char *id, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
-             &ctx->res->cap_not_evaluated, id, fmt, ap);
-    va_end(ap);
-}
-
-void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...) {
-    /* One entry per indicator: the first reason is the one that stopped it. */
-    for (size_t i = 0; i < ctx->res->n_not_evaluated; i++) {
-        if (strcmp(ctx->res->not_evaluated[i].id, ind->id) == 0) {
-            return;
-        }
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    add_note(ctx->res, &ctx->res->not_evaluated, &ctx->res->n_not_evaluated,
-             &ctx->res->cap_not_evaluated, ind->id, fmt, ap);
-    va_end(ap);
-}
-
 /* ------------------------------------------------------------------------------------
  * Rendering a hit into its public reason.
  * ---------------------------------------------------------------------------------- */
-void idr__ev_render(const idr__evkv *kv, idr__buf *b) {
-    switch (kv->t) {
-    case IDR__EV_STR:
-        idr__buf_puts(b, kv->s ? kv->s : "");
+static void ev_render(const idr_evidence *kv, idr__buf *b) {
+    switch (kv->value.type) {
+    case IDR_VALUE_STRING:
+        idr__buf_puts(b, kv->value.str ? kv->value.str : "");
         break;
-    case IDR__EV_INT:
-        idr__buf_printf(b, "%lld", kv->i);
+    case IDR_VALUE_INT:
+        idr__buf_printf(b, "%lld", kv->value.integer);
         break;
-    case IDR__EV_NUM: {
+    case IDR_VALUE_NUMBER: {
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "%.2f", kv->d);
+        snprintf(tmp, sizeof tmp, "%.2f", kv->value.number);
         char *e = tmp + strlen(tmp) - 1;
         while (*e == '0') {
             *e-- = 0;
@@ -269,8 +41,8 @@ void idr__ev_render(const idr__evkv *kv, idr__buf *b) {
         idr__buf_puts(b, tmp);
         break;
     }
-    case IDR__EV_BOOL:
-        idr__buf_puts(b, kv->b ? "yes" : "no");
+    case IDR_VALUE_BOOL:
+        idr__buf_puts(b, kv->value.boolean ? "yes" : "no");
         break;
     }
 }
@@ -297,7 +69,7 @@ static const char *render_template(idr_result *res, const char *tpl, const idr__
             }
         }
         if (found) {
-            idr__ev_render(found, &b);
+            ev_render(found, &b);
         } else {
             idr__buf_puts(&b, "unknown");
         }
@@ -307,7 +79,7 @@ static const char *render_template(idr_result *res, const char *tpl, const idr__
         b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
     idr__buf_free(&b);
     if (!out) {
-        res->oom = true;
+        res->rep.oom = true;
     }
     return out;
 }
@@ -319,6 +91,7 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->id = ru->id;
         r->category = ru->category;
         r->severity = idr__severity_name(ru->severity);
+        r->severity_code = (idr_severity)ru->severity;
         r->points = ru->points;
         r->title = ru->title;
         r->detail = render_template(res, ru->detail, &h->ev);
@@ -332,6 +105,7 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->id = c->id;
         r->category = "combination";
         r->severity = idr__severity_name(c->severity);
+        r->severity_code = (idr_severity)c->severity;
         r->points = c->points;
         r->title = c->title;
         r->detail = render_template(res, c->detail, &h->ev);
@@ -343,12 +117,12 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
     }
 }
 
-static int severity_rank(const char *s) {
-    return strcmp(s, "critical") == 0 ? 3
-           : strcmp(s, "high") == 0   ? 2
-           : strcmp(s, "medium") == 0 ? 1
-                                      : 0;
-}
+/* The pack's severities are handed out as the API's codes, which rank by value. */
+_Static_assert(IDR__SEV_LOW == (int)IDR_SEVERITY_LOW &&
+                   IDR__SEV_MEDIUM == (int)IDR_SEVERITY_MEDIUM &&
+                   IDR__SEV_HIGH == (int)IDR_SEVERITY_HIGH &&
+                   IDR__SEV_CRITICAL == (int)IDR_SEVERITY_CRITICAL,
+               "idr__severity and idr_severity must agree");
 
 /* Most important first: points, then severity, then id (total order: ids are unique). */
 static int cmp_hits(const void *pa, const void *pb) {
@@ -357,17 +131,22 @@ static int cmp_hits(const void *pa, const void *pb) {
     if (a->points != b->points) {
         return a->points > b->points ? -1 : 1;
     }
-    int sa = severity_rank(a->severity), sb = severity_rank(b->severity);
-    if (sa != sb) {
-        return sb - sa;
+    if (a->severity_code != b->severity_code) {
+        return a->severity_code > b->severity_code ? -1 : 1;
     }
     return strcmp(a->id, b->id);
 }
 
-static int cmp_notes(const void *pa, const void *pb) {
-    const idr__note *a = pa, *b = pb;
+static int cmp_suppressed(const void *pa, const void *pb) {
+    const idr_suppressed *a = pa, *b = pb;
     int c = strcmp(a->id, b->id);
-    return c ? c : strcmp(a->text, b->text);
+    return c ? c : strcmp(a->by, b->by);
+}
+
+static int cmp_not_evaluated(const void *pa, const void *pb) {
+    const idr_not_evaluated *a = pa, *b = pb;
+    int c = strcmp(a->id, b->id);
+    return c ? c : strcmp(a->why, b->why);
 }
 
 /* ------------------------------------------------------------------------------------
@@ -392,10 +171,9 @@ static const char *unavailable_reason(const idr__modules *eng, unsigned needs) {
     return NULL;
 }
 
-static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
+static void eval_combos(idr_result *res, const idr_engine *eng) {
     const idr__rulepack *p = eng->pack;
-    idr_result *res = ctx->res;
-    size_t n_indicator_hits = res->n_hits;
+    size_t n_indicator_hits = res->rep.n_hits;
     for (size_t i = 0; i < p->n_combos; i++) {
         const idr__combo *c = &p->combos[i];
         idr__buf fired;
@@ -405,7 +183,7 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
             bool any = false;
             for (size_t k = 0; k < c->group_len[g]; k++) {
                 for (size_t h = 0; h < n_indicator_hits; h++) {
-                    if (strcmp(res->hits[h]->rule->id, c->groups[g][k]) == 0) {
+                    if (strcmp(res->rep.hits[h]->rule->id, c->groups[g][k]) == 0) {
                         if (fired.len) {
                             idr__buf_puts(&fired, ", ");
                         }
@@ -417,7 +195,7 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
             all = any;
         }
         if (all) {
-            idr__hitrec *h = new_hit(res);
+            idr__hitrec *h = idr__report_new_hit(&res->rep);
             if (h) {
                 h->combo = c;
                 idr__ev_str(&h->ev, "fired", fired.p ? fired.p : "");
@@ -427,77 +205,68 @@ static void eval_combos(idr__ctx *ctx, const idr_engine *eng) {
     }
 }
 
-static void finalize(idr__ctx *ctx, const idr_engine *eng) {
-    idr_result *res = ctx->res;
+static void finalize(idr_result *res, const idr_engine *eng) {
     const idr__rulepack *p = eng->pack;
     double sum = 0;
     bool critical = false;
-    for (size_t i = 0; i < res->n_hits; i++) {
-        finish_reason(res, res->hits[i]);
-        sum += res->hits[i]->pub.points;
-        critical |= strcmp(res->hits[i]->pub.severity, "critical") == 0;
+    for (size_t i = 0; i < res->rep.n_hits; i++) {
+        finish_reason(res, res->rep.hits[i]);
+        sum += res->rep.hits[i]->pub.points;
+        critical |= res->rep.hits[i]->pub.severity_code == IDR_SEVERITY_CRITICAL;
     }
     /* qsort with a NULL base is undefined even for zero elements. */
-    if (res->n_hits > 1) {
-        qsort(res->hits, res->n_hits, sizeof *res->hits, cmp_hits);
+    if (res->rep.n_hits > 1) {
+        qsort(res->rep.hits, res->rep.n_hits, sizeof *res->rep.hits, cmp_hits);
     }
-    if (res->n_suppressed > 1) {
-        qsort(res->suppressed, res->n_suppressed, sizeof *res->suppressed, cmp_notes);
+    if (res->rep.n_suppressed > 1) {
+        qsort(res->rep.suppressed, res->rep.n_suppressed, sizeof *res->rep.suppressed,
+              cmp_suppressed);
     }
-    if (res->n_not_evaluated > 1) {
-        qsort(res->not_evaluated, res->n_not_evaluated, sizeof *res->not_evaluated,
-              cmp_notes);
+    if (res->rep.n_not_evaluated > 1) {
+        qsort(res->rep.not_evaluated, res->rep.n_not_evaluated,
+              sizeof *res->rep.not_evaluated, cmp_not_evaluated);
     }
     double capped = sum > 100 ? 100 : sum;
     res->score = (int)floor(capped + 0.5);
     if (critical || res->score >= p->band_critical) {
-        res->band = "critical";
+        res->band = IDR_BAND_CRITICAL;
     } else if (res->score >= p->band_high) {
-        res->band = "high";
+        res->band = IDR_BAND_HIGH;
     } else if (res->score >= p->band_medium) {
-        res->band = "medium";
+        res->band = IDR_BAND_MEDIUM;
     } else {
-        res->band = "low";
+        res->band = IDR_BAND_LOW;
     }
-    res->action = strcmp(res->band, "critical") == 0 ? "escalate"
-                  : strcmp(res->band, "low") == 0    ? "none"
-                                                     : "verify";
+    res->action = res->band == IDR_BAND_CRITICAL ? IDR_ACTION_ESCALATE
+                  : res->band == IDR_BAND_LOW    ? IDR_ACTION_NONE
+                                                 : IDR_ACTION_VERIFY;
 }
 
-static void collect_warnings(idr__ctx *ctx, const idr_engine *eng) {
-    idr_result *res = ctx->res;
-    size_t n = ctx->c->warnings.n + eng->warnings.n;
+static void
+collect_warnings(idr_result *res, const idr_candidate *c, const idr_engine *eng) {
+    size_t n = c->warnings.n + eng->warnings.n;
     res->warnings = idr__arena_alloc(res->arena, (n ? n : 1) * sizeof *res->warnings);
     if (!res->warnings) {
-        res->oom = true;
+        res->rep.oom = true;
         return;
     }
-    for (size_t i = 0; i < ctx->c->warnings.n; i++) {
+    for (size_t i = 0; i < c->warnings.n; i++) {
         res->warnings[res->n_warnings++] =
-            idr__arena_strdup(res->arena, ctx->c->warnings.v[i]);
+            idr__arena_strdup(res->arena, c->warnings.v[i]);
     }
     for (size_t i = 0; i < eng->warnings.n; i++) {
         res->warnings[res->n_warnings++] = eng->warnings.v[i];
     }
 }
 
-static void render_enrichment(idr__ctx *ctx) {
-    idr__buf b;
-    idr__buf_init(&b);
-    idr__jw w;
-    idr__jw_init(&w, &b, false);
-    idr__jw_obj_begin(&w, NULL);
-    idr__geo_enrichment_json(ctx->en, &w);
-    idr__phone_enrichment_json(ctx->en, &w);
-    idr__email_enrichment_json(ctx->en, &w);
-    idr__jw_obj_end(&w);
-    if (!b.oom) {
-        ctx->res->enrichment_json = idr__arena_strndup(ctx->arena, b.p, b.len);
+/* Keep the enrichment as data in the result; idr_result_to_json() renders it. */
+static void keep_enrichment(idr_result *res, const idr__enrichment *en) {
+    idr__enrichment_view *e = &res->enrichment;
+    if (idr__geo_enrichment_keep(en, res->arena, e) != IDR_OK ||
+        idr__phone_enrichment_keep(en, res->arena, e) != IDR_OK ||
+        idr__email_enrichment_keep(en, res->arena, e) != IDR_OK) {
+        res->rep.oom = true;
     }
-    if (b.oom || !ctx->res->enrichment_json) {
-        ctx->res->oom = true;
-    }
-    idr__buf_free(&b);
 }
 
 static int64_t wall_clock(void) {
@@ -528,11 +297,15 @@ int idr_engine_score(const idr_engine *eng,
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     res->arena = a;
+    res->rep.arena = a;
     res->eng = eng;
     idr__engine_retain(eng); /* released by idr_result_free */
     res->candidate_id = idr__arena_strdup(a, cand->candidate_id);
     res->evaluated_at = wall_clock();
     res->as_of = cand->as_of != IDR__TIME_NONE ? cand->as_of : res->evaluated_at;
+    res->ruleset.id = eng->pack->id;
+    res->ruleset.version = eng->pack->version;
+    res->ruleset.sha256 = eng->pack->sha256;
 
     idr__enrichment en;
     int rc = idr__enrich(&eng->mods, cand, a, &en);
@@ -545,7 +318,7 @@ int idr_engine_score(const idr_engine *eng,
     ctx.mods = &eng->mods;
     ctx.c = cand;
     ctx.en = &en;
-    ctx.res = res;
+    ctx.rep = &res->rep;
     ctx.arena = a;
     ctx.now = res->as_of;
     ctx.today = (int32_t)floor_div(ctx.now, 86400);
@@ -555,18 +328,20 @@ int idr_engine_score(const idr_engine *eng,
         const idr__rule *r = &p->rules[i];
         const char *why = unavailable_reason(&eng->mods, r->ind->needs);
         if (why) {
-            not_evaluated_id(&ctx, r->id, "%s", why);
+            idr__report_not_evaluated(ctx.rep, r->id, "%s", why);
             continue;
         }
         ctx.rule = r;
         r->ind->eval(&ctx, r->ind);
     }
     ctx.rule = NULL;
-    eval_combos(&ctx, eng);
-    finalize(&ctx, eng);
-    collect_warnings(&ctx, eng);
-    render_enrichment(&ctx);
-    if (res->oom) {
+    eval_combos(res, eng);
+    finalize(res, eng);
+    collect_warnings(res, cand, eng);
+    keep_enrichment(res, &en);
+    /* Any allocation that failed in the result's arena, reported or not, makes the
+     * whole result unusable: never hand out a shorter result as if it were complete. */
+    if (res->rep.oom || idr__arena_failed(a)) {
         idr_result_free(res);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");
     }

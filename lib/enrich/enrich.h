@@ -19,10 +19,9 @@
  * Loading: what engine construction hands the modules.
  * ================================================================================== */
 
-/* A data source the engine uses, listed in every result's `data`. */
-typedef struct idr__data_entry {
-    const char *name, *type, *version, *build_date, *license, *attribution;
-} idr__data_entry;
+/* A data source the engine uses, listed in every result's `data`; kept in the form the
+ * API hands out (idr_result_data()). */
+typedef idr_data_source idr__data_entry;
 
 typedef struct idr__loader {
     idr__arena *arena;                /* lives as long as the engine */
@@ -138,10 +137,60 @@ int idr__enrich(const idr__modules *m,
                 idr__arena *a,
                 idr__enrichment *out);
 
-/* Each module's part of the result's `enrichment` object. */
-void idr__geo_enrichment_json(const idr__enrichment *en, idr__jw *w);
-void idr__phone_enrichment_json(const idr__enrichment *en, idr__jw *w);
-void idr__email_enrichment_json(const idr__enrichment *en, idr__jw *w);
+/* ====================================================================================
+ * The enrichment as a result keeps it: a view taken once scoring is done, owned by the
+ * result's arena. Every string is copied (the candidate the enrichment read from may
+ * be freed before the result), so each entry carries the candidate's own text
+ * (address, number) beside the module's facts. `pub` is the same entry in the public
+ * form the accessors hand out; the JSON is written from the internal structs, once, by
+ * idr_result_to_json().
+ * ================================================================================== */
+typedef struct idr__ip_entry {
+    idr__ip_info info;
+    idr_session_info pub; /* pub.ip: the session's address text */
+} idr__ip_entry;
+
+typedef struct idr__phone_entry {
+    idr__phone_info info;
+    idr_phone_info pub; /* pub.number, and pub.employer/reference for references */
+} idr__phone_entry;
+
+typedef struct idr__email_entry {
+    idr__email_info info;
+    idr_email_info pub; /* pub.address: the address as given */
+} idr__email_entry;
+
+typedef struct idr__enrichment_view {
+    idr__ip_entry *ips; /* one per session */
+    size_t n_ips;
+    bool has_phones; /* the engine has phone support: `phones` is written */
+    idr__phone_entry *phones;
+    size_t n_phones;
+    bool has_ref_phones;          /* `reference_phones` is written */
+    idr__phone_entry *ref_phones; /* references that give a phone */
+    size_t n_ref_phones;
+    idr__email_entry *emails;
+    size_t n_emails;
+    idr__geo_point residence;
+    const char *residence_unresolved;
+    idr_residence_info residence_pub;
+} idr__enrichment_view;
+
+/* Take each module's part of the view from `en` into `v`, copying into `a` (the
+ * result's arena). IDR_OK or IDR_ENOMEM. */
+int idr__geo_enrichment_keep(const idr__enrichment *en,
+                             idr__arena *a,
+                             idr__enrichment_view *v);
+int idr__phone_enrichment_keep(const idr__enrichment *en,
+                               idr__arena *a,
+                               idr__enrichment_view *v);
+int idr__email_enrichment_keep(const idr__enrichment *en,
+                               idr__arena *a,
+                               idr__enrichment_view *v);
+/* Write each module's part of the result's `enrichment` object. */
+void idr__geo_enrichment_json(const idr__enrichment_view *v, idr__jw *w);
+void idr__phone_enrichment_json(const idr__enrichment_view *v, idr__jw *w);
+void idr__email_enrichment_json(const idr__enrichment_view *v, idr__jw *w);
 
 /* What the databases say about one IP address or phone number, as JSON (the public
  * lookup calls). Same errors as idr_engine_lookup_ip / idr_engine_lookup_phone. */

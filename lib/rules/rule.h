@@ -21,13 +21,58 @@
 /* ====================================================================================
  * Scoring context and the evaluator's reporting API (implemented by lib/core/score.c).
  * ================================================================================== */
-typedef struct idr__ev idr__ev; /* evidence under construction for one hit */
+/* Evidence is kept in the form the API hands out (idr_result_evidence()). */
+typedef idr_evidence idr__evkv;
+
+/* Evidence under construction for one hit. */
+typedef struct idr__ev {
+    idr__evkv *kv;
+    size_t n, cap;
+    idr__arena *arena;
+} idr__ev;
+
+/* One fired indicator or combination; `pub` is filled when the result is finished. */
+typedef struct idr__hitrec {
+    const idr__rule *rule;   /* NULL for a combination */
+    const idr__combo *combo; /* NULL for an indicator */
+    idr__ev ev;
+    idr_reason pub;
+} idr__hitrec;
+
+/* What the evaluators of one record reported, in the result's arena (lib/rules/
+ * report.c). lib/core turns it into the result once every indicator has run. */
+typedef struct idr__report {
+    idr__arena *arena;
+    idr__hitrec **hits;
+    size_t n_hits, cap_hits;
+    idr_suppressed *suppressed;
+    size_t n_suppressed, cap_suppressed;
+    idr_not_evaluated *not_evaluated;
+    size_t n_not_evaluated, cap_not_evaluated;
+    struct idr__listb *lists; /* evidence-list builders (report.c) */
+    unsigned long long list_clock;
+    bool oom; /* sticky: an allocation failed; the score call returns IDR_ENOMEM */
+} idr__report;
+
+/* Output bounds (docs/input-limits.md): an evidence list shows at most
+ * IDR__LIST_MAX_ITEMS items of at most IDR__LIST_ITEM_MAX bytes each, then
+ * "<sep>and K more"; any evidence string is cut at IDR__EVIDENCE_MAX bytes. Cuts fall
+ * on a UTF-8 boundary and end in U+2026. */
+#define IDR__LIST_MAX_ITEMS 20
+#define IDR__LIST_ITEM_MAX  160
+#define IDR__EVIDENCE_MAX   4096
+
+/* For lib/core: a new hit slot (combinations), and a note for an indicator that is
+ * not run at all (its module is missing). */
+idr__hitrec *idr__report_new_hit(idr__report *r);
+void idr__report_not_evaluated(idr__report *r, const char *id, const char *fmt, ...)
+    IDR__PRINTF(3, 4);
 
 struct idr__ctx {
     const idr__modules *mods;  /* which modules loaded, and why not (read-only) */
     const idr_candidate *c;    /* the record */
     const idr__enrichment *en; /* everything looked up about it */
-    idr_result *res;           /* the result under construction (opaque here) */
+    idr__report *rep;          /* where hits and notes go */
     idr__arena *arena; /* the result's arena: allocate scratch and evidence here */
     int64_t now;       /* as_of, or the time of the call */
     int32_t today;     /* now in days */
@@ -51,18 +96,16 @@ void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ..
 void idr__not_evaluated(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)
     IDR__PRINTF(3, 4);
 
-/** Render one evidence value as text (the detail-template rules of docs/rulepack.md). */
-struct idr__evkv;
-void idr__ev_render(const struct idr__evkv *kv, idr__buf *b);
-
 /** Helpers for evaluators. */
 bool idr__has_accommodation(const idr__ctx *ctx, const char *name);
 /** Approved travel window covering day `d` (days since epoch), or NULL. */
 const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d);
 /** Append `item` to the `sep`-joined list of evidence text in *list (NULL when empty;
- *  strings in the result arena). A NULL item is ignored. */
+ *  strings in the result arena). A NULL item is ignored. Bounded (IDR__LIST_MAX_ITEMS,
+ *  IDR__LIST_ITEM_MAX: "<sep>and K more") and amortised O(1) per call; *list must be
+ *  NULL, a string of the caller's, or what the previous call on it stored. */
 void idr__list_add(idr__ctx *ctx, const char *sep, const char **list, const char *item);
-/** The same, unless `item` is already a whole element of the list. */
+/** The same, unless `item` was already added to the list (shown or counted). */
 void idr__list_add_unique(idr__ctx *ctx,
                           const char *sep,
                           const char **list,

@@ -9,6 +9,7 @@
  */
 #include "util/util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,13 @@ typedef struct block {
 struct idr__arena {
     block *head;
     size_t block_size;
+    bool failed; /* sticky: an allocation from this arena returned NULL */
 };
 
 static block *block_new(size_t cap) {
+    if (cap > SIZE_MAX - sizeof(block)) {
+        return NULL;
+    }
     block *b = malloc(sizeof(block) + cap);
     if (b) {
         b->next = NULL;
@@ -40,6 +45,7 @@ idr__arena *idr__arena_new(size_t first_block) {
     if (!a) {
         return NULL;
     }
+    a->failed = false;
     a->block_size = first_block < 1024 ? 1024 : first_block;
     a->head = block_new(a->block_size);
     if (!a->head) {
@@ -62,7 +68,19 @@ void idr__arena_free(idr__arena *a) {
     free(a);
 }
 
+static void *fail(idr__arena *a) {
+    a->failed = true;
+    return NULL;
+}
+
+bool idr__arena_failed(const idr__arena *a) {
+    return a && a->failed;
+}
+
 void *idr__arena_alloc(idr__arena *a, size_t n) {
+    if (n > SIZE_MAX - 7u) {
+        return fail(a); /* a size computed by an overflowing multiplication */
+    }
     n = (n + 7u) & ~(size_t)7u;
     if (n == 0) {
         n = 8;
@@ -77,7 +95,7 @@ void *idr__arena_alloc(idr__arena *a, size_t n) {
         /* Dedicated block, linked behind the current one so it keeps serving. */
         block *big = block_new(n);
         if (!big) {
-            return NULL;
+            return fail(a);
         }
         big->used = n;
         big->next = b->next;
@@ -89,7 +107,7 @@ void *idr__arena_alloc(idr__arena *a, size_t n) {
     }
     block *nb = block_new(a->block_size);
     if (!nb) {
-        return NULL;
+        return fail(a);
     }
     nb->next = b;
     a->head = nb;
@@ -118,6 +136,14 @@ char *idr__arena_strdup(idr__arena *a, const char *s) {
     return s ? idr__arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+bool idr__arena_keep(idr__arena *a, const char **s) {
+    if (!*s) {
+        return true;
+    }
+    *s = idr__arena_strdup(a, *s);
+    return *s != NULL;
+}
+
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap) {
     char small[256];
     va_list ap2;
@@ -125,7 +151,7 @@ char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap) {
     int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
-        return NULL;
+        return fail(a); /* EOVERFLOW: more than INT_MAX bytes */
     }
     char *p = idr__arena_alloc(a, (size_t)n + 1);
     if (!p) {

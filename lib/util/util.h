@@ -36,10 +36,16 @@ int idr__err(idr_error *err, int code, const char *field, const char *fmt, ...)
 typedef struct idr__arena idr__arena;
 idr__arena *idr__arena_new(size_t first_block);
 void idr__arena_free(idr__arena *a);
-void *idr__arena_alloc(idr__arena *a, size_t n);  /* uninitialised */
+void *idr__arena_alloc(idr__arena *a, size_t n); /* uninitialised */
+/** True once any allocation from `a` has failed. Callers that build something large in
+ *  an arena (a result) check it once at the end instead of after every call, so an
+ *  out-of-memory anywhere becomes IDR_ENOMEM, never a silently shorter result. */
+bool idr__arena_failed(const idr__arena *a);
 void *idr__arena_calloc(idr__arena *a, size_t n); /* zeroed */
 char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
 char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
+/** Replace *s by a copy in `a` (NULL stays NULL). False only when out of memory. */
+bool idr__arena_keep(idr__arena *a, const char **s);
 char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap);
 

@@ -1,5 +1,5 @@
 /*
- * test_candidate.c - the candidate-record parser (lib/core/candidate.c): every field
+ * test_candidate.c - the candidate-record parser (lib/parse/): every field
  * lands in the typed struct, every kind of bad input is an error naming its JSON path,
  * protected attributes are refused at any depth, unknown fields become warnings, the
  * limits hold, sensitive numbers are only kept hashed.

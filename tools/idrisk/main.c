@@ -13,18 +13,21 @@
  *
  * Exit status: 0 when the command did its job (a candidate scored, whatever the score),
  * 2 for bad input (the message names the field), 1 for anything else. The readable
- * report is rendered from the result's JSON form, so the two can never disagree, and it
- * is printed only once the whole result exists: never a partial result.
+ * report reads the result through the library's accessors, the same data the JSON form
+ * is written from, and it is printed only once the whole result exists: never a
+ * partial result. cJSON only serves the readable forms of `rules` and `lookup`.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <idrisk/idrisk.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef IDR_FETCH_SCRIPT_INSTALLED
@@ -194,126 +197,124 @@ static void print_wrapped(const char *prefix, const char *text) {
     printf("%s%s\n", prefix, text ? text : "");
 }
 
-static void print_enrichment(const cJSON *enr) {
-    const cJSON *ips = cJSON_GetObjectItemCaseSensitive(enr, "ips");
-    const cJSON *it;
-    if (cJSON_GetArraySize(ips) > 0) {
+static const char * or (const char *s, const char *dflt) {
+    return s ? s : dflt;
+}
+
+/* YYYY-MM-DDThh:mm:ssZ, as the JSON form writes instants. */
+static void format_instant(int64_t t, char out[80]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(out, 80, "?");
+        return;
+    }
+    snprintf(out, 80, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void print_enrichment(const idr_result *res) {
+    if (idr_result_session_count(res) > 0) {
         printf("\nIP sessions:\n");
-        cJSON_ArrayForEach(it, ips) {
-            const cJSON *dist = cJSON_GetObjectItemCaseSensitive(it, "distance_km");
-            const cJSON *asn = cJSON_GetObjectItemCaseSensitive(it, "asn");
-            printf("  %-39s %s%s%s %s", jstr(it, "ip") ? jstr(it, "ip") : "?",
-                   jstr(it, "city") ? jstr(it, "city") : "", jstr(it, "city") ? ", " : "",
-                   jstr(it, "country") ? jstr(it, "country") : "(no geolocation)",
-                   cJSON_IsNumber(asn) ? "" : "");
-            if (cJSON_IsNumber(asn)) {
-                printf(" AS%.0f %s", asn->valuedouble,
-                       jstr(it, "asn_org") ? jstr(it, "asn_org") : "");
+        for (size_t i = 0; i < idr_result_session_count(res); i++) {
+            const idr_session_info *s = idr_result_session(res, i);
+            printf("  %-39s %s%s%s ", or (s->ip, "?"), or (s->city, ""),
+                   s->city ? ", " : "", or (s->country, "(no geolocation)"));
+            if (s->asn) {
+                printf(" AS%lu %s", (unsigned long)s->asn, or (s->asn_org, ""));
             }
-            if (cJSON_IsNumber(dist)) {
-                printf(" - %.0f km from the claimed residence", dist->valuedouble);
+            if (!isnan(s->distance_km)) {
+                printf(" - %.0f km from the claimed residence", s->distance_km);
             }
             printf("\n");
         }
     }
-    const cJSON *phones = cJSON_GetObjectItemCaseSensitive(enr, "phones");
-    if (cJSON_GetArraySize(phones) > 0) {
+    if (idr_result_phone_count(res) > 0) {
         printf("\nPhones:\n");
-        cJSON_ArrayForEach(it, phones) {
-            const cJSON *valid = cJSON_GetObjectItemCaseSensitive(it, "valid");
+        for (size_t i = 0; i < idr_result_phone_count(res); i++) {
+            const idr_phone_info *p = idr_result_phone(res, i);
             printf("  %-20s %s, type %s, region %s%s%s\n",
-                   jstr(it, "e164")     ? jstr(it, "e164")
-                   : jstr(it, "number") ? jstr(it, "number")
-                                        : "?",
-                   cJSON_IsTrue(valid)    ? "valid"
-                   : cJSON_IsFalse(valid) ? "INVALID"
-                                          : "unchecked",
-                   jstr(it, "type") ? jstr(it, "type") : "unknown",
-                   jstr(it, "region") ? jstr(it, "region") : "?",
-                   jstr(it, "area") ? ", " : "",
-                   jstr(it, "area") ? jstr(it, "area") : "");
+                   or (p->e164, or (p->number, "?")),
+                   p->valid == 1   ? "valid"
+                   : p->valid == 0 ? "INVALID"
+                                   : "unchecked",
+                   or (p->type, "unknown"), or (p->region, "?"), p->area ? ", " : "",
+                   or (p->area, ""));
         }
     }
-    const cJSON *emails = cJSON_GetObjectItemCaseSensitive(enr, "emails");
-    if (cJSON_GetArraySize(emails) > 0) {
+    if (idr_result_email_count(res) > 0) {
         printf("\nEmails:\n");
-        cJSON_ArrayForEach(it, emails) {
-            printf("  %-40s %s\n", jstr(it, "address") ? jstr(it, "address") : "?",
-                   jstr(it, "domain_class") ? jstr(it, "domain_class") : "unclassified");
+        for (size_t i = 0; i < idr_result_email_count(res); i++) {
+            const idr_email_info *e = idr_result_email(res, i);
+            printf("  %-40s %s\n", or (e->address, "?"),
+                   or (e->domain_class, "unclassified"));
         }
     }
 }
 
-static void print_report(const cJSON *r) {
-    const cJSON *score = cJSON_GetObjectItemCaseSensitive(r, "score");
-    printf("Candidate %s\n", jstr(r, "candidate_id"));
-    printf("Score %d/100   band %s   action %s\n", (int)score->valuedouble,
-           jstr(r, "band"), jstr(r, "action"));
+static void print_report(const idr_result *res) {
+    printf("Candidate %s\n", idr_result_candidate_id(res));
+    printf("Score %d/100   band %s   action %s\n", idr_result_score(res),
+           idr_result_band(res), idr_result_action(res));
     printf("This is triage for a human reviewer, not a hiring decision.\n");
-    const cJSON *reasons = cJSON_GetObjectItemCaseSensitive(r, "reasons");
-    const cJSON *it;
-    int i = 0;
-    printf("\nReasons (%d):\n", cJSON_GetArraySize(reasons));
-    if (cJSON_GetArraySize(reasons) == 0) {
+    size_t n = idr_result_reason_count(res);
+    printf("\nReasons (%zu):\n", n);
+    if (n == 0) {
         printf("  none fired\n");
     }
-    cJSON_ArrayForEach(it, reasons) {
-        const cJSON *pts = cJSON_GetObjectItemCaseSensitive(it, "points");
-        printf("\n%2d. [%s, +%g] %s (%s)\n", ++i, jstr(it, "severity"), pts->valuedouble,
-               jstr(it, "title"), jstr(it, "id"));
-        print_wrapped("    ", jstr(it, "detail"));
-        print_wrapped("    Verify: ", jstr(it, "verify"));
-        const cJSON *b;
-        const cJSON *benign = cJSON_GetObjectItemCaseSensitive(it, "benign_explanations");
-        if (cJSON_GetArraySize(benign) > 0) {
+    for (size_t i = 0; i < n; i++) {
+        const idr_reason *r = idr_result_reason(res, i);
+        printf("\n%2zu. [%s, +%g] %s (%s)\n", i + 1, r->severity, r->points, r->title,
+               r->id);
+        print_wrapped("    ", r->detail);
+        print_wrapped("    Verify: ", r->verify);
+        if (r->n_benign > 0) {
             printf("    Could also be:\n");
-            cJSON_ArrayForEach(b, benign) {
-                printf("      - %s\n", b->valuestring);
+            for (size_t k = 0; k < r->n_benign; k++) {
+                printf("      - %s\n", r->benign[k]);
             }
         }
         printf("    Sources:");
-        cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(it, "sources")) {
-            printf(" %s", b->valuestring);
+        for (size_t k = 0; k < r->n_sources; k++) {
+            printf(" %s", r->sources[k]);
         }
         printf("\n");
     }
-    const cJSON *sup = cJSON_GetObjectItemCaseSensitive(r, "suppressed");
-    if (cJSON_GetArraySize(sup) > 0) {
+    if (idr_result_suppressed_count(res) > 0) {
         printf("\nSuppressed (would have fired, explained by context):\n");
-        cJSON_ArrayForEach(it, sup) {
-            printf("  - %s: %s\n", jstr(it, "id"), jstr(it, "by"));
+        for (size_t i = 0; i < idr_result_suppressed_count(res); i++) {
+            const idr_suppressed *s = idr_result_suppressed(res, i);
+            printf("  - %s: %s\n", s->id, s->by);
         }
     }
-    print_enrichment(cJSON_GetObjectItemCaseSensitive(r, "enrichment"));
-    const cJSON *ne = cJSON_GetObjectItemCaseSensitive(r, "not_evaluated");
-    if (cJSON_GetArraySize(ne) > 0) {
+    print_enrichment(res);
+    if (idr_result_not_evaluated_count(res) > 0) {
         printf("\nNot evaluated:\n");
-        cJSON_ArrayForEach(it, ne) {
-            printf("  - %s: %s\n", jstr(it, "id"), jstr(it, "why"));
+        for (size_t i = 0; i < idr_result_not_evaluated_count(res); i++) {
+            const idr_not_evaluated *ne = idr_result_not_evaluated(res, i);
+            printf("  - %s: %s\n", ne->id, ne->why);
         }
     }
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(r, "warnings");
-    if (cJSON_GetArraySize(w) > 0) {
+    if (idr_result_warning_count(res) > 0) {
         printf("\nWarnings:\n");
-        cJSON_ArrayForEach(it, w) {
-            printf("  - %s\n", it->valuestring);
+        for (size_t i = 0; i < idr_result_warning_count(res); i++) {
+            printf("  - %s\n", idr_result_warning(res, i));
         }
     }
-    const cJSON *data = cJSON_GetObjectItemCaseSensitive(r, "data");
-    if (cJSON_GetArraySize(data) > 0) {
+    if (idr_result_data_count(res) > 0) {
         printf("\nData used:\n");
-        cJSON_ArrayForEach(it, data) {
-            printf("  - %s (%s, version %s, built %s)%s%s\n", jstr(it, "name"),
-                   jstr(it, "type"), jstr(it, "version") ? jstr(it, "version") : "?",
-                   jstr(it, "build_date") ? jstr(it, "build_date") : "?",
-                   jstr(it, "attribution") ? ": " : "",
-                   jstr(it, "attribution") ? jstr(it, "attribution") : "");
+        for (size_t i = 0; i < idr_result_data_count(res); i++) {
+            const idr_data_source *d = idr_result_data(res, i);
+            printf("  - %s (%s, version %s, built %s)%s%s\n", d->name, d->type,
+                   or (d->version, "?"), or (d->build_date, "?"),
+                   d->attribution ? ": " : "", or (d->attribution, ""));
         }
     }
-    const cJSON *rs = cJSON_GetObjectItemCaseSensitive(r, "ruleset");
-    printf("\nRule pack %s %s (sha256 %.12s...), engine %s, as of %s\n", jstr(rs, "id"),
-           jstr(rs, "version"), jstr(rs, "sha256"), jstr(r, "engine_version"),
-           jstr(r, "as_of"));
+    const idr_ruleset_info *rs = idr_result_ruleset(res);
+    char as_of[80];
+    format_instant(idr_result_as_of(res), as_of);
+    printf("\nRule pack %s %s (sha256 %.12s...), engine %s, as of %s\n", rs->id,
+           rs->version, rs->sha256, idr_version_string(), as_of);
 }
 
 static int cmd_score(const opts *o) {
@@ -346,29 +347,26 @@ static int cmd_score(const opts *o) {
         idr_engine_free(eng);
         return rc == IDR_EINVAL || rc == IDR_ELIMIT ? EXIT_BADINPUT : EXIT_FAIL;
     }
-    char *out = NULL;
-    size_t olen = 0;
-    rc = idr_result_to_json(res, &out, &olen, &err);
+    if (o->json) {
+        char *out = NULL;
+        size_t olen = 0;
+        rc = idr_result_to_json(res, &out, &olen, &err);
+        if (rc == IDR_OK) {
+            fwrite(out, 1, olen, stdout);
+            fputc('\n', stdout);
+        } else {
+            fprintf(stderr, "idrisk: %s\n", err.message);
+        }
+        idr_free(out);
+    } else {
+        print_report(res);
+    }
+    /* The result borrows the rule texts and data list from the engine: free it first. */
     idr_result_free(res);
     idr_engine_free(eng);
     if (rc != IDR_OK) {
-        fprintf(stderr, "idrisk: %s\n", err.message);
         return EXIT_FAIL;
     }
-    if (o->json) {
-        fwrite(out, 1, olen, stdout);
-        fputc('\n', stdout);
-    } else {
-        cJSON *r = cJSON_ParseWithLength(out, olen);
-        if (!r) {
-            fprintf(stderr, "idrisk: internal error: result JSON did not parse\n");
-            idr_free(out);
-            return EXIT_FAIL;
-        }
-        print_report(r);
-        cJSON_Delete(r);
-    }
-    idr_free(out);
     return fflush(stdout) == 0 ? EXIT_SCORED : EXIT_FAIL;
 }
 

@@ -91,6 +91,13 @@ const char *idr_result_band(const idr_result *res);
 const char *idr_result_action(const idr_result *res);
 const char *idr_result_candidate_id(const idr_result *res);
 
+typedef enum idr_severity {
+    IDR_SEVERITY_LOW = 0,
+    IDR_SEVERITY_MEDIUM = 1,
+    IDR_SEVERITY_HIGH = 2,
+    IDR_SEVERITY_CRITICAL = 3
+} idr_severity;
+
 typedef struct idr_reason {
     const char *id;
     const char *category;
@@ -103,6 +110,7 @@ typedef struct idr_reason {
     const char *const *benign;
     size_t n_sources;
     const char *const *sources;
+    idr_severity severity_code;
 } idr_reason;
 
 size_t idr_result_reason_count(const idr_result *res);

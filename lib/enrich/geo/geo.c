@@ -1501,13 +1501,96 @@ static void info_json(idr__jw *w, const idr__ip_info *info) {
     }
 }
 
-void idr__geo_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
+static int tri_int(idr__tri t) {
+    return t == IDR__UNK ? -1 : t == 1;
+}
+
+/* Copy one session's facts and its address text into `a`, and fill the public form. */
+static bool keep_ip(idr__arena *a, idr__ip_entry *en, const char *ip) {
+    idr__ip_info *in = &en->info;
+    if (!idr__arena_keep(a, &ip) || !idr__arena_keep(a, &in->allow_cidr) ||
+        !idr__arena_keep(a, &in->region) || !idr__arena_keep(a, &in->city) ||
+        !idr__arena_keep(a, &in->timezone) || !idr__arena_keep(a, &in->postal_code) ||
+        !idr__arena_keep(a, &in->asn_org) || !idr__arena_keep(a, &in->isp) ||
+        !idr__arena_keep(a, &in->organization) ||
+        !idr__arena_keep(a, &in->anon_provider) ||
+        !idr__arena_keep(a, &in->connection_type) ||
+        !idr__arena_keep(a, &in->asn_class) ||
+        !idr__arena_keep(a, &in->asn_class_source)) {
+        return false;
+    }
+    idr_session_info *p = &en->pub;
+    p->ip = ip;
+    p->looked_up = in->looked_up;
+    p->country = in->country[0] ? in->country : NULL;
+    p->region = in->region;
+    p->city = in->city;
+    p->postal_code = in->postal_code;
+    p->lat = in->lat;
+    p->lon = in->lon;
+    p->accuracy_km = in->accuracy_km;
+    p->timezone = in->timezone;
+    p->asn = in->asn;
+    p->asn_org = in->asn_org;
+    p->isp = in->isp;
+    p->organization = in->organization;
+    p->connection_type = in->connection_type;
+    p->is_anonymous = tri_int(in->is_anonymous);
+    p->is_vpn = tri_int(in->is_vpn);
+    p->is_hosting = tri_int(in->is_hosting);
+    p->is_public_proxy = tri_int(in->is_public_proxy);
+    p->is_residential_proxy = tri_int(in->is_residential_proxy);
+    p->is_tor = tri_int(in->is_tor);
+    p->anonymizer_provider = in->anon_provider;
+    p->anonymizer_confidence = in->anon_confidence;
+    p->asn_class = in->asn_class;
+    p->asn_class_source = in->asn_class ? in->asn_class_source : NULL;
+    /* Rounded as the JSON writes it, so both forms give the same number. */
+    p->distance_km = isnan(in->distance_km) ? NAN : round(in->distance_km);
+    p->allow_listed = in->allow_listed ? (in->allow_cidr ? in->allow_cidr : "") : NULL;
+    p->relay = in->relay ? (in->allow_cidr ? in->allow_cidr : "") : NULL;
+    return true;
+}
+
+int idr__geo_enrichment_keep(const idr__enrichment *ctx,
+                             idr__arena *a,
+                             idr__enrichment_view *e) {
     const idr_candidate *c = ctx->c;
+    size_t n = ctx->ips ? c->n_sessions : 0;
+    e->ips = idr__arena_calloc(a, (n + 1) * sizeof *e->ips);
+    if (!e->ips) {
+        return IDR_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        e->ips[i].info = ctx->ips[i];
+        if (!keep_ip(a, &e->ips[i], c->sessions[i].ip_text)) {
+            return IDR_ENOMEM;
+        }
+    }
+    e->n_ips = n;
+    e->residence = ctx->residence;
+    e->residence_unresolved = ctx->residence_unresolved;
+    idr__geo_point *r = &e->residence;
+    if (!idr__arena_keep(a, &r->source) || !idr__arena_keep(a, &r->label) ||
+        !idr__arena_keep(a, &e->residence_unresolved)) {
+        return IDR_ENOMEM;
+    }
+    idr_residence_info *p = &e->residence_pub;
+    p->known = r->known;
+    p->lat = r->known ? r->lat : NAN;
+    p->lon = r->known ? r->lon : NAN;
+    p->source = r->known ? r->source : NULL;
+    p->label = r->known ? r->label : NULL;
+    p->why = r->known ? NULL : e->residence_unresolved;
+    return IDR_OK;
+}
+
+void idr__geo_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
     idr__jw_arr_begin(w, "ips");
-    for (size_t i = 0; ctx->ips && i < c->n_sessions; i++) {
-        const idr__ip_info *info = &ctx->ips[i];
+    for (size_t i = 0; i < e->n_ips; i++) {
+        const idr__ip_info *info = &e->ips[i].info;
         idr__jw_obj_begin(w, NULL);
-        idr__jw_str(w, "ip", c->sessions[i].ip_text);
+        idr__jw_str(w, "ip", e->ips[i].pub.ip);
         idr__jw_bool(w, "looked_up", info->looked_up);
         info_json(w, info);
         if (!isnan(info->distance_km)) {
@@ -1523,14 +1606,14 @@ void idr__geo_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
     }
     idr__jw_arr_end(w);
     idr__jw_obj_begin(w, "residence");
-    idr__jw_bool(w, "known", ctx->residence.known);
-    if (ctx->residence.known) {
-        idr__jw_num(w, "lat", ctx->residence.lat);
-        idr__jw_num(w, "lon", ctx->residence.lon);
-        idr__jw_str(w, "source", ctx->residence.source);
-        idr__jw_str(w, "label", ctx->residence.label);
+    idr__jw_bool(w, "known", e->residence.known);
+    if (e->residence.known) {
+        idr__jw_num(w, "lat", e->residence.lat);
+        idr__jw_num(w, "lon", e->residence.lon);
+        idr__jw_str(w, "source", e->residence.source);
+        idr__jw_str(w, "label", e->residence.label);
     } else {
-        idr__jw_str(w, "why", ctx->residence_unresolved);
+        idr__jw_str(w, "why", e->residence_unresolved);
     }
     idr__jw_obj_end(w);
 }

@@ -733,20 +733,47 @@ int idr__email_enrich(idr__enrichment *ctx) {
     return IDR_OK;
 }
 
-void idr__email_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
+int idr__email_enrichment_keep(const idr__enrichment *ctx,
+                               idr__arena *a,
+                               idr__enrichment_view *e) {
     const idr__contacts *ct = &ctx->c->contacts;
-    if (!ct->n_emails) {
+    size_t n = ctx->emails ? ct->n_emails : 0;
+    e->emails = idr__arena_calloc(a, (n + 1) * sizeof *e->emails);
+    if (!e->emails) {
+        return IDR_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        idr__email_entry *en = &e->emails[i];
+        idr__email_info *in = &en->info;
+        *in = ctx->emails[i];
+        const char *address = ct->emails[i].address;
+        if (!idr__arena_keep(a, &address) || !idr__arena_keep(a, &in->normalized) ||
+            !idr__arena_keep(a, &in->domain) || !idr__arena_keep(a, &in->domain_class)) {
+            return IDR_ENOMEM;
+        }
+        en->pub.address = address;
+        en->pub.syntax_valid = in->normalized != NULL;
+        en->pub.normalized = in->normalized;
+        en->pub.domain = in->domain;
+        en->pub.domain_class = in->domain_class;
+    }
+    e->n_emails = n;
+    return IDR_OK;
+}
+
+void idr__email_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
+    if (!e->n_emails) {
         return;
     }
     idr__jw_arr_begin(w, "emails");
-    for (size_t i = 0; i < ct->n_emails; i++) {
-        const idr__email_info *e = &ctx->emails[i];
+    for (size_t i = 0; i < e->n_emails; i++) {
+        const idr__email_entry *en = &e->emails[i];
         idr__jw_obj_begin(w, NULL);
-        idr__jw_str(w, "address", ct->emails[i].address);
-        idr__jw_bool(w, "syntax_valid", e->normalized != NULL);
-        idr__jw_str(w, "normalized", e->normalized);
-        idr__jw_str(w, "domain", e->domain);
-        idr__jw_str(w, "domain_class", e->domain_class);
+        idr__jw_str(w, "address", en->pub.address);
+        idr__jw_bool(w, "syntax_valid", en->info.normalized != NULL);
+        idr__jw_str(w, "normalized", en->info.normalized);
+        idr__jw_str(w, "domain", en->info.domain);
+        idr__jw_str(w, "domain_class", en->info.domain_class);
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);

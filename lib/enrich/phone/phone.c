@@ -233,36 +233,116 @@ static void info_members(idr__jw *w, const char *number, const idr__phone_info *
     }
 }
 
-void idr__phone_enrichment_json(const idr__enrichment *ctx, idr__jw *w) {
+static int tri_int(idr__tri t) {
+    return t == IDR__UNK ? -1 : t == 1;
+}
+
+/* Copy one number's facts and the candidate's texts into `a`, and fill the public
+ * form. `employer` and `reference` are NULL for the candidate's own phones. */
+static bool keep_phone(idr__arena *a,
+                       idr__phone_entry *en,
+                       const char *number,
+                       const char *employer,
+                       const char *reference) {
+    idr__phone_info *in = &en->info;
+    if (!idr__arena_keep(a, &number) || !idr__arena_keep(a, &employer) ||
+        !idr__arena_keep(a, &reference) || !idr__arena_keep(a, &in->e164) ||
+        !idr__arena_keep(a, &in->type) || !idr__arena_keep(a, &in->region) ||
+        !idr__arena_keep(a, &in->area) || !idr__arena_keep(a, &in->carrier) ||
+        !idr__arena_keep(a, &in->type_source) || !idr__arena_keep(a, &in->error) ||
+        !idr__arena_keep(a, &in->metadata_type) || !idr__arena_keep(a, &in->hint)) {
+        return false;
+    }
+    idr_phone_info *p = &en->pub;
+    p->number = number;
+    p->parsed = in->parsed;
+    p->parsed_with = in->hint;
+    p->e164 = in->e164;
+    p->valid = tri_int(in->valid);
+    p->possible = tri_int(in->possible);
+    p->type = in->type;
+    p->type_source = in->type_source;
+    p->metadata_type = in->metadata_type;
+    p->region = in->region;
+    p->area = in->area;
+    p->carrier = in->carrier;
+    p->error = in->error ? in->error : number && !in->parsed ? SKIPPED_TEXT : NULL;
+    p->employer = employer;
+    p->reference = reference;
+    return true;
+}
+
+int idr__phone_enrichment_keep(const idr__enrichment *ctx,
+                               idr__arena *a,
+                               idr__enrichment_view *e) {
     const idr_candidate *c = ctx->c;
-    if (!ctx->m->phone || !ctx->phones) {
+    e->has_phones = ctx->m->phone && ctx->phones;
+    if (!e->has_phones) {
+        return IDR_OK;
+    }
+    size_t n = c->contacts.n_phones;
+    e->phones = idr__arena_calloc(a, (n + 1) * sizeof *e->phones);
+    if (!e->phones) {
+        return IDR_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        e->phones[i].info = ctx->phones[i];
+        if (!keep_phone(a, &e->phones[i], c->contacts.phones[i].number, NULL, NULL)) {
+            return IDR_ENOMEM;
+        }
+    }
+    e->n_phones = n;
+    e->has_ref_phones = ctx->ref_phones != NULL;
+    if (!e->has_ref_phones) {
+        return IDR_OK;
+    }
+    /* Only the references that give a phone; ctx->ref_phones has one per reference. */
+    e->ref_phones = idr__arena_calloc(a, (ctx->n_ref_phones + 1) * sizeof *e->ref_phones);
+    if (!e->ref_phones) {
+        return IDR_ENOMEM;
+    }
+    size_t k = 0;
+    const idr__work_history *wh = &c->work_history;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        const idr__employer *emp = &wh->employers[i];
+        for (size_t r = 0; r < emp->n_references; r++, k++) {
+            const idr__reference *ref = &emp->references[r];
+            if (!ref->phone) {
+                continue;
+            }
+            idr__phone_entry *en = &e->ref_phones[e->n_ref_phones];
+            en->info = ctx->ref_phones[k];
+            if (!keep_phone(a, en, ref->phone, emp->name, ref->name)) {
+                return IDR_ENOMEM;
+            }
+            e->n_ref_phones++;
+        }
+    }
+    return IDR_OK;
+}
+
+void idr__phone_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
+    if (!e->has_phones) {
         return;
     }
     idr__jw_arr_begin(w, "phones");
-    for (size_t i = 0; i < c->contacts.n_phones; i++) {
+    for (size_t i = 0; i < e->n_phones; i++) {
         idr__jw_obj_begin(w, NULL);
-        info_members(w, c->contacts.phones[i].number, &ctx->phones[i]);
+        info_members(w, e->phones[i].pub.number, &e->phones[i].info);
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
-    if (!ctx->ref_phones) {
+    if (!e->has_ref_phones) {
         return;
     }
     idr__jw_arr_begin(w, "reference_phones");
-    size_t k = 0;
-    const idr__work_history *wh = &c->work_history;
-    for (size_t e = 0; e < wh->n_employers; e++) {
-        const idr__employer *emp = &wh->employers[e];
-        for (size_t r = 0; r < emp->n_references; r++, k++) {
-            if (!emp->references[r].phone) {
-                continue;
-            }
-            idr__jw_obj_begin(w, NULL);
-            idr__jw_str(w, "employer", emp->name);
-            idr__jw_str(w, "reference", emp->references[r].name);
-            info_members(w, emp->references[r].phone, &ctx->ref_phones[k]);
-            idr__jw_obj_end(w);
-        }
+    for (size_t i = 0; i < e->n_ref_phones; i++) {
+        const idr__phone_entry *en = &e->ref_phones[i];
+        idr__jw_obj_begin(w, NULL);
+        idr__jw_str(w, "employer", en->pub.employer);
+        idr__jw_str(w, "reference", en->pub.reference);
+        info_members(w, en->pub.number, &en->info);
+        idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
 }

@@ -1,0 +1,162 @@
+/*
+ * test_bounds.c - hostile records inside the input limits give bounded results
+ * (docs/input-limits.md "Output bounds"): every evidence list shows at most
+ * IDR__LIST_MAX_ITEMS items and says how many more there were, every evidence string is
+ * at most IDR__EVIDENCE_MAX bytes (plus the U+2026 that marks a cut), and the result's
+ * size does not grow with the number of repeated items. Bounds are asserted on sizes and
+ * counts, never on time.
+ */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../env_config.h"
+#include "internal.h"
+
+static idr_engine *eng;
+
+static void setup(void) {
+    idr_config *cfg = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_TEST_SOURCE_DIR "/data",
+                                    &err),
+                 IDR_OK);
+    cr_assert_eq(idr_config_set_int(cfg, IDR_CFG_MAX_INPUT_BYTES, 8 << 20, &err), IDR_OK);
+    cr_assert_eq(idr_engine_new(&eng, cfg, &err), IDR_OK, "%s", err.message);
+    idr_config_free(cfg);
+}
+
+static void teardown(void) {
+    idr_engine_free(eng);
+}
+
+TestSuite(bounds, .init = setup, .fini = teardown);
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+static void put(sbuf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[8192];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    cr_assert(n >= 0 && (size_t)n < sizeof tmp);
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+        cr_assert_not_null(b->p);
+    }
+    memcpy(b->p + b->len, tmp, (size_t)n + 1);
+    b->len += (size_t)n;
+}
+
+/* A ~3 KB name: "Aaron Bartholomew Bartholomew ... Smith". */
+static void long_name(char *out, size_t n) {
+    size_t k = (size_t)snprintf(out, n, "Aaron");
+    while (k + 20 < n && k < 3000) {
+        k += (size_t)snprintf(out + k, n - k, " Bartholomew");
+    }
+    snprintf(out + k, n - k, " Smith");
+}
+
+static cJSON *score(const sbuf *b, size_t *json_len) {
+    idr_result *res = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    int rc = idr_engine_score_json(eng, b->p, b->len, &res, &err);
+    cr_assert_eq(rc, IDR_OK, "%s (%s)", err.message, err.field);
+    char *text = NULL;
+    cr_assert_eq(idr_result_to_json(res, &text, json_len, &err), IDR_OK);
+    idr_result_free(res);
+    cJSON *j = cJSON_Parse(text);
+    idr_free(text);
+    cr_assert_not_null(j);
+    return j;
+}
+
+/* Every evidence string is bounded; returns how many ended in "and K more". */
+static int check_evidence(cJSON *res) {
+    int capped = 0;
+    cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "reasons")) {
+        cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItem(r, "evidence")) {
+            if (!cJSON_IsString(v)) {
+                continue;
+            }
+            cr_expect_leq(strlen(v->valuestring), (size_t)IDR__EVIDENCE_MAX + 3,
+                          "%s.%s is %zu bytes", cJSON_GetObjectItem(r, "id")->valuestring,
+                          v->string, strlen(v->valuestring));
+            const char *more = strstr(v->valuestring, "and ");
+            if (more && strstr(more, " more") && strlen(more) < 24) {
+                capped++;
+            }
+        }
+        cJSON *d = cJSON_GetObjectItem(r, "detail");
+        cr_expect_leq(strlen(d->valuestring), (size_t)4 * (IDR__EVIDENCE_MAX + 3));
+    }
+    return capped;
+}
+
+/* The issue's reproducer: a 3 KB full name and 1,000 shipments to commercial
+ * mail-receiving agencies under other names. It used to yield a 6.2 MB result. */
+Test(bounds, thousand_shipments_and_a_long_name) {
+    static char name[3200];
+    long_name(name, sizeof name);
+    sbuf b = {0};
+    put(&b, "{\"candidate_id\":\"hostile-ships\",\"as_of\":\"2025-03-01T00:00:00Z\","
+            "\"engagement\":{\"start_date\":\"2025-02-03\"},\"identity\":{\"full_name\":\"%s\","
+            "\"residence\":{\"line1\":\"1 Oak St\",\"city\":\"Atlanta\",\"region\":\"GA\","
+            "\"postal_code\":\"30308\",\"country\":\"US\"}},\"equipment\":{\"shipments\":[",
+        name);
+    for (int i = 0; i < 1000; i++) {
+        put(&b,
+            "%s{\"address\":{\"line1\":\"%d Main St\",\"city\":\"Dover\",\"region\":\"DE\","
+            "\"postal_code\":\"19901\",\"country\":\"US\",\"cmra\":true},"
+            "\"requested_at\":\"2025-01-29T23:40:00Z\",\"ship_date\":\"2025-01-31\","
+            "\"recipient_name\":\"Person %d %.200s\"}",
+            i ? "," : "", i, i, name);
+    }
+    put(&b, "]}}");
+    size_t len = 0;
+    cJSON *res = score(&b, &len);
+    cr_expect_lt(len, (size_t)64 * 1024, "result is %zu bytes", len);
+    cr_expect_geq(check_evidence(res), 2, "the long lists say how many more there were");
+    cJSON *cmra = NULL, *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "reasons")) {
+        if (strcmp(cJSON_GetObjectItem(r, "id")->valuestring, "adr_forwarder_cmra") == 0) {
+            cmra = r;
+        }
+    }
+    cr_assert_not_null(cmra);
+    const char *addrs =
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cmra, "evidence"), "addresses")->valuestring;
+    cr_expect(strstr(addrs, "; and 980 more") != NULL, "%s", addrs);
+    cJSON_Delete(res);
+    free(b.p);
+}
+
+/* Repeated items in a unique list are counted once, shown or not. */
+Test(bounds, unique_lists_count_each_item_once) {
+    sbuf b = {0};
+    put(&b, "{\"candidate_id\":\"hostile-tools\",\"as_of\":\"2025-03-01T00:00:00Z\","
+            "\"post_hire\":{\"hired_at\":\"2025-01-02\",\"endpoint_findings\":[");
+    for (int i = 0; i < 900; i++) {
+        put(&b, "%s\"anydesk\"", i ? "," : "");
+    }
+    put(&b, "]}}");
+    size_t len = 0;
+    cJSON *res = score(&b, &len);
+    cr_expect_lt(len, (size_t)32 * 1024, "result is %zu bytes", len);
+    check_evidence(res);
+    cJSON_Delete(res);
+    free(b.p);
+}
