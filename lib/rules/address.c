@@ -18,17 +18,35 @@
 
 #include <string.h>
 
-/* A shipment requested this many days or fewer before its ship date (or the start
- * date) counts as a late change. [SW24][NYDFS][P24] describe delivery addresses
- * changed shortly before start without a number; one working week is a project choice
- * that covers "the week before start" and leaves earlier relocations alone. */
-#define LATE_CHANGE_DAYS 7
+/* late_change_days (adr_late_change): a shipment requested this many days or fewer
+ * before its ship date (or the start date) counts as a late change. [SW24][NYDFS][P24]
+ * describe delivery addresses changed shortly before start without a number; one
+ * working week is a project choice that covers "the week before start" and leaves
+ * earlier relocations alone. */
+enum { P_LATE_CHANGE_DAYS };
+static const idr__param late_params[] = {
+    [P_LATE_CHANGE_DAYS] = {.name = "late_change_days",
+                            .def = 7,
+                            .min = 0,
+                            .max = 90,
+                            .doc = "days before the ship or start date within which a "
+                                   "new shipment address counts as late"},
+};
 
-/* A device location farther than this from the claimed residence counts as drift.
- * [NYDFS][P24] give no distance. Project choice: 100 km is beyond a metro area and
- * beyond the error of Wi-Fi/IP-based device geolocation (city level, tens of km), so
- * commuting, a coworking space or a weekend nearby never fires. */
-#define GEODRIFT_KM 100.0
+/* geodrift_km (adr_device_geodrift): a device location farther than this from the
+ * claimed residence counts as drift. [NYDFS][P24] give no distance. Project choice:
+ * 100 km is beyond a metro area and beyond the error of Wi-Fi/IP-based device
+ * geolocation (city level, tens of km), so commuting, a coworking space or a weekend
+ * nearby never fires. */
+enum { P_GEODRIFT_KM };
+static const idr__param drift_params[] = {
+    [P_GEODRIFT_KM] = {.name = "geodrift_km",
+                       .def = 100.0,
+                       .min = 10.0,
+                       .max = 20000.0,
+                       .doc = "km from the residence beyond which a device location "
+                              "counts as drift"},
+};
 
 /* "12 Elm St, Dover, DE 19901, US" from whatever parts are present. */
 static const char *fmt_address(idr__ctx *ctx, const idr__address *a, bool with_street) {
@@ -234,7 +252,8 @@ static void eval_late_change(idr__ctx *ctx, const idr__indicator *ind) {
         timed = true;
         int32_t req = day_of(s->requested_at);
         int32_t before = deadline - req;
-        if (before < 0 || before > LATE_CHANGE_DAYS || !comparable(&s->address)) {
+        if (before < 0 || before > idr__param_of(ctx, P_LATE_CHANGE_DAYS) ||
+            !comparable(&s->address)) {
             continue;
         }
         /* Compare with the latest earlier-requested shipment, else the residence. */
@@ -295,6 +314,8 @@ static const idr__indicator adr_late_change = {
     .id = "adr_late_change",
     .evidence_keys = late_keys,
     .eval = eval_late_change,
+    .params = late_params,
+    .n_params = sizeof late_params / sizeof late_params[0],
 };
 
 /* ---- adr_forwarder_cmra [P23][P24] ---------------------------------------------- */
@@ -394,7 +415,7 @@ static void eval_geodrift(idr__ctx *ctx, const idr__indicator *ind) {
             km = idr__distance_km(ctx->en->residence.lat, ctx->en->residence.lon, d->lat,
                                   d->lon);
         }
-        bool far = !isnan(km) && km > GEODRIFT_KM;
+        bool far = !isnan(km) && km > idr__param_of(ctx, P_GEODRIFT_KM);
         if (!other_country && !far) {
             continue;
         }
@@ -447,6 +468,8 @@ static const idr__indicator adr_device_geodrift = {
     .id = "adr_device_geodrift",
     .evidence_keys = drift_keys,
     .eval = eval_geodrift,
+    .params = drift_params,
+    .n_params = sizeof drift_params / sizeof drift_params[0],
 };
 
 static const idr__indicator *const indicators[] = {

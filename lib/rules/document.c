@@ -1,12 +1,22 @@
 /*
- * document.c - the "document" family: what the caller's identity-verification service
- * said about each document on file.
+ * document.c - the "document" family (doc_): the identity documents on file and how
+ * the candidate met the steps that inspect them.
+ *
+ *   doc_forgery_signs               the verification service found a document not
+ *                                   authentic, tampered or not in the issuer's records
+ *   doc_photo_replaced              photo replaced, liveness failed or a low face match
+ *                                   (param face_match_min)
+ *   doc_expired                     an identity document expired before the as-of date
+ *   doc_refuses_inperson_notarized  in-person I-9 inspection, notarization, background
+ *                                   check or drug test refused (workflow.* flags)
  *
  * idrisk does not inspect images. It reads the verdicts the provider returned
  * (documents[].verification) and reports the failed ones, naming the provider and the
  * document type so a reviewer knows which check to re-run. A verification field the
  * provider did not return is unknown and never fires; when no document carries the
- * field an indicator needs, the indicator is "not evaluated".
+ * field an indicator needs, the indicator is "not evaluated". The helpers
+ * idr__doc_label and idr__have_verifications are shared with identity.c
+ * (id_stock_or_ai_photo reads the same verification results).
  *
  * One hit per indicator: every failing document goes into the same evidence, as a
  * "; "-joined list of findings ("passport (GB, ExampleVerify): tamper detected").
@@ -14,15 +24,6 @@
 #include "rules/rule.h"
 
 #include <string.h>
-
-/* A face-match score below this is reported as a failed match. [MSFT25] advises
- * liveness plus face match between the ID photo and a live capture but gives no
- * number; scores are provider-specific. 0.80 on the contract's 0..1 scale is a
- * project choice: it sits below the pass thresholds verification services commonly
- * apply to a genuine same-person match, so a score under it is one the provider would
- * itself send to review. Callers whose provider uses another scale should also pass
- * liveness_passed, which is read independently. */
-#define FACE_MATCH_MIN 0.80
 
 const char *idr__doc_label(idr__ctx *ctx, const idr__document *d) {
     const char *type = d->type_name ? d->type_name : "document";
@@ -112,6 +113,22 @@ static const idr__indicator doc_forgery_signs = {
 /* ---- doc_photo_replaced [MSFT25] ----------------------------------------------- */
 static const char *const photo_keys[] = {"findings", "count", "lowest_face_match", NULL};
 
+/* face_match_min: a face-match score below this is reported as a failed match.
+ * [MSFT25] advises liveness plus face match between the ID photo and a live capture
+ * but gives no number; scores are provider-specific. 0.80 on the contract's 0..1 scale
+ * is a project choice: it sits below the pass thresholds verification services
+ * commonly apply to a genuine same-person match, so a score under it is one the
+ * provider would itself send to review. Callers whose provider uses another scale
+ * should also pass liveness_passed, which is read independently. */
+enum { P_FACE_MATCH_MIN };
+static const idr__param photo_params[] = {
+    [P_FACE_MATCH_MIN] = {.name = "face_match_min",
+                          .def = 0.80,
+                          .min = 0.0,
+                          .max = 1.0,
+                          .doc = "face-match score (0..1) below which a match fails"},
+};
+
 static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
     if (!idr__have_verifications(ctx, ind)) {
         return;
@@ -120,6 +137,7 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
     long long count = 0;
     bool known = false;
     double lowest = NAN;
+    const double face_min = idr__param_of(ctx, P_FACE_MATCH_MIN);
     for (size_t i = 0; i < ctx->c->n_documents; i++) {
         const idr__document *d = &ctx->c->documents[i];
         const idr__verification *v = &d->verification;
@@ -135,10 +153,10 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
         if (v->liveness_passed == 0) {
             idr__list_add(ctx, "; ", &what, "liveness check failed");
         }
-        if (!isnan(v->face_match_score) && v->face_match_score < FACE_MATCH_MIN) {
+        if (!isnan(v->face_match_score) && v->face_match_score < face_min) {
             idr__list_add(ctx, "; ", &what,
                           idr__arena_printf(ctx->arena, "face match %.2f (below %.2f)",
-                                            v->face_match_score, FACE_MATCH_MIN));
+                                            v->face_match_score, face_min));
             if (isnan(lowest) || v->face_match_score < lowest) {
                 lowest = v->face_match_score;
             }
@@ -173,6 +191,8 @@ static const idr__indicator doc_photo_replaced = {
     .id = "doc_photo_replaced",
     .evidence_keys = photo_keys,
     .eval = eval_photo_replaced,
+    .params = photo_params,
+    .n_params = sizeof photo_params / sizeof photo_params[0],
 };
 
 /* ---- doc_expired (project; refines doc_forgery_signs) -------------------------- */

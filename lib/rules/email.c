@@ -18,12 +18,23 @@
 /* ---- eml_new_consumer_mailbox [Nisos][MSFT25] ------------------------------------ */
 /* "Fresh" is a project choice made from the catalog's wording (a consumer mailbox
  * "with no history", paired with a "brand-new" profile [Nisos][MSFT25]): a mailbox
- * first seen less than 30 days before the evaluation was made for this job search, and
- * a profile created less than 60 days before was made for the same one (profiles are
- * usually set up a little before the applications start). Both must hold: either
- * alone is ordinary. */
-#define NEW_MAILBOX_DAYS 30
-#define NEW_PROFILE_DAYS 60
+ * first seen less than 30 days (new_mailbox_days) before the evaluation was made for
+ * this job search, and a profile created less than 60 days (new_profile_days) before
+ * was made for the same one (profiles are usually set up a little before the
+ * applications start). Both must hold: either alone is ordinary. */
+enum { P_NEW_MAILBOX_DAYS, P_NEW_PROFILE_DAYS };
+static const idr__param newmb_params[] = {
+    [P_NEW_MAILBOX_DAYS] = {.name = "new_mailbox_days",
+                            .def = 30,
+                            .min = 1,
+                            .max = 365,
+                            .doc = "age in days under which a consumer mailbox is new"},
+    [P_NEW_PROFILE_DAYS] = {.name = "new_profile_days",
+                            .def = 60,
+                            .min = 1,
+                            .max = 365,
+                            .doc = "age in days under which a public profile is new"},
+};
 
 static const char *const newmb_keys[] = {
     "mailbox", "mailbox_class",   "first_seen",       "mailbox_age_days",
@@ -64,7 +75,7 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
         return; /* no consumer mailbox: clean */
     }
     int32_t mb_age = ctx->today - ct->emails[mb].first_seen;
-    if (mb_age >= NEW_MAILBOX_DAYS || mb_age < 0) {
+    if (mb_age >= idr__param_of(ctx, P_NEW_MAILBOX_DAYS) || mb_age < 0) {
         return;
     }
     const idr__work_history *wh = &ctx->c->work_history;
@@ -84,7 +95,7 @@ static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
         return;
     }
     int32_t pr_age = ctx->today - wh->profiles[pr].created_at;
-    if (pr_age >= NEW_PROFILE_DAYS || pr_age < 0) {
+    if (pr_age >= idr__param_of(ctx, P_NEW_PROFILE_DAYS) || pr_age < 0) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
@@ -103,14 +114,26 @@ static const idr__indicator eml_new_consumer_mailbox = {
     .evidence_keys = newmb_keys,
     .eval = eval_new_mailbox,
     .needs = IDR__NEED_LISTS,
+    .params = newmb_params,
+    .n_params = sizeof newmb_params / sizeof newmb_params[0],
 };
 
 /* ---- eml_lookalike_employer_domain [G22][DOJ-Oct23][DOJ-Jun25] ------------------- */
-/* A look-alike is one or two edits away (insert, delete, substitute or swap two
- * neighbours: the typo-squats the seized domains used [DOJ-Oct23]), or the same domain
- * after mapping characters that read alike (0/o, 1/l/i, rn/m, vv/w, cl/d). Three
- * edits would already pair unrelated short domains (abc.com / xyz.com). */
-#define LOOKALIKE_MAX_EDITS 2
+/* A look-alike is one or two edits away (lookalike_max_edits: insert, delete,
+ * substitute or swap two neighbours: the typo-squats the seized domains used
+ * [DOJ-Oct23]), or the same domain after mapping characters that read alike (0/o,
+ * 1/l/i, rn/m, vv/w, cl/d). Three edits would already pair unrelated short domains
+ * (abc.com / xyz.com). */
+enum { P_LOOKALIKE_MAX_EDITS };
+static const idr__param lookalike_params[] = {
+    [P_LOOKALIKE_MAX_EDITS] = {.name = "lookalike_max_edits",
+                               .def = 2,
+                               .min = 0,
+                               .max = 3,
+                               .doc = "most character edits (whole number) between a "
+                                      "look-alike and the real domain; 0 turns edit "
+                                      "matching off"},
+};
 
 /* The ASCII "skeleton" of a domain: confusable characters mapped to one form. */
 static char *skeleton(idr__arena *a, const char *d) {
@@ -164,8 +187,9 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
         return idr__arena_printf(
             ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
     }
-    int d = idr__edit_distance(dom, strlen(dom), real, strlen(real), LOOKALIKE_MAX_EDITS);
-    if (d >= 1 && d <= LOOKALIKE_MAX_EDITS) {
+    int max_edits = (int)idr__param_of(ctx, P_LOOKALIKE_MAX_EDITS);
+    int d = idr__edit_distance(dom, strlen(dom), real, strlen(real), max_edits);
+    if (d >= 1 && d <= max_edits) {
         return idr__arena_printf(ctx->arena, "%d character edit%s from %s", d,
                                  d == 1 ? "" : "s", real);
     }
@@ -296,6 +320,8 @@ static const idr__indicator eml_lookalike_employer_domain = {
     .id = "eml_lookalike_employer_domain",
     .evidence_keys = lookalike_keys,
     .eval = eval_lookalike,
+    .params = lookalike_params,
+    .n_params = sizeof lookalike_params / sizeof lookalike_params[0],
 };
 
 /* ---- eml_front_company_domain (project) ------------------------------------------ */

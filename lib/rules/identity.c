@@ -185,11 +185,19 @@ static const idr__indicator id_rented_identity = {
     .eval = eval_rented,
 };
 
-/* synthetic_face_score at or above this is reported as a likely generated face.
- * Project choice: [KB4] and [MSFT25] describe AI-generated or AI-altered photos but
- * give no detector threshold; 0.70 leaves the undecided middle of a 0..1 score
- * (around 0.5) alone so that only a clear detector verdict counts. */
-#define SYNTHETIC_FACE_MIN 0.70
+/* synthetic_face_min: synthetic_face_score at or above this is reported as a likely
+ * generated face. Project choice: [KB4] and [MSFT25] describe AI-generated or
+ * AI-altered photos but give no detector threshold; 0.70 leaves the undecided middle
+ * of a 0..1 score (around 0.5) alone so that only a clear detector verdict counts. */
+enum { P_SYNTHETIC_FACE_MIN };
+static const idr__param synthetic_params[] = {
+    [P_SYNTHETIC_FACE_MIN] = {.name = "synthetic_face_min",
+                              .def = 0.70,
+                              .min = 0.0,
+                              .max = 1.0,
+                              .doc = "synthetic-face score (0..1) from which a photo "
+                                     "counts as generated"},
+};
 
 /* ---- id_stock_or_ai_photo [KB4][MSFT25][MAND24] -------------------------------- */
 static const char *const synthetic_keys[] = {"findings", "highest_score", NULL};
@@ -208,7 +216,7 @@ static void eval_synthetic(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         known = true;
-        if (v->synthetic_face_score >= SYNTHETIC_FACE_MIN) {
+        if (v->synthetic_face_score >= idr__param_of(ctx, P_SYNTHETIC_FACE_MIN)) {
             idr__list_add(ctx, "; ", &findings,
                           idr__arena_printf(ctx->arena, "%s: synthetic-face score %.2f",
                                             idr__doc_label(ctx, d),
@@ -234,6 +242,8 @@ static const idr__indicator id_stock_or_ai_photo = {
     .id = "id_stock_or_ai_photo",
     .evidence_keys = synthetic_keys,
     .eval = eval_synthetic,
+    .params = synthetic_params,
+    .n_params = sizeof synthetic_params / sizeof synthetic_params[0],
 };
 
 /* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */

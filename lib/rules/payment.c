@@ -15,21 +15,47 @@
 
 #include <string.h>
 
-/* A payee company younger than this at the evaluation date has no trading history to
- * check. The front companies in [DOJ-Jan25] and [DOJ-Jun25] were set up to receive the
- * scheme's payments; the catalog's detection step is the registry formation date.
- * About six months is a project choice: long enough to cover a company formed for
- * the engagement, short enough that an established one-person consultancy is not
- * flagged. */
-#define YOUNG_COMPANY_DAYS 180
+/* young_company_days (pay_third_party_account): a payee company younger than this at
+ * the evaluation date has no trading history to check. The front companies in
+ * [DOJ-Jan25] and [DOJ-Jun25] were set up to receive the scheme's payments; the
+ * catalog's detection step is the registry formation date. About six months is a
+ * project choice: long enough to cover a company formed for the engagement, short
+ * enough that an established one-person consultancy is not flagged. */
+enum { P_YOUNG_COMPANY_DAYS };
+static const idr__param third_params[] = {
+    [P_YOUNG_COMPANY_DAYS] = {.name = "young_company_days",
+                              .def = 180,
+                              .min = 0,
+                              .max = 3650,
+                              .doc = "days since formation under which a payee company "
+                                     "counts as new"},
+};
 
-/* pay_frequent_changes: three or more changes inside any 90-day window, the window
- * the catalog gives for the first months after hire [P25][SW24]; or any change within
- * 30 days after the hire or start date. 30 days is a project choice: the first
- * payroll cycle, when a change redirects the very first salary payments. */
-#define CHANGE_WINDOW_DAYS  90
-#define CHANGE_WINDOW_COUNT 3
-#define EARLY_CHANGE_DAYS   30
+/* pay_frequent_changes: three or more changes (change_window_count) inside any 90-day
+ * window (change_window_days), the window the catalog gives for the first months after
+ * hire [P25][SW24]; or any change within 30 days (early_change_days) after the hire or
+ * start date. 30 days is a project choice: the first payroll cycle, when a change
+ * redirects the very first salary payments. */
+enum { P_CHANGE_WINDOW_DAYS, P_CHANGE_WINDOW_COUNT, P_EARLY_CHANGE_DAYS };
+static const idr__param changes_params[] = {
+    [P_CHANGE_WINDOW_DAYS] = {.name = "change_window_days",
+                              .def = 90,
+                              .min = 1,
+                              .max = 730,
+                              .doc =
+                                  "length in days of the window changes are counted in"},
+    [P_CHANGE_WINDOW_COUNT] = {.name = "change_window_count",
+                               .def = 3,
+                               .min = 2,
+                               .max = 100,
+                               .doc = "changes inside one window that count as frequent"},
+    [P_EARLY_CHANGE_DAYS] = {.name = "early_change_days",
+                             .def = 30,
+                             .min = 0,
+                             .max = 365,
+                             .doc = "days after the hire or start date within which any "
+                                    "change counts"},
+};
 
 static bool have_payment(idr__ctx *ctx, const idr__indicator *ind) {
     if (!(ctx->c->has & IDR__HAS_PAYMENT)) {
@@ -147,7 +173,8 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
     if (is_company) {
         const char *cname = company ? company : holder;
         if (p->payee_company_formed_on != IDR__DATE_NONE &&
-            ctx->today - p->payee_company_formed_on < YOUNG_COMPANY_DAYS) {
+            ctx->today - p->payee_company_formed_on <
+                idr__param_of(ctx, P_YOUNG_COMPANY_DAYS)) {
             char d[11];
             idr__format_date(p->payee_company_formed_on, d);
             idr__list_add(
@@ -197,6 +224,8 @@ static const idr__indicator pay_third_party_account = {
     .id = "pay_third_party_account",
     .evidence_keys = third_keys,
     .eval = eval_third_party,
+    .params = third_params,
+    .n_params = sizeof third_params / sizeof third_params[0],
 };
 
 /* ---- pay_frequent_changes [P25][SW24] ------------------------------------------- */
@@ -220,7 +249,7 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
         idr__not_evaluated(ctx, ind, "no dated payment changes on file");
         return;
     }
-    /* Largest number of changes inside any window of CHANGE_WINDOW_DAYS, anchored at
+    /* Largest number of changes inside any window of change_window_days, anchored at
      * each change (O(n^2); n is bounded by max_array). */
     size_t best = 0;
     int64_t best_from = IDR__TIME_NONE;
@@ -233,7 +262,7 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
         for (size_t j = 0; j < p->n_changes; j++) {
             int64_t b = p->changes[j].at;
             if (b != IDR__TIME_NONE && b >= a &&
-                b - a <= (int64_t)CHANGE_WINDOW_DAYS * 86400) {
+                b - a <= (int64_t)(idr__param_of(ctx, P_CHANGE_WINDOW_DAYS) * 86400)) {
                 k++;
             }
         }
@@ -243,13 +272,14 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
         }
     }
     const char *problem = NULL;
-    if (best >= CHANGE_WINDOW_COUNT) {
+    if (best >= idr__param_of(ctx, P_CHANGE_WINDOW_COUNT)) {
         char d[21];
         idr__format_instant(best_from, d);
         d[10] = '\0';
         idr__list_add(ctx, ", ", &problem,
-                      idr__arena_printf(ctx->arena, "%zu changes within %d days from %s",
-                                        best, CHANGE_WINDOW_DAYS, d));
+                      idr__arena_printf(ctx->arena, "%zu changes within %g days from %s",
+                                        best, idr__param_of(ctx, P_CHANGE_WINDOW_DAYS),
+                                        d));
     }
     int32_t anchor = c->post_hire.hired_at != IDR__DATE_NONE ? c->post_hire.hired_at
                                                              : c->engagement.start_date;
@@ -260,7 +290,7 @@ static void eval_changes(idr__ctx *ctx, const idr__indicator *ind) {
                 continue;
             }
             int32_t d = day_of(p->changes[i].at) - anchor;
-            if (d >= 0 && d <= EARLY_CHANGE_DAYS) {
+            if (d >= 0 && d <= idr__param_of(ctx, P_EARLY_CHANGE_DAYS)) {
                 idr__list_add(ctx, ", ", &problem,
                               idr__arena_printf(ctx->arena,
                                                 "a change %d day%s after the %s date",
@@ -289,6 +319,8 @@ static const idr__indicator pay_frequent_changes = {
     .id = "pay_frequent_changes",
     .evidence_keys = changes_keys,
     .eval = eval_changes,
+    .params = changes_params,
+    .n_params = sizeof changes_params / sizeof changes_params[0],
 };
 
 /* ---- pay_prepay_pressure [P23][G22] --------------------------------------------- */

@@ -18,16 +18,34 @@
 #include <ctype.h>
 #include <string.h>
 
-/* A number first seen or ported this many days or fewer before the as-of date or the
- * application counts as new. [KB4][Nisos] name "newly ported or newly created"
- * numbers without a period; 30 days is a project choice covering the weeks in which a
- * persona is usually set up for one application round. */
-#define NEW_NUMBER_DAYS 30
+/* new_number_days (phn_voip_nonfixed): a number first seen or ported this many days
+ * or fewer before the as-of date or the application counts as new. [KB4][Nisos] name
+ * "newly ported or newly created" numbers without a period; 30 days is a project
+ * choice covering the weeks in which a persona is usually set up for one application
+ * round. */
+enum { P_NEW_NUMBER_DAYS };
+static const idr__param voip_params[] = {
+    [P_NEW_NUMBER_DAYS] = {.name = "new_number_days",
+                           .def = 30,
+                           .min = 0,
+                           .max = 365,
+                           .doc = "days before the application or as-of date within "
+                                  "which a first-seen or porting date counts as new"},
+};
 
-/* A reference number given only in digits (unparsed) is compared as digits when it
- * has at least this many: fewer (an extension, "n/a 123") would match by accident.
- * Project choice: 7 is the shortest subscriber number in NANP and most plans. */
-#define MIN_DIGITS_COMPARE 7
+/* min_digits_compare (phn_reference_is_candidate): a reference number given only in
+ * digits (unparsed) is compared as digits when it has at least this many: fewer (an
+ * extension, "n/a 123") would match by accident. Project choice: 7 is the shortest
+ * subscriber number in NANP and most plans. */
+enum { P_MIN_DIGITS_COMPARE };
+static const idr__param selfref_params[] = {
+    [P_MIN_DIGITS_COMPARE] = {.name = "min_digits_compare",
+                              .def = 7,
+                              .min = 4,
+                              .max = 15,
+                              .doc = "fewest digits an unparsed number needs to be "
+                                     "compared as digits"},
+};
 
 /* A detail lists at most this many numbers and then says how many more there are:
  * enough for a reviewer, and a hostile record with thousands of numbers cannot make
@@ -131,7 +149,7 @@ static int32_t application_day(const idr__ctx *ctx) {
 }
 
 /* "first seen 2026-11-02, 9 days before the application (2026-11-11)" when `d` is
- * within NEW_NUMBER_DAYS before the application or the as-of date, else NULL. */
+ * within new_number_days before the application or the as-of date, else NULL. */
 static const char *recent(idr__ctx *ctx, const char *what, int32_t d, int32_t app_day) {
     if (d == IDR__DATE_NONE) {
         return NULL;
@@ -143,7 +161,7 @@ static const char *recent(idr__ctx *ctx, const char *what, int32_t d, int32_t ap
             continue;
         }
         int32_t before = days[i] - d;
-        if (before >= 0 && before <= NEW_NUMBER_DAYS) {
+        if (before >= 0 && before <= idr__param_of(ctx, P_NEW_NUMBER_DAYS)) {
             char a[11], b[11];
             idr__format_date(d, a);
             idr__format_date(days[i], b);
@@ -234,6 +252,8 @@ static const idr__indicator phn_voip_nonfixed = {
     .evidence_keys = voip_keys,
     .eval = eval_voip,
     .needs = IDR__NEED_PHONE,
+    .params = voip_params,
+    .n_params = sizeof voip_params / sizeof voip_params[0],
 };
 
 /* ------------------------------------------------------------------------------------
@@ -577,20 +597,22 @@ static const char *number_key(idr__ctx *ctx, const idr__phone_info *in, const ch
         }
     }
     digits[d] = '\0';
-    return d >= MIN_DIGITS_COMPARE ? digits : NULL;
+    return d >= idr__param_of(ctx, P_MIN_DIGITS_COMPARE) ? digits : NULL;
 }
 
-static bool key_eq(const char *a, const char *b) {
+/* Whether two comparison keys are the same number; a digits-only key must have at
+ * least `min_digits` digits (min_digits_compare) to match the tail of an E.164 key. */
+static bool key_eq(const char *a, const char *b, double min_digits) {
     if (!a || !b) {
         return false;
     }
     /* An E.164 key against a digits-only key: compare the digits after "+". */
     if (a[0] == '+' && b[0] != '+') {
         size_t la = strlen(a + 1), lb = strlen(b);
-        return lb <= la && strcmp(a + 1 + (la - lb), b) == 0 && lb >= MIN_DIGITS_COMPARE;
+        return lb <= la && strcmp(a + 1 + (la - lb), b) == 0 && lb >= min_digits;
     }
     if (b[0] == '+' && a[0] != '+') {
-        return key_eq(b, a);
+        return key_eq(b, a, min_digits);
     }
     return strcmp(a, b) == 0;
 }
@@ -622,7 +644,7 @@ static void eval_selfref(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         for (size_t i = 0; i < c->contacts.n_phones; i++) {
-            if (key_eq(keys[i], rk)) {
+            if (key_eq(keys[i], rk, idr__param_of(ctx, P_MIN_DIGITS_COMPARE))) {
                 if (!number) {
                     number = shown(&ctx->en->phones[i], c->contacts.phones[i].number);
                 }
@@ -645,6 +667,8 @@ static const idr__indicator phn_reference_is_candidate = {
     .evidence_keys = selfref_keys,
     .eval = eval_selfref,
     .needs = IDR__NEED_PHONE,
+    .params = selfref_params,
+    .n_params = sizeof selfref_params / sizeof selfref_params[0],
 };
 
 static const idr__indicator *const indicators[] = {

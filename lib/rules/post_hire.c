@@ -185,13 +185,26 @@ static const idr__indicator ept_ip_kvm_or_sbc = {
 /* ---- ept_unmanaged_device_login [LVB26][P25] ------------------------------------ */
 static const char *const unmanaged_keys[] = {"logins", NULL};
 
+/* min_logins: this many logins from a device the organisation does not manage fire.
+ * [LVB26][P25] treat any sign-in from an unmanaged device to a hired worker's account
+ * as the signal, so the default is 1; an organisation whose identity provider also
+ * counts sanctioned personal devices can raise it. */
+enum { P_MIN_LOGINS };
+static const idr__param unmanaged_params[] = {
+    [P_MIN_LOGINS] = {.name = "min_logins",
+                      .def = 1,
+                      .min = 1,
+                      .max = 1000,
+                      .doc = "unmanaged-device logins from which the indicator fires"},
+};
+
 static void eval_unmanaged(idr__ctx *ctx, const idr__indicator *ind) {
     long long n = ctx->c->post_hire.unmanaged_device_logins;
     if (n < 0) {
         idr__not_evaluated(ctx, ind, "no unmanaged-device login count on file");
         return;
     }
-    if (n == 0) {
+    if (n < idr__param_of(ctx, P_MIN_LOGINS)) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
@@ -202,6 +215,8 @@ static const idr__indicator ept_unmanaged_device_login = {
     .id = "ept_unmanaged_device_login",
     .evidence_keys = unmanaged_keys,
     .eval = eval_unmanaged,
+    .params = unmanaged_params,
+    .n_params = sizeof unmanaged_params / sizeof unmanaged_params[0],
 };
 
 static const idr__indicator *const indicators[] = {&ept_rmm_install, &ept_ip_kvm_or_sbc,

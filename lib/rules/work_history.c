@@ -9,11 +9,19 @@
 #include "enrich/lists/lists.h"
 #include "rules/rule.h"
 
-/* Activity dated more than this before the account existed counts as imported or
- * forged history [SEAL]. A few days' difference comes from time zones and from the
- * lag of a legitimate account migration; a month is a project choice well above
- * that. */
-#define AGED_MARGIN_DAYS 30
+/* aged_margin_days: activity dated more than this before the account existed counts
+ * as imported or forged history [SEAL]. A few days' difference comes from time zones
+ * and from the lag of a legitimate account migration; a month is a project choice well
+ * above that. */
+enum { P_AGED_MARGIN_DAYS };
+static const idr__param aged_params[] = {
+    [P_AGED_MARGIN_DAYS] = {.name = "aged_margin_days",
+                            .def = 30,
+                            .min = 0,
+                            .max = 3650,
+                            .doc = "days by which activity may predate the account's "
+                                   "creation before it counts"},
+};
 
 /* ---- wrk_github_aged_or_copied [SEAL] ------------------------------------------- */
 static const char *const aged_keys[] = {"profile", "created_at", "earliest_activity",
@@ -32,7 +40,7 @@ static void eval_aged(idr__ctx *ctx, const idr__indicator *ind) {
         }
         known = true;
         int32_t gap = p->created_at - p->earliest_activity;
-        if (gap > AGED_MARGIN_DAYS && gap > worst_gap) {
+        if (gap > idr__param_of(ctx, P_AGED_MARGIN_DAYS) && gap > worst_gap) {
             worst = p;
             worst_gap = gap;
         }
@@ -63,6 +71,8 @@ static const idr__indicator wrk_github_aged_or_copied = {
     .id = "wrk_github_aged_or_copied",
     .evidence_keys = aged_keys,
     .eval = eval_aged,
+    .params = aged_params,
+    .n_params = sizeof aged_params / sizeof aged_params[0],
 };
 
 /* ---- wrk_unverifiable_employers [G22][P25][Nisos] ------------------------------- */
@@ -142,11 +152,20 @@ static const idr__indicator wrk_referral_chain = {
 
 /* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
 /* Experience with a technology dated before it existed [DTEX]. The release years are
- * data/tech_release_years.tsv (first public release). One year of slack for a claim of
- * N years: "N years" is often rounded up, and early adopters used previews. A date
- * range counts only when the whole range ended before the release year. */
-#define TIMELINE_SLACK_YEARS 1
-#define MAX_CLAIMS           32
+ * data/tech_release_years.tsv (first public release). timeline_slack_years: one year of
+ * slack for a claim of N years: "N years" is often rounded up, and early adopters used
+ * previews. A date range counts only when the whole range ended before the release
+ * year. */
+enum { P_TIMELINE_SLACK_YEARS };
+static const idr__param timeline_params[] = {
+    [P_TIMELINE_SLACK_YEARS] = {.name = "timeline_slack_years",
+                                .def = 1,
+                                .min = 0,
+                                .max = 10,
+                                .doc = "years a claimed N years of experience may exceed "
+                                       "the technology's age"},
+};
+#define MAX_CLAIMS 32
 
 static const char *const timeline_keys[] = {"claims", "technology", "claimed", "released",
                                             "source", "count",      NULL};
@@ -176,7 +195,8 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
         const idr__tech_claim *cl = &claims[i];
         int existed = y - cl->tech->year;
         const char *why = NULL;
-        if (cl->years > 0 && cl->years > existed + TIMELINE_SLACK_YEARS) {
+        if (cl->years > 0 &&
+            cl->years > existed + idr__param_of(ctx, P_TIMELINE_SLACK_YEARS)) {
             why = idr__arena_printf(ctx->arena,
                                     "\"%s\": %d years claimed, but %s was first released "
                                     "in %d (%d years before %d)",
@@ -219,6 +239,8 @@ static const idr__indicator wrk_timeline_anachronism = {
     .evidence_keys = timeline_keys,
     .eval = eval_timeline,
     .needs = IDR__NEED_LISTS,
+    .params = timeline_params,
+    .n_params = sizeof timeline_params / sizeof timeline_params[0],
 };
 
 static const idr__indicator *const indicators[] = {

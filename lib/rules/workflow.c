@@ -1,5 +1,14 @@
 /*
- * workflow.c - the "workflow" family: refusals and pressure the hiring team recorded.
+ * workflow.c - the "workflow" family (wf_): how the candidate steers the hiring
+ * conversation.
+ *
+ *   wf_off_platform_pressure  pressure to move off the hiring platform was recorded
+ *   wf_messaging_only         reachable only through messaging apps, or messaging apps
+ *                             together with off-platform pressure
+ *
+ * The other workflow.* flags belong to the family of what they are about: refusals of
+ * in-person or notarized identity steps are doc_refuses_inperson_notarized
+ * (document.c), pressure to be paid in advance is pay_prepay_pressure (payment.c).
  *
  * These are structured flags from the caller's HR workflow (workflow.* and
  * contacts.messaging). idrisk does not infer them; it reports the ones set to true.

@@ -33,6 +33,17 @@ grep -q 'ssn_invalid_structure.severity' "$T/err" || { echo "FAIL bad_rules: ent
 "$IDRISK" frobnicate >"$T/out" 2>"$T/err"; check unknown_command 2 $?
 "$IDRISK" rules >"$T/out" 2>"$T/err"; check rules 0 $?
 grep -q 'ssn_invalid_structure' "$T/out" || { echo "FAIL rules: indicator missing from listing"; fail=$((fail + 1)); }
+"$IDRISK" rules --json >"$T/out" 2>"$T/err"; check rules_json 0 $?
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for ind in d["indicators"]:
+    for p in ind["params"]:
+        assert set(p) == {"name", "value", "default", "min", "max", "doc"}, p
+        assert p["min"] <= p["value"] <= p["max"], p
+late = {i["id"]: i for i in d["indicators"]}["adr_late_change"]["params"]
+assert late == [{"name": "late_change_days", "value": 7, "default": 7, "min": 0, "max": 90, "doc": late[0]["doc"]}], late
+' "$T/out" || { echo "FAIL rules_json: params not listed with value, default and bounds"; fail=$((fail + 1)); }
 "$IDRISK" score - <"$T/ok.json" >"$T/out" 2>"$T/err"; check stdin 0 $?
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

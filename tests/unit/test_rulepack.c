@@ -190,6 +190,45 @@ Test(registry, family_prefix_and_category_agree) {
     idr__rulepack_free(p);
 }
 
+/* The default pack is laid out by family: each "# Family: <name> (<file>...)" block
+ * names a registered family and its file, and holds only that family's indicators;
+ * every indicator entry sits in such a block (docs/adding-an-indicator.md). */
+Test(registry, default_pack_blocks_hold_their_family) {
+    size_t len = 0;
+    char *text = idr__read_file(IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+                                (size_t)8 << 20, &len);
+    cr_assert_not_null(text);
+    char block[64] = "", file[128] = "";
+    size_t n_entries = 0;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "# Family: ", 10) == 0) {
+            cr_assert_eq(sscanf(line + 10, "%63s (%127[^;)]", block, file), 2, "%s",
+                         line);
+            bool known = false;
+            const idr__indicator *ind;
+            for (size_t i = 0; (ind = idr__indicator_at(i)) != NULL; i++) {
+                const idr__family *f = idr__indicator_family(ind);
+                known =
+                    known || (strcmp(f->name, block) == 0 && strcmp(f->file, file) == 0);
+            }
+            cr_expect(known, "\"%s\": no family %s lives in %s", line, block, file);
+        } else if (strncmp(line, "# Combinations", 14) == 0) {
+            block[0] = '\0';
+        } else if (strncmp(line, "[indicator ", 11) == 0) {
+            char id[128];
+            cr_assert_eq(sscanf(line + 11, "%127[^]]", id), 1);
+            const idr__indicator *ind = idr__indicator_find(id);
+            cr_assert_not_null(ind, "%s", id);
+            const idr__family *f = idr__indicator_family(ind);
+            cr_expect_str_eq(block, f->name, "%s sits in the block of family \"%s\"", id,
+                             block);
+            n_entries++;
+        }
+    }
+    cr_assert_gt(n_entries, 0);
+    free(text);
+}
+
 Test(registry, engine_refuses_a_category_that_is_not_the_family) {
     size_t len = 0;
     char *text = idr__read_file(IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
