@@ -145,8 +145,7 @@ static bool located(const idr__ip_info *in) {
     return in->country[0] || (!isnan(in->lat) && !isnan(in->lon));
 }
 
-/* The database's accuracy radius, else `assumed` (the indicator's default_accuracy_km).
- */
+/* The database's accuracy radius, else `assumed` (param default_accuracy_km). */
 static double accuracy(const idr__ip_info *in, double assumed) {
     return in->accuracy_km >= 0 ? in->accuracy_km : assumed;
 }
