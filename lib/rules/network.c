@@ -4,8 +4,13 @@
  * Every indicator here compares the sessions with what the candidate *claimed* (the
  * residence, the declared work country, the claimed time zone) or with physics
  * (impossible travel); none scores a country, an ISP's nationality or a VPN brand as
- * such [SEAL]. The enrichment (lib/geo) has already looked every session IP up; these
- * evaluators only read ctx->en->ips.
+ * such [SEAL]. Every lookup happened in enrichment (lib/enrich/geo), once per record:
+ * the session IPs (ctx->en->ips), each session's local time in the claimed zone and the
+ * VPN operator it names (ctx->en->net), whether the claimed zone is usable
+ * (ctx->en->claimed_zone), and what the loaded data can answer (ctx->en->geo_caps,
+ * geo_loaded, geo_unavailable). These evaluators only read them, and compare them with
+ * their thresholds: named parameters (`param.<name>` in the rule pack) declared beside
+ * each evaluator, with the source of each default.
  *
  * Context that clears a session, reported as `suppressed` with what cleared it:
  *  - an allow-listed corporate VPN range (idr_config "allow_cidr"): clears every
@@ -17,49 +22,10 @@
  *  - the declared work country (engagement.declared_work_country, e.g. an
  *    employer-of-record arrangement): sessions from it are what was declared.
  */
-#include "enrich/geo/geo.h"
 #include "rules/rule.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unicode/ucal.h>
-#include <unicode/ustring.h>
-
-/* A session counts as away from the residence when it is farther than the database's
- * accuracy radius plus this margin. [DTEX][SEAL][LVB26] give no distance. Project
- * choice: 500 km absorbs where domestic ISPs and mobile carriers hand out addresses
- * (regional gateways are often a few hundred km from the subscriber) while any
- * intercontinental mismatch (thousands of km) is far beyond it. */
-#define MISMATCH_MARGIN_KM 500.0
-
-/* Accuracy assumed when a database gives none (the flat DB-IP Lite files have no
- * radius). Project choice: city-level IP geolocation is commonly off by tens to 100+ km,
- * so 100 km keeps nearby-city answers from ever counting. */
-#define DEFAULT_ACCURACY_KM 100
-
-/* Impossible travel: implied speed above this between consecutive sessions, after
- * subtracting both accuracy radii [G22][P25 describe logins from several countries
- * in a short window]. 1000 km/h is above airliner cruise speed (about 900 km/h), so
- * only travel no flight allows counts. */
-#define MAX_SPEED_KMH 1000.0
-
-/* And the jump must exceed this after the radii: a guard against two databases placing
- * the same mobile egress in neighbouring cities minutes apart. */
-#define MIN_JUMP_KM 200.0
-
-/* Persistent access from elsewhere: at least this many sessions, and at least half of
- * the located ones, from countries other than the claimed ones. [SEAL][MAND24][G22]
- * describe sustained access from other countries; one odd session is the location
- * mismatch indicator's business, not this one's. */
-#define FOREIGN_MIN_SESSIONS 2
-#define FOREIGN_MIN_SHARE    0.5
-
-/* Off-hours: at least this many timed sessions, and at least this share of them
- * between 00:00 and 05:59 in the claimed zone. [G22][SEAL][KB4][U42-24] describe
- * activity aligned with another zone's daytime; the sources call it weak alone, so
- * it needs a clear majority over a handful of sessions. */
-#define OFFHOURS_MIN_SESSIONS 5
-#define OFFHOURS_NIGHT_SHARE  0.6
 
 /* ------------------------------------------------------------------------------------
  * Helpers
@@ -179,9 +145,19 @@ static bool located(const idr__ip_info *in) {
     return in->country[0] || (!isnan(in->lat) && !isnan(in->lon));
 }
 
-static double accuracy(const idr__ip_info *in) {
-    return in->accuracy_km >= 0 ? in->accuracy_km : DEFAULT_ACCURACY_KM;
+/* The database's accuracy radius, else `assumed` (param default_accuracy_km). */
+static double accuracy(const idr__ip_info *in, double assumed) {
+    return in->accuracy_km >= 0 ? in->accuracy_km : assumed;
 }
+
+/* Accuracy assumed when a database gives none (the flat DB-IP Lite files have no
+ * radius). Project choice: city-level IP geolocation is commonly off by tens to 100+ km,
+ * so 100 km keeps nearby-city answers from ever counting. */
+#define DEFAULT_ACCURACY_PARAM                                                           \
+    {                                                                                    \
+        .name = "default_accuracy_km", .def = 100, .min = 0, .max = 20000,               \
+        .doc = "accuracy radius assumed when the database gives none, in km"             \
+    }
 
 /* ------------------------------------------------------------------------------------
  * net_claimed_location_mismatch [DTEX][SEAL][LVB26]
@@ -190,15 +166,34 @@ static const char *const mismatch_keys[] = {"event",     "ip",       "ip_locatio
                                             "residence", "distance", "count",
                                             "sessions",  "cleared",  NULL};
 
+/* Parameters of net_claimed_location_mismatch, in idr__param_of order. */
+enum { MISMATCH_MARGIN, MISMATCH_ACCURACY };
+static const idr__param mismatch_params[] = {
+    /* A session counts as away from the residence when it is farther than the
+     * database's accuracy radius plus this margin. [DTEX][SEAL][LVB26] give no
+     * distance. Project choice: 500 km absorbs where domestic ISPs and mobile carriers
+     * hand out addresses (regional gateways are often a few hundred km from the
+     * subscriber) while any intercontinental mismatch (thousands of km) is far beyond
+     * it. */
+    {.name = "margin_km",
+     .def = 500,
+     .min = 0,
+     .max = 20000,
+     .doc = "distance beyond the accuracy radius at which a session is away, in km"},
+    DEFAULT_ACCURACY_PARAM,
+};
+
 static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
+    const double margin = idr__param_of(ctx, MISMATCH_MARGIN);
+    const double assumed = idr__param_of(ctx, MISMATCH_ACCURACY);
     const char *home_cc = c->identity.residence.country;
     const char *work_cc = c->engagement.declared_work_country;
     if (c->n_sessions == 0) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
     }
-    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
+    if (!(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
@@ -220,12 +215,12 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
         }
         any_located = true;
         bool far = ctx->en->residence.known && !isnan(in->distance_km) &&
-                   in->distance_km > accuracy(in) + MISMATCH_MARGIN_KM;
+                   in->distance_km > accuracy(in, assumed) + margin;
         /* Another country counts unless the distance shows the session within the
          * database's radius of the residence (a border town across the line). */
-        bool other_country = home_cc[0] && in->country[0] &&
-                             strcmp(home_cc, in->country) != 0 &&
-                             (isnan(in->distance_km) || in->distance_km > accuracy(in));
+        bool other_country =
+            home_cc[0] && in->country[0] && strcmp(home_cc, in->country) != 0 &&
+            (isnan(in->distance_km) || in->distance_km > accuracy(in, assumed));
         if (!far && !other_country) {
             continue;
         }
@@ -290,6 +285,8 @@ static const idr__indicator net_claimed_location_mismatch = {
     .evidence_keys = mismatch_keys,
     .eval = eval_mismatch,
     .needs = IDR__NEED_GEO,
+    .params = mismatch_params,
+    .n_params = sizeof mismatch_params / sizeof mismatch_params[0],
 };
 
 /* ------------------------------------------------------------------------------------
@@ -299,9 +296,37 @@ static const char *const travel_keys[] = {"from_ip",  "from_place", "from_at",  
                                           "to_place", "to_at",      "distance", "hours",
                                           "speed",    "count",      NULL};
 
+/* Parameters of net_multi_country_logins, in idr__param_of order. */
+enum { TRAVEL_MAX_SPEED, TRAVEL_MIN_JUMP, TRAVEL_ACCURACY };
+static const idr__param travel_params[] = {
+    /* Implied speed above this between consecutive sessions, after subtracting both
+     * accuracy radii [G22][P25 describe logins from several countries in a short
+     * window]. 1000 km/h is above airliner cruise speed (about 900 km/h), so only
+     * travel no flight allows counts. */
+    {.name = "max_speed_kmh",
+     .def = 1000,
+     .min = 1,
+     .max = 1e6,
+     .doc = "implied speed between consecutive sessions above which travel is "
+            "impossible, in km/h"},
+    /* And the jump must exceed this after the radii: a guard against two databases
+     * placing the same mobile egress in neighbouring cities minutes apart. Project
+     * choice. */
+    {.name = "min_jump_km",
+     .def = 200,
+     .min = 0,
+     .max = 20000,
+     .doc = "least distance between consecutive sessions, after both accuracy radii, "
+            "in km"},
+    DEFAULT_ACCURACY_PARAM,
+};
+
 static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
+    const double max_speed = idr__param_of(ctx, TRAVEL_MAX_SPEED);
+    const double min_jump = idr__param_of(ctx, TRAVEL_MIN_JUMP);
+    const double assumed = idr__param_of(ctx, TRAVEL_ACCURACY);
+    if (!(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
@@ -337,13 +362,13 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         size_t a = idx[k - 1], b = idx[k];
         const idr__ip_info *ia = &ctx->en->ips[a], *ib = &ctx->en->ips[b];
         double km = idr__distance_km(ia->lat, ia->lon, ib->lat, ib->lon);
-        double eff = km - accuracy(ia) - accuracy(ib);
+        double eff = km - accuracy(ia, assumed) - accuracy(ib, assumed);
         double hours = (double)(c->sessions[b].at - c->sessions[a].at) / 3600.0;
-        if (eff < MIN_JUMP_KM) {
+        if (eff < min_jump) {
             continue;
         }
         double speed = hours > 0 ? eff / hours : INFINITY;
-        if (speed <= MAX_SPEED_KMH) {
+        if (speed <= max_speed) {
             continue;
         }
         hits++;
@@ -380,6 +405,8 @@ static const idr__indicator net_multi_country_logins = {
     .evidence_keys = travel_keys,
     .eval = eval_impossible_travel,
     .needs = IDR__NEED_GEO,
+    .params = travel_params,
+    .n_params = sizeof travel_params / sizeof travel_params[0],
 };
 
 /* ------------------------------------------------------------------------------------
@@ -421,7 +448,7 @@ egress_kind(idr__ctx *ctx, const idr__ip_info *in, const char **basis) {
 
 static void eval_vpn(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
-    unsigned caps = idr__geo_caps(ctx->mods->geo);
+    unsigned caps = ctx->en->geo_caps;
     if (c->n_sessions == 0) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
@@ -494,27 +521,22 @@ static const idr__indicator net_vpn_vps_proxy = {
  * ---------------------------------------------------------------------------------- */
 static const char *const astrill_keys[] = {"ip", "basis", "count", "sessions", NULL};
 
+/* What names Astrill for session `i` (enrichment's operator matches, in order: the
+ * endpoint agent, the anonymizer database, the network's registered names), or NULL. */
 static const char *astrill_basis(idr__ctx *ctx, size_t i) {
-    const idr__session *s = &ctx->c->sessions[i];
-    const idr__ip_info *in = &ctx->en->ips[i];
-    const idr__geo *g = ctx->mods->geo;
-    const char *src = NULL;
-    if (s->vpn_client && strstr(s->vpn_client, "astrill")) {
+    const idr__session_net *net = &ctx->en->net[i];
+    if (net->client.name) {
         return idr__arena_printf(
-            ctx->arena, "the endpoint agent reported VPN client '%s'", s->vpn_client);
+            ctx->arena, "the endpoint agent reported VPN client '%s'", net->client.text);
     }
-    if (in->anon_provider && (strstr(in->anon_provider, "astrill") ||
-                              idr__geo_operator_match(g, in->anon_provider, &src))) {
+    if (net->provider.name) {
         return idr__arena_printf(ctx->arena, "anonymizer database provider_name '%s'",
-                                 in->anon_provider);
+                                 net->provider.text);
     }
-    const char *names[] = {in->asn_org, in->isp, in->organization};
-    for (size_t k = 0; k < 3; k++) {
-        const char *op = names[k] ? idr__geo_operator_match(g, names[k], &src) : NULL;
-        if (op) {
-            return idr__arena_printf(ctx->arena, "network name '%s' matches '%s' (%s)",
-                                     names[k], op, src);
-        }
+    if (net->network.name) {
+        return idr__arena_printf(ctx->arena, "network name '%s' matches '%s' (%s)",
+                                 net->network.text, net->network.name,
+                                 net->network.source ? net->network.source : "");
     }
     return NULL;
 }
@@ -529,10 +551,10 @@ static void eval_astrill(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->n_sessions; i++) {
         any_client |= c->sessions[i].vpn_client != NULL;
     }
-    if (!ctx->mods->geo && !any_client) {
+    if (!ctx->en->geo_loaded && !any_client) {
         idr__not_evaluated(ctx, ind, "no session reports a VPN client and %s",
-                           ctx->mods->geo_unavailable ? ctx->mods->geo_unavailable
-                                                      : "no IP database is loaded");
+                           ctx->en->geo_unavailable ? ctx->en->geo_unavailable
+                                                    : "no IP database is loaded");
         return;
     }
     const char *cleared = NULL, *sessions = NULL;
@@ -585,15 +607,38 @@ static const idr__indicator net_astrill_vpn = {
 static const char *const foreign_keys[] = {"count",   "located",  "countries",
                                            "claimed", "sessions", NULL};
 
+/* Parameters of net_russia_china_isp, in idr__param_of order. */
+enum { FOREIGN_MIN_SESSIONS, FOREIGN_MIN_SHARE };
+/* Persistent access from elsewhere: at least this many sessions, and at least this
+ * share of the located ones, from countries other than the claimed ones.
+ * [SEAL][MAND24][G22] describe sustained access from other countries; one odd session
+ * is the location mismatch indicator's business, not this one's (project choice: 2 and
+ * half). */
+static const idr__param foreign_params[] = {
+    {.name = "min_sessions",
+     .def = 2,
+     .min = 1,
+     .max = 10000,
+     .doc = "least number of sessions from countries other than the claimed ones"},
+    {.name = "min_share",
+     .def = 0.5,
+     .min = 0,
+     .max = 1,
+     .doc = "least share of the located sessions from countries other than the "
+            "claimed ones (0..1)"},
+};
+
 static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
+    const double min_sessions = idr__param_of(ctx, FOREIGN_MIN_SESSIONS);
+    const double min_share = idr__param_of(ctx, FOREIGN_MIN_SHARE);
     const char *home_cc = c->identity.residence.country;
     const char *work_cc = c->engagement.declared_work_country;
     if (c->n_sessions == 0) {
         idr__not_evaluated(ctx, ind, "no network sessions on file");
         return;
     }
-    if (!(idr__geo_caps(ctx->mods->geo) & IDR__GEO_CAP_LOCATION)) {
+    if (!(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
@@ -640,8 +685,7 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
                            "no session IP could be located by the loaded databases");
         return;
     }
-    if (count < FOREIGN_MIN_SESSIONS ||
-        (double)count < FOREIGN_MIN_SHARE * (double)n_located) {
+    if ((double)count < min_sessions || (double)count < min_share * (double)n_located) {
         if (count == 0 && cleared) {
             idr__suppress(ctx, ind, "%s", cleared);
         }
@@ -665,18 +709,69 @@ static const idr__indicator net_russia_china_isp = {
     .evidence_keys = foreign_keys,
     .eval = eval_foreign,
     .needs = IDR__NEED_GEO,
+    .params = foreign_params,
+    .n_params = sizeof foreign_params / sizeof foreign_params[0],
 };
 
 /* ------------------------------------------------------------------------------------
  * net_offhours_pattern [G22][SEAL][KB4][U42-24] - weak on its own.
- * Local hours come from ICU's time-zone data (ucal), so daylight saving is applied for
- * each session's date.
+ * Local hours come from enrichment (ctx->en->net[i].local: ICU's time-zone data, so
+ * daylight saving is applied for each session's date).
  * ---------------------------------------------------------------------------------- */
 static const char *const offhours_keys[] = {
     "timezone", "night", "total", "share", "best_offset", "best_daytime", NULL};
 
+/* Parameters of net_offhours_pattern, in idr__param_of order. */
+enum {
+    OFFHOURS_MIN_SESSIONS,
+    OFFHOURS_NIGHT_SHARE,
+    OFFHOURS_NIGHT_FROM,
+    OFFHOURS_NIGHT_TO
+};
+/* [G22][SEAL][KB4][U42-24] describe activity aligned with another zone's daytime; the
+ * sources call it weak alone, so it needs a clear majority over a handful of sessions
+ * (project choice: 5 sessions, 60 %) at night, 00:00-05:59 in the claimed zone. The
+ * pack's detail text names the night window: change it with night_from_hour and
+ * night_to_hour. */
+static const idr__param offhours_params[] = {
+    {.name = "min_sessions",
+     .def = 5,
+     .min = 1,
+     .max = 10000,
+     .doc = "least number of timed sessions to evaluate"},
+    {.name = "night_share",
+     .def = 0.6,
+     .min = 0,
+     .max = 1,
+     .doc = "least share of timed sessions at night in the claimed zone, and in working "
+            "hours at one UTC offset (0..1)"},
+    {.name = "night_from_hour",
+     .def = 0,
+     .min = 0,
+     .max = 23,
+     .doc = "local hour at which the night starts (inclusive, 0..23)"},
+    {.name = "night_to_hour",
+     .def = 6,
+     .min = 1,
+     .max = 24,
+     .doc = "local hour at which the night ends (exclusive, 1..24; below "
+            "night_from_hour the night spans midnight)"},
+};
+
+static bool at_night(const idr__local_time *lt, double from, double to) {
+    if (!lt->known) {
+        return false;
+    }
+    double h = lt->hour;
+    return from <= to ? h >= from && h < to : h >= from || h < to;
+}
+
 static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
+    const double min_sessions = idr__param_of(ctx, OFFHOURS_MIN_SESSIONS);
+    const double need_share = idr__param_of(ctx, OFFHOURS_NIGHT_SHARE);
+    const double night_from = idr__param_of(ctx, OFFHOURS_NIGHT_FROM);
+    const double night_to = idr__param_of(ctx, OFFHOURS_NIGHT_TO);
     const char *tz = c->identity.timezone;
     if (!tz) {
         idr__not_evaluated(ctx, ind, "no claimed time zone (identity.timezone)");
@@ -686,31 +781,16 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->n_sessions; i++) {
         total += c->sessions[i].at != IDR__TIME_NONE;
     }
-    if (total < OFFHOURS_MIN_SESSIONS) {
-        idr__not_evaluated(ctx, ind, "%zu timed session(s); at least %d are needed",
-                           total, OFFHOURS_MIN_SESSIONS);
+    if ((double)total < min_sessions) {
+        idr__not_evaluated(ctx, ind, "%zu timed session(s); at least %g are needed",
+                           total, min_sessions);
         return;
     }
-    UChar zone[128];
-    if (strlen(tz) >= sizeof zone / sizeof zone[0]) {
-        idr__not_evaluated(ctx, ind, "the claimed time zone '%s' is not known", tz);
-        return;
-    }
-    u_uastrcpy(zone, tz);
-    UErrorCode st = U_ZERO_ERROR;
-    UChar canon[128];
-    UBool is_system = 0;
-    ucal_getCanonicalTimeZoneID(zone, -1, canon, 128, &is_system, &st);
-    if (U_FAILURE(st) || !is_system) {
-        idr__not_evaluated(ctx, ind,
-                           "the claimed time zone '%s' is not a known IANA zone", tz);
-        return;
-    }
-    st = U_ZERO_ERROR;
-    UCalendar *cal = ucal_open(zone, -1, "en_US_POSIX", UCAL_GREGORIAN, &st);
-    if (U_FAILURE(st)) {
-        idr__not_evaluated(ctx, ind, "the time-zone data for '%s' could not be loaded",
-                           tz);
+    if (!ctx->en->claimed_zone) {
+        idr__not_evaluated(ctx, ind, "%s",
+                           ctx->en->claimed_zone_unusable
+                               ? ctx->en->claimed_zone_unusable
+                               : "the claimed time zone is not known");
         return;
     }
     size_t night = 0;
@@ -720,21 +800,15 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
         if (at == IDR__TIME_NONE) {
             continue;
         }
-        st = U_ZERO_ERROR;
-        ucal_setMillis(cal, (UDate)at * 1000.0, &st);
-        int32_t hour = ucal_get(cal, UCAL_HOUR_OF_DAY, &st);
-        if (U_SUCCESS(st) && hour >= 0 && hour < 6) {
-            night++;
-        }
+        night += at_night(&ctx->en->net[i].local, night_from, night_to);
         int64_t utc_h = ((at % 86400) + 86400) % 86400 / 3600;
         for (int off = -12; off <= 14; off++) {
             int64_t h = ((utc_h + off) % 24 + 24) % 24;
             day_at[off + 12] += h >= 9 && h < 18;
         }
     }
-    ucal_close(cal);
     double share = (double)night / (double)total;
-    if (share < OFFHOURS_NIGHT_SHARE) {
+    if (share < need_share) {
         return;
     }
     int best = 0;
@@ -746,7 +820,7 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
     /* "while matching daytime in another zone": the same share must fall in working
      * hours at one UTC offset. A 6-hour night always fits a 9-hour day, so this mainly
      * keeps mixed patterns (some night, some spread over the day) from firing. */
-    if ((double)day_at[best] < OFFHOURS_NIGHT_SHARE * (double)total) {
+    if ((double)day_at[best] < need_share * (double)total) {
         return;
     }
     idr__ev *ev = idr__hit(ctx, ind);
@@ -763,6 +837,8 @@ static const idr__indicator net_offhours_pattern = {
     .id = "net_offhours_pattern",
     .evidence_keys = offhours_keys,
     .eval = eval_offhours,
+    .params = offhours_params,
+    .n_params = sizeof offhours_params / sizeof offhours_params[0],
 };
 
 static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,

