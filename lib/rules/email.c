@@ -1,13 +1,16 @@
 /*
- * email.c - the "email" family: mailboxes and domains, plus the two checks that compare
- * a candidate's own records with each other (names and dates across documents and
- * shipments; technologies against the resume's timeline).
+ * email.c - the "email" family: mailboxes and domains.
  *
  * Nothing here looks at who the person is. A free mailbox is not a signal by itself;
- * only a brand-new one together with a brand-new profile is [Nisos][MSFT25]. A name
- * "conflict" is two records of the same person that cannot be the same name after
- * transliteration, accents, order, initials, middle names and nicknames are allowed
- * for (lib/names, docs/names.md): spelling a name in another script is never a hit.
+ * only a brand-new one together with a brand-new profile is [Nisos][MSFT25].
+ *
+ * Nothing here looks anything up either: enrichment prepares, once per record, every
+ * address's normalised mailbox, domain, domain class and free-mail verdict (the
+ * candidate's in ctx->en->emails, the references' in ctx->en->rec.ref_emails), the
+ * forms the ICU confusable check compares (idr__domain_confusable), and the
+ * front-company domain matches (ctx->en->rec.front_domains, lib/enrich/lists/
+ * screen.c). The look-alike arithmetic (edits, the ASCII look-alike map) stays here
+ * with its threshold.
  */
 #include "rules/rule.h"
 

@@ -9,7 +9,13 @@
  *
  * Evidence carries names (they are what a reviewer checks), never an account number
  * or a full wallet address: the contract keeps account ids only hashed, and wallets
- * are reported by chain and count.
+ * are reported by chain and count (a watch-list hit names the listed wallet).
+ *
+ * Nothing here looks anything up. Names are compared on the record's name table
+ * (ctx->en->rec.names, tokenised once in enrichment; docs/names.md), and the
+ * screening of payees, employers, wallets and addresses against the sanctions and
+ * front-company lists runs once per record in lib/enrich/lists/screen.c: the
+ * pay_sanctions_match and pay_front_company_match evaluators only report its hits.
  */
 #include "rules/rule.h"
 

@@ -164,6 +164,7 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
     int y;
     unsigned m, d;
     idr__civil_from_days(ctx->today, &y, &m, &d);
+    /* the claims enrichment found (it keeps the first IDR__TECH_CLAIMS_MAX, 32) */
     const idr__tech_claim *claims = rf->tech_claims;
     size_t nc = rf->n_tech_claims < MAX_CLAIMS ? rf->n_tech_claims : MAX_CLAIMS;
     const char *found = NULL;
