@@ -124,5 +124,15 @@ int idr__enrich(const idr__modules *m,
     if (rc == IDR_OK) {
         rc = idr__email_enrich(en);
     }
+    /* names before screening: the screening reads the name table's tokens */
+    if (rc == IDR_OK) {
+        rc = idr__names_enrich(en);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__screen_enrich(en);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__claims_enrich(en);
+    }
     return rc;
 }

@@ -104,11 +104,24 @@ typedef struct idr__phone_info {
     const char *hint;          /* the region the number was parsed with, or NULL */
 } idr__phone_info;
 
+/* How a domain is compared for look-alikes with ICU's spoof checker (UTS #39), computed
+ * once per domain in enrichment: idr__domain_confusable() compares two forms. */
+typedef struct idr__domain_form {
+    const char *unicode;  /* punycode labels decoded (when asked and valid), else the
+                             domain as given; NULL without ICU's spoof checker */
+    const char *skeleton; /* UTS #39 skeleton of `unicode`; NULL when none */
+} idr__domain_form;
+
 typedef struct idr__email_info {
     const char *normalized; /* mailbox with provider-ignored dots/plus tags removed */
     const char *domain;
     const char
         *domain_class; /* "free", "disposable", "other"; NULL when no list loaded */
+    /* look-alike facts (lib/rules/email.c) */
+    const char *idn_domain; /* an address failing the ASCII syntax check with non-ASCII
+                               bytes in its domain: that domain, lower-cased */
+    bool is_free;           /* `domain` (else idn_domain) on the free-mail list */
+    idr__domain_form form;  /* of `domain` (else idn_domain) */
 } idr__email_info;
 
 typedef struct idr__geo_point {
@@ -161,6 +174,159 @@ typedef struct idr__session_net {
      * that order; the first that matches the list) */
     idr__operator_match network;
 } idr__session_net;
+/* ====================================================================================
+ * Names, screening, email domains and technology claims: prepared once per record so
+ * that no rule tokenises, normalises, screens or matches a list itself (docs/names.md).
+ * ================================================================================== */
+
+/* ---- Prepared names (lib/enrich/names) ------------------------------------------ */
+
+/* At most this many tokens of a name take part in a comparison (the rest are dropped:
+ * no real person or company name the lists hold has more), and the normalised text is
+ * cut at IDR__NAME_BUF bytes. Inputs longer than IDR__NAME_MAX_INPUT bytes are cut
+ * before normalisation. The limits keep a comparison allocation-free and bounded. */
+#define IDR__NAME_MAX_TOKENS 8
+#define IDR__NAME_BUF        256
+#define IDR__NAME_MAX_INPUT  512
+
+typedef struct idr__name_toks {
+    char buf[IDR__NAME_BUF]; /* tokens, each NUL-terminated */
+    uint8_t off[IDR__NAME_MAX_TOKENS];
+    uint8_t len[IDR__NAME_MAX_TOKENS];
+    bool initial[IDR__NAME_MAX_TOKENS]; /* a one-letter token ("J." in "J. Smith") */
+    int16_t nick[IDR__NAME_MAX_TOKENS]; /* first nickname-table row of the token, or -1 */
+    size_t n;
+} idr__name_toks;
+
+/* Similarity in 0..1 of two tokenised names (the measure of docs/names.md). Pure: it
+ * reads only the immutable nickname table of `nm` (NULL: none); thread-safe. No
+ * tokens on either side give 0. */
+double idr__name_toks_similarity(const idr__names *nm,
+                                 const idr__name_toks *a,
+                                 const idr__name_toks *b);
+
+/* Threshold above which two names are taken as the same person (documented, with
+ * measured examples, in docs/names.md). */
+#define IDR__NAME_MATCH 0.88
+
+/* Restricted Damerau-Levenshtein (optimal string alignment) distance, or `cap` + 1
+ * when it exceeds `cap` (strings longer than 255 bytes always give cap + 1). */
+int idr__edit_distance(const char *s, size_t ls, const char *t, size_t lt, int cap);
+
+/* At most this many names of each kind (aliases, document names, shipment recipients)
+ * are tokenised per record; the rest are counted in the kind's `more_` and compared
+ * with nothing. Project choice: real records carry a handful of each, and the cap
+ * bounds a hostile record's comparisons (every document and recipient name against
+ * the full name and every alias) at 64 x 65 per kind instead of growing
+ * quadratically with max_array. */
+#define IDR__NAMES_PER_KIND 64
+
+typedef struct idr__name {
+    const char *text;    /* as written in the record; NULL: none */
+    idr__name_toks toks; /* its tokens (none for a NULL or empty text) */
+} idr__name;
+
+/* Every name a rule compares, tokenised once (idr__names_enrich). Arrays run parallel
+ * to the record's, cut at IDR__NAMES_PER_KIND. */
+typedef struct idr__name_table {
+    idr__name full_name; /* identity.full_name */
+    idr__name *aliases;  /* identity.aliases.v[i], i < n_aliases */
+    size_t n_aliases, more_aliases;
+    idr__name *documents; /* documents[i].full_name, i < n_documents */
+    size_t n_documents, more_documents;
+    idr__name *recipients; /* equipment.shipments[i].recipient_name */
+    size_t n_recipients, more_recipients;
+    idr__name holder;   /* payment.account_holder_name */
+    idr__name company;  /* payment.payee_company_name */
+    idr__name firm;     /* engagement.staffing_firm */
+    size_t n_tokenised; /* names tokenised for the record, screening included */
+} idr__name_table;
+
+/* ---- Watch-list screening (lib/enrich/lists/screen.c) --------------------------- */
+
+typedef enum {
+    IDR__WATCH_SANCTIONS = 1, /* data/sanctions_sdn_itw.tsv: OFAC SDN designations */
+    IDR__WATCH_FRONT          /* data/front_companies.tsv: fronts named in US actions */
+} idr__watch_list;
+
+/* Name-screening threshold: the same as every other name comparison (see
+ * lib/enrich/lists/screen.c for the token floor that goes with it). */
+#define IDR__SCREEN_MATCH IDR__NAME_MATCH
+
+typedef enum {
+    IDR__SCREEN_BY_NAME = 1, /* name similarity at least IDR__SCREEN_MATCH */
+    IDR__SCREEN_BY_EMAIL,    /* a normalised address listed, or on a listed domain */
+    IDR__SCREEN_BY_DOMAIN,   /* a listed domain or a subdomain of one */
+    IDR__SCREEN_BY_WALLET    /* a listed wallet address */
+} idr__screen_by;
+
+typedef struct idr__screen_hit {
+    idr__watch_list list;
+    idr__screen_by by;
+    const char *field;   /* "payee company", "ETH wallet", "candidate email", ... */
+    const char *value;   /* as shown: the name as written, the normalised address ... */
+    const char *matched; /* the list name matched (by name), else NULL */
+    double score;        /* name similarity; 1 for identifiers */
+    /* the list entry */
+    const char *entry, *entry_kind; /* its name; "person" or "entity" */
+    const char *sources, *program;
+} idr__screen_hit;
+
+typedef struct idr__screening {
+    bool listed;                 /* the list is loaded with at least one entry */
+    size_t checked;              /* values screened against it */
+    const idr__screen_hit *hits; /* in screening order */
+    size_t n_hits;
+} idr__screening;
+
+/* ---- Email domains (lib/enrich/names, lib/enrich/lists) -------------------------- */
+
+/* True when domain `dom` (form `df`, decoded) is visually confusable with `real` (form
+ * `rf`, as written): an encoded form of `real`, or the same UTS #39 skeleton. Exactly
+ * idr__names_domain_confusable(nm, dom, real) on prepared forms. */
+bool idr__domain_confusable(const char *dom,
+                            const idr__domain_form *df,
+                            const char *real,
+                            const idr__domain_form *rf);
+
+/* ---- Technology claims (lib/enrich/lists) ---------------------------------------- */
+
+typedef struct idr__tech {
+    const char *name;  /* as printed, e.g. "Rust" */
+    const char *lower; /* lower case, for matching */
+    int year;          /* first public release */
+    bool claim_only;   /* counts only in an explicit "N years with" claim */
+    const char *source;
+} idr__tech;
+
+/* A technology-experience claim found in resume text. */
+typedef struct idr__tech_claim {
+    const idr__tech *tech;
+    int years;      /* "N years with T"; 0 when the claim is a date range */
+    int range_from; /* "2012-2014 ... T"; 0 when the claim is a years claim */
+    int range_to;
+    const char *quote; /* the claim as written (arena) */
+} idr__tech_claim;
+
+/* At most this many claims of the resume text are kept. Project choice: a resume
+ * states a few dozen technologies at most. */
+#define IDR__TECH_CLAIMS_MAX 32
+
+/* What enrichment prepares of the above for one record (idr__enrichment.rec). */
+typedef struct idr__record_facts {
+    idr__name_table names;
+    idr__email_info *ref_emails; /* one per reference across employers, in order */
+    size_t n_ref_emails;
+    idr__domain_form *employer_domains; /* [c->work_history.n_employers], as written */
+    bool have_free_list;                /* the free-mail domain list is loaded */
+    idr__screening sanctions;           /* IDR__WATCH_SANCTIONS: names, wallets, emails */
+    idr__screening fronts;              /* IDR__WATCH_FRONT: names and wallets */
+    idr__screening front_domains;       /* front-company domains and addresses: emails,
+                                           employer domains, profile websites */
+    bool have_tech;                     /* the technology release-year table is loaded */
+    const idr__tech_claim *tech_claims; /* in work_history.resume_text */
+    size_t n_tech_claims;
+} idr__record_facts;
 
 typedef struct idr__enrichment {
     const idr__modules *m;       /* read-only */
@@ -183,6 +349,7 @@ typedef struct idr__enrichment {
      * claimed). */
     const char *claimed_zone;
     const char *claimed_zone_unusable;
+    idr__record_facts rec; /* names, screening, email domains, claims */
 } idr__enrichment;
 
 /* Enrich `c` with every module of `m`, allocating in `a`. IDR_OK or IDR_ENOMEM. */

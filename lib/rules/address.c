@@ -167,12 +167,15 @@ static void eval_ship_not_id(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->equipment.n_shipments; i++) {
         const idr__shipment *s = &c->equipment.shipments[i];
         const char *rcpt = NULL;
-        if (s->recipient_name && c->identity.full_name &&
-            !idr__names_match(ctx, s->recipient_name, c->identity.full_name)) {
+        /* names tokenised once in enrichment; a recipient past the table's cap
+         * (docs/names.md) is not compared */
+        const idr__name_table *nt = &ctx->en->rec.names;
+        if (s->recipient_name && c->identity.full_name && i < nt->n_recipients &&
+            !idr__name_match(ctx, &nt->recipients[i], &nt->full_name)) {
             bool alias = false;
-            for (size_t k = 0; k < c->identity.aliases.n; k++) {
-                alias = alias || idr__names_match(ctx, s->recipient_name,
-                                                  c->identity.aliases.v[k]);
+            for (size_t k = 0; k < nt->n_aliases; k++) {
+                alias =
+                    alias || idr__name_match(ctx, &nt->recipients[i], &nt->aliases[k]);
             }
             if (!alias) {
                 rcpt = s->recipient_name;

@@ -1,15 +1,17 @@
 /*
- * email.c - the "email" family: mailboxes and domains, plus the two checks that compare
- * a candidate's own records with each other (names and dates across documents and
- * shipments; technologies against the resume's timeline).
+ * email.c - the "email" family: mailboxes and domains.
  *
  * Nothing here looks at who the person is. A free mailbox is not a signal by itself;
- * only a brand-new one together with a brand-new profile is [Nisos][MSFT25]. A name
- * "conflict" is two records of the same person that cannot be the same name after
- * transliteration, accents, order, initials, middle names and nicknames are allowed
- * for (lib/names, docs/names.md): spelling a name in another script is never a hit.
+ * only a brand-new one together with a brand-new profile is [Nisos][MSFT25].
+ *
+ * Nothing here looks anything up either: enrichment prepares, once per record, every
+ * address's normalised mailbox, domain, domain class and free-mail verdict (the
+ * candidate's in ctx->en->emails, the references' in ctx->en->rec.ref_emails), the
+ * forms the ICU confusable check compares (idr__domain_confusable), and the
+ * front-company domain matches (ctx->en->rec.front_domains, lib/enrich/lists/
+ * screen.c). The look-alike arithmetic (edits, the ASCII look-alike map) stays here
+ * with its threshold.
  */
-#include "enrich/lists/lists.h"
 #include "rules/rule.h"
 
 #include <stdio.h>
@@ -42,12 +44,11 @@ static const char *const newmb_keys[] = {
 
 static void eval_new_mailbox(idr__ctx *ctx, const idr__indicator *ind) {
     const idr__contacts *ct = &ctx->c->contacts;
-    const idr__lists *l = ctx->mods->lists;
     if (ct->n_emails == 0) {
         idr__not_evaluated(ctx, ind, "no email address on file");
         return;
     }
-    if (!idr__lists_have_free(l)) {
+    if (!ctx->en->rec.have_free_list) {
         idr__not_evaluated(ctx, ind,
                            "free-mail domain list not loaded (run `idrisk data fetch`)");
         return;
@@ -174,8 +175,13 @@ static bool same_or_sub(const char *d, const char *parent) {
            (ld > lp && d[ld - lp - 1] == '.' && strcmp(d + ld - lp, parent) == 0);
 }
 
-/* How `dom` imitates `real`, or NULL when it does not. */
-static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
+/* How `dom` imitates `real`, or NULL when it does not. `df` and `rf` are their forms
+ * for ICU's confusable check, prepared in enrichment (idr__domain_confusable). */
+static const char *lookalike(idr__ctx *ctx,
+                             const char *dom,
+                             const idr__domain_form *df,
+                             const char *real,
+                             const idr__domain_form *rf) {
     if (!dom || !real || !*real || same_or_sub(dom, real)) {
         return NULL;
     }
@@ -183,7 +189,7 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     for (const char *p = dom; *p && !intl; p++) {
         intl = (unsigned char)*p >= 0x80;
     }
-    if (intl && idr__names_domain_confusable(ctx->mods->names, dom, real)) {
+    if (intl && idr__domain_confusable(dom, df, real, rf)) {
         return idr__arena_printf(
             ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
     }
@@ -197,31 +203,11 @@ static const char *lookalike(idr__ctx *ctx, const char *dom, const char *real) {
     if (s1 && s2 && strcmp(s1, s2) == 0) {
         return idr__arena_printf(ctx->arena, "look-alike characters of %s", real);
     }
-    if (idr__names_domain_confusable(ctx->mods->names, dom, real)) {
+    if (idr__domain_confusable(dom, df, real, rf)) {
         return idr__arena_printf(
             ctx->arena, "Unicode look-alike characters of %s (ICU confusables)", real);
     }
     return NULL;
-}
-
-/* The lower-cased domain of an address with non-ASCII bytes in it, or NULL. */
-static const char *unicode_domain(idr__ctx *ctx, const char *addr) {
-    const char *at = addr ? strrchr(addr, '@') : NULL;
-    if (!at || !at[1]) {
-        return NULL;
-    }
-    bool non_ascii = false;
-    for (const char *p = at + 1; *p; p++) {
-        non_ascii = non_ascii || (unsigned char)*p >= 0x80;
-    }
-    if (!non_ascii) {
-        return NULL;
-    }
-    char *d = idr__arena_strdup(ctx->arena, at + 1);
-    for (char *p = d; p && *p; p++) {
-        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    }
-    return d;
 }
 
 static const char *const lookalike_keys[] = {
@@ -229,7 +215,7 @@ static const char *const lookalike_keys[] = {
 
 static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
     const idr__work_history *wh = &ctx->c->work_history;
-    const idr__lists *l = ctx->mods->lists;
+    const idr__record_facts *rf = &ctx->en->rec;
     size_t with_domain = 0, ref_emails = 0;
     for (size_t i = 0; i < wh->n_employers; i++) {
         with_domain += wh->employers[i].domain && *wh->employers[i].domain;
@@ -249,27 +235,30 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
     const idr__employer *first_emp = NULL;
     const char *first_email = NULL, *first_method = NULL;
     long long count = 0;
+    size_t ref = 0; /* index of the employer's first reference in rf->ref_emails */
     for (size_t i = 0; i < wh->n_employers; i++) {
         const idr__employer *emp = &wh->employers[i];
+        const idr__email_info *refs = &rf->ref_emails[ref];
+        ref += emp->n_references;
         if (!emp->domain || !*emp->domain) {
             continue;
         }
+        const idr__domain_form *real = &rf->employer_domains[i];
         /* references given for this employer */
         for (size_t r = 0; r < emp->n_references; r++) {
-            const char *addr = emp->references[r].email;
-            const char *dom = NULL;
-            const char *norm = idr__email_normalize(l, ctx->arena, addr, &dom);
+            const idr__email_info *em = &refs[r];
+            const char *norm = em->normalized, *dom = em->domain;
             if (!norm) {
                 /* an internationalised domain fails the ASCII syntax check but is
                  * exactly where homoglyphs hide: compare its domain part as written */
-                dom = unicode_domain(ctx, addr);
-                norm = addr;
+                dom = em->idn_domain;
+                norm = emp->references[r].email;
                 if (!dom) {
                     continue;
                 }
             }
-            const char *how = lookalike(ctx, dom, emp->domain);
-            if (!how && idr__lists_is_free(l, dom)) {
+            const char *how = lookalike(ctx, dom, &em->form, emp->domain, real);
+            if (!how && em->is_free) {
                 how = idr__arena_printf(
                     ctx->arena, "free mailbox although the employer has %s", emp->domain);
             }
@@ -288,18 +277,18 @@ static void eval_lookalike(idr__ctx *ctx, const idr__indicator *ind) {
         }
         /* the candidate's own addresses posing as this employer's */
         for (size_t k = 0; k < ctx->c->contacts.n_emails; k++) {
-            const char *dom = ctx->en->emails[k].domain;
-            const char *how = lookalike(ctx, dom, emp->domain);
-            if (!how || idr__lists_is_free(l, dom)) {
+            const idr__email_info *em = &ctx->en->emails[k];
+            const char *how = lookalike(ctx, em->domain, &em->form, emp->domain, real);
+            if (!how || em->is_free) {
                 continue; /* a free mailbox of the candidate's own is ordinary */
             }
             count++;
             idr__list_add(ctx, "; ", &problems,
                           idr__arena_printf(ctx->arena, "candidate address %s: %s",
-                                            ctx->en->emails[k].normalized, how));
+                                            em->normalized, how));
             if (!first_emp) {
                 first_emp = emp;
-                first_email = ctx->en->emails[k].normalized;
+                first_email = em->normalized;
                 first_method = how;
             }
         }
@@ -329,94 +318,23 @@ static const idr__indicator eml_lookalike_employer_domain = {
  * company (data/front_companies.tsv). Exact domain or subdomain match only. */
 static const char *const front_keys[] = {"where", "value", "company", "sources", NULL};
 
-static const idr__watch_entry *
-front_domain(const idr__lists *l, const char *dom, const char *email) {
-    size_t n = 0;
-    const idr__watch_entry *w = idr__lists_watch(l, &n);
-    for (size_t i = 0; dom && i < n; i++) {
-        if (w[i].list != IDR__WATCH_FRONT) {
-            continue;
-        }
-        for (size_t k = 0; k < w[i].n_domains; k++) {
-            if (same_or_sub(dom, w[i].domains[k])) {
-                return &w[i];
-            }
-        }
-        for (size_t k = 0; email && k < w[i].n_emails; k++) {
-            if (strcmp(email, w[i].emails[k]) == 0) {
-                return &w[i];
-            }
-        }
-    }
-    return NULL;
-}
-
-/* Host of a URL ("https://www.x.com/a" -> "www.x.com"), lower case, in the arena. */
-static const char *url_host(idr__ctx *ctx, const char *url) {
-    if (!url) {
-        return NULL;
-    }
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t n = strcspn(p, "/:?#");
-    char *h = idr__arena_strndup(ctx->arena, p, n);
-    for (char *q = h; q && *q; q++) {
-        *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-    }
-    return h && *h ? h : NULL;
-}
-
 static void eval_front_domain(idr__ctx *ctx, const idr__indicator *ind) {
-    const idr__lists *l = ctx->mods->lists;
-    const idr_candidate *c = ctx->c;
-    const idr__work_history *wh = &c->work_history;
-    const char *where = NULL, *value = NULL, *company = NULL, *sources = NULL;
-    size_t checked = 0;
-#define FRONT_CHECK(label, dom, addr, shown)                                             \
-    do {                                                                                 \
-        const char *d_ = (dom);                                                          \
-        if (d_) {                                                                        \
-            checked++;                                                                   \
-            const idr__watch_entry *e_ = front_domain(l, d_, (addr));                    \
-            if (e_ && !where) {                                                          \
-                where = (label);                                                         \
-                value = (shown);                                                         \
-                company = e_->name;                                                      \
-                sources = e_->sources;                                                   \
-            }                                                                            \
-        }                                                                                \
-    } while (0)
-    for (size_t i = 0; i < c->contacts.n_emails; i++) {
-        FRONT_CHECK("candidate email", ctx->en->emails[i].domain,
-                    ctx->en->emails[i].normalized, ctx->en->emails[i].normalized);
-    }
-    for (size_t i = 0; i < wh->n_employers; i++) {
-        const idr__employer *emp = &wh->employers[i];
-        FRONT_CHECK("employer domain", emp->domain, NULL, emp->domain);
-        for (size_t r = 0; r < emp->n_references; r++) {
-            const char *dom = NULL;
-            const char *norm =
-                idr__email_normalize(l, ctx->arena, emp->references[r].email, &dom);
-            FRONT_CHECK("reference email", dom, norm, norm);
-        }
-    }
-    for (size_t i = 0; i < wh->n_profiles; i++) {
-        const char *h = url_host(ctx, wh->profiles[i].url);
-        FRONT_CHECK("profile website", h, NULL, wh->profiles[i].url);
-    }
-#undef FRONT_CHECK
-    if (checked == 0) {
+    /* matched in enrichment (lib/enrich/lists/screen.c): the candidate's addresses,
+     * each employer's domain and its references' addresses, the profile websites */
+    const idr__screening *s = &ctx->en->rec.front_domains;
+    if (s->checked == 0) {
         idr__not_evaluated(ctx, ind, "no email, employer domain or website on file");
         return;
     }
-    if (!where) {
+    if (s->n_hits == 0) {
         return;
     }
+    const idr__screen_hit *h = &s->hits[0];
     idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "where", where);
-    idr__ev_str(ev, "value", value);
-    idr__ev_str(ev, "company", company);
-    idr__ev_str(ev, "sources", sources);
+    idr__ev_str(ev, "where", h->field);
+    idr__ev_str(ev, "value", h->value);
+    idr__ev_str(ev, "company", h->entry);
+    idr__ev_str(ev, "sources", h->sources);
 }
 
 static const idr__indicator eml_front_company_domain = {

@@ -247,19 +247,21 @@ static const idr__indicator id_stock_or_ai_photo = {
 };
 
 /* ---- id_cross_profile_mismatch [G22][P23][P25] ----------------------------------- */
-/* Names are compared with the ICU normaliser (idr__names_match, threshold
- * IDR__NAME_MATCH): the candidate's name and every alias on file against each
- * document's name and each equipment shipment's recipient; a conflict needs no name of
- * the candidate to match. Dates of birth must be equal. Payee names are left to
+/* Names are compared with the name normaliser (idr__name_match, threshold
+ * IDR__NAME_MATCH) on the record's name table (tokenised once in enrichment): the
+ * candidate's name and every alias on file against each document's name and each
+ * equipment shipment's recipient; a conflict needs no name of the candidate to match.
+ * Names past the table's cap (IDR__NAMES_PER_KIND of each kind, docs/names.md) are not
+ * compared. Dates of birth must be equal. Payee names are left to
  * pay_third_party_account, which already compares them. */
 static const char *const cross_keys[] = {"conflicts",    "count",           "record",
                                          "record_value", "candidate_value", NULL};
 
-static double best_identity_match(const idr__ctx *ctx, const char *name) {
-    const idr__identity *id = &ctx->c->identity;
-    double best = idr__name_similarity(ctx, name, id->full_name);
-    for (size_t i = 0; i < id->aliases.n; i++) {
-        double s = idr__name_similarity(ctx, name, id->aliases.v[i]);
+static double best_identity_match(const idr__ctx *ctx, const idr__name *name) {
+    const idr__name_table *t = &ctx->en->rec.names;
+    double best = idr__name_similarity(ctx, name, &t->full_name);
+    for (size_t i = 0; i < t->n_aliases; i++) {
+        double s = idr__name_similarity(ctx, name, &t->aliases[i]);
         best = s > best ? s : best;
     }
     return best;
@@ -280,9 +282,9 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
     for (size_t i = 0; i < c->n_documents; i++) {
         const idr__document *d = &c->documents[i];
         const char *label = d->type_name ? d->type_name : "document";
-        if (have_name && d->full_name) {
+        if (have_name && d->full_name && i < ctx->en->rec.names.n_documents) {
             compared++;
-            double s = best_identity_match(ctx, d->full_name);
+            double s = best_identity_match(ctx, &ctx->en->rec.names.documents[i]);
             if (s < IDR__NAME_MATCH) {
                 count++;
                 idr__list_add(
@@ -320,11 +322,11 @@ static void eval_cross_profile(idr__ctx *ctx, const idr__indicator *ind) {
     }
     for (size_t i = 0; have_name && i < c->equipment.n_shipments; i++) {
         const char *rn = c->equipment.shipments[i].recipient_name;
-        if (!rn) {
+        if (!rn || i >= ctx->en->rec.names.n_recipients) {
             continue;
         }
         compared++;
-        double s = best_identity_match(ctx, rn);
+        double s = best_identity_match(ctx, &ctx->en->rec.names.recipients[i]);
         if (s < IDR__NAME_MATCH) {
             count++;
             const char *cn = id->full_name ? id->full_name : id->aliases.v[0];

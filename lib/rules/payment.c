@@ -9,7 +9,13 @@
  *
  * Evidence carries names (they are what a reviewer checks), never an account number
  * or a full wallet address: the contract keeps account ids only hashed, and wallets
- * are reported by chain and count.
+ * are reported by chain and count (a watch-list hit names the listed wallet).
+ *
+ * Nothing here looks anything up. Names are compared on the record's name table
+ * (ctx->en->rec.names, tokenised once in enrichment; docs/names.md), and the
+ * screening of payees, employers, wallets and addresses against the sanctions and
+ * front-company lists runs once per record in lib/enrich/lists/screen.c: the
+ * pay_sanctions_match and pay_front_company_match evaluators only report its hits.
  */
 #include "rules/rule.h"
 
@@ -130,13 +136,13 @@ static const idr__indicator pay_crypto_request = {
 /* ---- pay_third_party_account [G22][DOJ-Jan25][DOJ-Jun25] ----------------------- */
 static const char *const third_keys[] = {"problem", "payee", "candidate", NULL};
 
-static bool is_candidate(const idr__ctx *ctx, const char *name) {
-    const idr__identity *id = &ctx->c->identity;
-    if (idr__names_match(ctx, name, id->full_name)) {
+static bool is_candidate(const idr__ctx *ctx, const idr__name *name) {
+    const idr__name_table *t = &ctx->en->rec.names;
+    if (idr__name_match(ctx, name, &t->full_name)) {
         return true;
     }
-    for (size_t i = 0; i < id->aliases.n; i++) {
-        if (idr__names_match(ctx, name, id->aliases.v[i])) {
+    for (size_t i = 0; i < t->n_aliases; i++) {
+        if (idr__name_match(ctx, name, &t->aliases[i])) {
             return true;
         }
     }
@@ -162,14 +168,15 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
     }
     const char *problem = NULL;
     const char *payee = holder ? holder : company;
+    const idr__name_table *nt = &ctx->en->rec.names; /* the same names, tokenised */
     /* Pay routed to the employer of record or agency the engagement declares is that
      * arrangement working as declared, not a third party. */
     const char *firm = c->engagement.staffing_firm;
     bool declared = (c->engagement.type == IDR__ENG_EOR_CONTRACTOR ||
                      c->engagement.type == IDR__ENG_AGENCY) &&
                     firm != NULL &&
-                    ((company && idr__names_match(ctx, company, firm)) ||
-                     (holder && idr__names_match(ctx, holder, firm)));
+                    ((company && idr__name_match(ctx, &nt->company, &nt->firm)) ||
+                     (holder && idr__name_match(ctx, &nt->holder, &nt->firm)));
     if (is_company) {
         const char *cname = company ? company : holder;
         if (p->payee_company_formed_on != IDR__DATE_NONE &&
@@ -191,8 +198,9 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
                                             "an employee's pay is to go to company %s",
                                             cname ? cname : "(unnamed)"));
         }
-        if (holder && cname && !idr__names_match(ctx, holder, cname) &&
-            c->identity.full_name && !is_candidate(ctx, holder)) {
+        if (holder && cname &&
+            !idr__name_match(ctx, &nt->holder, company ? &nt->company : &nt->holder) &&
+            c->identity.full_name && !is_candidate(ctx, &nt->holder)) {
             idr__list_add(
                 ctx, ", ", &problem,
                 idr__arena_printf(ctx->arena,
@@ -200,7 +208,7 @@ static void eval_third_party(idr__ctx *ctx, const idr__indicator *ind) {
                                   "the payee company",
                                   holder));
         }
-    } else if (!is_candidate(ctx, holder)) {
+    } else if (!is_candidate(ctx, &nt->holder)) {
         idr__list_add(ctx, ", ", &problem,
                       idr__arena_printf(
                           ctx->arena, "account holder %s is not the candidate", holder));
@@ -343,9 +351,100 @@ static const idr__indicator pay_prepay_pressure = {
     .eval = eval_prepay,
 };
 
-static const idr__indicator *const indicators[] = {
-    &pay_prepay_pressure, &pay_crypto_request, &pay_third_party_account,
-    &pay_frequent_changes, NULL};
+/* ---- Screening: pay_sanctions_match [OFAC-*], pay_front_company_match ----------- */
+/* The people and companies money would go to, screened against the curated lists
+ * (data/sanctions_sdn_itw.tsv, OFAC SDN entries relevant to DPRK IT workers;
+ * data/front_companies.tsv, fronts named in US actions). The screening itself (what
+ * is screened, the name matching and its thresholds) is done once per record in
+ * enrichment (lib/enrich/lists/screen.c, docs/names.md); these indicators report its
+ * hits: the first in the evidence, every one in `matches`. The score, threshold and
+ * the list entry's source are in the evidence. */
+static const char *const screen_keys[] = {"field",     "value",   "entry",   "score",
+                                          "threshold", "sources", "program", "matches",
+                                          "count",     NULL};
+
+static const char *screen_text(idr__ctx *ctx, const idr__screen_hit *h) {
+    return h->by != IDR__SCREEN_BY_NAME
+               ? idr__arena_printf(ctx->arena, "%s %s is listed for %s [%s]", h->field,
+                                   h->value, h->entry, h->sources)
+               : idr__arena_printf(ctx->arena,
+                                   "%s \"%s\" matches \"%s\" (score %.2f >= %.2f) [%s]",
+                                   h->field, h->value, h->matched, h->score,
+                                   IDR__SCREEN_MATCH, h->sources);
+}
+
+static void report_screening(idr__ctx *ctx,
+                             const idr__indicator *ind,
+                             const idr__screening *s,
+                             const char *list_file,
+                             const char *list_name) {
+    if (!s->listed) {
+        idr__not_evaluated(ctx, ind, "%s %s not loaded", list_name, list_file);
+        return;
+    }
+    if (s->checked == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no payee, account holder, staffing firm, employer, wallet or "
+                           "email on file to screen");
+        return;
+    }
+    if (s->n_hits == 0) {
+        return;
+    }
+    const char *all = NULL;
+    for (size_t i = 0; i < s->n_hits; i++) {
+        const char *txt = screen_text(ctx, &s->hits[i]);
+        all = all ? idr__arena_printf(ctx->arena, "%s; %s", all, txt) : txt;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    const idr__screen_hit *h = &s->hits[0];
+    idr__ev_str(ev, "field", h->field);
+    idr__ev_str(ev, "value", h->value);
+    idr__ev_str(ev, "entry", h->entry);
+    idr__ev_num(ev, "score", h->score);
+    idr__ev_str(ev, "threshold",
+                h->by != IDR__SCREEN_BY_NAME ? "exact identifier match"
+                : strcmp(h->entry_kind, "person") == 0
+                    ? "exact name match required for persons"
+                    : idr__arena_printf(ctx->arena, "%.2f", IDR__SCREEN_MATCH));
+    idr__ev_str(ev, "sources", h->sources);
+    idr__ev_str(ev, "program", h->program);
+    idr__ev_str(ev, "matches", all);
+    idr__ev_int(ev, "count", (long long)s->n_hits);
+}
+
+static void eval_sanctions(idr__ctx *ctx, const idr__indicator *ind) {
+    report_screening(ctx, ind, &ctx->en->rec.sanctions, "data/sanctions_sdn_itw.tsv",
+                     "sanctions list");
+}
+
+static const idr__indicator pay_sanctions_match = {
+    .id = "pay_sanctions_match",
+    .evidence_keys = screen_keys,
+    .eval = eval_sanctions,
+    .needs = IDR__NEED_LISTS,
+};
+
+/* (project; refines pay_sanctions_match) */
+static void eval_front(idr__ctx *ctx, const idr__indicator *ind) {
+    report_screening(ctx, ind, &ctx->en->rec.fronts, "data/front_companies.tsv",
+                     "front-company list");
+}
+
+static const idr__indicator pay_front_company_match = {
+    .id = "pay_front_company_match",
+    .evidence_keys = screen_keys,
+    .eval = eval_front,
+    .needs = IDR__NEED_LISTS,
+};
+
+static const idr__indicator *const indicators[] = {&pay_prepay_pressure,
+                                                   &pay_crypto_request,
+                                                   &pay_third_party_account,
+                                                   &pay_frequent_changes,
+                                                   &pay_sanctions_match,
+                                                   &pay_front_company_match,
+                                                   NULL};
 
 const idr__family idr__family_payment = {.name = "payment",
                                          .prefix = "pay_",

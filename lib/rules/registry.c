@@ -17,14 +17,12 @@ extern const idr__family idr__family_post_hire;
 extern const idr__family idr__family_network;
 extern const idr__family idr__family_phone;
 extern const idr__family idr__family_email;
-extern const idr__family idr__family_sanctions;
 
 static const idr__family *const families[] = {
-    &idr__family_ssn,       &idr__family_document,     &idr__family_identity,
-    &idr__family_workflow,  &idr__family_address,      &idr__family_interview,
-    &idr__family_payment,   &idr__family_work_history, &idr__family_post_hire,
-    &idr__family_network,   &idr__family_phone,        &idr__family_email,
-    &idr__family_sanctions,
+    &idr__family_ssn,      &idr__family_document,     &idr__family_identity,
+    &idr__family_workflow, &idr__family_address,      &idr__family_interview,
+    &idr__family_payment,  &idr__family_work_history, &idr__family_post_hire,
+    &idr__family_network,  &idr__family_phone,        &idr__family_email,
 };
 
 const idr__indicator *idr__indicator_at(size_t i) {

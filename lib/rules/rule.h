@@ -19,7 +19,7 @@
 #include "pack/pack.h"
 
 /* ====================================================================================
- * Scoring context and the evaluator's reporting API (implemented by lib/core/score.c).
+ * Scoring context and the evaluator's reporting API (implemented by lib/rules/report.c).
  * ================================================================================== */
 /* Evidence is kept in the form the API hands out (idr_result_evidence()). */
 typedef idr_evidence idr__evkv;
@@ -111,16 +111,6 @@ void idr__list_add_unique(idr__ctx *ctx,
                           const char **list,
                           const char *item);
 
-/* Name comparison (lib/names). Similarity of two person or company names in 0..1:
- * with ICU (engine->names) NFKC, case folding, transliteration to Latin, diacritics
- * removed, punctuation and token order ignored, nicknames and initials handled;
- * without it the plain idr__norm_simple() comparison. NULL or empty names give 0. */
-double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
-/* Threshold above which two names are taken as the same person (documented, with
- * measured examples, in docs/names.md). */
-#define IDR__NAME_MATCH 0.88
-bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
-
 /** "passport (GB, ExampleVerify)": a document's type, issuer and verifier, for
  *  evidence (lib/rules/document.c). */
 const char *idr__doc_label(idr__ctx *ctx, const idr__document *d);
@@ -134,19 +124,25 @@ static inline double idr__param_of(const idr__ctx *ctx, size_t i) {
     return ctx->rule->params[i];
 }
 
-/** A date as "YYYY-MM-DD" in the result arena (lib/core/score.c). */
+/** A date as "YYYY-MM-DD" in the result arena (lib/rules/report.c). */
 const char *idr__date_text(idr__ctx *ctx, int32_t days);
 
-/* Name comparison. Similarity of two person or company names in 0..1 with the name
- * normaliser of lib/enrich/names (NFKC, case folding, transliteration to Latin,
- * diacritics removed, punctuation and token order ignored, nicknames and initials
- * handled); without ICU the plain idr__norm_simple() comparison. NULL or empty names
- * give 0. */
-double idr__name_similarity(const idr__ctx *ctx, const char *a, const char *b);
-/* Threshold above which two names are taken as the same person (documented, with
- * measured examples, in docs/names.md). */
-#define IDR__NAME_MATCH 0.88
-bool idr__names_match(const idr__ctx *ctx, const char *a, const char *b);
+/* Name comparison on prepared names: the record's names are tokenised once, in
+ * enrichment (ctx->en->rec.names, docs/names.md; the name normaliser of
+ * lib/enrich/names: NFKC, case folding, transliteration to Latin, diacritics removed,
+ * punctuation and token order ignored, nicknames and initials handled; without ICU
+ * the plain idr__norm_simple() comparison). Similarity in 0..1; a name with no tokens
+ * (NULL or empty) gives 0. */
+static inline double
+idr__name_similarity(const idr__ctx *ctx, const idr__name *a, const idr__name *b) {
+    return idr__name_toks_similarity(ctx->mods ? ctx->mods->names : NULL, &a->toks,
+                                     &b->toks);
+}
+/* Taken as the same person: similarity at least IDR__NAME_MATCH (enrich/enrich.h). */
+static inline bool
+idr__name_match(const idr__ctx *ctx, const idr__name *a, const idr__name *b) {
+    return idr__name_similarity(ctx, a, b) >= IDR__NAME_MATCH;
+}
 
 /* ====================================================================================
  * The registry (lib/rules/registry.c): every indicator, by family.

@@ -6,7 +6,6 @@
  * from the caller too (for GitHub: the account's created_at and the date of the
  * earliest activity it hosts).
  */
-#include "enrich/lists/lists.h"
 #include "rules/rule.h"
 
 /* aged_margin_days: activity dated more than this before the account existed counts
@@ -172,22 +171,21 @@ static const char *const timeline_keys[] = {"claims", "technology", "claimed", "
 
 static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
     const char *text = ctx->c->work_history.resume_text;
-    size_t n_tech = 0;
-    idr__lists_tech(ctx->mods->lists, &n_tech);
+    const idr__record_facts *rf = &ctx->en->rec; /* claims found in enrichment */
     if (!text) {
         idr__not_evaluated(ctx, ind, "no resume text on file");
         return;
     }
-    if (n_tech == 0) {
+    if (!rf->have_tech) {
         idr__not_evaluated(ctx, ind, "technology release-year table not loaded");
         return;
     }
     int y;
     unsigned m, d;
     idr__civil_from_days(ctx->today, &y, &m, &d);
-    idr__tech_claim claims[MAX_CLAIMS];
-    size_t nc =
-        idr__lists_tech_claims(ctx->mods->lists, ctx->arena, text, claims, MAX_CLAIMS);
+    /* the claims enrichment found (it keeps the first IDR__TECH_CLAIMS_MAX, 32) */
+    const idr__tech_claim *claims = rf->tech_claims;
+    size_t nc = rf->n_tech_claims < MAX_CLAIMS ? rf->n_tech_claims : MAX_CLAIMS;
     const char *found = NULL;
     const idr__tech_claim *first = NULL;
     long long count = 0;

@@ -1,5 +1,6 @@
 /*
- * test_sanctions.c - sanctions and front-company screening (lib/rules/sanctions.c)
+ * test_sanctions.c - sanctions and front-company screening (lib/enrich/lists/screen.c,
+ * reported by lib/rules/payment.c)
  * through the public API: name hits and near misses with score and threshold in the
  * evidence, persons matched exactly only, exact wallet/email/domain matches (with a
  * test-only list), escalation, and the issue's end-to-end case.

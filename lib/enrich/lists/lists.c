@@ -714,22 +714,103 @@ char *idr__email_normalize(const idr__lists *l,
 
 /* ---- Enrichment ----------------------------------------------------------------- */
 
-int idr__email_enrich(idr__enrichment *ctx) {
-    const idr__lists *l = ctx->m->lists;
-    const idr__contacts *ct = &ctx->c->contacts;
+/* The lower-cased domain of an address with non-ASCII bytes in it, or NULL: an
+ * internationalised domain fails the ASCII syntax check but is exactly where
+ * homoglyphs hide, so the look-alike check compares it as written. */
+static const char *unicode_domain(idr__arena *a, const char *addr) {
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+    if (!at || !at[1]) {
+        return NULL;
+    }
+    bool non_ascii = false;
+    for (const char *p = at + 1; *p; p++) {
+        non_ascii = non_ascii || (unsigned char)*p >= 0x80;
+    }
+    if (!non_ascii) {
+        return NULL;
+    }
+    char *d = idr__arena_strdup(a, at + 1);
+    for (char *p = d; p && *p; p++) {
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    }
+    return d;
+}
+
+static int email_info(const idr__enrichment *en,
+                      bool classes,
+                      const char *addr,
+                      idr__email_info *e) {
+    const idr__lists *l = en->m->lists;
+    const char *domain = NULL;
+    e->normalized = idr__email_normalize(l, en->arena, addr, &domain);
+    e->domain = domain;
+    if (e->normalized && classes) {
+        e->domain_class = idr__lists_is_disposable(l, domain) ? "disposable"
+                          : idr__lists_is_free(l, domain)     ? "free"
+                                                              : "other";
+    }
+    if (!e->normalized) {
+        e->idn_domain = unicode_domain(en->arena, addr);
+    }
+    const char *d = e->domain ? e->domain : e->idn_domain;
+    e->is_free = d && idr__lists_is_free(l, d);
+    return d ? idr__names_domain_form(en->m->names, en->arena, d, true, &e->form)
+             : IDR_OK;
+}
+
+int idr__email_enrich(idr__enrichment *en) {
+    const idr__lists *l = en->m->lists;
+    const idr_candidate *c = en->c;
+    const idr__contacts *ct = &c->contacts;
+    const idr__work_history *wh = &c->work_history;
+    idr__record_facts *rf = &en->rec;
     bool classes = idr__lists_have_free(l) || idr__lists_have_disposable(l);
-    for (size_t i = 0; i < ct->n_emails; i++) {
-        idr__email_info *e = &ctx->emails[i];
-        const char *domain = NULL;
-        e->normalized =
-            idr__email_normalize(l, ctx->arena, ct->emails[i].address, &domain);
-        e->domain = domain;
-        if (e->normalized && classes) {
-            e->domain_class = idr__lists_is_disposable(l, domain) ? "disposable"
-                              : idr__lists_is_free(l, domain)     ? "free"
-                                                                  : "other";
+    rf->have_free_list = idr__lists_have_free(l);
+    int rc = IDR_OK;
+    for (size_t i = 0; i < ct->n_emails && rc == IDR_OK; i++) {
+        rc = email_info(en, classes, ct->emails[i].address, &en->emails[i]);
+    }
+    size_t n_refs = 0;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        n_refs += wh->employers[i].n_references;
+    }
+    rf->ref_emails = idr__arena_calloc(en->arena, (n_refs + 1) * sizeof *rf->ref_emails);
+    rf->employer_domains = idr__arena_calloc(en->arena, (wh->n_employers + 1) *
+                                                            sizeof *rf->employer_domains);
+    if (!rf->ref_emails || !rf->employer_domains) {
+        return IDR_ENOMEM;
+    }
+    for (size_t i = 0; i < wh->n_employers && rc == IDR_OK; i++) {
+        const idr__employer *emp = &wh->employers[i];
+        /* the employer's domain is the "real" side of a look-alike pair: as written */
+        if (emp->domain && *emp->domain) {
+            rc = idr__names_domain_form(en->m->names, en->arena, emp->domain, false,
+                                        &rf->employer_domains[i]);
+        }
+        for (size_t r = 0; r < emp->n_references && rc == IDR_OK; r++) {
+            rc = email_info(en, classes, emp->references[r].email,
+                            &rf->ref_emails[rf->n_ref_emails++]);
         }
     }
+    return rc;
+}
+
+int idr__claims_enrich(idr__enrichment *en) {
+    const idr__lists *l = en->m->lists;
+    size_t n_tech = 0;
+    idr__lists_tech(l, &n_tech);
+    en->rec.have_tech = n_tech > 0;
+    const char *text = en->c->work_history.resume_text;
+    if (!text || n_tech == 0) {
+        return IDR_OK;
+    }
+    idr__tech_claim *v = idr__arena_alloc(en->arena, IDR__TECH_CLAIMS_MAX * sizeof *v);
+    if (!v) {
+        return IDR_ENOMEM;
+    }
+    en->rec.n_tech_claims =
+        idr__lists_tech_claims(l, en->arena, text, v, IDR__TECH_CLAIMS_MAX);
+    en->rec.tech_claims = v;
     return IDR_OK;
 }
 

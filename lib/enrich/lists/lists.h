@@ -15,16 +15,23 @@
  * reason in *why when none is found; errors only for ENOMEM. */
 int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why);
 void idr__lists_close(idr__lists *l);
-/* Fill en->emails[] (normalised mailbox, domain, domain class). */
+/* Fill en->emails[] (normalised mailbox, domain, domain class, look-alike facts) and
+ * en->rec's email facts: the references' addresses, the employers' domain forms,
+ * whether the free-mail list is loaded. */
 int idr__email_enrich(idr__enrichment *en);
+/* Screen the record against the watch lists (lib/enrich/lists/screen.c): fills
+ * en->rec.sanctions, fronts and front_domains. Needs en->emails, en->rec.ref_emails and
+ * en->rec.names filled first. IDR_OK or IDR_ENOMEM. */
+int idr__screen_enrich(idr__enrichment *en);
+/* The technology claims of the resume text (en->rec.tech_claims, at most
+ * IDR__TECH_CLAIMS_MAX) and whether the release-year table is loaded. */
+int idr__claims_enrich(idr__enrichment *en);
 
 /* ---- Curated lists (lib/enrich/lists/lists.c)
  * -------------------------------------------- */
 
-typedef enum {
-    IDR__WATCH_SANCTIONS = 1, /* data/sanctions_sdn_itw.tsv: OFAC SDN designations */
-    IDR__WATCH_FRONT          /* data/front_companies.tsv: fronts named in US actions */
-} idr__watch_list;
+/* idr__watch_list, idr__tech and idr__tech_claim are in enrich/enrich.h (the rules read
+ * screening hits and claims). */
 
 typedef struct idr__watch_entry {
     idr__watch_list list;
@@ -43,14 +50,6 @@ typedef struct idr__watch_entry {
     const char *program; /* OFAC program tags or the action, free text */
 } idr__watch_entry;
 
-typedef struct idr__tech {
-    const char *name;  /* as printed, e.g. "Rust" */
-    const char *lower; /* lower case, for matching */
-    int year;          /* first public release */
-    bool claim_only;   /* counts only in an explicit "N years with" claim */
-    const char *source;
-} idr__tech;
-
 /* Domain classes from the fetched npm lists (NULL list = not loaded). */
 bool idr__lists_have_free(const idr__lists *l);
 bool idr__lists_have_disposable(const idr__lists *l);
@@ -66,15 +65,6 @@ void idr__lists_prepare_names(idr__lists *l, const idr__names *nm);
 
 /* Mailbox syntax (PCRE2, JIT-compiled at engine build). NULL lists: a plain check. */
 bool idr__lists_mailbox_syntax_ok(const idr__lists *l, const char *addr);
-
-/* A technology-experience claim found in resume text. */
-typedef struct idr__tech_claim {
-    const idr__tech *tech;
-    int years;      /* "N years with T"; 0 when the claim is a date range */
-    int range_from; /* "2012-2014 ... T"; 0 when the claim is a years claim */
-    int range_to;
-    const char *quote; /* the claim as written (arena) */
-} idr__tech_claim;
 
 /* Find the claims in `text` (PCRE2); at most `max` are stored. Returns the count. */
 size_t idr__lists_tech_claims(const idr__lists *l,

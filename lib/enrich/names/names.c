@@ -688,6 +688,73 @@ bool idr__names_domain_confusable(const idr__names *nm,
     return U_SUCCESS(st) && r != 0;
 }
 
+int idr__names_domain_form(const idr__names *nm,
+                           idr__arena *a,
+                           const char *dom,
+                           bool decode,
+                           idr__domain_form *out) {
+    memset(out, 0, sizeof *out);
+    if (!nm || !nm->spoof || !dom) {
+        return IDR_OK;
+    }
+    /* the same decoding as idr__names_domain_confusable() */
+    char uni[512];
+    const char *d = dom;
+    UErrorCode st = U_ZERO_ERROR;
+    UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+    if (decode && nm->idna) {
+        int32_t n = uidna_nameToUnicodeUTF8(nm->idna, dom, -1, uni,
+                                            (int32_t)sizeof uni - 1, &info, &st);
+        if (U_SUCCESS(st) && !info.errors && n > 0 && n < (int32_t)sizeof uni) {
+            uni[n] = '\0';
+            d = uni;
+        }
+    }
+    out->unicode = idr__arena_strdup(a, d);
+    if (!out->unicode) {
+        return IDR_ENOMEM;
+    }
+    /* uspoof_areConfusable() with every USPOOF_CONFUSABLE check on answers "confusable"
+     * exactly when the two skeletons are equal (UTS #39 section 4), so a skeleton per
+     * domain replaces a spoof check per pair. */
+    char buf[256];
+    st = U_ZERO_ERROR;
+    int32_t n =
+        uspoof_getSkeletonUTF8(nm->spoof, 0, d, -1, buf, (int32_t)sizeof buf, &st);
+    if (U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING) {
+        out->skeleton = idr__arena_strndup(a, buf, (size_t)n);
+        return out->skeleton ? IDR_OK : IDR_ENOMEM;
+    }
+    if ((st != U_BUFFER_OVERFLOW_ERROR && st != U_STRING_NOT_TERMINATED_WARNING) ||
+        n < 0) {
+        return IDR_OK; /* no skeleton: confusable with nothing, as the pair check */
+    }
+    char *big = idr__arena_alloc(a, (size_t)n + 1);
+    if (!big) {
+        return IDR_ENOMEM;
+    }
+    st = U_ZERO_ERROR;
+    int32_t m = uspoof_getSkeletonUTF8(nm->spoof, 0, d, -1, big, n + 1, &st);
+    if (U_SUCCESS(st) && m == n) {
+        big[n] = '\0';
+        out->skeleton = big;
+    }
+    return IDR_OK;
+}
+
+bool idr__domain_confusable(const char *dom,
+                            const idr__domain_form *df,
+                            const char *real,
+                            const idr__domain_form *rf) {
+    if (!dom || !real || !df || !df->unicode || strcmp(dom, real) == 0) {
+        return false;
+    }
+    if (strcmp(df->unicode, real) == 0) {
+        return true; /* an encoded form of the same name is not what the employer uses */
+    }
+    return rf && df->skeleton && rf->skeleton && strcmp(df->skeleton, rf->skeleton) == 0;
+}
+
 /* ---- Lifecycle --------------------------------------------------------------------- */
 
 static void add_form(idr__names *nm, char *p, unsigned group, size_t cap) {
