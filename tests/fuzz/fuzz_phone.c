@@ -1,9 +1,9 @@
 /*
  * fuzz_phone.c - phone strings (any bytes, NULs and invalid UTF-8 included) with a
- * random region hint through the libphonenumber shim (lib/enrich/phone/phone_shim.h): parse,
- * validity, type, region and the offline geocoder. Checks the shim's contract on every
- * input: a known status, NUL-terminated fields, an E.164 form of '+' and digits, a type
- * from the documented list. Corpus: tests/fuzz/corpus/phone/.
+ * random region hint through the libphonenumber shim (lib/enrich/phone/phone_shim.h):
+ * parse, validity, type, region and the offline geocoder. Checks the shim's contract on
+ * every input: a known status, NUL-terminated fields, an E.164 form of '+' and digits, a
+ * type from the documented list. Corpus: tests/fuzz/corpus/phone/.
  *
  * Input layout: byte 0 picks the hint (an entry of `hints`, or the raw bytes 1..2 as
  * a two-byte hint when beyond the table); the rest is the number. When byte 0 has its
