@@ -1,6 +1,6 @@
 /*
- * test_phone_shim.c - the C shim over libphonenumber (lib/enrich/phone/phone_shim.h), on the
- * real metadata and offline geocoder of Debian's libphonenumber 8.12. No mocks: every
+ * test_phone_shim.c - the C shim over libphonenumber (lib/enrich/phone/phone_shim.h), on
+ * the real metadata and offline geocoder of Debian's libphonenumber 8.12. No mocks: every
  * expected value is what the library's own data says (checked against the Python port
  * of the same version, python3-phonenumbers 8.12.57).
  */
