@@ -126,17 +126,22 @@ typedef struct idr_config idr_config;
 /** "relay_cidr" (string, repeatable): benign relay egress (e.g. iCloud Private Relay);
  *  suppresses the anonymiser and location indicators for sessions from it. */
 #define IDR_CFG_RELAY_CIDR 4
-/** "max_input_bytes" (int, 1 KiB..64 MiB, default 1 MiB): largest candidate JSON. */
+/** "max_input_bytes" (int, 1 KiB..64 MiB, default 8 MiB): largest candidate JSON. */
 #define IDR_CFG_MAX_INPUT_BYTES 5
 /** "max_depth" (int, 4..64, default 16): deepest JSON nesting accepted. */
 #define IDR_CFG_MAX_DEPTH 6
-/** "max_array" (int, 1..100000, default 1000): longest array accepted. */
+/** "max_array" (int, 1..100000, default 1000): longest array accepted (every array
+ *  but network.sessions). */
 #define IDR_CFG_MAX_ARRAY 7
 /** "lists_dir" (string): directory of the rule pack and curated lists (the repo's
  *  data/). Default: the installed data directory, else (a build tree never installed)
  *  the source data/. The library never reads the environment; the CLI and the Python
  *  binding set this option from IDRISK_LISTS_DIR when it is set. */
 #define IDR_CFG_LISTS_DIR 8
+/** "max_sessions" (int, 1..1000000, default 20000): longest network.sessions array
+ *  (a 24-month login history). Scoring is near-linear in the sessions and the result
+ *  stays bounded (docs/input-limits.md). @since 0.2.0 */
+#define IDR_CFG_MAX_SESSIONS 9
 
 /** Create a configuration with the compiled-in defaults (no environment variables are
  *  consulted). @return IDR_OK or IDR_ENOMEM. */
@@ -202,7 +207,7 @@ typedef struct idr_candidate idr_candidate;
  *  - IDR_EINVAL: malformed JSON, a malformed value, or a protected attribute at any
  *    depth; err->field holds the JSON path (e.g. `network.sessions[3].ip`).
  *  - IDR_ELIMIT: input larger than max_input_bytes, deeper than max_depth, or an array
- *    longer than max_array; err->field names where.
+ *    longer than max_array (network.sessions: max_sessions); err->field names where.
  * Unknown fields are not errors: they become warnings of the result.
  */
 IDR_API IDR_NODISCARD int idr_candidate_from_json(idr_candidate **out,
@@ -460,7 +465,10 @@ typedef struct idr_session_info {
                                  NULL */
 } idr_session_info;
 
-/** Number of sessions (the candidate's `network.sessions`). @since 0.2.0 */
+/** Number of sessions kept in the result: the candidate's `network.sessions`, the
+ *  first 1,000 of them when there are more (the JSON then says how many were left
+ *  out in `enrichment.ips_omitted`; every session still counts in the indicators).
+ *  @since 0.2.0 */
 IDR_API size_t idr_result_session_count(const idr_result *res);
 /** Session `i` or NULL if out of range. Borrowed. @since 0.2.0 */
 IDR_API const idr_session_info *idr_result_session(const idr_result *res, size_t i);

@@ -126,6 +126,13 @@ int idr_config_set_int(idr_config *cfg, int key, long long value, idr_error *err
         }
         cfg->limits.max_array = (size_t)value;
         return IDR_OK;
+    case IDR_CFG_MAX_SESSIONS:
+        if (value < 1 || value > 1000000) {
+            return idr__err(err, IDR_EINVAL, "max_sessions",
+                            "max_sessions must be 1..1000000, not %lld", value);
+        }
+        cfg->limits.max_sessions = (size_t)value;
+        return IDR_OK;
     default:
         return idr__err(err, IDR_EINVAL, NULL, "option %d is not an integer option", key);
     }
@@ -143,6 +150,7 @@ static const struct {
     {"max_input_bytes", IDR_CFG_MAX_INPUT_BYTES, true},
     {"max_depth", IDR_CFG_MAX_DEPTH, true},
     {"max_array", IDR_CFG_MAX_ARRAY, true},
+    {"max_sessions", IDR_CFG_MAX_SESSIONS, true},
     {"lists_dir", IDR_CFG_LISTS_DIR, false},
 };
 

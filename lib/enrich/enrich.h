@@ -381,10 +381,15 @@ typedef struct idr__email_entry {
     idr_email_info pub; /* pub.address: the address as given */
 } idr__email_entry;
 
+/* The view keeps at most this many sessions (the first ones); the rest are counted in
+ * n_ips_omitted, so a 20,000-session record yields a bounded result. */
+#define IDR__VIEW_MAX_SESSIONS 500
+
 typedef struct idr__enrichment_view {
-    idr__ip_entry *ips; /* one per session */
+    idr__ip_entry *ips; /* one per session, at most IDR__VIEW_MAX_SESSIONS */
     size_t n_ips;
-    bool has_phones; /* the engine has phone support: `phones` is written */
+    size_t n_ips_omitted; /* sessions past the cap */
+    bool has_phones;      /* the engine has phone support: `phones` is written */
     idr__phone_entry *phones;
     size_t n_phones;
     bool has_ref_phones;          /* `reference_phones` is written */

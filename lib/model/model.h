@@ -402,6 +402,7 @@ typedef struct idr__limits {
     size_t max_input_bytes;
     int max_depth;
     size_t max_array;
+    size_t max_sessions; /* network.sessions only */
 } idr__limits;
 extern const idr__limits idr__default_limits;
 

@@ -17,7 +17,10 @@
  * 1 MiB is ~1000 times a typical record, depth 16 is well above the contract's
  * deepest path (work_history.employers[].references[] is depth 6), and 1000 array
  * entries exceed any real session log of one hiring process. */
-const idr__limits idr__default_limits = {1u << 20, 16, 1000};
+/* 8 MiB holds a 24-month login history of 20,000 sessions with user agents
+ * (docs/input-limits.md); every other array stays at 1,000 entries. */
+const idr__limits idr__default_limits = {
+    .max_input_bytes = 8u << 20, .max_depth = 16, .max_array = 1000, .max_sessions = 20000};
 
 /* ====================================================================================
  * Errors and warnings

@@ -205,11 +205,17 @@ static int scan(parser *p, const cJSON *node, int depth, const seg *at) {
         }
     }
     size_t n = i;
-    if (n > p->lim->max_array && p->pend_rc == IDR_OK) {
+    /* network.sessions has its own limit: a 24-month login history is tens of
+     * thousands of sessions, and every rule over sessions is near-linear in them
+     * (docs/input-limits.md). Every other array keeps max_array. */
+    bool sessions = !obj && at && at->key && strcmp(at->key, "sessions") == 0 && at->up &&
+                    at->up->key && strcmp(at->up->key, "network") == 0 && !at->up->up;
+    size_t max = sessions ? p->lim->max_sessions : p->lim->max_array;
+    if (n > max && p->pend_rc == IDR_OK) {
         path_from(p, at);
-        idr__parse_pend(
-            p, IDR_ELIMIT, "%s has %zu %s, more than the limit of %zu (max_array)",
-            obj ? "object" : "array", n, obj ? "members" : "elements", p->lim->max_array);
+        idr__parse_pend(p, IDR_ELIMIT, "%s has %zu %s, more than the limit of %zu (%s)",
+                        obj ? "object" : "array", n, obj ? "members" : "elements", max,
+                        sessions ? "max_sessions" : "max_array");
     }
     if (obj && n > 32 && !dup && p->pend_rc == IDR_OK &&
         find_duplicate(p, node, n, &dup) != IDR_OK) {

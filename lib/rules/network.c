@@ -25,6 +25,7 @@
 #include "rules/rule.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------------------------
@@ -321,6 +322,21 @@ static const idr__param travel_params[] = {
     DEFAULT_ACCURACY_PARAM,
 };
 
+/* A located session for the time-ordered walk: ties keep input order, so the order is
+ * total and the result deterministic. */
+typedef struct timed {
+    int64_t at;
+    size_t i;
+} timed;
+
+static int cmp_timed(const void *pa, const void *pb) {
+    const timed *a = pa, *b = pb;
+    if (a->at != b->at) {
+        return a->at < b->at ? -1 : 1;
+    }
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
 static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
     const double max_speed = idr__param_of(ctx, TRAVEL_MAX_SPEED);
@@ -330,10 +346,10 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
     }
-    size_t *idx = idr__arena_alloc(ctx->arena, (c->n_sessions + 1) * sizeof *idx);
+    timed *order = idr__arena_alloc(ctx->arena, (c->n_sessions + 1) * sizeof *order);
     size_t n = 0;
     const char *cleared = NULL;
-    for (size_t i = 0; idx && i < c->n_sessions; i++) {
+    for (size_t i = 0; order && i < c->n_sessions; i++) {
         const idr__ip_info *in = &ctx->en->ips[i];
         if (c->sessions[i].at == IDR__TIME_NONE || isnan(in->lat) || isnan(in->lon)) {
             continue;
@@ -343,13 +359,11 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
             idr__list_add_unique(ctx, "; ", &cleared, why);
             continue;
         }
-        /* insertion sort by time, ties by input order: deterministic and n is small */
-        size_t k = n++;
-        while (k > 0 && c->sessions[idx[k - 1]].at > c->sessions[i].at) {
-            idx[k] = idx[k - 1];
-            k--;
-        }
-        idx[k] = i;
+        order[n++] = (timed){c->sessions[i].at, i};
+    }
+    /* O(n log n): a 24-month history is tens of thousands of sessions. */
+    if (n > 1) {
+        qsort(order, n, sizeof *order, cmp_timed);
     }
     if (n < 2) {
         idr__not_evaluated(ctx, ind,
@@ -359,7 +373,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     size_t hits = 0, best_a = 0, best_b = 0;
     double best_speed = -1, best_km = 0, best_h = 0;
     for (size_t k = 1; k < n; k++) {
-        size_t a = idx[k - 1], b = idx[k];
+        size_t a = order[k - 1].i, b = order[k].i;
         const idr__ip_info *ia = &ctx->en->ips[a], *ib = &ctx->en->ips[b];
         double km = idr__distance_km(ia->lat, ia->lon, ib->lat, ib->lon);
         double eff = km - accuracy(ia, assumed) - accuracy(ib, assumed);

@@ -165,3 +165,42 @@ Test(bounds, unique_lists_count_each_item_once) {
     cJSON_Delete(res);
     free(b.p);
 }
+
+/* A 24-month login history: 20,000 sessions, every one from another address through a
+ * VPN client. Accepted under the default limits (max_sessions), scored, and the result
+ * keeps the first IDR__VIEW_MAX_SESSIONS sessions' enrichment and says how many more
+ * there were. */
+Test(bounds, twenty_thousand_sessions) {
+    sbuf b = {0};
+    put(&b, "{\"candidate_id\":\"hostile-20k\",\"as_of\":\"2026-01-01T00:00:00Z\","
+            "\"identity\":{\"full_name\":\"Pat Q\",\"timezone\":\"America/Los_Angeles\","
+            "\"residence\":{\"city\":\"Austin\",\"region\":\"TX\",\"country\":\"US\"}},"
+            "\"network\":{\"sessions\":[");
+    for (int i = 0; i < 20000; i++) {
+        put(&b,
+            "%s{\"ip\":\"%d.%d.%d.7\",\"at\":\"2025-%02d-%02dT%02d:%02d:00Z\","
+            "\"event\":\"login\",\"vpn_client\":\"astrill\"}",
+            i ? "," : "", 5 + i % 200, (i / 200) % 250, i % 250 + 1, 1 + (i / 560) % 12,
+            1 + (i / 20) % 28, i % 24, i % 60);
+    }
+    put(&b, "]}}");
+    /* the default limits take it: parse with the defaults, not the suite's engine */
+    idr_candidate *c = NULL;
+    idr_error err;
+    cr_assert_eq(idr__candidate_parse(&c, NULL, b.p, b.len, &err), IDR_OK, "%s",
+                 err.message);
+    cr_assert_eq(c->n_sessions, 20000);
+    idr_candidate_free(c);
+    size_t len = 0;
+    cJSON *res = score(&b, &len);
+    cr_expect_lt(len, (size_t)160 * 1024, "result is %zu bytes", len);
+    check_evidence(res);
+    cJSON *enr = cJSON_GetObjectItem(res, "enrichment");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(enr, "ips")),
+                 IDR__VIEW_MAX_SESSIONS);
+    cJSON *omitted = cJSON_GetObjectItem(enr, "ips_omitted");
+    cr_assert(cJSON_IsNumber(omitted));
+    cr_expect_eq(omitted->valueint, 20000 - IDR__VIEW_MAX_SESSIONS);
+    cJSON_Delete(res);
+    free(b.p);
+}

@@ -839,7 +839,7 @@ Test(candidate, unknown_fields_warn_in_document_order) {
 /* ---- limits --------------------------------------------------------------------- */
 
 Test(candidate, limit_input_bytes) {
-    idr__limits lim = {64, 16, 1000};
+    idr__limits lim = {64, 16, 1000, 1000};
     idr_candidate *c;
     idr_error err;
     const char *json =
@@ -854,7 +854,7 @@ Test(candidate, limit_input_bytes) {
 
 Test(candidate, limit_depth) {
     /* depth counts containers: the record is 1, identity 2, residence 3 */
-    idr__limits lim = {1 << 20, 2, 1000};
+    idr__limits lim = {1 << 20, 2, 1000, 1000};
     idr_candidate *c;
     idr_error err;
     cr_assert_eq(parse_lim("{\"candidate_id\":\"x\",\"identity\":{\"residence\":{}}}",
@@ -899,7 +899,7 @@ Test(candidate, limit_depth_beyond_cjson) {
 }
 
 Test(candidate, limit_array_length) {
-    idr__limits lim = {1 << 20, 16, 3};
+    idr__limits lim = {1 << 20, 16, 3, 3};
     idr_candidate *c;
     idr_error err;
     cr_assert_eq(
@@ -909,7 +909,7 @@ Test(candidate, limit_array_length) {
                   &lim, &c, &err),
         IDR_ELIMIT);
     cr_assert_str_eq(err.field, "network.sessions");
-    cr_assert(strstr(err.message, "max_array") != NULL);
+    cr_assert(strstr(err.message, "max_sessions") != NULL, "%s", err.message);
     cr_assert_eq(
         parse_lim("{\"candidate_id\":\"x\",\"u\":{\"v\":[1,2,3,4]}}", &lim, &c, &err),
         IDR_ELIMIT);
@@ -929,7 +929,7 @@ Test(candidate, limit_array_length) {
 Test(candidate, engine_limits_apply) {
     idr_engine eng;
     memset(&eng, 0, sizeof eng);
-    eng.limits = (idr__limits){1 << 20, 16, 2};
+    eng.limits = (idr__limits){1 << 20, 16, 2, 2};
     idr_candidate *c;
     idr_error err;
     const char *json = "{\"candidate_id\":\"x\",\"accommodations\":[\"a\",\"b\",\"c\"]}";
@@ -953,4 +953,26 @@ Test(candidate, escaped_nul_is_refused_not_truncated) {
                  err.message);
     cr_assert_str_eq(c->candidate_id, "a\\u0000b");
     idr_candidate_free(c);
+}
+
+/* network.sessions has its own limit: a long login history passes max_array. */
+Test(candidate, limit_sessions_separate_from_array) {
+    idr__limits lim = {1 << 20, 16, 2, 5};
+    idr_candidate *c = NULL;
+    idr_error err;
+    const char *four = "{\"candidate_id\":\"x\",\"network\":{\"sessions\":[{\"ip\":"
+                       "\"1.1.1.1\"},{\"ip\":\"1.1.1.2\"},{\"ip\":\"1.1.1.3\"},{\"ip\":"
+                       "\"1.1.1.4\"}]}}";
+    cr_assert_eq(parse_lim(four, &lim, &c, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(c->n_sessions, 4);
+    idr_candidate_free(c);
+    /* the same array name elsewhere keeps max_array */
+    cr_assert_eq(parse_lim("{\"candidate_id\":\"x\",\"u\":{\"sessions\":[1,2,3]}}", &lim,
+                           &c, &err),
+                 IDR_ELIMIT);
+    cr_assert_str_eq(err.field, "u.sessions");
+    cr_assert(strstr(err.message, "(max_array)") != NULL, "%s", err.message);
+    /* the defaults take a 24-month login history */
+    cr_assert_eq(idr__default_limits.max_sessions, 20000);
+    cr_assert_geq(idr__default_limits.max_input_bytes, (size_t)20000 * 200);
 }

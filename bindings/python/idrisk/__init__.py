@@ -446,7 +446,7 @@ class Engine:
     ``Engine(data_dir=None, rules=None, **config)``: ``data_dir`` and ``rules`` as for
     the CLI's ``--data-dir`` and ``--rules``; any other option of the C library by its
     name (``allow_cidr``, ``relay_cidr``, ``lists_dir``, ``max_input_bytes``,
-    ``max_depth``, ``max_array``). Repeatable options take a list. ``None`` keeps
+    ``max_depth``, ``max_array``, ``max_sessions``). Repeatable options take a list. ``None`` keeps
     the default.
 
     The C library reads no environment variables; as the CLI does, the binding fills

@@ -437,6 +437,10 @@ int idr__geo_enrichment_keep(const idr__enrichment *ctx,
                              idr__enrichment_view *e) {
     const idr_candidate *c = ctx->c;
     size_t n = ctx->ips ? c->n_sessions : 0;
+    if (n > IDR__VIEW_MAX_SESSIONS) {
+        e->n_ips_omitted = n - IDR__VIEW_MAX_SESSIONS;
+        n = IDR__VIEW_MAX_SESSIONS;
+    }
     e->ips = idr__arena_calloc(a, (n + 1) * sizeof *e->ips);
     if (!e->ips) {
         return IDR_ENOMEM;
@@ -485,6 +489,9 @@ void idr__geo_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
+    if (e->n_ips_omitted) {
+        idr__jw_int(w, "ips_omitted", (long long)e->n_ips_omitted);
+    }
     idr__jw_obj_begin(w, "residence");
     idr__jw_bool(w, "known", e->residence.known);
     if (e->residence.known) {
