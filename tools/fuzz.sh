@@ -104,9 +104,14 @@ for name in "$@"; do
     # slow-unit-* are each new slowest input, however fast: keep those over SLOW_MS
     for f in "$dir"/artifacts/slow-unit-*; do
         [ -f "$f" ] || continue
-        # twice: the first run of a harness may build its engine
-        ms=$("$bin" -runs=2 "$f" 2>&1 | sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' |
-            tail -1)
+        # libFuzzer prints the total of -runs=N runs, and the first run of a process may
+        # initialise libraries: (3 runs - 1 run) / 2 is the time of a warm run
+        t1=$("$bin" -runs=1 "$f" 2>&1 | sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p')
+        t3=$("$bin" -runs=3 "$f" 2>&1 | sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p')
+        ms=""
+        if [ -n "$t1" ] && [ -n "$t3" ]; then
+            ms=$(((t3 - t1) / 2))
+        fi
         if [ -n "$ms" ] && [ "$ms" -gt "$SLOW_MS" ]; then
             mv "$f" "$f-${ms}ms"
         else

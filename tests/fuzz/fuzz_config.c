@@ -29,6 +29,7 @@
     #error "fuzz_config.c needs IDR_SOURCE_DATA_DIR (link with idrisk_internal)"
 #endif
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Project choice: a dozen pairs reach every option several times (repeatable CIDRs,
@@ -53,6 +54,34 @@ static const char record[] =
     "{\"ip\":\"198.51.100.7\",\"at\":\"2025-05-07T09:15:00Z\",\"event\":\"interview\"},"
     "{\"ip\":\"203.0.113.200\",\"at\":\"2025-05-08T09:15:00Z\",\"event\":\"login\"},"
     "{\"ip\":\"2001:db8::1\",\"at\":\"2025-05-09T09:15:00Z\",\"event\":\"login\"}]}}";
+
+static idr_config *fixture_config(void) {
+    idr_config *cfg = NULL;
+    idr_error err;
+    CHECK(idr_config_new(&cfg) == IDR_OK && cfg);
+    CHECK(idr_config_set_by_name(cfg, "data_dir",
+                                 IDR_SOURCE_DATA_DIR "/../tests/fixtures/geo-flat",
+                                 &err) == IDR_OK);
+    CHECK(idr_config_set_by_name(cfg, "lists_dir", IDR_SOURCE_DATA_DIR, &err) == IDR_OK);
+    CHECK(idr_config_set_by_name(cfg, "rules", IDR_SOURCE_DATA_DIR "/rules/default.pack",
+                                 &err) == IDR_OK);
+    return cfg;
+}
+
+/* The first engine build initialises process-wide state of the libraries (ICU data,
+ * libphonenumber's metadata singleton), which takes seconds under ASan: do it once
+ * before the first input so that it does not count against -timeout. The corpus
+ * replay does not call this. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    idr_config *cfg = fixture_config();
+    idr_engine *eng = NULL;
+    CHECK(idr_engine_new(&eng, cfg, NULL) == IDR_OK);
+    idr_engine_free(eng);
+    idr_config_free(cfg);
+    return 0;
+}
 
 static int nul_within(const char *s, size_t cap) {
     return memchr(s, '\0', cap) != NULL;
