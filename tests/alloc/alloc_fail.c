@@ -16,7 +16,9 @@
  * point moved past the build), so the loop does not rebuild the engine for every N.
  *
  * Usage: alloc_fail SOURCE_DIR   (data/, tests/fixtures/maxmind, examples/candidates)
+ * The per-record steps run for every example candidate, laptop-farm-rescore first.
  */
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -213,6 +215,11 @@ static bool record_once(const char *mode, idr_engine *eng, counter *c, long k) {
     return done;
 }
 
+/* The candidates run through the per-record steps: laptop-farm-rescore first (the
+ * brief's record), then every other example, which reach other rules and writers. */
+static char *records[64];
+static size_t record_lens[64], n_records;
+
 static void run(const char *mode, bool once, long *build_n, long *record_n) {
     long n = 1;
     while (!build_once(mode, once, n)) {
@@ -227,11 +234,16 @@ static void run(const char *mode, bool once, long *build_n, long *record_n) {
         fprintf(stderr, "cannot build the engine without injected failures\n");
         exit(2);
     }
-    long k = 1;
-    while (!record_once(mode, eng, &c, k)) {
-        k++;
+    *record_n = 0;
+    for (size_t r = 0; r < n_records; r++) {
+        record = records[r];
+        record_len = record_lens[r];
+        long k = 1;
+        while (!record_once(mode, eng, &c, k)) {
+            k++;
+        }
+        *record_n += k - 1;
     }
-    *record_n = k - 1;
     idr_engine_free(eng);
     idr_config_free(cfg);
     if (c.live != 0) {
@@ -245,24 +257,49 @@ int main(int argc, char **argv) {
         return 2;
     }
     src_dir = argv[1];
-    char path[4096];
-    snprintf(path, sizeof path, "%s/examples/candidates/laptop-farm-rescore.json",
-             src_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/examples/candidates", src_dir);
+    DIR *d = opendir(dir);
+    if (!d) {
+        perror(dir);
         return 2;
     }
-    record = malloc(1 << 20);
-    record_len = fread(record, 1, 1 << 20, f);
-    fclose(f);
+    const char *names[64];
+    size_t n_names = 0;
+    names[n_names++] = "laptop-farm-rescore.json";
+    for (struct dirent *e; (e = readdir(d)) != NULL && n_names < 64;) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0 &&
+            strcmp(e->d_name, names[0]) != 0) {
+            names[n_names++] = strdup(e->d_name);
+        }
+    }
+    closedir(d);
+    for (size_t i = 0; i < n_names; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            perror(path);
+            return 2;
+        }
+        records[n_records] = malloc(1 << 20);
+        record_lens[n_records] = fread(records[n_records], 1, 1 << 20, f);
+        n_records++;
+        fclose(f);
+        if (i > 0) {
+            free((void *)names[i]);
+        }
+    }
 
     long b1, r1, b2, r2;
     run("sticky", false, &b1, &r1);
     run("once", true, &b2, &r2);
-    printf("alloc_fail: sticky mode %ld engine-build + %ld per-record allocation sites "
-           "failed one by one; once mode %ld + %ld; %d problems\n",
-           b1, r1, b2, r2, problems);
-    free(record);
+    printf("alloc_fail: %zu records; sticky mode: %ld engine-build and %ld per-record "
+           "allocations failed one by one; once mode: %ld and %ld; %d problems\n",
+           n_records, b1, r1, b2, r2, problems);
+    for (size_t i = 0; i < n_records; i++) {
+        free(records[i]);
+    }
     return problems ? 1 : 0;
 }

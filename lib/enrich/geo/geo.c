@@ -177,6 +177,10 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
     g->al = ld->al;
     struct dirent **list = NULL;
     int n = scandir(ld->data_dir, &list, mmdb_filter, name_cmp);
+    if (n < 0 && errno == ENOMEM) {
+        idr__geo_close(g); /* scandir's own allocation failed */
+        return IDR_ENOMEM;
+    }
     if (n < 0) {
         const char *e = strerror(errno);
         idr__geo_close(g);
