@@ -3,14 +3,14 @@
  * item 2). A counting allocator (idr_config_set_allocator) fails the Nth allocation,
  * for N = 1, 2, ... through engine build (the repo's rule pack and lists, the
  * tests/fixtures MaxMind databases), parsing an example candidate, scoring,
- * idr_result_to_json and idr_engine_describe_json, until a run needs fewer than N
- * allocations, i.e. every allocation site on the path has failed once. Two modes: the
- * Nth and every later allocation fail ("sticky", like a heap that is full), or only
- * the Nth ("once", which tests that a caller does not reuse a failed step's state).
- * Each step must return IDR_OK or IDR_ENOMEM; when an injected failure happened during
- * a step, the step must not return IDR_OK (no swallowed out-of-memory); after each
- * step's objects are freed, every block the allocator handed out must be back (no
- * leak; LeakSanitizer also checks the C library's side under ASan).
+ * idr_result_to_json, idr_engine_describe_json and idr_engine_lookup_ip, until a run
+ * needs fewer than N allocations, i.e. every allocation site on the path has failed once.
+ * Two modes: the Nth and every later allocation fail ("sticky", like a heap that is
+ * full), or only the Nth ("once", which tests that a caller does not reuse a failed
+ * step's state). Each step must return IDR_OK or IDR_ENOMEM; when an injected failure
+ * happened during a step, the step must not return IDR_OK (no swallowed out-of-memory);
+ * after each step's objects are freed, every block the allocator handed out must be back
+ * (no leak; LeakSanitizer also checks the C library's side under ASan).
  *
  * The per-record steps reuse one engine built with the same allocator (its failure
  * point moved past the build), so the loop does not rebuild the engine for every N.
@@ -203,6 +203,11 @@ static bool record_once(const char *mode, idr_engine *eng, counter *c, long k) {
     f0 = c->failed;
     rc = idr_engine_describe_json(eng, &desc, NULL);
     (void)step_ok(mode, k, "idr_engine_describe_json", rc, f0, c);
+    char *ip = NULL; /* in GeoIP2-City-Test, so every database is asked */
+    f0 = c->failed;
+    rc = idr_engine_lookup_ip(eng, "81.2.69.142", &ip, NULL);
+    (void)step_ok(mode, k, "idr_engine_lookup_ip", rc, f0, c);
+    idr_free(ip);
     idr_free(json);
     idr_free(desc);
     idr_result_free(res);

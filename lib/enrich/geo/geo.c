@@ -536,13 +536,13 @@ int idr__geo_lookup_json(const idr__modules *eng,
         return idr__err(err, IDR_EUNAVAILABLE, NULL, "no IP database is loaded: %s",
                         eng->geo_unavailable ? eng->geo_unavailable : "unknown reason");
     }
-    idr__arena *a = idr__arena_new(NULL, 4096);
+    idr__arena *a = idr__arena_new(g->al, 4096);
     if (!a) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     idr__buf b;
     idr__jw w;
-    idr__buf_init(&b, NULL);
+    idr__buf_init(&b, g->al);
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
     idr__jw_str(&w, "ip", ip);
@@ -589,8 +589,9 @@ int idr__geo_lookup_json(const idr__modules *eng,
     }
     idr__jw_arr_end(&w);
     idr__jw_obj_end(&w);
+    bool arena_oom = idr__arena_failed(a); /* a looked-up string not copied */
     idr__arena_free(a);
-    if (b.oom) {
+    if (b.oom || arena_oom) {
         idr__buf_free(&b);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
