@@ -112,7 +112,9 @@ static bool reserve(idr__report *r, struct idr__listb *b, size_t need) {
         r->oom = true;
         return false;
     }
-    memcpy(nb, b->buf, b->len);
+    if (b->len) {
+        memcpy(nb, b->buf, b->len); /* buf is NULL while nothing was written */
+    }
     b->buf = nb;
     b->cap = nc;
     return true;
