@@ -18,12 +18,16 @@
  * Usage: alloc_fail SOURCE_DIR   (data/, tests/fixtures/maxmind, examples/candidates)
  * The per-record steps run for every example candidate, laptop-farm-rescore first.
  */
+#define _GNU_SOURCE /* mkdtemp, symlink */
 #include <dirent.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "idrisk/idrisk.h"
 
@@ -119,10 +123,79 @@ static void problem(
     problems++;
 }
 
+/* A small data directory in /tmp: the tests/fixtures MaxMind databases (symbolic
+ * links) plus a few lines of each gazetteer and fetched list, so that their loaders are
+ * in the loop too (the fetched data is 150 MB: far too slow to load hundreds of times).
+ */
+static char data_dir[64];
+static char made[16][4200];
+static size_t n_made;
+
+static void put(const char *rel, const char *text) {
+    snprintf(made[n_made], sizeof made[0], "%s/%s", data_dir, rel);
+    FILE *f = fopen(made[n_made++], "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(rel);
+        exit(2);
+    }
+}
+
+static void make_data_dir(void) {
+    snprintf(data_dir, sizeof data_dir, "/tmp/idr-alloc-fail-XXXXXX");
+    char sub[4200];
+    if (!mkdtemp(data_dir)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    snprintf(sub, sizeof sub, "%s/gazetteer", data_dir);
+    mkdir(sub, 0700);
+    snprintf(sub, sizeof sub, "%s/lists", data_dir);
+    mkdir(sub, 0700);
+    put("gazetteer/us-zips.tsv", "30301\t33.7525\t-84.3888\n10001\t40.7506\t-73.9972\n");
+    put("gazetteer/cities.tsv", "US\tGA\tGeorgia\tAtlanta\t33.749\t-84.38798\n"
+                                "GB\tENG\tEngland\tLondon\t51.50853\t-0.12574\n");
+    put("lists/free-email-domains.txt", "gmail.com\nyahoo.com\nproton.me\n");
+    put("lists/disposable-email-domains.txt", "mailinator.com\n*.10mail.org\n");
+    char rel[4096], fix[PATH_MAX];
+    snprintf(rel, sizeof rel, "%s/tests/fixtures/maxmind", src_dir);
+    if (!realpath(rel, fix)) { /* the links need an absolute target */
+        perror(rel);
+        exit(2);
+    }
+    DIR *d = opendir(fix);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL && n_made < 16;) {
+        size_t l = strlen(e->d_name);
+        if (l > 5 && strcmp(e->d_name + l - 5, ".mmdb") == 0) {
+            char from[8192];
+            snprintf(from, sizeof from, "%s/%s", fix, e->d_name);
+            snprintf(made[n_made], sizeof made[0], "%s/%s", data_dir, e->d_name);
+            if (symlink(from, made[n_made++]) != 0) {
+                perror(from);
+                exit(2);
+            }
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+}
+
+static void remove_data_dir(void) {
+    for (size_t i = 0; i < n_made; i++) {
+        unlink(made[i]);
+    }
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/gazetteer", data_dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/lists", data_dir);
+    rmdir(sub);
+    rmdir(data_dir);
+}
+
 static idr_config *make_config(counter *c) {
     char lists[4096], mmdb[4096];
     snprintf(lists, sizeof lists, "%s/data", src_dir);
-    snprintf(mmdb, sizeof mmdb, "%s/tests/fixtures/maxmind", src_dir);
+    snprintf(mmdb, sizeof mmdb, "%s", data_dir);
     idr_config *cfg = NULL;
     idr_allocator a = {c_malloc, c_realloc, c_free, c};
     if (idr_config_new(&cfg) != IDR_OK ||
@@ -297,6 +370,19 @@ int main(int argc, char **argv) {
         }
     }
 
+    /* The setter's contract: all three functions, a config; NULL restores malloc. */
+    idr_config *cfg = NULL;
+    idr_allocator half = {c_malloc, c_realloc, NULL, NULL};
+    if (idr_config_new(&cfg) != IDR_OK ||
+        idr_config_set_allocator(cfg, &half, NULL) != IDR_EINVAL ||
+        idr_config_set_allocator(NULL, NULL, NULL) != IDR_EINVAL ||
+        idr_config_set_allocator(cfg, NULL, NULL) != IDR_OK) {
+        fprintf(stderr, "idr_config_set_allocator: wrong answer to a bad argument\n");
+        problems++;
+    }
+    idr_config_free(cfg);
+
+    make_data_dir();
     long b1, r1, b2, r2;
     run("sticky", false, &b1, &r1);
     run("once", true, &b2, &r2);
@@ -306,5 +392,6 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n_records; i++) {
         free(records[i]);
     }
+    remove_data_dir();
     return problems ? 1 : 0;
 }
