@@ -83,7 +83,7 @@ static void run(idr_engine *eng, bool v6, double seconds) {
     double c0 = cpu_s();
     double t0 = now_s(), t = t0;
     while (t - t0 < seconds) {
-        idr__arena *a = idr__arena_new(1u << 20);
+        idr__arena *a = idr__arena_new(NULL, 1u << 20);
         idr__enrichment ctx;
         memset(&ctx, 0, sizeof ctx);
         ctx.m = &eng->mods;

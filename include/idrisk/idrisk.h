@@ -162,6 +162,39 @@ IDR_API int idr_config_set_by_name(idr_config *cfg,
                                    const char *value,
                                    idr_error *err);
 
+/**
+ * A caller's allocator: the three functions receive `ctx` first. `malloc` and `realloc`
+ * return NULL on failure (then idrisk reports IDR_ENOMEM); `realloc(ctx, NULL, n)` must
+ * behave like `malloc`; `free` is never called with NULL. The functions may be called
+ * from every thread that uses the engine, so they must be thread-safe if the engine is
+ * shared. Blocks need the alignment malloc gives (max_align_t).
+ * @since 0.2.0
+ */
+typedef struct idr_allocator {
+    void *(*malloc)(void *ctx, size_t n);
+    void *(*realloc)(void *ctx, void *p, size_t n);
+    void (*free)(void *ctx, void *p);
+    void *ctx;
+} idr_allocator;
+
+/**
+ * Make engines built from `cfg` allocate through `a` (copied; NULL restores the C
+ * library's). Everything such an engine allocates while it is built and while it
+ * lives goes through it, as does every candidate parsed with it
+ * (idr_candidate_from_json()) and every result it scores, including their scratch
+ * memory. Not through it: the config itself; the `char **out` strings handed to the
+ * caller, which stay the C library's malloc so that idr_free() needs no engine (built
+ * with the hook, then copied out); and memory that third-party libraries allocate
+ * themselves (cJSON's parse tree, ICU, libmaxminddb, libphonenumber, PCRE2). An
+ * allocation failure anywhere, ours or theirs where the library says so, makes the call
+ * fail with IDR_ENOMEM and leak nothing; docs/memory.md has the details.
+ * The allocator must outlive every engine, candidate and result made with it.
+ * @return IDR_OK, or IDR_EINVAL when `cfg` is NULL or `a` lacks a function.
+ * @since 0.2.0
+ */
+IDR_API int
+idr_config_set_allocator(idr_config *cfg, const idr_allocator *a, idr_error *err);
+
 /* ------------------------------------------------------------------------------------
  * Engine: rule pack, databases and lists, loaded and checked once. Immutable and
  * thread-safe once built.

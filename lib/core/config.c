@@ -13,7 +13,7 @@
 
 int idr_config_new(idr_config **out) {
     *out = NULL;
-    idr__arena *a = idr__arena_new(4096);
+    idr__arena *a = idr__arena_new(NULL, 4096);
     idr_config *c = a ? idr__arena_calloc(a, sizeof *c) : NULL;
     if (!c) {
         idr__arena_free(a);
@@ -24,6 +24,21 @@ int idr_config_new(idr_config **out) {
     /* No environment here: the library uses only what the config says. The CLI and
      * the bindings read IDRISK_DATA_DIR / IDRISK_LISTS_DIR and set the options. */
     *out = c;
+    return IDR_OK;
+}
+
+int idr_config_set_allocator(idr_config *cfg, const idr_allocator *a, idr_error *err) {
+    if (!cfg) {
+        return idr__err(err, IDR_EINVAL, NULL, "config must not be NULL");
+    }
+    if (a && (!a->malloc || !a->realloc || !a->free)) {
+        return idr__err(err, IDR_EINVAL, "allocator",
+                        "allocator: malloc, realloc and free must all be set");
+    }
+    cfg->has_alloc = a != NULL;
+    if (a) {
+        cfg->alloc = *a;
+    }
     return IDR_OK;
 }
 

@@ -17,6 +17,9 @@ struct idr_config {
     const char *data_dir, *rules_file, *lists_dir;
     idr__cfg_cidrs allow, relay;
     idr__limits limits;
+    idr__alloc alloc; /* the engine's allocator when has_alloc (the config's own arena
+                         is always the C library's: it exists before the hook is set) */
+    bool has_alloc;
 };
 
 #endif

@@ -110,7 +110,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         idr_config_free(defaults);
         return rc;
     }
-    idr__arena *a = idr__arena_new(16 * 1024);
+    idr__arena *a = idr__arena_new(cfg->has_alloc ? &cfg->alloc : NULL, 16 * 1024);
     idr_engine *eng = a ? idr__arena_calloc(a, sizeof *eng) : NULL;
     if (!eng) {
         idr__arena_free(a);
@@ -138,12 +138,13 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     }
 
     if (cfg->rules_file) {
-        rc = idr__rulepack_load_file(&eng->pack, cfg->rules_file, idr__indicator_find,
-                                     err);
+        rc = idr__rulepack_load_file_al(&eng->pack, idr__arena_allocator(a),
+                                        cfg->rules_file, idr__indicator_find, err);
     } else {
         char path[4096];
         snprintf(path, sizeof path, "%s/rules/default.pack", eng->lists_dir);
-        rc = idr__rulepack_load_file(&eng->pack, path, idr__indicator_find, err);
+        rc = idr__rulepack_load_file_al(&eng->pack, idr__arena_allocator(a), path,
+                                        idr__indicator_find, err);
     }
     if (rc == IDR_OK) {
         rc = check_taxonomy(eng->pack, err);
@@ -156,8 +157,15 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     /* Modules: a module with nothing to load leaves its handle NULL and says why; its
      * indicators then report "not evaluated" with that reason. The modules see only
      * the loader, never the engine. */
-    idr__loader ld = {.arena = a, .data_dir = eng->data_dir, .lists_dir = eng->lists_dir};
+    idr__loader ld = {.arena = a,
+                      .al = idr__arena_allocator(a),
+                      .data_dir = eng->data_dir,
+                      .lists_dir = eng->lists_dir};
     rc = idr__modules_open(m, &ld);
+    if (rc == IDR_OK && (ld.oom || idr__arena_failed(a))) {
+        /* a copy or a list a module could not report itself */
+        rc = IDR_ENOMEM;
+    }
     eng->data = ld.data;
     eng->n_data = ld.n_data;
     eng->warnings = ld.warnings;
@@ -256,7 +264,7 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
     }
     const idr__rulepack *p = eng->pack;
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, idr__arena_allocator(eng->arena));
     idr__jw w;
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
@@ -330,8 +338,9 @@ int idr_candidate_from_json(idr_candidate **out,
                             const char *json,
                             size_t len,
                             idr_error *err) {
-    return idr__candidate_parse(out, eng ? &eng->limits : &idr__default_limits, json, len,
-                                err);
+    return idr__candidate_parse_al(out, eng ? idr__arena_allocator(eng->arena) : NULL,
+                                   eng ? &eng->limits : &idr__default_limits, json, len,
+                                   err);
 }
 
 int idr_engine_lookup_ip(const idr_engine *eng,

@@ -218,7 +218,7 @@ int idr_result_to_json(const idr_result *res,
     }
     *out = NULL;
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, idr__arena_allocator(res->arena));
     idr__jw w;
     idr__jw_init(&w, &b, false);
     char ts[21];

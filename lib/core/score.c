@@ -49,7 +49,7 @@ static void ev_render(const idr_evidence *kv, idr__buf *b) {
 
 static const char *render_template(idr_result *res, const char *tpl, const idr__ev *ev) {
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, idr__arena_allocator(res->arena));
     for (const char *s = tpl; *s; s++) {
         if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
             idr__buf_put(&b, s, 1);
@@ -177,7 +177,7 @@ static void eval_combos(idr_result *res, const idr_engine *eng) {
     for (size_t i = 0; i < p->n_combos; i++) {
         const idr__combo *c = &p->combos[i];
         idr__buf fired;
-        idr__buf_init(&fired);
+        idr__buf_init(&fired, idr__arena_allocator(res->arena));
         bool all = true;
         for (size_t g = 0; g < c->n_groups && all; g++) {
             bool any = false;
@@ -200,6 +200,9 @@ static void eval_combos(idr_result *res, const idr_engine *eng) {
                 h->combo = c;
                 idr__ev_str(&h->ev, "fired", fired.p ? fired.p : "");
             }
+        }
+        if (fired.oom) {
+            res->rep.oom = true; /* else the combination would list no rule */
         }
         idr__buf_free(&fired);
     }
@@ -290,7 +293,7 @@ int idr_engine_score(const idr_engine *eng,
     if (!eng || !cand) {
         return idr__err(err, IDR_EINVAL, NULL, "engine and candidate must not be NULL");
     }
-    idr__arena *a = idr__arena_new(16 * 1024);
+    idr__arena *a = idr__arena_new(idr__arena_allocator(eng->arena), 16 * 1024);
     idr_result *res = a ? idr__arena_calloc(a, sizeof *res) : NULL;
     if (!res) {
         idr__arena_free(a);

@@ -24,7 +24,10 @@
 typedef idr_data_source idr__data_entry;
 
 typedef struct idr__loader {
-    idr__arena *arena;                /* lives as long as the engine */
+    idr__arena *arena;    /* lives as long as the engine */
+    const idr__alloc *al; /* the engine's allocator: all module memory */
+    bool oom; /* a module ran out of memory where it returns no code: the engine
+                 build then fails with IDR_ENOMEM instead of degrading silently */
     const char *data_dir, *lists_dir; /* fetched databases; curated lists and packs */
     idr__data_entry *data;            /* filled by the modules, in load order */
     size_t n_data;

@@ -122,6 +122,20 @@ int idr__rulepack_load_file(idr__rulepack **out,
                             const char *path,
                             idr__indicator_lookup find,
                             idr_error *err);
+/* The same with the pack's memory (its arena, the file text) from `al` (NULL: the C
+ * library); the pack keeps the allocator in its arena. */
+int idr__rulepack_load_al(idr__rulepack **out,
+                          const idr__alloc *al,
+                          const char *text,
+                          size_t len,
+                          const char *name,
+                          idr__indicator_lookup find,
+                          idr_error *err);
+int idr__rulepack_load_file_al(idr__rulepack **out,
+                               const idr__alloc *al,
+                               const char *path,
+                               idr__indicator_lookup find,
+                               idr_error *err);
 void idr__rulepack_free(idr__rulepack *p);
 const idr__rule *idr__rulepack_find(const idr__rulepack *p, const char *id);
 

@@ -600,11 +600,21 @@ int idr__rulepack_load(idr__rulepack **out,
                        const char *name,
                        idr__indicator_lookup find,
                        idr_error *err) {
+    return idr__rulepack_load_al(out, NULL, text, len, name, find, err);
+}
+
+int idr__rulepack_load_al(idr__rulepack **out,
+                          const idr__alloc *al,
+                          const char *text,
+                          size_t len,
+                          const char *name,
+                          idr__indicator_lookup find,
+                          idr_error *err) {
     *out = NULL;
     if (!find) {
         return idr__err(err, IDR_EINVAL, NULL, "no indicator registry given");
     }
-    idr__arena *a = idr__arena_new(64 * 1024);
+    idr__arena *a = idr__arena_new(al, 64 * 1024);
     idr__rulepack *p = a ? idr__arena_calloc(a, sizeof *p) : NULL;
     if (!p) {
         idr__arena_free(a);
@@ -669,6 +679,9 @@ int idr__rulepack_load(idr__rulepack **out,
     if (rc == IDR_OK) {
         rc = validate(&ps);
     }
+    if (rc == IDR_OK && idr__arena_failed(a)) {
+        rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory while loading the rule pack");
+    }
     if (rc != IDR_OK) {
         idr__arena_free(a);
         return rc;
@@ -681,9 +694,17 @@ int idr__rulepack_load_file(idr__rulepack **out,
                             const char *path,
                             idr__indicator_lookup find,
                             idr_error *err) {
+    return idr__rulepack_load_file_al(out, NULL, path, find, err);
+}
+
+int idr__rulepack_load_file_al(idr__rulepack **out,
+                               const idr__alloc *al,
+                               const char *path,
+                               idr__indicator_lookup find,
+                               idr_error *err) {
     *out = NULL;
     size_t len = 0;
-    char *text = idr__read_file(path, (size_t)8 << 20, &len);
+    char *text = idr__read_file(al, path, (size_t)8 << 20, &len);
     if (!text) {
         int e = errno;
         if (e == EFBIG) {
@@ -694,8 +715,8 @@ int idr__rulepack_load_file(idr__rulepack **out,
                         "cannot read rule pack %s: %s", path, strerror(e));
     }
     const char *base = strrchr(path, '/');
-    int rc = idr__rulepack_load(out, text, len, base ? base + 1 : path, find, err);
-    free(text);
+    int rc = idr__rulepack_load_al(out, al, text, len, base ? base + 1 : path, find, err);
+    idr__free(al, text);
     return rc;
 }
 

@@ -208,6 +208,15 @@ int idr__candidate_parse(idr_candidate **out,
                          const char *json,
                          size_t len,
                          idr_error *err) {
+    return idr__candidate_parse_al(out, NULL, lim, json, len, err);
+}
+
+int idr__candidate_parse_al(idr_candidate **out,
+                            const idr__alloc *al,
+                            const idr__limits *lim,
+                            const char *json,
+                            size_t len,
+                            idr_error *err) {
     if (!out) {
         return idr__err(err, IDR_EINVAL, "", "idr__candidate_parse: out is NULL");
     }
@@ -227,6 +236,7 @@ int idr__candidate_parse(idr_candidate **out,
     parser p;
     memset(&p, 0, sizeof p);
     p.lim = lim;
+    p.al = al;
     p.err = err;
 
     /* cJSON ends a string at an escaped NUL (\u0000) and keeps the rest of the record,
@@ -281,7 +291,7 @@ int idr__candidate_parse(idr_candidate **out,
     }
 
     /* A record of ~1 KB needs ~2 KB of arena; one first block covers it. */
-    idr__arena *a = idr__arena_new(len < 1024 ? 4096 : 2 * len + 2048);
+    idr__arena *a = idr__arena_new(al, len < 1024 ? 4096 : 2 * len + 2048);
     idr_candidate *c = a ? idr__arena_alloc(a, sizeof *c) : NULL;
     if (!c) {
         idr__arena_free(a);

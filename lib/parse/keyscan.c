@@ -101,7 +101,7 @@ static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **du
     while (cap < 2 * n) {
         cap *= 2;
     }
-    const char **set = calloc(cap, sizeof *set);
+    const char **set = idr__calloc(p->al, cap, sizeof *set);
     if (!set) {
         return idr__parse_nomem(p);
     }
@@ -116,7 +116,7 @@ static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **du
         }
         set[i] = x->string;
     }
-    free(set);
+    idr__free(p->al, set);
     return IDR_OK;
 }
 

@@ -19,5 +19,13 @@ int idr__candidate_parse(idr_candidate **out,
                          const char *json,
                          size_t len,
                          idr_error *err);
+/** idr__candidate_parse() with the candidate's memory (its arena and the parse's
+ *  scratch) from `al` (NULL: the C library). cJSON's parse tree is the C library's. */
+int idr__candidate_parse_al(idr_candidate **out,
+                            const idr__alloc *al,
+                            const idr__limits *lim,
+                            const char *json,
+                            size_t len,
+                            idr_error *err);
 
 #endif /* IDRISK_PARSE_H */

@@ -60,6 +60,7 @@
 typedef struct parser {
     idr_candidate *c;
     idr__arena *a;
+    const idr__alloc *al; /* the engine's; the arena's and the scan's scratch */
     const idr__limits *lim;
     idr_error *err;
     int rc;         /* first error of the pass, IDR_OK until one happens */

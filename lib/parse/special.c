@@ -95,6 +95,8 @@ static int cmp_cstr(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Process-wide and built once (whichever engine asks first), so the C library's
+ * allocator, not any engine's. */
 static void tz_load(void) {
     UErrorCode st = U_ZERO_ERROR;
     UEnumeration *en = ucal_openTimeZones(&st);

@@ -11,7 +11,6 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct block {
@@ -22,16 +21,18 @@ typedef struct block {
 } block;
 
 struct idr__arena {
+    idr__alloc al; /* a copy of the caller's allocator, used when has_al */
+    bool has_al;
     block *head;
     size_t block_size;
     bool failed; /* sticky: an allocation from this arena returned NULL */
 };
 
-static block *block_new(size_t cap) {
+static block *block_new(const idr__arena *a, size_t cap) {
     if (cap > SIZE_MAX - sizeof(block)) {
         return NULL;
     }
-    block *b = malloc(sizeof(block) + cap);
+    block *b = idr__malloc(idr__arena_allocator(a), sizeof(block) + cap);
     if (b) {
         b->next = NULL;
         b->used = 0;
@@ -40,32 +41,43 @@ static block *block_new(size_t cap) {
     return b;
 }
 
-idr__arena *idr__arena_new(size_t first_block) {
-    idr__arena *a = malloc(sizeof *a);
+idr__arena *idr__arena_new(const idr__alloc *al, size_t first_block) {
+    idr__arena *a = idr__malloc(al, sizeof *a);
     if (!a) {
         return NULL;
     }
+    a->has_al = al != NULL;
+    if (al) {
+        a->al = *al;
+    }
     a->failed = false;
     a->block_size = first_block < 1024 ? 1024 : first_block;
-    a->head = block_new(a->block_size);
+    a->head = block_new(a, a->block_size);
     if (!a->head) {
-        free(a);
+        idr__free(al, a);
         return NULL;
     }
     return a;
+}
+
+const idr__alloc *idr__arena_allocator(const idr__arena *a) {
+    return a && a->has_al ? &a->al : NULL;
 }
 
 void idr__arena_free(idr__arena *a) {
     if (!a) {
         return;
     }
+    /* Copy first: the allocator lives in the struct being freed. */
+    idr__alloc copy = a->has_al ? a->al : (idr__alloc){0};
+    const idr__alloc *al = a->has_al ? &copy : NULL;
     block *b = a->head;
     while (b) {
         block *n = b->next;
-        free(b);
+        idr__free(al, b);
         b = n;
     }
-    free(a);
+    idr__free(al, a);
 }
 
 static void *fail(idr__arena *a) {
@@ -93,7 +105,7 @@ void *idr__arena_alloc(idr__arena *a, size_t n) {
     }
     if (n > a->block_size / 2) {
         /* Dedicated block, linked behind the current one so it keeps serving. */
-        block *big = block_new(n);
+        block *big = block_new(a, n);
         if (!big) {
             return fail(a);
         }
@@ -105,7 +117,7 @@ void *idr__arena_alloc(idr__arena *a, size_t n) {
     if (a->block_size < (1u << 20)) {
         a->block_size *= 2;
     }
-    block *nb = block_new(a->block_size);
+    block *nb = block_new(a, a->block_size);
     if (!nb) {
         return fail(a);
     }

@@ -10,24 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *idr__read_file(const char *path, size_t max, size_t *len_out) {
+char *
+idr__read_file(const idr__alloc *al, const char *path, size_t max, size_t *len_out) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         return NULL;
     }
     size_t cap = 65536, len = 0;
-    char *p = malloc(cap);
+    char *p = idr__malloc(al, cap);
+    if (!p) {
+        errno = ENOMEM; /* a caller's allocator need not set errno */
+    }
     while (p) {
         if (len + 1 >= cap) {
             if (cap > max) {
-                free(p);
+                idr__free(al, p);
                 p = NULL;
                 errno = EFBIG;
                 break;
             }
-            char *q = realloc(p, cap * 2);
+            char *q = idr__realloc(al, p, cap * 2);
             if (!q) {
-                free(p);
+                idr__free(al, p);
                 p = NULL;
                 errno = ENOMEM;
                 break;
@@ -39,7 +43,7 @@ char *idr__read_file(const char *path, size_t max, size_t *len_out) {
         len += got;
         if (got == 0) {
             if (ferror(f)) {
-                free(p);
+                idr__free(al, p);
                 p = NULL;
                 errno = EIO;
             }
@@ -48,7 +52,7 @@ char *idr__read_file(const char *path, size_t max, size_t *len_out) {
     }
     fclose(f);
     if (p && len > max) {
-        free(p);
+        idr__free(al, p);
         p = NULL;
         errno = EFBIG;
     }

@@ -11,15 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-void idr__buf_init(idr__buf *b) {
+void idr__buf_init(idr__buf *b, const idr__alloc *al) {
     b->p = NULL;
     b->len = b->cap = 0;
     b->oom = false;
+    b->al = al;
 }
 
 void idr__buf_free(idr__buf *b) {
-    free(b->p);
-    idr__buf_init(b);
+    idr__free(b->al, b->p);
+    idr__buf_init(b, b->al);
 }
 
 static bool buf_reserve(idr__buf *b, size_t extra) {
@@ -33,7 +34,7 @@ static bool buf_reserve(idr__buf *b, size_t extra) {
     while (cap < b->len + extra + 1) {
         cap *= 2;
     }
-    char *p = realloc(b->p, cap);
+    char *p = idr__realloc(b->al, b->p, cap);
     if (!p) {
         b->oom = true;
         return false;
@@ -79,10 +80,20 @@ char *idr__buf_take(idr__buf *b, size_t *len_out) {
         return NULL;
     }
     char *p = b->p;
+    if (b->al) {
+        /* idr_free() is the C library's free: hand over a malloc'd copy. */
+        p = malloc(b->len + 1);
+        if (!p) {
+            idr__buf_free(b);
+            return NULL;
+        }
+        memcpy(p, b->p, b->len + 1);
+        idr__free(b->al, b->p);
+    }
     if (len_out) {
         *len_out = b->len;
     }
-    idr__buf_init(b);
+    idr__buf_init(b, b->al);
     return p;
 }
 

@@ -30,11 +30,32 @@ int idr__err(idr_error *err, int code, const char *field, const char *fmt, ...)
     IDR__PRINTF(4, 5);
 
 /* ====================================================================================
+ * Allocation (lib/util/alloc.c): every heap allocation of the library goes through an
+ * idr__alloc, the caller's idr_allocator (idr_config_set_allocator()). A NULL
+ * allocator means the C library's malloc/realloc/free. The allocator must outlive
+ * every block it handed out; owners keep a pointer to a copy that lives as long as they
+ * do (an arena keeps its own, see idr__arena_allocator()).
+ * ================================================================================== */
+typedef idr_allocator idr__alloc;
+void *idr__malloc(const idr__alloc *al, size_t n);
+/** Zeroed `n * size` bytes; NULL when the product overflows or memory runs out. */
+void *idr__calloc(const idr__alloc *al, size_t n, size_t size);
+void *idr__realloc(const idr__alloc *al, void *p, size_t n);
+void idr__free(const idr__alloc *al, void *p); /* NULL p is a no-op */
+char *idr__strdup(const idr__alloc *al, const char *s);
+char *idr__strndup(const idr__alloc *al, const char *s, size_t n);
+
+/* ====================================================================================
  * Arena (lib/util/arena.c): bump allocator in growing blocks; one free releases all.
- * Allocations are 8-byte aligned. Returns NULL only when malloc fails.
+ * Allocations are 8-byte aligned. Returns NULL only when the allocator fails.
  * ================================================================================== */
 typedef struct idr__arena idr__arena;
-idr__arena *idr__arena_new(size_t first_block);
+/** A new arena whose blocks come from `al` (NULL: the C library); the arena keeps a
+ *  copy of *al, so the caller's struct need not outlive the call. */
+idr__arena *idr__arena_new(const idr__alloc *al, size_t first_block);
+/** The arena's copy of its allocator (NULL for the C library): valid as long as the
+ *  arena, for owners that allocate beside their arena and free before it. */
+const idr__alloc *idr__arena_allocator(const idr__arena *a);
 void idr__arena_free(idr__arena *a);
 void *idr__arena_alloc(idr__arena *a, size_t n); /* uninitialised */
 /** True once any allocation from `a` has failed. Callers that build something large in
@@ -57,13 +78,16 @@ typedef struct idr__buf {
     char *p;
     size_t len, cap;
     bool oom; /* sticky: once set, appends are ignored and the caller reports ENOMEM */
+    const idr__alloc *al; /* grows through this (NULL: the C library) */
 } idr__buf;
-void idr__buf_init(idr__buf *b);
+void idr__buf_init(idr__buf *b, const idr__alloc *al);
 void idr__buf_free(idr__buf *b);
 void idr__buf_put(idr__buf *b, const char *s, size_t n);
 void idr__buf_puts(idr__buf *b, const char *s);
 void idr__buf_printf(idr__buf *b, const char *fmt, ...) IDR__PRINTF(2, 3);
-/** Hand the buffer's NUL-terminated content to the caller (malloc'd; idr_free()). */
+/** Hand the buffer's NUL-terminated content to the caller, who frees it with idr_free()
+ *  (the C library's free): built with a caller's allocator, the content is copied into
+ *  a malloc'd block at the end. NULL when out of memory (the buffer is then freed). */
 char *idr__buf_take(idr__buf *b, size_t *len_out);
 
 typedef struct idr__jw {
@@ -97,10 +121,10 @@ void idr__json_escape(idr__buf *b, const char *s, size_t n);
 /* ====================================================================================
  * Files, TSV and hashing (lib/util/file.c, lib/util/sha256.c)
  * ================================================================================== */
-/* Read a whole file (lib/util/file.c): a malloc'd, NUL-terminated copy the caller
- * frees, its length in *len_out (may be NULL). NULL on failure with errno set
- * (EFBIG when larger than `max` bytes). */
-char *idr__read_file(const char *path, size_t max, size_t *len_out);
+/* Read a whole file (lib/util/file.c): a NUL-terminated copy from `al` the caller
+ * frees with idr__free(al, ...), its length in *len_out (may be NULL). NULL on failure
+ * with errno set (ENOMEM when `al` fails, EFBIG when larger than `max` bytes). */
+char *idr__read_file(const idr__alloc *al, const char *path, size_t max, size_t *len_out);
 /* Split a TSV line in place at tabs into at most `max` fields (the last one keeps any
  * further tabs); returns the count. */
 size_t idr__split_tabs(char *line, char **f, size_t max);

@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     }
 
-    idr__arena *ar = idr__arena_new(1024);
+    idr__arena *ar = idr__arena_new(NULL, 1024);
     if (ar) {
         const char *dom = NULL;
         char *n = idr__email_normalize(eng->mods.lists, ar, a, &dom);

@@ -147,7 +147,7 @@ static void score_mode(uint8_t sel, const uint8_t *data, size_t size) {
     static const char *const homes[] = {"US", "GB", "DE", "IN"};
     size_t half = size / 2;
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, NULL);
     idr__buf_printf(&b,
                     "{\"candidate_id\":\"f\",\"as_of\":\"2026-11-20T00:00:00Z\","
                     "\"engagement\":{\"declared_work_country\":\"%s\"},"

@@ -9,7 +9,7 @@
 #include "internal.h"
 
 Test(arena, allocations_are_aligned_and_survive_growth) {
-    idr__arena *a = idr__arena_new(1024);
+    idr__arena *a = idr__arena_new(NULL, 1024);
     cr_assert_not_null(a);
     char *first = idr__arena_strdup(a, "first");
     for (int i = 0; i < 10000; i++) {
@@ -29,7 +29,7 @@ Test(arena, allocations_are_aligned_and_survive_growth) {
 
 Test(jsonw, escapes_and_keeps_order) {
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, NULL);
     idr__jw w;
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);

@@ -59,7 +59,7 @@ TestSuite(email, .init = setup, .fini = teardown);
 static const char *norm(const char *addr) {
     static idr__arena *a;
     if (!a) {
-        a = idr__arena_new(1024);
+        a = idr__arena_new(NULL, 1024);
     }
     return idr__email_normalize(rh_engine->mods.lists, a, addr, NULL);
 }

@@ -21,7 +21,7 @@ static const idr__enrichment *enrich(const char *json, idr__enrichment *en) {
     cr_assert_eq(idr_candidate_from_json(&cand, rh_engine, json, strlen(json), &err),
                  IDR_OK, "%s", err.message);
     if (!arena) {
-        arena = idr__arena_new(1 << 16);
+        arena = idr__arena_new(NULL, 1 << 16);
     }
     cr_assert_eq(idr__enrich(&rh_engine->mods, cand, arena, en), IDR_OK);
     return en;
@@ -88,7 +88,7 @@ Test(enrich_names, table_has_one_tokenised_entry_per_name, .fini = done) {
 
 Test(enrich_names, table_is_capped_per_kind, .fini = done) {
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, NULL);
     idr__buf_puts(&b,
                   "{\"candidate_id\":\"cap\",\"identity\":{\"full_name\":\"Jo Bloggs\","
                   "\"aliases\":[");
@@ -161,7 +161,7 @@ Test(enrich_names, domain_forms_agree_with_the_spoof_check) {
     if (!nm) {
         cr_skip_test("ICU names module unavailable");
     }
-    idr__arena *a = idr__arena_new(4096);
+    idr__arena *a = idr__arena_new(NULL, 4096);
     const char *doms[] = {"acme.com",
                           "acrne.com",
                           "аcme.com",

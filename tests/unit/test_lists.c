@@ -164,7 +164,7 @@ Test(lists, curated_entries_all_carry_known_source_keys) {
 
 Test(lists, tech_claims_are_found_by_pcre2) {
     idr_engine *eng = engine("/nonexistent", IDR_TEST_SOURCE_DIR "/data");
-    idr__arena *a = idr__arena_new(4096);
+    idr__arena *a = idr__arena_new(NULL, 4096);
     idr__tech_claim c[8];
     size_t n = idr__lists_tech_claims(
         eng->mods.lists, a,

@@ -60,7 +60,7 @@ enrich_zone(const idr_engine *eng, const char *json, const char *zone, enriched 
     if (zone) {
         out->cand->identity.timezone = zone;
     }
-    out->arena = idr__arena_new(4096);
+    out->arena = idr__arena_new(NULL, 4096);
     cr_assert_not_null(out->arena);
     cr_assert_eq(idr__enrich(&eng->mods, out->cand, out->arena, &out->en), IDR_OK);
 }

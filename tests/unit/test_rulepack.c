@@ -195,7 +195,7 @@ Test(registry, family_prefix_and_category_agree) {
  * every indicator entry sits in such a block (docs/adding-an-indicator.md). */
 Test(registry, default_pack_blocks_hold_their_family) {
     size_t len = 0;
-    char *text = idr__read_file(IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+    char *text = idr__read_file(NULL, IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
                                 (size_t)8 << 20, &len);
     cr_assert_not_null(text);
     char block[64] = "", file[128] = "";
@@ -231,7 +231,7 @@ Test(registry, default_pack_blocks_hold_their_family) {
 
 Test(registry, engine_refuses_a_category_that_is_not_the_family) {
     size_t len = 0;
-    char *text = idr__read_file(IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
+    char *text = idr__read_file(NULL, IDR_TEST_SOURCE_DIR "/data/rules/default.pack",
                                 (size_t)8 << 20, &len);
     cr_assert_not_null(text);
     const char *from = "[indicator doc_expired]\ncategory = document";

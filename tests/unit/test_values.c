@@ -315,7 +315,7 @@ Test(values, distance) {
 }
 
 Test(values, norm_simple) {
-    idr__arena *a = idr__arena_new(1024);
+    idr__arena *a = idr__arena_new(NULL, 1024);
     cr_assert_not_null(a);
     cr_assert_str_eq(idr__norm_simple(a, "  Dana   REYES "), "dana reyes");
     cr_assert_str_eq(idr__norm_simple(a, "O'Brien-Smith, J."), "o brien smith j");

@@ -60,7 +60,7 @@ static void add_entry(idr__loader *ld,
         .license = m->license,
         .attribution = m->attribution,
     };
-    (void)idr__loader_add_data(ld, &d);
+    ld->oom |= idr__loader_add_data(ld, &d) != IDR_OK;
 }
 
 /* us-zips.tsv: ZIP<TAB>lat<TAB>lon */
@@ -68,15 +68,19 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/us-zips.tsv", ld->data_dir);
     size_t len;
-    char *text = idr__read_file(path, 64u << 20, &len);
+    char *text = idr__read_file(ld->al, path, 64u << 20, &len);
     if (!text) {
+        ld->oom |= errno == ENOMEM;
         return;
     }
     size_t cap = 1;
     for (size_t i = 0; i < len; i++) {
         cap += text[i] == '\n';
     }
-    g->zips = malloc(cap * sizeof *g->zips);
+    g->zips = idr__calloc(g->al, cap, sizeof *g->zips);
+    if (!g->zips) {
+        ld->oom = true;
+    }
     char *cur = text, *line;
     while (g->zips && (line = idr__geo_next_line(&cur)) != NULL && g->n_zips < cap) {
         char *f[3];
@@ -88,9 +92,9 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
             g->zips[g->n_zips++] = z;
         }
     }
-    free(text);
+    idr__free(ld->al, text);
     if (g->n_zips == 0) {
-        idr__loader_warn(ld, "gazetteer %s has no usable ZIP entries", path);
+        ld->oom |= idr__loader_warn(ld, "gazetteer %s has no usable ZIP entries", path);
         return;
     }
     qsort(g->zips, g->n_zips, sizeof *g->zips, cmp_zip);
@@ -106,15 +110,19 @@ void idr__geo_load_cities(idr__loader *ld, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/cities.tsv", ld->data_dir);
     size_t len;
-    char *text = idr__read_file(path, 256u << 20, &len);
+    char *text = idr__read_file(ld->al, path, 256u << 20, &len);
     if (!text) {
+        ld->oom |= errno == ENOMEM;
         return;
     }
     size_t cap = 1;
     for (size_t i = 0; i < len; i++) {
         cap += text[i] == '\n';
     }
-    g->cities = malloc(cap * sizeof *g->cities);
+    g->cities = idr__calloc(g->al, cap, sizeof *g->cities);
+    if (!g->cities) {
+        ld->oom = true;
+    }
     char *cur = text, *line;
     while (g->cities && (line = idr__geo_next_line(&cur)) != NULL && g->n_cities < cap) {
         char *f[6];
@@ -134,9 +142,9 @@ void idr__geo_load_cities(idr__loader *ld, idr__geo *g) {
         }
         g->cities[g->n_cities++] = c;
     }
-    free(text);
+    idr__free(ld->al, text);
     if (g->n_cities == 0) {
-        idr__loader_warn(ld, "gazetteer %s has no usable city entries", path);
+        ld->oom |= idr__loader_warn(ld, "gazetteer %s has no usable city entries", path);
         return;
     }
     qsort(g->cities, g->n_cities, sizeof *g->cities, cmp_city);

@@ -89,12 +89,14 @@ void idr__geo_manifest_load(const char *data_dir,
         (int)sizeof path) {
         return;
     }
-    char *text = idr__read_file(path, 1 << 20, NULL);
+    /* Read with the C library: the manifest is optional and gives only version
+     * texts, and cJSON's tree is the C library's anyway. */
+    char *text = idr__read_file(NULL, path, 1 << 20, NULL);
     if (!text) {
         return;
     }
     m->root = cJSON_Parse(text);
-    free(text);
+    idr__free(NULL, text);
     if (m->root) {
         m->version = mf_str(m->root, "version");
         m->license = mf_str(m->root, "license");
@@ -150,13 +152,13 @@ void idr__geo_close(idr__geo *g) {
     for (size_t i = 0; i < g->n_dbs; i++) {
         idr__geo_db_close(g->dbs[i]);
     }
-    free(g->dbs);
-    free(g->zips);
-    free(g->cities);
-    free(g->classes);
-    free(g->ops);
+    idr__free(g->al, g->dbs);
+    idr__free(g->al, g->zips);
+    idr__free(g->al, g->cities);
+    idr__free(g->al, g->classes);
+    idr__free(g->al, g->ops);
     idr__arena_free(g->arena);
-    free(g);
+    idr__free(g->al, g);
 }
 
 int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
@@ -167,13 +169,18 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
                "then run `idrisk data fetch`)";
         return IDR_OK;
     }
-    idr__geo *g = calloc(1, sizeof *g);
-    if (!g || !(g->arena = idr__arena_new(1u << 16))) {
-        free(g);
+    idr__geo *g = idr__calloc(ld->al, 1, sizeof *g);
+    if (!g || !(g->arena = idr__arena_new(ld->al, 1u << 16))) {
+        idr__free(ld->al, g);
         return IDR_ENOMEM;
     }
+    g->al = ld->al;
     struct dirent **list = NULL;
     int n = scandir(ld->data_dir, &list, mmdb_filter, name_cmp);
+    if (n < 0 && errno == ENOMEM) {
+        idr__geo_close(g); /* scandir's own allocation failed */
+        return IDR_ENOMEM;
+    }
     if (n < 0) {
         const char *e = strerror(errno);
         idr__geo_close(g);
@@ -183,7 +190,7 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
                                  ld->data_dir, e);
         return *why ? IDR_OK : IDR_ENOMEM;
     }
-    g->dbs = calloc(n > 0 ? (size_t)n : 1, sizeof *g->dbs);
+    g->dbs = idr__calloc(g->al, n > 0 ? (size_t)n : 1, sizeof *g->dbs);
     if (!g->dbs) {
         for (int i = 0; i < n; i++) {
             free(list[i]);
@@ -200,11 +207,19 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
             free(list[i]);
             continue;
         }
-        idr__geo_db *db = idr__geo_db_open(path, fname, msg, sizeof msg);
-        free(list[i]);
+        idr__geo_db *db = idr__geo_db_open(g->al, path, fname, msg, sizeof msg);
+        free(list[i]); /* scandir's, the C library's */
+        if (!db && !msg[0]) {
+            for (int j = i + 1; j < n; j++) {
+                free(list[j]);
+            }
+            free(list);
+            idr__geo_close(g);
+            return IDR_ENOMEM;
+        }
         if (!db) {
-            if (msg[0]) {
-                idr__loader_warn(ld, "IP database %s %s; it is not used", path, msg);
+            if (idr__loader_warn(ld, "IP database %s %s; it is not used", path, msg)) {
+                ld->oom = true;
             }
             continue;
         }
@@ -263,9 +278,14 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
     idr__geo_load_cities(ld, g);
     idr__geo_load_asn_classes(ld, g);
     idr__geo_load_operators(ld, g);
-    if (!(g->caps & IDR__GEO_CAP_LOCATION)) {
+    if (!(g->caps & IDR__GEO_CAP_LOCATION) &&
         idr__loader_warn(ld, "no IP location database is loaded: location indicators "
-                             "are not evaluated");
+                             "are not evaluated")) {
+        ld->oom = true;
+    }
+    if (ld->oom || idr__arena_failed(g->arena)) {
+        idr__geo_close(g);
+        return IDR_ENOMEM;
     }
     *out = g;
     return IDR_OK;
@@ -523,13 +543,13 @@ int idr__geo_lookup_json(const idr__modules *eng,
         return idr__err(err, IDR_EUNAVAILABLE, NULL, "no IP database is loaded: %s",
                         eng->geo_unavailable ? eng->geo_unavailable : "unknown reason");
     }
-    idr__arena *a = idr__arena_new(4096);
+    idr__arena *a = idr__arena_new(g->al, 4096);
     if (!a) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     idr__buf b;
     idr__jw w;
-    idr__buf_init(&b);
+    idr__buf_init(&b, g->al);
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
     idr__jw_str(&w, "ip", ip);
@@ -576,8 +596,9 @@ int idr__geo_lookup_json(const idr__modules *eng,
     }
     idr__jw_arr_end(&w);
     idr__jw_obj_end(&w);
+    bool arena_oom = idr__arena_failed(a); /* a looked-up string not copied */
     idr__arena_free(a);
-    if (b.oom) {
+    if (b.oom || arena_oom) {
         idr__buf_free(&b);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }

@@ -66,7 +66,8 @@ struct idr__geo {
     size_t n_classes;
     vpn_operator *ops;
     size_t n_ops;
-    idr__arena *arena; /* gazetteer and list strings */
+    idr__arena *arena;    /* gazetteer and list strings */
+    const idr__alloc *al; /* the engine's: dbs, zips, cities, classes, ops, g itself */
 };
 
 /* ---- shared helpers (geo.c) ---- */
@@ -98,7 +99,10 @@ void idr__geo_manifest_free(idr__geo_manifest *m);
 /* Open and identify the .mmdb at `path` (`fname` its file name in the data directory).
  * NULL with the reason in why[n] when it cannot be used; NULL with why[0] == '\0' on
  * ENOMEM. */
-idr__geo_db *idr__geo_db_open(const char *path, const char *fname, char *why, size_t n);
+/* NULL with `why` filled when the file is unusable; NULL with `why` empty when out of
+ * memory (ours or libmaxminddb's). */
+idr__geo_db *idr__geo_db_open(
+    const idr__alloc *al, const char *path, const char *fname, char *why, size_t n);
 void idr__geo_db_close(idr__geo_db *db);
 geo_kind idr__geo_db_kind(const idr__geo_db *db);
 const char *idr__geo_db_name(const idr__geo_db *db);     /* file name minus .mmdb */

@@ -35,6 +35,7 @@ const char *const idr__geo_kind_names[] = {
     "anonymizer", "anonymizer", "connection_type", "ip_risk", "residential_proxy"};
 
 struct idr__geo_db {
+    const idr__alloc *al; /* this struct and its names */
     MMDB_s mmdb;
     geo_kind kind;
     char *file; /* file name in the data directory */
@@ -445,8 +446,8 @@ static geo_kind kind_from_keys(MMDB_entry_s *e) {
 }
 
 /* Exercise a record the way enrichment will, so a corrupt data section shows at open. */
-static int read_all(MMDB_entry_s *e, geo_kind kind) {
-    idr__arena *a = idr__arena_new(1024);
+static int read_all(const idr__alloc *al, MMDB_entry_s *e, geo_kind kind) {
+    idr__arena *a = idr__arena_new(al, 1024);
     if (!a) {
         return MMDB_OUT_OF_MEMORY_ERROR;
     }
@@ -454,7 +455,11 @@ static int read_all(MMDB_entry_s *e, geo_kind kind) {
     unsigned got = 0;
     idr__geo_info_init(&info);
     read_record(kind, e, &info, a, &got);
+    bool oom = idr__arena_failed(a);
     idr__arena_free(a);
+    if (oom) {
+        return MMDB_OUT_OF_MEMORY_ERROR;
+    }
     /* A record must at least be a map; anything else means a broken data section. */
     MMDB_entry_data_s d;
     MMDB_entry_s start = *e;
@@ -470,6 +475,9 @@ static int read_all(MMDB_entry_s *e, geo_kind kind) {
 /* Open and identify one file. Returns 0 and fills db, or -1 with the reason in why. */
 static int db_open(const char *path, idr__geo_db *db, char *why, size_t n) {
     int rc = MMDB_open(path, MMDB_MODE_MMAP, &db->mmdb);
+    if (rc == MMDB_OUT_OF_MEMORY_ERROR) {
+        return -1; /* `why` stays empty: out of memory, not a bad file */
+    }
     if (rc != MMDB_SUCCESS) {
         snprintf(why, n, "cannot be opened as a MaxMind DB (%s)", MMDB_strerror(rc));
         return -1;
@@ -483,12 +491,14 @@ static int db_open(const char *path, idr__geo_db *db, char *why, size_t n) {
             k = kind_from_keys(&e);
         }
         db->kind = k;
-        rc = read_all(&e, k);
+        rc = read_all(db->al, &e, k);
     } else if (rc == MMDB_SUCCESS) {
         db->kind = kind_from_type(db->mmdb.metadata.database_type);
     }
     if (rc != MMDB_SUCCESS) {
-        snprintf(why, n, "is corrupt (%s)", MMDB_strerror(rc));
+        if (rc != MMDB_OUT_OF_MEMORY_ERROR) {
+            snprintf(why, n, "is corrupt (%s)", MMDB_strerror(rc));
+        }
         MMDB_close(&db->mmdb);
         return -1;
     }
@@ -522,7 +532,7 @@ const char *idr__geo_check_file(const char *path, char *why, size_t n) {
     static const char *const probes[] = {"1.1.1.1",       "1.2.0.4", "81.2.69.142",
                                          "2.125.160.216", "::1",     "2001:db8::1",
                                          "2a02:d000::1",  "0.0.0.0"};
-    idr__arena *a = idr__arena_new(1024);
+    idr__arena *a = idr__arena_new(NULL, 1024);
     for (size_t i = 0; a && i < sizeof probes / sizeof probes[0]; i++) {
         idr__ip ip;
         MMDB_lookup_result_s res;
@@ -547,20 +557,22 @@ const char *idr__geo_check_file(const char *path, char *why, size_t n) {
     return idr__geo_kind_names[k];
 }
 
-idr__geo_db *idr__geo_db_open(const char *path, const char *fname, char *why, size_t n) {
+idr__geo_db *idr__geo_db_open(
+    const idr__alloc *al, const char *path, const char *fname, char *why, size_t n) {
     if (n > 0) {
         why[0] = '\0';
     }
-    idr__geo_db *db = calloc(1, sizeof *db);
+    idr__geo_db *db = idr__calloc(al, 1, sizeof *db);
     if (!db) {
         return NULL;
     }
+    db->al = al;
     if (db_open(path, db, why, n) != 0) {
-        free(db);
+        idr__free(al, db);
         return NULL;
     }
-    db->file = strdup(fname);
-    db->name = strndup(fname, strlen(fname) - 5);
+    db->file = idr__strdup(al, fname);
+    db->name = idr__strndup(al, fname, strlen(fname) - 5);
     if (!db->file || !db->name) {
         if (n > 0) {
             why[0] = '\0';
@@ -576,9 +588,9 @@ void idr__geo_db_close(idr__geo_db *db) {
         return;
     }
     MMDB_close(&db->mmdb);
-    free(db->file);
-    free(db->name);
-    free(db);
+    idr__free(db->al, db->file);
+    idr__free(db->al, db->name);
+    idr__free(db->al, db);
 }
 
 geo_kind idr__geo_db_kind(const idr__geo_db *db) {

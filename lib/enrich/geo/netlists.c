@@ -8,6 +8,7 @@
 #include "enrich/geo/geo_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,12 @@ static char *read_list(const idr__loader *ld, const char *file, char *path, size
             continue;
         }
         snprintf(path, n, "%s/%s", dirs[i], file);
-        char *text = idr__read_file(path, 16u << 20, NULL);
-        if (text) {
+        char *text = idr__read_file(ld->al, path, 16u << 20, NULL);
+        if (text || errno == ENOMEM) {
             return text;
         }
     }
+    errno = ENOENT;
     return NULL;
 }
 
@@ -53,9 +55,14 @@ static int cmp_class(const void *a, const void *b) {
 void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     char path[4096];
     char *text = read_list(ld, "asn_classes.tsv", path, sizeof path);
+    if (!text && errno == ENOMEM) {
+        ld->oom = true;
+        return;
+    }
     if (!text) {
-        idr__loader_warn(ld, "data/asn_classes.tsv not found: hosting/VPN networks are "
-                             "recognised only from anonymizer databases");
+        ld->oom |= idr__loader_warn(
+            ld, "data/asn_classes.tsv not found: hosting/VPN networks are "
+                "recognised only from anonymizer databases");
         return;
     }
     char version[20];
@@ -64,7 +71,10 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     for (const char *p = text; *p; p++) {
         cap += *p == '\n';
     }
-    g->classes = malloc(cap * sizeof *g->classes);
+    g->classes = idr__calloc(g->al, cap, sizeof *g->classes);
+    if (!g->classes) {
+        ld->oom = true;
+    }
     char *cur = text, *line;
     size_t lineno = 0;
     while (g->classes && (line = idr__geo_next_line(&cur)) != NULL &&
@@ -75,15 +85,16 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
         unsigned long asn;
         if (idr__split_tabs(line, f, 4) != 4 || (asn = strtoul(f[0], &end, 10)) == 0 ||
             *end != '\0' || asn > UINT32_MAX || f[3][0] == '\0') {
-            idr__loader_warn(ld, "%s: entry %zu ignored (needs ASN, class, org, source)",
-                             path, lineno);
+            ld->oom |= idr__loader_warn(
+                ld, "%s: entry %zu ignored (needs ASN, class, org, source)", path,
+                lineno);
             continue;
         }
         asn_class c = {(uint32_t)asn, idr__arena_strdup(g->arena, f[1]),
                        idr__arena_strdup(g->arena, f[3])};
         g->classes[g->n_classes++] = c;
     }
-    free(text);
+    idr__free(ld->al, text);
     if (g->n_classes > 0) {
         qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
         g->caps |= IDR__GEO_CAP_ASN_CLASSES;
@@ -94,7 +105,7 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
             .attribution = "idrisk curated hosting-ASN list; a source per entry "
                            "(data/asn_classes.tsv)",
         };
-        (void)idr__loader_add_data(ld, &d);
+        ld->oom |= idr__loader_add_data(ld, &d) != IDR_OK;
     }
 }
 
@@ -104,6 +115,7 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
     char path[4096];
     char *text = read_list(ld, "astrill.tsv", path, sizeof path);
     if (!text) {
+        ld->oom |= errno == ENOMEM;
         return;
     }
     char version[20];
@@ -112,7 +124,10 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
     for (const char *p = text; *p; p++) {
         cap += *p == '\n';
     }
-    g->ops = malloc(cap * sizeof *g->ops);
+    g->ops = idr__calloc(g->al, cap, sizeof *g->ops);
+    if (!g->ops) {
+        ld->oom = true;
+    }
     char *cur = text, *line;
     while (g->ops && (line = idr__geo_next_line(&cur)) != NULL && g->n_ops < cap) {
         char *f[2];
@@ -125,7 +140,7 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
             g->ops[g->n_ops++] = o;
         }
     }
-    free(text);
+    idr__free(ld->al, text);
     if (g->n_ops > 0) {
         g->caps |= IDR__GEO_CAP_OPERATORS;
         idr__data_entry d = {
@@ -135,7 +150,7 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
             .attribution = "idrisk curated VPN-operator names with their advisories "
                            "(data/astrill.tsv)",
         };
-        (void)idr__loader_add_data(ld, &d);
+        ld->oom |= idr__loader_add_data(ld, &d) != IDR_OK;
     }
 }
 

@@ -21,6 +21,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ typedef struct domain_set {
 } domain_set;
 
 struct idr__lists {
+    const idr__alloc *al; /* the engine's: this struct and the domain sets */
     idr__arena *arena;
     domain_set free_mail, disposable;
     idr__watch_entry *watch;
@@ -95,9 +97,13 @@ static int add_manifest(idr__loader *ld, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.d/%s.json", ld->data_dir, name);
     size_t len = 0;
-    char *text = idr__read_file(path, (size_t)64 << 20, &len);
+    char *text = idr__read_file(ld->al, path, (size_t)64 << 20, &len);
+    if (!text && errno == ENOMEM) {
+        return IDR_ENOMEM;
+    }
+    /* cJSON allocates with the C library; its NULL reads as "no manifest". */
     cJSON *j = text ? cJSON_ParseWithLength(text, len) : NULL;
-    free(text);
+    idr__free(ld->al, text);
     const char *f[5] = {NULL, NULL, NULL, NULL, NULL};
     static const char *const keys[5] = {"type", "version", "build_date", "license",
                                         "attribution"};
@@ -120,16 +126,16 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/lists/%s.txt", ld->data_dir, name);
     size_t len = 0;
-    ds->text = idr__read_file(path, (size_t)64 << 20, &len);
+    ds->text = idr__read_file(ld->al, path, (size_t)64 << 20, &len);
     if (!ds->text) {
-        return IDR_OK;
+        return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
     size_t lines = 1;
     for (size_t i = 0; i < len; i++) {
         lines += ds->text[i] == '\n';
     }
-    ds->v = malloc(lines * sizeof *ds->v);
-    ds->wild = malloc(lines * sizeof *ds->wild);
+    ds->v = idr__calloc(ld->al, lines, sizeof *ds->v);
+    ds->wild = idr__calloc(ld->al, lines, sizeof *ds->wild);
     if (!ds->v || !ds->wild) {
         return IDR_ENOMEM;
     }
@@ -251,10 +257,10 @@ static int load_watch(idr__loader *ld,
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", ld->lists_dir, file);
     size_t len = 0;
-    char *text = idr__read_file(path, (size_t)64 << 20, &len);
+    char *text = idr__read_file(ld->al, path, (size_t)64 << 20, &len);
     *loaded = 0;
     if (!text) {
-        return IDR_OK;
+        return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
     const char *version = refreshed(l->arena, text);
     size_t lines = 1;
@@ -263,7 +269,7 @@ static int load_watch(idr__loader *ld,
     }
     idr__watch_entry *v = idr__arena_calloc(l->arena, (l->n_watch + lines) * sizeof *v);
     if (!v) {
-        free(text);
+        idr__free(ld->al, text);
         return IDR_ENOMEM;
     }
     if (l->n_watch) {
@@ -286,7 +292,7 @@ static int load_watch(idr__loader *ld,
         size_t na = split(l->arena, f[2], ';', &aliases);
         e->names = idr__arena_calloc(l->arena, (na + 1) * sizeof *e->names);
         if (!e->name || !e->kind || !e->names) {
-            free(text);
+            idr__free(ld->al, text);
             return IDR_ENOMEM;
         }
         e->names[0] = e->name;
@@ -300,7 +306,7 @@ static int load_watch(idr__loader *ld,
         e->emails = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
         e->wallets = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
         if (!e->domains || !e->emails || !e->wallets) {
-            free(text);
+            idr__free(ld->al, text);
             return IDR_ENOMEM;
         }
         for (size_t i = 0; i < ni; i++) {
@@ -327,7 +333,7 @@ static int load_watch(idr__loader *ld,
         l->n_watch++;
         (*loaded)++;
     }
-    free(text);
+    idr__free(ld->al, text);
     return *loaded
                ? add_curated(ld,
                              which == IDR__WATCH_SANCTIONS ? "sanctions_sdn_itw"
@@ -345,9 +351,9 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
     char path[4096];
     snprintf(path, sizeof path, "%s/tech_release_years.tsv", ld->lists_dir);
     size_t len = 0;
-    char *text = idr__read_file(path, (size_t)64 << 20, &len);
+    char *text = idr__read_file(ld->al, path, (size_t)64 << 20, &len);
     if (!text) {
-        return IDR_OK;
+        return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
     const char *version = refreshed(l->arena, text);
     size_t lines = 1;
@@ -356,7 +362,7 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
     }
     l->tech = idr__arena_calloc(l->arena, lines * sizeof *l->tech);
     if (!l->tech) {
-        free(text);
+        idr__free(ld->al, text);
         return IDR_ENOMEM;
     }
     char *save = NULL;
@@ -386,7 +392,7 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
             t->claim_only = claim_only;
         }
     }
-    free(text);
+    idr__free(ld->al, text);
     return l->n_tech ? add_curated(ld, "tech_release_years", version,
                                    "first public release years of technologies "
                                    "(see data/README.md)")
@@ -397,11 +403,12 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
 
 int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why) {
     *out = NULL;
-    idr__lists *l = calloc(1, sizeof *l);
-    if (!l || !(l->arena = idr__arena_new(16 * 1024))) {
-        free(l);
+    idr__lists *l = idr__calloc(ld->al, 1, sizeof *l);
+    if (!l || !(l->arena = idr__arena_new(ld->al, 16 * 1024))) {
+        idr__free(ld->al, l);
         return IDR_ENOMEM;
     }
+    l->al = ld->al;
     int rc = IDR_OK;
     size_t n_sdn = 0, n_front = 0;
     if (ld->data_dir) {
@@ -434,6 +441,9 @@ int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why) {
                               "are not evaluated",
                               ld->data_dir ? ld->data_dir : "(no data directory)");
     }
+    if (rc == IDR_OK && idr__arena_failed(l->arena)) {
+        rc = IDR_ENOMEM; /* a copy made while loading was not checked where made */
+    }
     if (rc != IDR_OK) {
         idr__lists_close(l);
         return rc;
@@ -457,15 +467,15 @@ void idr__lists_close(idr__lists *l) {
     }
     domain_set *sets[2] = {&l->free_mail, &l->disposable};
     for (int i = 0; i < 2; i++) {
-        free(sets[i]->text);
-        free(sets[i]->v);
-        free(sets[i]->wild);
+        idr__free(l->al, sets[i]->text);
+        idr__free(l->al, sets[i]->v);
+        idr__free(l->al, sets[i]->wild);
     }
     pcre2_code_free(l->re_mailbox);
     pcre2_code_free(l->re_years);
     pcre2_code_free(l->re_range);
     idr__arena_free(l->arena);
-    free(l);
+    idr__free(l->al, l);
 }
 
 const idr__watch_entry *idr__lists_watch(const idr__lists *l, size_t *n) {

@@ -64,6 +64,7 @@ typedef struct nick_pair {
 } nick_pair;
 
 struct idr__names {
+    const idr__alloc *al;   /* the engine's: this struct and the nickname table */
     UTransliterator *proto; /* cloned from, never used to transliterate */
     UTransliterator *pool[IDR__NAMES_POOL];
     atomic_flag busy[IDR__NAMES_POOL];
@@ -209,7 +210,9 @@ static void tokenize_ascii(const char *s, size_t n, idr__name_toks *out) {
 static void tokenize_plain(const char *s, size_t n, idr__name_toks *out) {
     tok_builder b;
     tb_init(&b, out);
-    idr__arena *a = idr__arena_new(1024);
+    /* The C library's: the caller's allocator is not in reach here, and this runs only
+     * in builds whose ICU lacks the transliterator. */
+    idr__arena *a = idr__arena_new(NULL, 1024);
     char *cut = a ? idr__arena_strndup(a, s, n) : NULL;
     /* drop apostrophes first so that they join, as on the ICU path */
     if (cut) {
@@ -355,7 +358,7 @@ void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out
 
 char *idr__name_toks_text(idr__arena *a, const idr__name_toks *t) {
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, idr__arena_allocator(a));
     for (size_t i = 0; i < t->n; i++) {
         if (i) {
             idr__buf_put(&b, " ", 1);
@@ -782,7 +785,10 @@ static int load_nicknames(idr__loader *ld, idr__names *nm) {
     char path[4096];
     snprintf(path, sizeof path, "%s/nicknames.tsv", ld->lists_dir ? ld->lists_dir : ".");
     size_t len = 0;
-    char *text = idr__read_file(path, (size_t)16 << 20, &len);
+    char *text = idr__read_file(ld->al, path, (size_t)16 << 20, &len);
+    if (!text && errno == ENOMEM) {
+        return IDR_ENOMEM;
+    }
     if (!text) {
         return idr__loader_warn(ld, "nickname table %s not loaded: %s", path,
                                 strerror(errno));
@@ -798,7 +804,7 @@ static int load_nicknames(idr__loader *ld, idr__names *nm) {
     for (size_t i = 0; i < len; i++) {
         cap += text[i] == ',' || text[i] == '\t' || text[i] == '\n';
     }
-    nm->nick = calloc(cap + 1, sizeof *nm->nick);
+    nm->nick = idr__calloc(nm->al, cap + 1, sizeof *nm->nick);
     if (!nm->nick) {
         return IDR_ENOMEM;
     }
@@ -836,10 +842,11 @@ static int load_nicknames(idr__loader *ld, idr__names *nm) {
 
 int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     *out = NULL;
-    idr__names *nm = calloc(1, sizeof *nm);
+    idr__names *nm = idr__calloc(ld->al, 1, sizeof *nm);
     if (!nm) {
         return IDR_ENOMEM;
     }
+    nm->al = ld->al;
     pthread_mutex_init(&nm->clone_lock, NULL);
     UChar id[sizeof TRANSLIT_ID];
     u_uastrcpy(id, TRANSLIT_ID);
@@ -913,7 +920,7 @@ void idr__names_close(idr__names *nm) {
         uidna_close(nm->idna);
     }
     pthread_mutex_destroy(&nm->clone_lock);
-    free(nm->nick);
-    free(nm->nick_text);
-    free(nm);
+    idr__free(nm->al, nm->nick);
+    idr__free(nm->al, nm->nick_text);
+    idr__free(nm->al, nm);
 }

@@ -383,7 +383,7 @@ int idr__phone_lookup_json(const idr__modules *eng,
         return idr__err(err, rc, "number", "number: %s", f.error);
     }
     idr__buf b;
-    idr__buf_init(&b);
+    idr__buf_init(&b, NULL); /* engine-free lookup: the C library's */
     idr__jw w;
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
