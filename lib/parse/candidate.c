@@ -19,8 +19,10 @@
  * entries exceed any real session log of one hiring process. */
 /* 8 MiB holds a 24-month login history of 20,000 sessions with user agents
  * (docs/input-limits.md); every other array stays at 1,000 entries. */
-const idr__limits idr__default_limits = {
-    .max_input_bytes = 8u << 20, .max_depth = 16, .max_array = 1000, .max_sessions = 20000};
+const idr__limits idr__default_limits = {.max_input_bytes = 8u << 20,
+                                         .max_depth = 16,
+                                         .max_array = 1000,
+                                         .max_sessions = 20000};
 
 /* ====================================================================================
  * Errors and warnings
