@@ -17,6 +17,7 @@ struct idr_config {
     const char *data_dir, *rules_file, *lists_dir;
     idr__cfg_cidrs allow, relay;
     idr__limits limits;
+    idr__verify_mode verify; /* IDR_CFG_VERIFY_DATA */
 };
 
 #endif

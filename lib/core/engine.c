@@ -156,7 +156,10 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     /* Modules: a module with nothing to load leaves its handle NULL and says why; its
      * indicators then report "not evaluated" with that reason. The modules see only
      * the loader, never the engine. */
-    idr__loader ld = {.arena = a, .data_dir = eng->data_dir, .lists_dir = eng->lists_dir};
+    idr__loader ld = {.arena = a,
+                      .data_dir = eng->data_dir,
+                      .lists_dir = eng->lists_dir,
+                      .verify = cfg->verify};
     rc = idr__modules_open(m, &ld);
     eng->data = ld.data;
     eng->n_data = ld.n_data;

@@ -200,6 +200,13 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
             free(list[i]);
             continue;
         }
+        /* The manifest is named after the file without .mmdb (tools/fetch.d). */
+        char mname[256];
+        snprintf(mname, sizeof mname, "%.*s", (int)(strlen(fname) - 5), fname);
+        if (!idr__loader_verify(ld, mname, path)) {
+            free(list[i]);
+            continue;
+        }
         idr__geo_db *db = idr__geo_db_open(path, fname, msg, sizeof msg);
         free(list[i]);
         if (!db) {

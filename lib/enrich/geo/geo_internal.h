@@ -38,6 +38,9 @@ typedef struct idr__geo_db idr__geo_db; /* one opened .mmdb (mmdb.c) */
 typedef struct zip_entry {
     char zip[6];
     double lat, lon;
+    unsigned line;     /* in us-zips.tsv, 1-based */
+    unsigned dup_line; /* another line giving this ZIP other coordinates; 0 when none:
+                          such a ZIP is ambiguous and places no residence */
 } zip_entry;
 
 typedef struct city_entry {
