@@ -19,6 +19,7 @@
 #define CITY "GeoIP2-City-Test"
 
 static char dir[64];
+static bool lists_here;
 
 static void path_of(char *out, size_t n, const char *rel) {
     snprintf(out, n, "%s/%s", dir, rel);
@@ -100,6 +101,7 @@ static long long file_size(const char *rel) {
 }
 
 static void make_dir(void) {
+    lists_here = false;
     snprintf(dir, sizeof dir, "/tmp/idrisk-faults-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     static const char *const subs[] = {"manifest.d", "gazetteer", "lists"};
@@ -128,6 +130,9 @@ static void engine_with(const char *verify) {
     cr_assert_eq(
         idr_config_set_by_name(cfg, "verify_data", verify ? verify : "full", &err),
         IDR_OK, "%s", err.message);
+    if (lists_here) { /* curated lists from the temporary directory */
+        cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, dir, &err), IDR_OK);
+    }
     int rc = idr_engine_new(&rh_engine, cfg, &err);
     idr_config_free(cfg);
     cr_assert_eq(rc, IDR_OK, "engine: %s (%s)", err.message, err.field);
@@ -320,4 +325,20 @@ Test(datafaults, bit_flipped_mmdb_never_crashes) {
              "{\"ip\":\"%s\"},{\"ip\":\"%s\"}]}}",
              ips[0], ips[2], ips[4]);
     cr_assert_not_null(rh_score(rec));
+}
+
+Test(datafaults, curated_tsv_duplicates_are_named) {
+    write_text("asn_classes.tsv", "# ASN\tclass\torg\tsource\n"
+                                  "64500\thosting\tExample Cloud\t[G22]\n"
+                                  "64501\tvpn\tExample VPN\t[G22]\n"
+                                  "64500\tresidential\tExample Cloud\t[G22]\n"
+                                  "64501\tvpn\tExample VPN\t[G22]\n");
+    write_text("astrill.tsv", "Astrill\t[FBI25]\nASTRILL\t[other]\n");
+    lists_here = true;
+    engine_with(NULL);
+    const char *w = warnings();
+    rh_assert_has(w, "asn_classes.tsv: AS64500 is listed on lines 2 and 4");
+    cr_assert_null(strstr(w, "AS64501"), "the same class twice is harmless: %s", w);
+    rh_assert_has(w, "astrill.tsv: operator 'ASTRILL' is listed again on line 2 (first "
+                     "on line 1)");
 }

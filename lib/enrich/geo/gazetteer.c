@@ -63,30 +63,6 @@ static void add_entry(idr__loader *ld,
     (void)idr__loader_add_data(ld, &d);
 }
 
-/* Like idr__geo_next_line, also counting the lines read (1-based, blank and # lines
- * included) in *lineno, for warnings that name a line. */
-static char *next_line_counted(char **cur, unsigned *lineno) {
-    while (*cur && **cur) {
-        char *line = *cur;
-        char *nl = strchr(line, '\n');
-        if (nl) {
-            *nl = '\0';
-            *cur = nl + 1;
-        } else {
-            *cur = line + strlen(line);
-        }
-        (*lineno)++;
-        size_t len = strlen(line);
-        if (len > 0 && line[len - 1] == '\r') {
-            line[len - 1] = '\0';
-        }
-        if (line[0] != '\0' && line[0] != '#') {
-            return line;
-        }
-    }
-    return NULL;
-}
-
 /* At most this many duplicate ZIP codes are named one by one; the rest are counted in
  * one more warning (project choice: a damaged file must not flood every result). */
 #define ZIP_DUP_WARNINGS 5
@@ -153,7 +129,7 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
     g->zips = malloc(cap * sizeof *g->zips);
     char *cur = text, *line;
     unsigned lineno = 0;
-    while (g->zips && (line = next_line_counted(&cur, &lineno)) != NULL &&
+    while (g->zips && (line = idr__geo_next_line_n(&cur, &lineno)) != NULL &&
            g->n_zips < cap) {
         char *f[3];
         zip_entry z = {.line = lineno};

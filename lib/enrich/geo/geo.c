@@ -130,6 +130,28 @@ char *idr__geo_next_line(char **cursor) {
     return NULL;
 }
 
+char *idr__geo_next_line_n(char **cur, unsigned *lineno) {
+    while (*cur && **cur) {
+        char *line = *cur;
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = '\0';
+            *cur = nl + 1;
+        } else {
+            *cur = line + strlen(line);
+        }
+        (*lineno)++;
+        size_t len = strlen(line);
+        if (len > 0 && line[len - 1] == '\r') {
+            line[len - 1] = '\0';
+        }
+        if (line[0] != '\0' && line[0] != '#') {
+            return line;
+        }
+    }
+    return NULL;
+}
+
 /* ====================================================================================
  * Engine lifecycle
  * ================================================================================== */
