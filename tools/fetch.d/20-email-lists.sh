@@ -13,7 +13,8 @@
 # the registry's publish time of that version, so a second run needs no network).
 # Every output gets DATA_DIR/manifest.d/NAME.json {name, version, type, license,
 # attribution, build_date, sha256, size, file, source}; an output whose manifest already
-# names the pinned version (its file unchanged) is skipped, and the tarballs are cached in DATA_DIR/.cache/npm.
+# names the pinned version (its file unchanged) is skipped, and the tarballs are cached
+# in DATA_DIR/.cache/npm.
 set -eu
 : "${DATA_DIR:?}" "${HERE:?}"
 
