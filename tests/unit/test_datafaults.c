@@ -342,3 +342,23 @@ Test(datafaults, curated_tsv_duplicates_are_named) {
     rh_assert_has(w, "astrill.tsv: operator 'ASTRILL' is listed again on line 2 (first "
                      "on line 1)");
 }
+
+Test(datafaults, city_listed_twice_in_one_region_is_ambiguous) {
+    write_text("gazetteer/cities.tsv", "US\tGA\tGeorgia\tAtlanta\t33.749\t-84.38798\n"
+                                       "US\tGA\tGeorgia\tAtlanta\t31.0\t-82.0\n"
+                                       "US\tTX\tTexas\tDallas\t32.78\t-96.8\n"
+                                       "US\tTX\tTexas\tDallas\t32.79\t-96.81\n");
+    engine_with(NULL);
+    cJSON *r = rh_score("{\"candidate_id\":\"c\",\"identity\":{\"residence\":{\"city\":"
+                        "\"Atlanta\",\"region\":\"GA\",\"country\":\"US\"}}}");
+    cJSON *res = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(r, "enrichment"), "residence");
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(res, "known")));
+    rh_assert_has(rh_str(res, "why"), "names 2 places more than 50 km apart");
+    /* the same place listed twice (within 50 km) still resolves */
+    r = rh_score("{\"candidate_id\":\"c\",\"identity\":{\"residence\":{\"city\":"
+                 "\"Dallas\",\"region\":\"TX\",\"country\":\"US\"}}}");
+    res = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(r, "enrichment"), "residence");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(res, "known")));
+}

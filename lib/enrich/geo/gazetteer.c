@@ -241,8 +241,10 @@ static const zip_entry *find_zip(const idr__geo *g, const char *postal) {
 }
 
 /* Resolve city+country(+region). Returns the entry, or NULL with *why set. Names that
- * occur several times are only accepted when the region picks one, or when all
- * candidates lie within 50 km of each other (the same place listed twice). */
+ * occur several times are only accepted when the region picks one place (entries of
+ * that region within 50 km of each other), or when all candidates lie within 50 km of
+ * each other (the same place listed twice). GeoNames lists real homonyms inside one
+ * region (about 1,600 such keys), so this is a per-record reason, not a load warning. */
 static const city_entry *find_city(const idr__enrichment *ctx,
                                    const idr__geo *g,
                                    const idr__address *r,
@@ -268,7 +270,7 @@ static const city_entry *find_city(const idr__enrichment *ctx,
     }
     const city_entry *first = NULL, *pick = NULL;
     size_t matches = 0, region_matches = 0;
-    bool spread = false;
+    bool spread = false, region_spread = false;
     for (size_t i = lo; i < g->n_cities && strcmp(g->cities[i].cc, r->country) == 0 &&
                         strcmp(g->cities[i].norm, norm) == 0;
          i++) {
@@ -283,6 +285,8 @@ static const city_entry *find_city(const idr__enrichment *ctx,
             (strcmp(e->admin1, rnorm) == 0 || strcmp(e->admin1_norm, rnorm) == 0)) {
             if (!pick) {
                 pick = e;
+            } else if (idr__distance_km(pick->lat, pick->lon, e->lat, e->lon) > 50.0) {
+                region_spread = true; /* the same key, two places: ambiguous */
             }
             region_matches++;
         }
@@ -291,6 +295,14 @@ static const city_entry *find_city(const idr__enrichment *ctx,
         *why = idr__arena_printf(ctx->arena,
                                  "the residence city '%s' is not in the gazetteer for %s",
                                  r->city, r->country);
+        return NULL;
+    }
+    if (pick && region_spread) {
+        /* Never the first of several: the sort order would decide the residence. */
+        *why = idr__arena_printf(ctx->arena,
+                                 "the residence city '%s' names %zu places more than 50 "
+                                 "km apart in the region '%s' of %s; give coordinates",
+                                 r->city, region_matches, r->region, r->country);
         return NULL;
     }
     if (pick) {
