@@ -144,8 +144,9 @@ typedef struct idr_config idr_config;
  *  manifest's `size` (a full hash when the manifest has no size); "off" checks nothing,
  *  for callers who verify out of band. A file that fails is not used: an engine
  *  warning names it and its indicators are not evaluated (docs/data-integrity.md).
- *  Files without a manifest are used unverified. */
-#define IDR_CFG_VERIFY_DATA 9
+ *  Files without a manifest are used unverified. (9 is IDR_CFG_MAX_SESSIONS, issue 9
+ *  item 1.) */
+#define IDR_CFG_VERIFY_DATA 10
 
 /** Create a configuration with the compiled-in defaults (no environment variables are
  *  consulted). @return IDR_OK or IDR_ENOMEM. */
