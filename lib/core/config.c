@@ -101,6 +101,20 @@ int idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *e
         dst = &cfg->lists_dir;
         name = "lists_dir";
         break;
+    case IDR_CFG_VERIFY_DATA:
+        if (strcmp(value, "full") == 0) {
+            cfg->verify = IDR__VERIFY_FULL;
+        } else if (strcmp(value, "size") == 0) {
+            cfg->verify = IDR__VERIFY_SIZE;
+        } else if (strcmp(value, "off") == 0) {
+            cfg->verify = IDR__VERIFY_OFF;
+        } else {
+            return idr__err(err, IDR_EINVAL, "verify_data",
+                            "verify_data must be \"full\", \"size\" or \"off\", not "
+                            "\"%s\"",
+                            value);
+        }
+        return IDR_OK;
     case IDR_CFG_ALLOW_CIDR:
         return add_cidr(cfg, &cfg->allow, "allow_cidr", value, err);
     case IDR_CFG_RELAY_CIDR:
@@ -167,6 +181,7 @@ static const struct {
     {"max_array", IDR_CFG_MAX_ARRAY, true},
     {"max_sessions", IDR_CFG_MAX_SESSIONS, true},
     {"lists_dir", IDR_CFG_LISTS_DIR, false},
+    {"verify_data", IDR_CFG_VERIFY_DATA, false},
 };
 
 int idr_config_set_by_name(idr_config *cfg,

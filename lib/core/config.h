@@ -20,6 +20,7 @@ struct idr_config {
     idr__alloc alloc; /* the engine's allocator when has_alloc (the config's own arena
                          is always the C library's: it exists before the hook is set) */
     bool has_alloc;
+    idr__verify_mode verify; /* IDR_CFG_VERIFY_DATA */
 };
 
 #endif

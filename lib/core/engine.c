@@ -160,7 +160,8 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     idr__loader ld = {.arena = a,
                       .al = idr__arena_allocator(a),
                       .data_dir = eng->data_dir,
-                      .lists_dir = eng->lists_dir};
+                      .lists_dir = eng->lists_dir,
+                      .verify = cfg->verify};
     rc = idr__modules_open(m, &ld);
     if (rc == IDR_OK && (ld.oom || idr__arena_failed(a))) {
         /* a copy or a list a module could not report itself */

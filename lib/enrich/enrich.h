@@ -23,12 +23,21 @@
  * API hands out (idr_result_data()). */
 typedef idr_data_source idr__data_entry;
 
+/* How a fetched file that a manifest names is checked before a module uses it
+ * (IDR_CFG_VERIFY_DATA, docs/data-integrity.md). */
+typedef enum idr__verify_mode {
+    IDR__VERIFY_FULL = 0, /* SHA-256 of the whole file against the manifest's sha256 */
+    IDR__VERIFY_SIZE,     /* the manifest's size when it has one, else as FULL */
+    IDR__VERIFY_OFF       /* no check: the caller verifies out of band */
+} idr__verify_mode;
+
 typedef struct idr__loader {
     idr__arena *arena;    /* lives as long as the engine */
     const idr__alloc *al; /* the engine's allocator: all module memory */
     bool oom; /* a module ran out of memory where it returns no code: the engine
                  build then fails with IDR_ENOMEM instead of degrading silently */
     const char *data_dir, *lists_dir; /* fetched databases; curated lists and packs */
+    idr__verify_mode verify;          /* how fetched files are checked */
     idr__data_entry *data;            /* filled by the modules, in load order */
     size_t n_data;
     idr__strv warnings; /* engine warnings, in load order */
@@ -38,6 +47,13 @@ typedef struct idr__loader {
 int idr__loader_add_data(idr__loader *ld, const idr__data_entry *d);
 /* Add an engine warning. IDR_OK or IDR_ENOMEM. */
 int idr__loader_warn(idr__loader *ld, const char *fmt, ...) IDR__PRINTF(2, 3);
+/* Before a module uses the fetched file at `path`: check it against the manifest
+ * data_dir/manifest.d/<name>.json (lib/enrich/verify.c). True: use the file (it
+ * matches, no manifest names it or the manifest has no sha256, or ld->verify is OFF).
+ * False: do not use it; an engine warning naming the file, the expected and the found
+ * digest (or size, or the read error) has been added. Each file is hashed once, by
+ * reading it; a .mmdb is opened (mapped) only after it passed. */
+bool idr__loader_verify(idr__loader *ld, const char *name, const char *path);
 
 typedef struct idr__geo idr__geo;         /* lib/enrich/geo */
 typedef struct idr__phonedb idr__phonedb; /* lib/enrich/phone */

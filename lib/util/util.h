@@ -140,6 +140,11 @@ void idr__sha256_init(idr__sha256 *s);
 void idr__sha256_update(idr__sha256 *s, const void *p, size_t n);
 void idr__sha256_final(idr__sha256 *s, uint8_t out[32]);
 void idr__sha256_hex(const void *p, size_t n, char out[65]);
+/* The SHA-256 of the file at `path` as lower-case hex, read in 64 KiB pieces (never the
+ * whole file in memory), and its size in *size_out (may be NULL). 0, or -1 with errno
+ * set (ENOMEM for the read buffer). The one place data files are hashed: the store work
+ * may move it to libsodium without touching the callers. */
+int idr__sha256_file(const char *path, char out[65], uint64_t *size_out);
 
 /** True when `name` is in the NULL-terminated `list` (exact byte comparison; NULL
  *  `name` is never in it). lib/util/str.c. */

@@ -10,8 +10,8 @@
 #    population > 1000 (CC BY 4.0). Converted to TSV under gazetteer/.
 #
 # Every output gets DATA_DIR/manifest.d/NAME.json {name, version, license, attribution,
-# build_date, sha256, type, source}. An output whose manifest already names the pinned
-# version is skipped, and the npm tarballs are cached in DATA_DIR/.cache/npm, so a
+# build_date, sha256, size, type, source}. An output whose manifest already names the pinned
+# version (and whose file still has its sha256) is skipped, and the npm tarballs are cached in DATA_DIR/.cache/npm, so a
 # second run does no network access.
 set -eu
 : "${DATA_DIR:?}" "${HERE:?}"

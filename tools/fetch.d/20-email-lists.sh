@@ -12,8 +12,9 @@
 # The versions are pinned below (chosen with `npm view PKG version`; the build date is
 # the registry's publish time of that version, so a second run needs no network).
 # Every output gets DATA_DIR/manifest.d/NAME.json {name, version, type, license,
-# attribution, build_date, sha256, file, source}; an output whose manifest already
-# names the pinned version is skipped, and the tarballs are cached in DATA_DIR/.cache/npm.
+# attribution, build_date, sha256, size, file, source}; an output whose manifest already
+# names the pinned version (its file unchanged) is skipped, and the tarballs are cached
+# in DATA_DIR/.cache/npm.
 set -eu
 : "${DATA_DIR:?}" "${HERE:?}"
 

@@ -7,7 +7,8 @@
  *   idrisk lookup phone NUMBER [--country CC] [--json]
  *   idrisk data fetch                   fetch the open databases into the data dir
  *   idrisk version
- * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR.
+ * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
+ * --verify-data full|size|off.
  * Environment: IDRISK_DATA_DIR (when no --data-dir) and IDRISK_LISTS_DIR; the library
  * itself reads no environment, so this front end turns them into config options.
  *
@@ -41,7 +42,7 @@ enum { EXIT_SCORED = 0, EXIT_FAIL = 1, EXIT_BADINPUT = 2 };
 
 typedef struct opts {
     bool json;
-    const char *data_dir, *rules, *country;
+    const char *data_dir, *rules, *country, *verify_data;
     const char *allow[64], *relay[64];
     int n_allow, n_relay;
     const char *args[8];
@@ -57,6 +58,8 @@ static void usage(FILE *f) {
           "  data fetch                      fetch the open databases (npm registry)\n"
           "  version\n"
           "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+          "         --verify-data full|size|off (fetched files against their manifests; "
+          "default full)\n"
           "environment: IDRISK_DATA_DIR (default of --data-dir), IDRISK_LISTS_DIR (rule "
           "pack and lists)\n"
           "exit status: 0 done, 2 bad input (the field is named), 1 other failure\n",
@@ -80,6 +83,8 @@ static int parse_args(int argc, char **argv, opts *o) {
             slot = &o->data_dir;
         } else if (strcmp(a, "--rules") == 0) {
             slot = &o->rules;
+        } else if (strcmp(a, "--verify-data") == 0) {
+            slot = &o->verify_data;
         } else if (strcmp(a, "--country") == 0) {
             slot = &o->country;
         } else if (strcmp(a, "--allow-cidr") == 0 && o->n_allow < 64) {
@@ -127,6 +132,9 @@ static int build_engine(const opts *o, idr_engine **eng) {
     }
     if (rc == IDR_OK && env_lists && *env_lists) {
         rc = idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, env_lists, &err);
+    }
+    if (rc == IDR_OK && o->verify_data) {
+        rc = idr_config_set_by_name(cfg, "verify_data", o->verify_data, &err);
     }
     if (rc == IDR_OK && o->rules) {
         rc = idr_config_set_str(cfg, IDR_CFG_RULES_FILE, o->rules, &err);

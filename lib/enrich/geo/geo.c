@@ -132,6 +132,28 @@ char *idr__geo_next_line(char **cursor) {
     return NULL;
 }
 
+char *idr__geo_next_line_n(char **cur, unsigned *lineno) {
+    while (*cur && **cur) {
+        char *line = *cur;
+        char *nl = strchr(line, '\n');
+        if (nl) {
+            *nl = '\0';
+            *cur = nl + 1;
+        } else {
+            *cur = line + strlen(line);
+        }
+        (*lineno)++;
+        size_t len = strlen(line);
+        if (len > 0 && line[len - 1] == '\r') {
+            line[len - 1] = '\0';
+        }
+        if (line[0] != '\0' && line[0] != '#') {
+            return line;
+        }
+    }
+    return NULL;
+}
+
 /* ====================================================================================
  * Engine lifecycle
  * ================================================================================== */
@@ -205,6 +227,13 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
         if (snprintf(path, sizeof path, "%s/%s", ld->data_dir, fname) >=
             (int)sizeof path) {
             free(list[i]);
+            continue;
+        }
+        /* The manifest is named after the file without .mmdb (tools/fetch.d). */
+        char mname[256];
+        snprintf(mname, sizeof mname, "%.*s", (int)(strlen(fname) - 5), fname);
+        if (!idr__loader_verify(ld, mname, path)) {
+            free(list[i]); /* scandir's, the C library's */
             continue;
         }
         idr__geo_db *db = idr__geo_db_open(g->al, path, fname, msg, sizeof msg);

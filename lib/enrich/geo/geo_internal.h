@@ -38,6 +38,9 @@ typedef struct idr__geo_db idr__geo_db; /* one opened .mmdb (mmdb.c) */
 typedef struct zip_entry {
     char zip[6];
     double lat, lon;
+    unsigned line;     /* in us-zips.tsv, 1-based */
+    unsigned dup_line; /* another line giving this ZIP other coordinates; 0 when none:
+                          such a ZIP is ambiguous and places no residence */
 } zip_entry;
 
 typedef struct city_entry {
@@ -48,10 +51,12 @@ typedef struct city_entry {
 typedef struct asn_class {
     uint32_t asn;
     const char *cls, *source;
+    unsigned line; /* in asn_classes.tsv, for duplicate warnings */
 } asn_class;
 
 typedef struct vpn_operator {
     const char *name, *source;
+    unsigned line; /* in astrill.tsv, for duplicate warnings */
 } vpn_operator;
 
 struct idr__geo {
@@ -84,6 +89,9 @@ void idr__geo_info_init(idr__ip_info *info);
 char *idr__geo_norm_name(idr__arena *a, const char *s);
 /* Iterate over the lines of a buffer (modified in place); skips blank and # lines. */
 char *idr__geo_next_line(char **cursor);
+/* The same, also counting the lines read (1-based, blank and # lines included) in
+ * *lineno, for warnings that name a line. */
+char *idr__geo_next_line_n(char **cursor, unsigned *lineno);
 
 /* A fetched file's manifest (data_dir/manifest.d/<name>.json); fields NULL when absent.
  * Release with idr__geo_manifest_free. */

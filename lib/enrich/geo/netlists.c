@@ -51,6 +51,41 @@ static int cmp_class(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* After sorting: an ASN listed twice with different classes is named in a warning
+ * (file and both lines) and dropped, so neither entry silently shadows the other; the
+ * same class twice is harmless and the first line's entry is kept. */
+static void drop_conflicting_classes(idr__loader *ld, idr__geo *g, const char *path) {
+    size_t out = 0;
+    for (size_t i = 0; i < g->n_classes;) {
+        size_t j = i + 1;
+        bool conflict = false;
+        const asn_class *first = &g->classes[i];
+        while (j < g->n_classes && g->classes[j].asn == g->classes[i].asn) {
+            if (g->classes[j].line < first->line) {
+                first = &g->classes[j];
+            }
+            conflict |= strcmp(g->classes[j].cls, g->classes[i].cls) != 0;
+            j++;
+        }
+        if (conflict) {
+            unsigned other = 0;
+            for (size_t k = i; k < j; k++) {
+                if (g->classes[k].line != first->line && !other) {
+                    other = g->classes[k].line;
+                }
+            }
+            idr__loader_warn(ld,
+                             "%s: AS%u is listed on lines %u and %u with different "
+                             "classes: neither is used",
+                             path, (unsigned)first->asn, first->line, other);
+        } else {
+            g->classes[out++] = *first;
+        }
+        i = j;
+    }
+    g->n_classes = out;
+}
+
 /* asn_classes.tsv: ASN<TAB>class<TAB>organisation<TAB>source */
 void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     char path[4096];
@@ -77,7 +112,8 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     }
     char *cur = text, *line;
     size_t lineno = 0;
-    while (g->classes && (line = idr__geo_next_line(&cur)) != NULL &&
+    unsigned fileline = 0;
+    while (g->classes && (line = idr__geo_next_line_n(&cur, &fileline)) != NULL &&
            g->n_classes < cap) {
         char *f[4];
         lineno++;
@@ -91,12 +127,13 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
             continue;
         }
         asn_class c = {(uint32_t)asn, idr__arena_strdup(g->arena, f[1]),
-                       idr__arena_strdup(g->arena, f[3])};
+                       idr__arena_strdup(g->arena, f[3]), fileline};
         g->classes[g->n_classes++] = c;
     }
     idr__free(ld->al, text);
     if (g->n_classes > 0) {
         qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
+        drop_conflicting_classes(ld, g, path);
         g->caps |= IDR__GEO_CAP_ASN_CLASSES;
         idr__data_entry d = {
             .name = "asn_classes",
@@ -129,13 +166,26 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
         ld->oom = true;
     }
     char *cur = text, *line;
-    while (g->ops && (line = idr__geo_next_line(&cur)) != NULL && g->n_ops < cap) {
+    unsigned fileline = 0;
+    while (g->ops && (line = idr__geo_next_line_n(&cur, &fileline)) != NULL &&
+           g->n_ops < cap) {
         char *f[2];
         if (idr__split_tabs(line, f, 2) != 2 || f[0][0] == '\0' || f[1][0] == '\0') {
             continue;
         }
         vpn_operator o = {idr__geo_norm_name(g->arena, f[0]),
-                          idr__arena_strdup(g->arena, f[1])};
+                          idr__arena_strdup(g->arena, f[1]), fileline};
+        /* a name listed twice: the first line's source would silently win */
+        for (size_t k = 0; o.name && k < g->n_ops; k++) {
+            if (strcmp(g->ops[k].name, o.name) == 0) {
+                idr__loader_warn(ld,
+                                 "%s: operator '%s' is listed again on line %u (first on "
+                                 "line %u): the later entry is ignored",
+                                 path, f[0], fileline, g->ops[k].line);
+                o.name = NULL;
+                break;
+            }
+        }
         if (o.name && o.name[0]) {
             g->ops[g->n_ops++] = o;
         }

@@ -122,9 +122,21 @@ static int add_manifest(idr__loader *ld, const char *name) {
     return rc;
 }
 
+/* An entry that would cover a whole top-level domain or cannot name a domain: no dot
+ * ("com"), a leading dot (".com"), a wildcard whose rest has no dot ("*.com") or any
+ * other use of '*' than a leading "*.". Such entries are skipped with a warning: a
+ * fetched list must never make gmail.com disposable. */
+static bool tld_wide(const char *l) {
+    const char *rest = l[0] == '*' && l[1] == '.' ? l + 2 : l;
+    return rest[0] == '.' || rest[0] == '\0' || !strchr(rest, '.') || strchr(rest, '*');
+}
+
 static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/lists/%s.txt", ld->data_dir, name);
+    if (!idr__loader_verify(ld, name, path)) {
+        return IDR_OK; /* not loaded: the list's indicators are not evaluated */
+    }
     size_t len = 0;
     ds->text = idr__read_file(ld->al, path, (size_t)64 << 20, &len);
     if (!ds->text) {
@@ -139,19 +151,47 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     if (!ds->v || !ds->wild) {
         return IDR_ENOMEM;
     }
+    /* Line numbers for the warnings: strtok_r skips empty lines, so count the line
+     * breaks between the end of one entry and the next. */
+    size_t lineno = 1, skipped = 0;
+    const char *prev = ds->text, *first_bad = NULL;
+    size_t first_bad_line = 0;
     char *save = NULL;
     for (char *l = strtok_r(ds->text, "\r\n", &save); l;
          l = strtok_r(NULL, "\r\n", &save)) {
+        for (const char *p = prev; p < l; p++) {
+            /* the '\0' strtok_r wrote over the previous entry's '\r' or '\n' */
+            lineno += *p == '\n' || (*p == '\0' && p[1] != '\n');
+        }
+        prev = l + strlen(l);
         for (char *p = l; *p; p++) {
             *p = (char)tolower((unsigned char)*p);
         }
         if (l[0] == '#' || l[0] == '\0') {
             continue;
         }
+        if (tld_wide(l)) {
+            if (skipped++ == 0) {
+                first_bad = l;
+                first_bad_line = lineno;
+            }
+            continue;
+        }
         if (l[0] == '*' && l[1] == '.') {
             ds->wild[ds->n_wild++] = l + 2;
         } else {
             ds->v[ds->n++] = l;
+        }
+    }
+    if (skipped) {
+        int rc = idr__loader_warn(
+            ld,
+            "domain list %s: %zu entr%s naming a whole top-level domain or an unusable "
+            "wildcard skipped (first: line %zu, '%s'); such an entry would match every "
+            "domain under it",
+            path, skipped, skipped == 1 ? "y" : "ies", first_bad_line, first_bad);
+        if (rc != IDR_OK) {
+            return rc;
         }
     }
     qsort(ds->v, ds->n, sizeof *ds->v, cmp_str);
