@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "env_config.h"
 #include "idrisk/idrisk.h"
@@ -38,6 +39,64 @@ static inline void rh_setup(void) {
     int rc = idr_engine_new(&rh_engine, cfg, &err);
     idr_config_free(cfg);
     cr_assert_eq(rc, IDR_OK, "engine: %s (%s)", err.message, err.field);
+}
+
+/* Write data/rules/default.pack with `line` inserted right after the header of
+ * indicator `id` (NULL: the pack unchanged) to a new temporary file whose path goes to
+ * `path` (at least 32 bytes). The caller unlinks it. For tests of pack overrides
+ * (`param.<name> = <value>`). */
+static inline void
+rh_pack_variant(const char *id, const char *line, char *path, size_t cap) {
+    FILE *in = fopen(IDR_TEST_SOURCE_DIR "/data/rules/default.pack", "rb");
+    cr_assert_not_null(in);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    cr_assert_geq(cap, (size_t)32);
+    snprintf(path, cap, "/tmp/idrisk-pack-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *out = fdopen(fd, "w");
+    cr_assert_not_null(out);
+    if (id) {
+        char head[128];
+        snprintf(head, sizeof head, "[indicator %s]\n", id);
+        const char *at = strstr(text, head);
+        cr_assert_not_null(at, "default.pack has no entry %s", id);
+        size_t cut = (size_t)(at - text) + strlen(head);
+        fwrite(text, 1, cut, out);
+        fprintf(out, "%s\n", line);
+        fputs(text + cut, out);
+    } else {
+        fputs(text, out);
+    }
+    cr_assert_eq(fclose(out), 0);
+}
+
+/* An engine on rh_pack_variant(id, line); `data_dir` NULL: the environment's. */
+static inline idr_engine *
+rh_engine_variant(const char *data_dir, const char *id, const char *line) {
+    char path[64];
+    rh_pack_variant(id, line, path, sizeof path);
+    idr_config *cfg = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE, path, &err), IDR_OK, "%s",
+                 err.message);
+    if (data_dir) {
+        cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_DATA_DIR, data_dir, &err), IDR_OK,
+                     "%s", err.message);
+    }
+    idr_engine *eng = NULL;
+    int rc = idr_engine_new(&eng, cfg, &err);
+    idr_config_free(cfg);
+    unlink(path);
+    cr_assert_eq(rc, IDR_OK, "engine with %s: %s (%s)", line ? line : "the default pack",
+                 err.message, err.field);
+    return eng;
 }
 
 static inline void rh_teardown(void) {

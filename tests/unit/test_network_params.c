@@ -17,44 +17,7 @@
  * the entry of `indicator` (NULL: the pack unchanged). */
 static void use_pack(const char *data_dir, const char *indicator, const char *line) {
     idr_engine_free(rh_engine);
-    rh_engine = NULL;
-    FILE *in = fopen(IDR_TEST_SOURCE_DIR "/data/rules/default.pack", "rb");
-    cr_assert_not_null(in);
-    static char text[1 << 20];
-    size_t n = fread(text, 1, sizeof text - 1, in);
-    fclose(in);
-    text[n] = '\0';
-    char path[] = "/tmp/idrisk-netparams-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *out = fdopen(fd, "w");
-    cr_assert_not_null(out);
-    if (indicator) {
-        char head[128];
-        snprintf(head, sizeof head, "[indicator %s]\n", indicator);
-        const char *at = strstr(text, head);
-        cr_assert_not_null(at, "default.pack has no entry %s", indicator);
-        size_t cut = (size_t)(at - text) + strlen(head);
-        fwrite(text, 1, cut, out);
-        fprintf(out, "%s\n", line);
-        fputs(text + cut, out);
-    } else {
-        fputs(text, out);
-    }
-    fclose(out);
-    idr_config *cfg = NULL;
-    idr_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
-    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE, path, &err), IDR_OK, "%s",
-                 err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_DATA_DIR, data_dir, &err), IDR_OK, "%s",
-                 err.message);
-    int rc = idr_engine_new(&rh_engine, cfg, &err);
-    idr_config_free(cfg);
-    unlink(path);
-    cr_assert_eq(rc, IDR_OK, "engine: %s (%s)", err.message, err.field);
+    rh_engine = rh_engine_variant(data_dir, indicator, line);
 }
 
 /* Score `json` with the default pack, then with `line` added to `id`'s entry. */

@@ -16,60 +16,9 @@ TestSuite(params, .init = rh_setup, .fini = rh_teardown);
 
 /* ---- a pack variant: the default pack with one `param.<name> = <value>` line ------ */
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_not_null(buf);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Write the default pack with `setting` ("param.x = y") inserted right after the
- * header of indicator `id` to a temporary file; its path goes to `path`. */
-static void write_variant(const char *id, const char *setting, char *path, size_t cap) {
-    size_t len = 0;
-    char *pack = slurp(IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &len);
-    char hdr[128];
-    snprintf(hdr, sizeof hdr, "[indicator %s]\n", id);
-    char *at = strstr(pack, hdr);
-    cr_assert_not_null(at, "no entry %s in the default pack", id);
-    at += strlen(hdr);
-    snprintf(path, cap, "/tmp/idr_params_XXXXXX");
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "wb");
-    cr_assert_not_null(f);
-    fwrite(pack, 1, (size_t)(at - pack), f);
-    fprintf(f, "%s\n", setting);
-    fwrite(at, 1, len - (size_t)(at - pack), f);
-    cr_assert_eq(fclose(f), 0);
-    free(pack);
-}
-
 /* An engine built from the default pack with `setting` in `id`'s entry. */
 static idr_engine *engine_with(const char *id, const char *setting) {
-    char path[64];
-    write_variant(id, setting, path, sizeof path);
-    idr_config *cfg = NULL;
-    idr_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
-    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE, path, &err), IDR_OK, "%s",
-                 err.message);
-    idr_engine *eng = NULL;
-    int rc = idr_engine_new(&eng, cfg, &err);
-    idr_config_free(cfg);
-    unlink(path);
-    cr_assert_eq(rc, IDR_OK, "engine with %s: %s (%s)", setting, err.message, err.field);
-    return eng;
+    return rh_engine_variant(NULL, id, setting);
 }
 
 static cJSON *pk_last;
@@ -342,7 +291,7 @@ Test(params, min_logins) {
 
 Test(params, out_of_bounds_refused_by_the_engine) {
     char path[64];
-    write_variant("adr_late_change", "param.late_change_days = 400", path, sizeof path);
+    rh_pack_variant("adr_late_change", "param.late_change_days = 400", path, sizeof path);
     idr_config *cfg = NULL;
     idr_error err;
     memset(&err, 0, sizeof err);
