@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "../rules_helpers.h"
+#include "../test_engine.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -18,28 +19,7 @@ static void geo_setup_with(const char *dir, const char *allow, const char *relay
     /* Criterion runs the suite's .init before a test's own .init: drop the suite's
      * engine so the test's replaces it instead of leaking it. */
     idr_engine_free(rh_engine);
-    rh_engine = NULL;
-    idr_config *cfg = NULL;
-    idr_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
-    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
-                                    IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
-                 IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_DATA_DIR, dir, &err), IDR_OK, "%s",
-                 err.message);
-    if (allow) {
-        cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_ALLOW_CIDR, allow, &err), IDR_OK,
-                     "%s", err.message);
-    }
-    if (relay) {
-        cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RELAY_CIDR, relay, &err), IDR_OK,
-                     "%s", err.message);
-    }
-    int rc = idr_engine_new(&rh_engine, cfg, &err);
-    idr_config_free(cfg);
-    cr_assert_eq(rc, IDR_OK, "engine: %s (%s)", err.message, err.field);
+    rh_engine = test_engine_with(dir, NULL, allow, relay);
 }
 
 static void mm_setup(void) {

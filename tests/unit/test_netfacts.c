@@ -14,30 +14,13 @@
 #include <unistd.h>
 
 #include "../env_config.h"
+#include "../test_engine.h"
 #include "internal.h"
 
 #define FIX IDR_TEST_SOURCE_DIR "/tests/fixtures"
 
 static idr_engine *engine_for(const char *data_dir, const char *lists_dir) {
-    idr_config *cfg = NULL;
-    idr_engine *eng = NULL;
-    idr_error err;
-    memset(&err, 0, sizeof err);
-    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
-    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
-                                    IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
-                 IDR_OK, "%s", err.message);
-    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_DATA_DIR, data_dir, &err), IDR_OK, "%s",
-                 err.message);
-    if (lists_dir) {
-        cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, lists_dir, &err), IDR_OK,
-                     "%s", err.message);
-    }
-    int rc = idr_engine_new(&eng, cfg, &err);
-    idr_config_free(cfg);
-    cr_assert_eq(rc, IDR_OK, "engine: %s (%s)", err.message, err.field);
-    return eng;
+    return test_engine_with(data_dir, lists_dir, NULL, NULL);
 }
 
 /* One record enriched by `eng`; everything lives in *arena (free it after). */
