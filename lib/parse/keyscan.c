@@ -85,14 +85,6 @@ static bool utf8_valid(const char *str) {
     return true;
 }
 
-static uint64_t key_hash(const char *s) {
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    }
-    return h;
-}
-
 /* Duplicate keys of a large object (more than 32 members): an open-addressing set,
  * linear in the member count. */
 static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **dup) {
@@ -106,7 +98,7 @@ static int find_duplicate(parser *p, const cJSON *obj, size_t n, const char **du
         return idr__parse_nomem(p);
     }
     for (const cJSON *x = obj->child; x && !*dup; x = x->next) {
-        size_t i = (size_t)key_hash(x->string) & (cap - 1);
+        size_t i = (size_t)idr__hash_str(x->string) & (cap - 1);
         while (set[i]) {
             if (strcmp(set[i], x->string) == 0) {
                 *dup = x->string;

@@ -58,10 +58,7 @@ struct idr__listb {
 };
 
 static uint64_t hash_item(const char *s) {
-    uint64_t h = 1469598103934665603u; /* FNV-1a 64 */
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    }
+    uint64_t h = idr__hash_str(s);
     return h ? h : 1; /* 0 marks an empty slot */
 }
 

@@ -16,3 +16,11 @@ bool idr__in_list(const char *name, const char *const *list) {
     }
     return false;
 }
+
+uint64_t idr__hash_str(const char *s) {
+    uint64_t h = 1469598103934665603u; /* FNV-1a, 64 bits */
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    }
+    return h;
+}

@@ -149,5 +149,8 @@ int idr__sha256_file(const char *path, char out[65], uint64_t *size_out);
 /** True when `name` is in the NULL-terminated `list` (exact byte comparison; NULL
  *  `name` is never in it). lib/util/str.c. */
 bool idr__in_list(const char *name, const char *const *list);
+/** FNV-1a (64 bits) of a NUL-terminated string: for in-memory hash sets, never for
+ *  anything an attacker may choose collisions against at rest. lib/util/str.c. */
+uint64_t idr__hash_str(const char *s);
 
 #endif /* IDRISK_UTIL_H */
