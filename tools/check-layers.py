@@ -4,7 +4,7 @@
 Layers, lowest first; a file may include headers of its own module and of lower
 layers only:
 
-    util < model < {parse, pack} < enrich < rules < core
+    util < model < {parse, pack} < enrich < store < rules < core
 
 parse and pack are peers and may not include each other. Inside enrich each module
 (geo, lists, names, phone) is its own unit: enrich/enrich.h is the layer's base, and
@@ -16,7 +16,8 @@ import os
 import re
 import sys
 
-RANK = {"util": 0, "model": 1, "parse": 2, "pack": 2, "enrich": 3, "rules": 4, "core": 5}
+RANK = {"util": 0, "model": 1, "parse": 2, "pack": 2, "enrich": 3, "store": 4, "rules": 5,
+        "core": 6}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

@@ -61,6 +61,10 @@ extern "C" {
 #define IDR_ELIMIT (-6)
 /** A bug in idrisk. Please report it. */
 #define IDR_EINTERNAL (-7)
+/** The cross-candidate store stayed locked by another connection for longer than its
+ *  busy timeout (idr_store_open()). Retrying later is safe: nothing was written.
+ *  @since 0.3.0 */
+#define IDR_EBUSY (-8)
 
 /**
  * Static English text for a status code. Never NULL; unknown codes give
@@ -98,8 +102,8 @@ IDR_API const char *idr_version_string(void);
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
-/* Reserved for the cross-candidate store, which is not built yet: never set by this
- * version. The value is frozen so that callers can test for it today. */
+/* The cross-candidate linkage store (SQLite, keyed hashes from libsodium): idr_store_*
+ * and idr_engine_score_linked(). @since 0.3.0 */
 #define IDR_FEATURE_STORE 0x8u
 IDR_API unsigned idr_features(void);
 
@@ -288,6 +292,162 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
                                                 idr_result **out,
                                                 idr_error *err);
 
+/* ------------------------------------------------------------------------------------
+ * The cross-candidate linkage store (docs/store.md). The schemes idrisk looks for show
+ * across candidates: one shipping address for several differently named hires, one
+ * reference phone behind several applicants, an SSN under two names, one payout account
+ * paid for two people. A store keeps, per candidate, the identifiers those schemes
+ * reuse, never in plain text: each is a keyed hash (BLAKE2b-256 from libsodium) under
+ * the store's secret key, so the file alone cannot be searched for a known SSN or phone
+ * number. Scoring against a store adds the linkage indicators (ssn_reused,
+ * id_dup_contact_across_applicants, adr_shared_by_hires, pay_shared_account,
+ * net_shared_egress, id_multi_persona_photo, wrk_resume_template_reuse,
+ * wrk_referral_chain) and the result's `links`: the other candidate_ids and the kind
+ * of identifier shared, never the identifier.
+ *
+ * A store is a SQLite database file in WAL mode with a versioned schema (migrated
+ * forward on open) and a key file beside it. One idr_store may be used from several
+ * threads at once (calls are serialised on its connection); several processes may open
+ * the same file: writers wait for each other up to the busy timeout (60 s), readers
+ * never block writers, and no write is lost. Not on network file systems (SQLite's WAL
+ * needs shared memory on one host).
+ * ---------------------------------------------------------------------------------- */
+typedef struct idr_store idr_store;
+
+/** idr_store_open() flags. */
+#define IDR_STORE_CREATE   0x1u /* create the store (and its key file) when missing */
+#define IDR_STORE_READONLY 0x2u /* open for linking only: record/forget/purge fail */
+
+/** Size of a store key in bytes. */
+#define IDR_STORE_KEY_BYTES 32
+
+/**
+ * Open the store at `path`. Its secret key is read from `key_path` (NULL: `path`
+ * followed by ".key"), a file of exactly IDR_STORE_KEY_BYTES random bytes that must not
+ * be readable by group or others. With IDR_STORE_CREATE a missing store is created, and
+ * a missing key file with it (random key from libsodium, mode 0600, never overwritten).
+ * A key that is not the one the store was created with is refused (IDR_EDATA: a wrong
+ * key would silently link nothing). Keep the key apart from the store's backups: with
+ * both, identifiers can be confirmed by guessing.
+ * @return IDR_OK, IDR_EINVAL (bad arguments, key file with loose permissions or the
+ *  wrong size), IDR_EIO (cannot open or create), IDR_EDATA (not an idrisk store, a
+ *  newer schema than this library knows, wrong key), IDR_EBUSY or IDR_ENOMEM.
+ * @since 0.3.0
+ */
+IDR_API IDR_NODISCARD int idr_store_open(idr_store **out,
+                                         const char *path,
+                                         const char *key_path,
+                                         unsigned flags,
+                                         idr_error *err);
+
+/**
+ * idr_store_open() with the key supplied by the caller (e.g. from a secrets manager)
+ * instead of a key file. `key_len` must be IDR_STORE_KEY_BYTES.
+ * @since 0.3.0
+ */
+IDR_API IDR_NODISCARD int idr_store_open_with_key(idr_store **out,
+                                                  const char *path,
+                                                  const unsigned char *key,
+                                                  size_t key_len,
+                                                  unsigned flags,
+                                                  idr_error *err);
+
+/** Close a store. NULL is a no-op. No call may be running on it. @since 0.3.0 */
+IDR_API void idr_store_free(idr_store *st);
+
+/**
+ * Parse candidate JSON for use with `st`: like idr_candidate_from_json(), but document
+ * and account numbers are hashed under the store's key (a candidate parsed without a
+ * store hashes them under a key private to the engine, which no store can match).
+ * @since 0.3.0
+ */
+IDR_API IDR_NODISCARD int idr_candidate_from_json_for_store(idr_candidate **out,
+                                                            const idr_engine *eng,
+                                                            idr_store *st,
+                                                            const char *json,
+                                                            size_t len,
+                                                            idr_error *err);
+
+/** idr_engine_score_linked() flags. */
+/* Also record the candidate in the store (replacing what it held under the same
+ * candidate_id), after linking: the onboarding case. */
+#define IDR_SCORE_RECORD 0x1u
+
+/**
+ * Score `cand` linked against `st` (NULL: exactly idr_engine_score()). The store is
+ * read to find every other candidate sharing an identifier; the candidate itself (same
+ * candidate_id) is never linked to itself. Nothing is written unless flags has
+ * IDR_SCORE_RECORD. `cand` must come from idr_candidate_from_json_for_store() with the
+ * same store (IDR_EINVAL otherwise). Thread-safe like idr_engine_score().
+ * The result depends on the store's content: the same candidate, rules, data and store
+ * give the same result apart from evaluated_at.
+ * @return IDR_OK, IDR_EINVAL, IDR_EIO/IDR_EDATA (the store could not be read: no
+ *  result, never a result that looks unlinked), IDR_EBUSY or IDR_ENOMEM.
+ * @since 0.3.0
+ */
+IDR_API IDR_NODISCARD int idr_engine_score_linked(const idr_engine *eng,
+                                                  idr_store *st,
+                                                  const idr_candidate *cand,
+                                                  unsigned flags,
+                                                  idr_result **out,
+                                                  idr_error *err);
+
+/** Parse (for `st`) and score linked in one call. @since 0.3.0 */
+IDR_API IDR_NODISCARD int idr_engine_score_json_linked(const idr_engine *eng,
+                                                       idr_store *st,
+                                                       const char *json,
+                                                       size_t len,
+                                                       unsigned flags,
+                                                       idr_result **out,
+                                                       idr_error *err);
+
+/**
+ * Record `cand` in `st` without linking it (batch indexing: every record is indexed
+ * before any is scored, so links do not depend on input order). Replaces what the
+ * store held under the same candidate_id, so recording twice changes nothing. The
+ * store also keeps the candidate's score without links (for wrk_referral_chain:
+ * whether a referrer is flagged), and the time of recording (for
+ * idr_store_purge()).
+ * @return IDR_OK, IDR_EINVAL (read-only store, candidate not parsed for it), IDR_EIO,
+ *  IDR_EBUSY or IDR_ENOMEM.
+ * @since 0.3.0
+ */
+IDR_API IDR_NODISCARD int idr_store_record(idr_store *st,
+                                           const idr_engine *eng,
+                                           const idr_candidate *cand,
+                                           idr_error *err);
+
+/**
+ * Delete everything the store holds about `candidate_id` (a deletion request): its
+ * identifiers, photo and resume signatures, recorded score. *found (may be NULL) says
+ * whether it was there. The freed pages are overwritten (SQLite's secure_delete) and
+ * the WAL is checkpointed and truncated, so no hash of the candidate remains in the
+ * files. Links other candidates' past results named stay in those results.
+ * @return IDR_OK, IDR_EINVAL, IDR_EIO or IDR_EBUSY.
+ * @since 0.3.0
+ */
+IDR_API int
+idr_store_forget(idr_store *st, const char *candidate_id, int *found, idr_error *err);
+
+/**
+ * Retention: delete every candidate recorded before `before` (seconds since the Unix
+ * epoch, UTC), as idr_store_forget() does. *removed (may be NULL) gets the count.
+ * @since 0.3.0
+ */
+IDR_API int idr_store_purge(idr_store *st,
+                            int64_t before,
+                            unsigned long long *removed,
+                            idr_error *err);
+
+/**
+ * What the store holds, as JSON: `{"schema_version", "candidates", "identifiers"
+ * (by kind), "photos", "resumes", "oldest_recorded_at", "newest_recorded_at",
+ * "file_bytes"}`. Counts only; never an identifier. The caller frees *out with
+ * idr_free().
+ * @since 0.3.0
+ */
+IDR_API int idr_store_stats_json(idr_store *st, char **out, idr_error *err);
+
 /*
  * Reading a result. Everything the JSON form holds is also reachable as data: the
  * accessors below hand out numbers, enum codes, static strings, or pointers to structs
@@ -458,6 +618,27 @@ IDR_API const idr_not_evaluated *idr_result_not_evaluated(const idr_result *res,
 IDR_API size_t idr_result_warning_count(const idr_result *res);
 /** Warning `i` (one sentence) or NULL if out of range. Borrowed. @since 0.2.0 */
 IDR_API const char *idr_result_warning(const idr_result *res, size_t i);
+
+/**
+ * A link to another candidate found in the store (result-v1 `links`): who shares an
+ * identifier with this candidate and which kind, never the identifier.
+ *  - `kind`: "ssn", "phone", "reference_phone", "email", "residence_address",
+ *    "shipping_address", "payout_account", "wallet", "document", "device", "ip",
+ *    "photo", "resume", "referrer".
+ *  - `indicator`: the linkage indicator the link is evidence for.
+ * Sorted by kind, then candidate_id. Without a store there are none.
+ * @since 0.3.0
+ */
+typedef struct idr_link_info {
+    const char *candidate_id;
+    const char *kind;
+    const char *indicator;
+} idr_link_info;
+
+/** Number of links (0 when scored without a store). @since 0.3.0 */
+IDR_API size_t idr_result_link_count(const idr_result *res);
+/** Link `i` or NULL if out of range. @since 0.3.0 */
+IDR_API const idr_link_info *idr_result_link(const idr_result *res, size_t i);
 
 /*
  * Enrichment: what the engine's databases said about the candidate's sessions, phones

@@ -100,6 +100,9 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
     }
     *out = NULL;
+    if (idr__crypto_init() != 0) {
+        return idr__err(err, IDR_EINTERNAL, NULL, "libsodium could not be initialised");
+    }
     if (!cfg) {
         /* NULL means the defaults, which are exactly what a new config holds. */
         idr_config *defaults = NULL;
@@ -123,6 +126,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     atomic_init(eng->refs, 1); /* the caller's */
+    idr__id_key_random(&eng->id_key);
     eng->limits = cfg->limits;
     eng->data_dir =
         cfg->data_dir ? idr__arena_strdup(a, cfg->data_dir) : IDR_DATA_INSTALL_DIR;
@@ -339,9 +343,9 @@ int idr_candidate_from_json(idr_candidate **out,
                             const char *json,
                             size_t len,
                             idr_error *err) {
-    return idr__candidate_parse_al(out, eng ? idr__arena_allocator(eng->arena) : NULL,
-                                   eng ? &eng->limits : &idr__default_limits, json, len,
-                                   err);
+    return idr__candidate_parse_al(
+        out, eng ? idr__arena_allocator(eng->arena) : NULL, eng ? &eng->id_key : NULL,
+        eng ? &eng->limits : &idr__default_limits, json, len, err);
 }
 
 int idr_engine_lookup_ip(const idr_engine *eng,

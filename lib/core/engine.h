@@ -26,6 +26,10 @@ struct idr_engine {
     idr__data_entry *data; /* databases and lists in use, in load order */
     size_t n_data;
     idr__strv warnings;
+    /* Hashes document and account numbers of candidates parsed without a store: random
+     * per engine, so those hashes mean nothing outside the process (a store links
+     * under its own key, idr_candidate_from_json_for_store). */
+    idr__id_key id_key;
 };
 
 /* Results borrow rule texts, the data list and warnings from their engine, so each

@@ -118,6 +118,14 @@ size_t idr_result_warning_count(const idr_result *res) {
     return res ? res->n_warnings : 0;
 }
 
+size_t idr_result_link_count(const idr_result *res) {
+    return res ? res->n_links : 0;
+}
+
+const idr_link_info *idr_result_link(const idr_result *res, size_t i) {
+    return res && i < res->n_links ? &res->links[i] : NULL;
+}
+
 const char *idr_result_warning(const idr_result *res, size_t i) {
     return res && i < res->n_warnings ? res->warnings[i] : NULL;
 }
@@ -265,6 +273,20 @@ int idr_result_to_json(const idr_result *res,
     }
     idr__jw_arr_end(&w);
     write_enrichment(&w, &res->enrichment);
+    if (res->linked) {
+        idr__jw_arr_begin(&w, "links");
+        for (size_t i = 0; i < res->n_links; i++) {
+            idr__jw_obj_begin(&w, NULL);
+            idr__jw_str(&w, "candidate_id", res->links[i].candidate_id);
+            idr__jw_str(&w, "kind", res->links[i].kind);
+            idr__jw_str(&w, "indicator", res->links[i].indicator);
+            idr__jw_obj_end(&w);
+        }
+        idr__jw_arr_end(&w);
+        if (res->links_omitted) {
+            idr__jw_int(&w, "links_omitted", (long long)res->links_omitted);
+        }
+    }
     idr__jw_arr_begin(&w, "warnings");
     for (size_t i = 0; i < res->n_warnings; i++) {
         idr__jw_str(&w, NULL, res->warnings[i]);

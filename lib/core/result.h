@@ -5,6 +5,7 @@
 #define IDRISK_CORE_RESULT_H
 
 #include "core/engine.h"
+#include "store/store.h"
 
 struct idr_result {
     idr__arena *arena;
@@ -17,6 +18,9 @@ struct idr_result {
     idr__enrichment_view enrichment; /* kept from the record's enrichment; rendered only
                                    by idr_result_to_json() */
     idr_ruleset_info ruleset;        /* borrowed from the engine's pack */
+    bool linked;                     /* scored against a store: `links` is written */
+    idr_link_info *links;            /* at most IDR__LINKS_MAX, sorted */
+    size_t n_links, links_omitted;
     int score;
     idr_band band;
     idr_action action;

@@ -152,10 +152,11 @@ static int cmp_not_evaluated(const void *pa, const void *pb) {
 /* ------------------------------------------------------------------------------------
  * The scoring run.
  * ---------------------------------------------------------------------------------- */
-static const char *unavailable_reason(const idr__modules *eng, unsigned needs) {
-    if ((needs & IDR__NEED_STORE)) {
-        return "needs the cross-candidate store (batch mode), which this engine does not "
-               "have";
+static const char *
+unavailable_reason(const idr__modules *eng, const idr__enrichment *en, unsigned needs) {
+    if ((needs & IDR__NEED_STORE) && !en->links) {
+        return "needs the cross-candidate store: score with a store (idrisk score --db, "
+               "idrisk batch, idr_engine_score_linked)";
     }
     if ((needs & IDR__NEED_GEO) && !eng->geo) {
         return eng->geo_unavailable ? eng->geo_unavailable : "no IP database loaded";
@@ -282,16 +283,90 @@ static int64_t floor_div(int64_t a, int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-int idr_engine_score(const idr_engine *eng,
-                     const idr_candidate *cand,
-                     idr_result **out,
-                     idr_error *err) {
+/* Keep the links as data in the result (the public `links`). */
+static void keep_links(idr_result *res, const idr__links *l) {
+    res->linked = true;
+    res->links_omitted = l->omitted;
+    if (l->n == 0) {
+        return;
+    }
+    res->links = idr__arena_alloc(res->arena, l->n * sizeof *res->links);
+    if (!res->links) {
+        res->rep.oom = true;
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        res->links[i].candidate_id = idr__arena_strdup(res->arena, l->v[i].other_id);
+        res->links[i].kind = idr__link_kind_name(l->v[i].kind);
+        res->links[i].indicator = idr__link_kind_indicator(l->v[i].kind);
+    }
+    res->n_links = l->n;
+}
+
+/* What the store records of a result scored without links. */
+static int record_standalone(idr_store *st,
+                             const idr_result *res,
+                             const idr_candidate *cand,
+                             const idr__enrichment *en,
+                             idr_error *err) {
+    idr__buf b;
+    idr__buf_init(&b, idr__arena_allocator(res->arena));
+    /* hits are sorted by importance; the store wants a stable, sorted id list */
+    const char **ids = idr__arena_alloc(
+        res->arena, (res->rep.n_hits ? res->rep.n_hits : 1) * sizeof *ids);
+    if (!ids) {
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < res->rep.n_hits; i++) {
+        ids[n++] = res->rep.hits[i]->pub.id;
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion sort: a few dozen ids at most */
+        const char *t = ids[i];
+        size_t j = i;
+        while (j > 0 && strcmp(ids[j - 1], t) > 0) {
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        ids[j] = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            idr__buf_puts(&b, ",");
+        }
+        idr__buf_puts(&b, ids[i]);
+    }
+    const char *fired =
+        b.oom ? NULL : idr__arena_strndup(res->arena, b.p ? b.p : "", b.len);
+    idr__buf_free(&b);
+    if (!fired) {
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    idr__standalone s = {res->score, (int)res->action, fired};
+    return idr__store_put(st, cand, en, &s, wall_clock(), err);
+}
+
+/* Score `cand`; with `link` set, linked against it (its links in the enrichment and
+ * the result); with `record` set, the result (which must then be unlinked) is recorded
+ * there. */
+static int score_impl(const idr_engine *eng,
+                      idr_store *link,
+                      idr_store *record,
+                      const idr_candidate *cand,
+                      idr_result **out,
+                      idr_error *err) {
     if (!out) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
     }
     *out = NULL;
     if (!eng || !cand) {
         return idr__err(err, IDR_EINVAL, NULL, "engine and candidate must not be NULL");
+    }
+    idr_store *st = link ? link : record;
+    if (st && memcmp(cand->key_fp, idr__store_key(st)->fp, sizeof cand->key_fp) != 0) {
+        return idr__err(err, IDR_EINVAL, NULL,
+                        "the candidate was not parsed for this store: parse it with "
+                        "idr_candidate_from_json_for_store()");
     }
     idr__arena *a = idr__arena_new(idr__arena_allocator(eng->arena), 16 * 1024);
     idr_result *res = a ? idr__arena_calloc(a, sizeof *res) : NULL;
@@ -316,6 +391,17 @@ int idr_engine_score(const idr_engine *eng,
         idr_result_free(res);
         return idr__err(err, rc, NULL, "enrichment failed: %s", idr_strerror(rc));
     }
+    idr__links *links = NULL;
+    if (link) {
+        links = idr__arena_calloc(a, sizeof *links);
+        rc = links ? idr__store_link(link, cand, &en, a, links, err)
+                   : idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+        if (rc != IDR_OK) {
+            idr_result_free(res);
+            return rc;
+        }
+        en.links = links;
+    }
     idr__ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.mods = &eng->mods;
@@ -329,7 +415,7 @@ int idr_engine_score(const idr_engine *eng,
     const idr__rulepack *p = eng->pack;
     for (size_t i = 0; i < p->n_rules; i++) {
         const idr__rule *r = &p->rules[i];
-        const char *why = unavailable_reason(&eng->mods, r->ind->needs);
+        const char *why = unavailable_reason(&eng->mods, &en, r->ind->needs);
         if (why) {
             idr__report_not_evaluated(ctx.rep, r->id, "%s", why);
             continue;
@@ -342,14 +428,109 @@ int idr_engine_score(const idr_engine *eng,
     finalize(res, eng);
     collect_warnings(res, cand, eng);
     keep_enrichment(res, &en);
+    if (links) {
+        keep_links(res, links);
+    }
     /* Any allocation that failed in the result's arena, reported or not, makes the
      * whole result unusable: never hand out a shorter result as if it were complete. */
     if (res->rep.oom || idr__arena_failed(a)) {
         idr_result_free(res);
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory while scoring");
     }
+    if (record) {
+        rc = record_standalone(record, res, cand, &en, err);
+        if (rc != IDR_OK) {
+            idr_result_free(res);
+            return rc;
+        }
+    }
     *out = res;
     return IDR_OK;
+}
+
+int idr_engine_score(const idr_engine *eng,
+                     const idr_candidate *cand,
+                     idr_result **out,
+                     idr_error *err) {
+    return score_impl(eng, NULL, NULL, cand, out, err);
+}
+
+int idr_engine_score_linked(const idr_engine *eng,
+                            idr_store *st,
+                            const idr_candidate *cand,
+                            unsigned flags,
+                            idr_result **out,
+                            idr_error *err) {
+    if (out) {
+        *out = NULL;
+    }
+    if (flags & ~IDR_SCORE_RECORD) {
+        return idr__err(err, IDR_EINVAL, NULL, "unknown flags 0x%x", flags);
+    }
+    if (st && (flags & IDR_SCORE_RECORD)) {
+        /* The store keeps the score without links (what a referral is judged by), so
+         * the record is scored twice: once alone and recorded, once linked. */
+        if (idr__store_readonly(st)) {
+            return idr__err(err, IDR_EINVAL, NULL, "the store is open read-only");
+        }
+        idr_result *alone = NULL;
+        int rc = score_impl(eng, NULL, st, cand, &alone, err);
+        idr_result_free(alone);
+        if (rc != IDR_OK) {
+            return rc;
+        }
+    }
+    return score_impl(eng, st, NULL, cand, out, err);
+}
+
+int idr_store_record(idr_store *st,
+                     const idr_engine *eng,
+                     const idr_candidate *cand,
+                     idr_error *err) {
+    if (!st) {
+        return idr__err(err, IDR_EINVAL, NULL, "store must not be NULL");
+    }
+    if (idr__store_readonly(st)) {
+        return idr__err(err, IDR_EINVAL, NULL, "the store is open read-only");
+    }
+    idr_result *alone = NULL;
+    int rc = score_impl(eng, NULL, st, cand, &alone, err);
+    idr_result_free(alone);
+    return rc;
+}
+
+int idr_candidate_from_json_for_store(idr_candidate **out,
+                                      const idr_engine *eng,
+                                      idr_store *st,
+                                      const char *json,
+                                      size_t len,
+                                      idr_error *err) {
+    if (!st) {
+        return idr_candidate_from_json(out, eng, json, len, err);
+    }
+    return idr__candidate_parse_al(out, eng ? idr__arena_allocator(eng->arena) : NULL,
+                                   idr__store_key(st), eng ? &eng->limits : NULL, json,
+                                   len, err);
+}
+
+int idr_engine_score_json_linked(const idr_engine *eng,
+                                 idr_store *st,
+                                 const char *json,
+                                 size_t len,
+                                 unsigned flags,
+                                 idr_result **out,
+                                 idr_error *err) {
+    if (out) {
+        *out = NULL;
+    }
+    idr_candidate *c = NULL;
+    int rc = idr_candidate_from_json_for_store(&c, eng, st, json, len, err);
+    if (rc != IDR_OK) {
+        return rc;
+    }
+    rc = idr_engine_score_linked(eng, st, c, flags, out, err);
+    idr_candidate_free(c);
+    return rc;
 }
 
 int idr_engine_score_json(const idr_engine *eng,

@@ -347,6 +347,71 @@ typedef struct idr__record_facts {
     size_t n_tech_claims;
 } idr__record_facts;
 
+/* ---- Cross-candidate links (filled by lib/store; rules only read them) ---------- */
+
+/* The kind of identifier two candidates share. The public name (result `links[].kind`)
+ * and the indicator a kind is evidence for are idr__link_kind_name() and
+ * idr__link_kind_indicator() (lib/enrich/links.c). */
+typedef enum idr__link_kind {
+    IDR__LK_SSN = 0,
+    IDR__LK_PHONE,           /* one of our phones is another's phone or reference phone */
+    IDR__LK_REFERENCE_PHONE, /* one of our references' phones is another's (either role)
+                              */
+    IDR__LK_EMAIL,
+    IDR__LK_RESIDENCE, /* our residence address is another's residence or shipping */
+    IDR__LK_SHIPPING,  /* a shipment address of ours is another's (either role) */
+    IDR__LK_ACCOUNT,   /* payment.account_id */
+    IDR__LK_WALLET,    /* payment.crypto_wallets[].address */
+    IDR__LK_DOCUMENT,  /* documents[].number */
+    IDR__LK_DEVICE,    /* network.sessions[].device_id */
+    IDR__LK_IP,        /* the same IP address on the same UTC day */
+    IDR__LK_PHOTO,     /* identity.photo_phash within the Hamming threshold */
+    IDR__LK_RESUME,    /* resume SimHash within the Hamming threshold */
+    IDR__LK_REFERRER,  /* work_history.referred_by names a recorded candidate */
+    IDR__LK_COUNT
+} idr__link_kind;
+
+const char *idr__link_kind_name(idr__link_kind k);
+const char *idr__link_kind_indicator(idr__link_kind k);
+
+/* One other candidate sharing one identifier. Several identifiers shared with the same
+ * candidate give several links. */
+typedef struct idr__link {
+    idr__link_kind kind;
+    const char *other_id; /* the other candidate_id (arena) */
+    size_t own_index;  /* which of ours: index into sessions, phones, ref_phones, emails,
+                          shipments, documents, wallets (0 for single-valued kinds) */
+    int32_t day;       /* IDR__LK_IP: the UTC day (days since epoch); else 0 */
+    int distance;      /* IDR__LK_PHOTO / IDR__LK_RESUME: Hamming distance; else 0 */
+    bool same_name;    /* the other's normalised full name equals ours */
+    bool same_surname; /* same last name token (household hint) */
+    bool same_dob;     /* both have a date of birth and it is the same */
+    bool other_eor;    /* the other declared an employer-of-record engagement */
+    bool declared_household; /* either side lists the other in identity.household */
+} idr__link;
+
+/* The referrer named by work_history.referred_by, as the store recorded it. */
+typedef struct idr__referrer {
+    bool found;        /* the referrer is in the store */
+    const char *id;    /* referred_by */
+    int score;         /* its recorded score without links */
+    int action;        /* its recorded idr_action */
+    const char *fired; /* its fired indicator ids, comma-separated (arena) */
+} idr__referrer;
+
+/* At most this many links are kept per record (sorted by kind, then candidate_id);
+ * the rest are counted in `omitted`. Project choice: an investigator reads a few dozen
+ * names; a ring larger than that is reported by its size. */
+#define IDR__LINKS_MAX 200
+
+typedef struct idr__links {
+    const idr__link *v;
+    size_t n;
+    size_t omitted;
+    size_t n_by_kind[IDR__LK_COUNT]; /* before the cap */
+    idr__referrer referrer;
+} idr__links;
+
 typedef struct idr__enrichment {
     const idr__modules *m;       /* read-only */
     const idr_candidate *c;      /* the record being enriched */
@@ -369,6 +434,9 @@ typedef struct idr__enrichment {
     const char *claimed_zone;
     const char *claimed_zone_unusable;
     idr__record_facts rec; /* names, screening, email domains, claims */
+    /* Cross-candidate links from the store (lib/store); NULL when the record is scored
+     * without a store, and then the linkage indicators are "not evaluated". */
+    const idr__links *links;
 } idr__enrichment;
 
 /* Enrich `c` with every module of `m`, allocating in `a`. IDR_OK or IDR_ENOMEM. */

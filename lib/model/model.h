@@ -93,6 +93,9 @@ typedef struct idr__engagement {
 typedef struct idr__identity {
     const char *full_name;
     idr__strv aliases;
+    /* candidate_ids of people the candidate declared as sharing the household (project
+     * field, docs/store.md): links between them over addresses are suppressed */
+    idr__strv household;
     int32_t date_of_birth;
     const char *ssn; /* digits only, as given (9 digits after removing dashes) */
     idr__address residence;
@@ -129,7 +132,7 @@ typedef struct idr__document {
     const char *type_name; /* the contract's spelling, e.g. "passport" */
     char issuing_country[3];
     const char *issuing_region;
-    const char *number_sha256; /* hex; the number itself is never kept */
+    const char *number_hash; /* keyed hash, hex (lib/util/hash.c); never the number */
     const char *full_name;
     int32_t date_of_birth, issued, expires;
     idr__verification verification;
@@ -220,7 +223,7 @@ typedef struct idr__payment {
     const char *account_holder_name;
     char account_country[3];
     const char *bank_name;
-    const char *account_id_sha256; /* hex; the id itself is never kept */
+    const char *account_id_hash; /* keyed hash, hex; never the id itself */
     idr__payee_type payee_type;
     const char *payee_company_name, *payee_company_jurisdiction;
     int32_t payee_company_formed_on;
@@ -374,7 +377,8 @@ enum {
 
 struct idr_candidate {
     idr__arena *arena;
-    unsigned has; /* IDR__HAS_* */
+    uint8_t key_fp[16]; /* fingerprint of the key its identifier hashes were made with */
+    unsigned has;       /* IDR__HAS_* */
     const char *candidate_id;
     int64_t as_of; /* IDR__TIME_NONE: scoring uses the time of the call */
     idr__engagement engagement;

@@ -210,11 +210,12 @@ int idr__candidate_parse(idr_candidate **out,
                          const char *json,
                          size_t len,
                          idr_error *err) {
-    return idr__candidate_parse_al(out, NULL, lim, json, len, err);
+    return idr__candidate_parse_al(out, NULL, NULL, lim, json, len, err);
 }
 
 int idr__candidate_parse_al(idr_candidate **out,
                             const idr__alloc *al,
+                            const idr__id_key *key,
                             const idr__limits *lim,
                             const char *json,
                             size_t len,
@@ -239,6 +240,14 @@ int idr__candidate_parse_al(idr_candidate **out,
     memset(&p, 0, sizeof p);
     p.lim = lim;
     p.al = al;
+    idr__id_key zero_key;
+    if (!key) {
+        uint8_t z[IDR__ID_KEY_BYTES] = {0};
+        idr__crypto_init();
+        idr__id_key_init(&zero_key, z);
+        key = &zero_key;
+    }
+    p.key = key;
     p.err = err;
 
     /* cJSON ends a string at an escaped NUL (\u0000) and keeps the rest of the record,
@@ -302,6 +311,7 @@ int idr__candidate_parse_al(idr_candidate **out,
     }
     *c = *idr__parse_blank();
     c->arena = a;
+    memcpy(c->key_fp, key->fp, sizeof c->key_fp);
     p.c = c;
     p.a = a;
     int rc = idr__parse_obj(&p, &idr__parse_root, root, (char *)c);

@@ -20,9 +20,13 @@ int idr__candidate_parse(idr_candidate **out,
                          size_t len,
                          idr_error *err);
 /** idr__candidate_parse() with the candidate's memory (its arena and the parse's
- *  scratch) from `al` (NULL: the C library). cJSON's parse tree is the C library's. */
+ *  scratch) from `al` (NULL: the C library) and document and account numbers hashed
+ *  under `key` (NULL: an all-zero key, for tests only; the engine passes its private
+ *  key, a store its own). cJSON's parse tree is the C library's. The candidate keeps
+ *  the key's fingerprint (c->key_fp). */
 int idr__candidate_parse_al(idr_candidate **out,
                             const idr__alloc *al,
+                            const idr__id_key *key,
                             const idr__limits *lim,
                             const char *json,
                             size_t len,

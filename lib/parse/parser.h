@@ -62,6 +62,7 @@ typedef struct parser {
     idr__arena *a;
     const idr__alloc *al; /* the engine's; the arena's and the scan's scratch */
     const idr__limits *lim;
+    const idr__id_key *key; /* identifier hashing (never NULL during a parse) */
     idr_error *err;
     int rc;         /* first error of the pass, IDR_OK until one happens */
     char path[256]; /* JSON path of the node being looked at */

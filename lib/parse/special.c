@@ -199,9 +199,12 @@ int idr__parse_sp_phash(parser *p, const cJSON *v, char *base, const fspec *f) {
     return IDR_OK;
 }
 
-/* Identifiers kept only as SHA-256 hex. Spaces, dashes and dots are dropped and ASCII
- * letters upper-cased first, so "de89 3704 0044" and "DE8937040044" hash the same:
- * the hash exists to notice one number reused across records, whatever the format. */
+/* Identifiers kept only as keyed hashes (BLAKE2b-256, hex) under the parse's key: a
+ * store's key (idr_candidate_from_json_for_store), else one private to the engine.
+ * Spaces, dashes and dots are dropped and ASCII letters upper-cased first, so
+ * "de89 3704 0044" and "DE8937040044" hash the same: the hash exists to notice one
+ * number reused across records, whatever the format. The field's JSON name is the
+ * hash domain, so a document number and an account id never collide. */
 int idr__parse_sp_hashed(parser *p, const cJSON *v, char *base, const fspec *f) {
     if (!IS_STRING(v)) {
         return idr__parse_want(p, v, "a string");
@@ -228,8 +231,8 @@ int idr__parse_sp_hashed(parser *p, const cJSON *v, char *base, const fspec *f) 
     if (!hex) {
         return idr__parse_nomem(p);
     }
-    idr__sha256_hex(buf, o, hex);
-    memset(buf, 0, o); /* do not leave the identifier lying around */
+    idr__id_hash_hex(p->key, f->name, buf, o, hex);
+    idr__wipe(buf, o); /* do not leave the identifier lying around */
     memcpy(base + f->off, &hex, sizeof hex);
     return IDR_OK;
 }

@@ -23,6 +23,8 @@ const char *idr_strerror(int code) {
         return "feature or database not available";
     case IDR_ELIMIT:
         return "input exceeds a limit";
+    case IDR_EBUSY:
+        return "store busy";
     case IDR_EINTERNAL:
         return "internal error";
     default:

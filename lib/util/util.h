@@ -119,7 +119,7 @@ size_t idr__utf8_seq(const unsigned char *s, size_t n);
 void idr__json_escape(idr__buf *b, const char *s, size_t n);
 
 /* ====================================================================================
- * Files, TSV and hashing (lib/util/file.c, lib/util/sha256.c)
+ * Files, TSV and hashing (lib/util/file.c, lib/util/hash.c)
  * ================================================================================== */
 /* Read a whole file (lib/util/file.c): a NUL-terminated copy from `al` the caller
  * frees with idr__free(al, ...), its length in *len_out (may be NULL). NULL on failure
@@ -129,22 +129,40 @@ char *idr__read_file(const idr__alloc *al, const char *path, size_t max, size_t 
  * further tabs); returns the count. */
 size_t idr__split_tabs(char *line, char **f, size_t max);
 
-/* SHA-256 (lib/util/sha256.c), for the rule pack stamp and hashed identifiers. */
-typedef struct idr__sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    uint8_t buf[64];
-    size_t used;
-} idr__sha256;
-void idr__sha256_init(idr__sha256 *s);
-void idr__sha256_update(idr__sha256 *s, const void *p, size_t n);
-void idr__sha256_final(idr__sha256 *s, uint8_t out[32]);
+/* Hashing (lib/util/hash.c), all of it from libsodium. idr__crypto_init() must have
+ * succeeded once (engine and store constructors call it; it is idempotent). */
+int idr__crypto_init(void);
+/* SHA-256 as lower-case hex: the rule-pack stamp and data-file verification. */
 void idr__sha256_hex(const void *p, size_t n, char out[65]);
 /* The SHA-256 of the file at `path` as lower-case hex, read in 64 KiB pieces (never the
  * whole file in memory), and its size in *size_out (may be NULL). 0, or -1 with errno
- * set (ENOMEM for the read buffer). The one place data files are hashed: the store work
- * may move it to libsodium without touching the callers. */
+ * set (ENOMEM for the read buffer). */
 int idr__sha256_file(const char *path, char out[65], uint64_t *size_out);
+
+/* Identifier hashing: keyed BLAKE2b-256 under a 32-byte key (a store's key, or one
+ * private to an engine). `fp` fingerprints the key, so that a candidate hashed under
+ * one key is never matched against a store with another. */
+#define IDR__ID_KEY_BYTES  32
+#define IDR__ID_HASH_BYTES 32
+typedef struct idr__id_key {
+    uint8_t hash[IDR__ID_KEY_BYTES]; /* derived sub-key for identifier hashes */
+    uint8_t fp[16];                  /* derived key fingerprint */
+} idr__id_key;
+void idr__id_key_init(idr__id_key *k, const uint8_t key[IDR__ID_KEY_BYTES]);
+void idr__id_key_random(idr__id_key *k);
+/* The keyed hash of `domain` (a fixed label such as "ssn"; separates kinds) and `msg`. */
+void idr__id_hash(const idr__id_key *k,
+                  const char *domain,
+                  const void *msg,
+                  size_t n,
+                  uint8_t out[IDR__ID_HASH_BYTES]);
+void idr__id_hash_hex(const idr__id_key *k,
+                      const char *domain,
+                      const void *msg,
+                      size_t n,
+                      char out[2 * IDR__ID_HASH_BYTES + 1]);
+/* Overwrite memory that held an identifier (not optimised away). */
+void idr__wipe(void *p, size_t n);
 
 /** True when `name` is in the NULL-terminated `list` (exact byte comparison; NULL
  *  `name` is never in it). lib/util/str.c. */

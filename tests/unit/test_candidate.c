@@ -16,6 +16,16 @@
     #define IDR_TEST_SOURCE_DIR "."
 #endif
 
+/* What the parser stores for an identifier parsed without a key (idr__candidate_parse):
+ * the keyed hash under the all-zero test key, with the field's JSON name as domain. */
+static void zero_key_hash(const char *domain, const char *norm, char hex[65]) {
+    uint8_t z[IDR__ID_KEY_BYTES] = {0};
+    idr__id_key k;
+    cr_assert_eq(idr__crypto_init(), 0);
+    idr__id_key_init(&k, z);
+    idr__id_hash_hex(&k, domain, norm, strlen(norm), hex);
+}
+
 static char *slurp(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     cr_assert_not_null(f, "cannot open %s", path);
@@ -158,8 +168,8 @@ Test(candidate, full_record_round_trip) {
     cr_assert_str_eq(doc->type_name, "passport");
     cr_assert_str_eq(doc->issuing_country, "US");
     char hex[65];
-    idr__sha256_hex("X1234567", 8, hex); /* dashes dropped, upper-cased */
-    cr_assert_str_eq(doc->number_sha256, hex);
+    zero_key_hash("number", "X1234567", hex); /* dashes dropped, upper-cased */
+    cr_assert_str_eq(doc->number_hash, hex);
     cr_assert(doc->verification.present);
     cr_assert_str_eq(doc->verification.provider, "idv-co");
     cr_assert_eq(doc->verification.authentic, 1);
@@ -169,7 +179,7 @@ Test(candidate, full_record_round_trip) {
     cr_assert_eq(doc->verification.issuer_record_match, 1);
     cr_assert_eq(c->documents[1].type, IDR__DOC_DRIVERS_LICENSE);
     cr_assert_str_eq(c->documents[1].issuing_region, "GA");
-    cr_assert_null(c->documents[1].number_sha256);
+    cr_assert_null(c->documents[1].number_hash);
     cr_assert_not(c->documents[1].verification.present);
     cr_assert(isnan(c->documents[1].verification.face_match_score));
 
@@ -206,8 +216,8 @@ Test(candidate, full_record_round_trip) {
     cr_assert_eq(pay->method, IDR__PAY_PAYONEER);
     cr_assert_str_eq(pay->method_name, "payoneer");
     cr_assert_str_eq(pay->account_country, "US");
-    idr__sha256_hex("DE89370400440532013000", 22, hex);
-    cr_assert_str_eq(pay->account_id_sha256, hex);
+    zero_key_hash("account_id", "DE89370400440532013000", hex);
+    cr_assert_str_eq(pay->account_id_hash, hex);
     cr_assert_eq(pay->payee_type, IDR__PAYEE_COMPANY);
     cr_assert_str_eq(pay->payee_company_name, "Reyes Dev LLC");
     cr_assert_str_eq(pay->payee_company_jurisdiction, "US-DE");
@@ -371,7 +381,7 @@ Test(candidate, null_is_absent) {
     cr_assert_eq(c->has & IDR__HAS_IDENTITY, 0u);
     cr_assert(c->has & IDR__HAS_PAYMENT);
     cr_assert_eq(c->payment.method, IDR__PAY_NONE);
-    cr_assert_null(c->payment.account_id_sha256);
+    cr_assert_null(c->payment.account_id_hash);
     cr_assert_eq(c->n_documents, 1);
     cr_assert_eq(c->documents[0].type, IDR__DOC_NONE);
     cr_assert_not(c->documents[0].verification.present);
@@ -402,17 +412,17 @@ Test(candidate, sensitive_numbers_only_hashed) {
         "\"payment\":{\"account_id\":\"acct-00042\"}}";
     idr_candidate *c = parse_ok(json);
     char hex[65];
-    idr__sha256_hex("P99887766", 9, hex);
-    cr_assert_str_eq(c->documents[0].number_sha256, hex);
-    idr__sha256_hex("ACCT00042", 9, hex);
-    cr_assert_str_eq(c->payment.account_id_sha256, hex);
-    cr_assert_eq(strlen(c->payment.account_id_sha256), 64);
+    zero_key_hash("number", "P99887766", hex);
+    cr_assert_str_eq(c->documents[0].number_hash, hex);
+    zero_key_hash("account_id", "ACCT00042", hex);
+    cr_assert_str_eq(c->payment.account_id_hash, hex);
+    cr_assert_eq(strlen(c->payment.account_id_hash), 64);
     idr_candidate_free(c);
     /* same number, other spelling: same hash */
     idr_candidate *c2 =
         parse_ok("{\"candidate_id\":\"y\",\"documents\":[{\"number\":\"p99887766\"}]}");
-    idr__sha256_hex("P99887766", 9, hex);
-    cr_assert_str_eq(c2->documents[0].number_sha256, hex);
+    zero_key_hash("number", "P99887766", hex);
+    cr_assert_str_eq(c2->documents[0].number_hash, hex);
     idr_candidate_free(c2);
     expect_error("{\"candidate_id\":\"x\",\"documents\":[{\"number\":\" - \"}]}",
                  IDR_EINVAL, "documents[0].number");
