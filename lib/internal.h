@@ -12,6 +12,7 @@
 #define IDRISK_INTERNAL_H
 
 #include "core/engine.h"
+#include "core/result.h"
 #include "enrich/geo/geo.h"
 #include "enrich/lists/lists.h"
 #include "enrich/names/names.h"

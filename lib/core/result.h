@@ -26,4 +26,12 @@ struct idr_result {
     idr_action action;
 };
 
+/* Score with the links given (borrowed for the call) instead of a store's: the rules'
+ * view of a store, for tests of the linkage indicators (tests/unit). */
+int idr__engine_score_with_links(const idr_engine *eng,
+                                 const idr_candidate *cand,
+                                 const idr__links *links,
+                                 idr_result **out,
+                                 idr_error *err);
+
 #endif

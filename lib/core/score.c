@@ -352,6 +352,7 @@ static int record_standalone(idr_store *st,
 static int score_impl(const idr_engine *eng,
                       idr_store *link,
                       idr_store *record,
+                      const idr__links *given,
                       const idr_candidate *cand,
                       idr_result **out,
                       idr_error *err) {
@@ -392,7 +393,15 @@ static int score_impl(const idr_engine *eng,
         return idr__err(err, rc, NULL, "enrichment failed: %s", idr_strerror(rc));
     }
     idr__links *links = NULL;
-    if (link) {
+    if (given) {
+        links = idr__arena_calloc(a, sizeof *links);
+        if (!links) {
+            idr_result_free(res);
+            return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        *links = *given;
+        en.links = links;
+    } else if (link) {
         links = idr__arena_calloc(a, sizeof *links);
         rc = links ? idr__store_link(link, cand, &en, a, links, err)
                    : idr__err(err, IDR_ENOMEM, NULL, "out of memory");
@@ -452,7 +461,7 @@ int idr_engine_score(const idr_engine *eng,
                      const idr_candidate *cand,
                      idr_result **out,
                      idr_error *err) {
-    return score_impl(eng, NULL, NULL, cand, out, err);
+    return score_impl(eng, NULL, NULL, NULL, cand, out, err);
 }
 
 int idr_engine_score_linked(const idr_engine *eng,
@@ -474,13 +483,13 @@ int idr_engine_score_linked(const idr_engine *eng,
             return idr__err(err, IDR_EINVAL, NULL, "the store is open read-only");
         }
         idr_result *alone = NULL;
-        int rc = score_impl(eng, NULL, st, cand, &alone, err);
+        int rc = score_impl(eng, NULL, st, NULL, cand, &alone, err);
         idr_result_free(alone);
         if (rc != IDR_OK) {
             return rc;
         }
     }
-    return score_impl(eng, st, NULL, cand, out, err);
+    return score_impl(eng, st, NULL, NULL, cand, out, err);
 }
 
 int idr_store_record(idr_store *st,
@@ -494,7 +503,7 @@ int idr_store_record(idr_store *st,
         return idr__err(err, IDR_EINVAL, NULL, "the store is open read-only");
     }
     idr_result *alone = NULL;
-    int rc = score_impl(eng, NULL, st, cand, &alone, err);
+    int rc = score_impl(eng, NULL, st, NULL, cand, &alone, err);
     idr_result_free(alone);
     return rc;
 }
@@ -549,4 +558,12 @@ int idr_engine_score_json(const idr_engine *eng,
     rc = idr_engine_score(eng, c, out, err);
     idr_candidate_free(c);
     return rc;
+}
+
+int idr__engine_score_with_links(const idr_engine *eng,
+                                 const idr_candidate *cand,
+                                 const idr__links *links,
+                                 idr_result **out,
+                                 idr_error *err) {
+    return score_impl(eng, NULL, NULL, links, cand, out, err);
 }
