@@ -37,20 +37,20 @@
 #include <unistd.h>
 
 /* Bounds; docs/report.md states them. */
-#define REPORT_MAX_ESC 500            /* escalations shown with their reasons */
-#define REPORT_MAX_CLUSTERS 50        /* clusters drawn and listed */
-#define REPORT_MAX_DRAW_NODES 60      /* larger clusters are listed, not drawn */
-#define REPORT_MAX_MEMBER_ROWS 300    /* member rows per cluster table */
-#define REPORT_MAX_EDGE_ROWS 300      /* link rows per cluster table */
-#define REPORT_TOP_REASONS 25         /* rows of the reason table */
-#define REPORT_TOP_ERRORS 20          /* rows of the error table */
-#define REPORT_MAX_KEYS 20000         /* distinct reason ids / error keys counted */
-#define REPORT_MAX_NODES 2000000      /* candidates in the link graph */
-#define REPORT_MAX_LINE (64u << 20)   /* longer lines are counted as unreadable */
-#define REPORT_MAX_STR 4096           /* bytes kept of one stored reason text */
-#define REPORT_MAX_KINDS 31           /* distinct link kinds; bit 31 is "other" */
-#define REPORT_LABEL_CHARS 28         /* code points of a node label in a graph */
-#define REPORT_RECALL_BITS 18         /* 2^18 recall slots, 16 bytes each */
+#define REPORT_MAX_ESC         500         /* escalations shown with their reasons */
+#define REPORT_MAX_CLUSTERS    50          /* clusters drawn and listed */
+#define REPORT_MAX_DRAW_NODES  60          /* larger clusters are listed, not drawn */
+#define REPORT_MAX_MEMBER_ROWS 300         /* member rows per cluster table */
+#define REPORT_MAX_EDGE_ROWS   300         /* link rows per cluster table */
+#define REPORT_TOP_REASONS     25          /* rows of the reason table */
+#define REPORT_TOP_ERRORS      20          /* rows of the error table */
+#define REPORT_MAX_KEYS        20000       /* distinct reason ids / error keys counted */
+#define REPORT_MAX_NODES       2000000     /* candidates in the link graph */
+#define REPORT_MAX_LINE        (64u << 20) /* longer lines are counted as unreadable */
+#define REPORT_MAX_STR         4096        /* bytes kept of one stored reason text */
+#define REPORT_MAX_KINDS       31          /* distinct link kinds; bit 31 is "other" */
+#define REPORT_LABEL_CHARS     28          /* code points of a node label in a graph */
+#define REPORT_RECALL_BITS     18          /* 2^18 recall slots, 16 bytes each */
 
 enum { BAND_LOW, BAND_MEDIUM, BAND_HIGH, BAND_CRITICAL, BAND_N };
 enum { ACT_NONE, ACT_VERIFY, ACT_ESCALATE, ACT_N };
@@ -66,8 +66,8 @@ static const char *const action_colours[ACT_N] = {"#7a8793", "#2f6fb5", "#b3162b
 /* A string -> index map (open addressing, FNV-1a); the strings live in `keys`. */
 typedef struct {
     char **keys;
-    size_t n, cap;      /* keys */
-    uint32_t *slots;    /* index + 1, 0 = empty */
+    size_t n, cap;   /* keys */
+    uint32_t *slots; /* index + 1, 0 = empty */
     size_t nslots;
 } strmap;
 
@@ -162,19 +162,19 @@ static int grow(void **arr, size_t *cap, size_t n, size_t size) {
 /* ---- what the report keeps ------------------------------------------------------- */
 
 typedef struct {
-    char *title;       /* first title seen for the id */
+    char *title; /* first title seen for the id */
     unsigned long count;
 } counted;
 
 typedef struct {
-    int band;          /* -1 until the candidate's own line is read */
+    int band; /* -1 until the candidate's own line is read */
     int score;
-    uint32_t parent;   /* union-find */
+    uint32_t parent; /* union-find */
 } node;
 
 typedef struct {
-    uint64_t key;      /* (lower node << 32) | higher node, + 1 so 0 marks empty */
-    uint32_t kinds;    /* bit per interned kind */
+    uint64_t key;   /* (lower node << 32) | higher node, + 1 so 0 marks empty */
+    uint32_t kinds; /* bit per interned kind */
 } edge;
 
 /* The band of a candidate read before anything linked to it. A direct-mapped table of
@@ -209,7 +209,7 @@ typedef struct {
     unsigned long other_pack, other_engine;
 
     strmap reason_ids;
-    counted *reasons;  /* parallel to reason_ids.keys */
+    counted *reasons; /* parallel to reason_ids.keys */
     size_t reasons_cap;
     unsigned long reasons_dropped;
 
@@ -221,7 +221,7 @@ typedef struct {
     strmap node_ids;
     node *nodes;
     size_t nodes_cap;
-    edge *edges;       /* open-addressed set */
+    edge *edges; /* open-addressed set */
     size_t nedges, edges_slots;
     strmap kind_names;
     unsigned long links_dropped;
@@ -322,8 +322,8 @@ static int count_reason(report *r, const char *id, const char *title) {
         }
         bool added;
         i = strmap_intern(&r->reason_ids, id, &added);
-        if (i < 0 || grow((void **)&r->reasons, &r->reasons_cap, (size_t)i,
-                          sizeof *r->reasons))
+        if (i < 0 ||
+            grow((void **)&r->reasons, &r->reasons_cap, (size_t)i, sizeof *r->reasons))
             return -1;
         bool oom = false;
         r->reasons[i].title = dup_bounded(title, &oom);
@@ -432,7 +432,8 @@ static uint32_t kind_bit(report *r, const char *kind, bool *oom) {
     return 1u << i;
 }
 
-static int add_links(report *r, const char *cid, const cJSON *links, int band, int score) {
+static int
+add_links(report *r, const char *cid, const cJSON *links, int band, int score) {
     long self = strmap_find(&r->node_ids, cid);
     if (self < 0 && cJSON_GetArraySize(links) > 0) {
         self = node_of(r, cid);
@@ -489,8 +490,12 @@ static bool esc_before(int score_a, unsigned long line_a, const escalation *b) {
     return score_a != b->score ? score_a > b->score : line_a < b->line;
 }
 
-static int keep_escalation(report *r, const char *cid, int score, int band,
-                           unsigned long line, const cJSON *reasons) {
+static int keep_escalation(report *r,
+                           const char *cid,
+                           int score,
+                           int band,
+                           unsigned long line,
+                           const cJSON *reasons) {
     r->esc_total++;
     escalation *slot;
     if (r->nesc < REPORT_MAX_ESC) {
@@ -717,9 +722,10 @@ static int utf8_len(const unsigned char *s) {
     unsigned char c = s[0];
     if (c < 0x80)
         return 1;
-    int n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? (c <= 0xEF ? 3 : 0)
-                                       : c >= 0xC2 ? 2
-                                                   : 0;
+    int n = c >= 0xF0 && c <= 0xF4 ? 4
+            : c >= 0xE0            ? (c <= 0xEF ? 3 : 0)
+            : c >= 0xC2            ? 2
+                                   : 0;
     if (!n)
         return 0;
     for (int i = 1; i < n; i++)
@@ -746,12 +752,23 @@ static void put_text_n(FILE *o, const char *s, size_t max_cp) {
         }
         cp++;
         switch (*p) {
-        case '&': put(o, "&amp;"), p++; continue;
-        case '<': put(o, "&lt;"), p++; continue;
-        case '>': put(o, "&gt;"), p++; continue;
-        case '"': put(o, "&quot;"), p++; continue;
-        case '\'': put(o, "&#39;"), p++; continue;
-        default: break;
+        case '&':
+            put(o, "&amp;"), p++;
+            continue;
+        case '<':
+            put(o, "&lt;"), p++;
+            continue;
+        case '>':
+            put(o, "&gt;"), p++;
+            continue;
+        case '"':
+            put(o, "&quot;"), p++;
+            continue;
+        case '\'':
+            put(o, "&#39;"), p++;
+            continue;
+        default:
+            break;
         }
         if (*p < 0x20 || *p == 0x7F) {
             fputc(*p == '\t' || *p == '\n' ? ' ' : '?', o);
@@ -824,7 +841,8 @@ static const char CSS[] =
     "ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px;word-break:break-all}\n"
     "table.t{border-collapse:collapse;margin:8px 0 14px}table.t th,table.t td{border:1px "
     "solid #d5dae0;padding:4px 9px;text-align:left;vertical-align:top}table.t th{"
-    "background:#eef1f4}table.t td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "background:#eef1f4}table.t "
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".band{display:inline-block;padding:0 7px;border-radius:9px;color:#fff;font-size:"
     "13px}\n"
     ".band-low{background:#3a8d4f}.band-medium{background:#d9a400;color:#1d2329}"
@@ -1046,8 +1064,13 @@ static size_t member_pos(const uint32_t *mem, size_t n, uint32_t id) {
 
 /* One cluster as a graph: members on a circle, an edge per linked pair labelled with
  * its kinds, nodes filled with the band's colour. */
-static void put_cluster_svg(FILE *o, const report *r, const uint32_t *mem, size_t n,
-                            const edge *const *ces, size_t nce, size_t no) {
+static void put_cluster_svg(FILE *o,
+                            const report *r,
+                            const uint32_t *mem,
+                            size_t n,
+                            const edge *const *ces,
+                            size_t nce,
+                            size_t no) {
     double rad = n <= 4 ? 110 : 19.0 * (double)n;
     double minx = 0, maxx = 0, miny = 0, maxy = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1097,8 +1120,9 @@ static void put_cluster_svg(FILE *o, const report *r, const uint32_t *mem, size_
              "<title>",
              x, y, band_colour(nd->band));
         put_text(o, r->node_ids.keys[mem[i]]);
-        putf(o, " (band %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
-                "text-anchor=\"%s\">",
+        putf(o,
+             " (band %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
+             "text-anchor=\"%s\">",
              band_name(nd->band), lx, ly, anchor);
         put_text_n(o, r->node_ids.keys[mem[i]], REPORT_LABEL_CHARS);
         put(o, "</text>\n");
@@ -1181,7 +1205,8 @@ static int put_clusters(FILE *o, report *r) {
         size_t nce = 0;
         for (size_t s = 0; s < r->edges_slots; s++) {
             const edge *e = &r->edges[s];
-            if (!e->key || uf_find(r->nodes, (uint32_t)((e->key - 1) >> 32)) != cl[c].root)
+            if (!e->key ||
+                uf_find(r->nodes, (uint32_t)((e->key - 1) >> 32)) != cl[c].root)
                 continue;
             if (grow((void **)&ces, &ces_cap, nce, sizeof *ces)) {
                 rc = -1;
@@ -1278,11 +1303,12 @@ static void put_header(FILE *o, const report *r, const char *generated) {
            "confidential.</p>\n");
     put(o, "<table class=\"meta\">\n");
     putf(o, "<tr><td>generated</td><td>%s</td></tr>\n", generated);
-    putf(o, "<tr><td>records scored</td><td id=\"records\">%lu</td></tr>\n", r->records);
-    putf(o, "<tr><td>failed records</td><td id=\"failed\">%lu</td></tr>\n", r->failed);
+    putf(o, "<tr><td>records scored</td><td id=\"records-count\">%lu</td></tr>\n",
+         r->records);
+    putf(o, "<tr><td>failed records</td><td id=\"failed-count\">%lu</td></tr>\n",
+         r->failed);
     if (r->unreadable)
-        putf(o, "<tr><td>unreadable result lines</td><td>%lu</td></tr>\n",
-             r->unreadable);
+        putf(o, "<tr><td>unreadable result lines</td><td>%lu</td></tr>\n", r->unreadable);
     if (r->failed_unreadable)
         putf(o, "<tr><td>unreadable error lines</td><td>%lu</td></tr>\n",
              r->failed_unreadable);
@@ -1339,8 +1365,9 @@ static void put_counts(FILE *o, const report *r) {
     put_hbars(o, "Records per band", band_names, band_colours, r->bands, BAND_N);
     put(o, "<table class=\"t\"><tr><th>action</th><th>records</th><th>share</th></tr>\n");
     for (int a = 0; a < ACT_N; a++) {
-        putf(o, "<tr><td>%s</td><td class=\"n\" id=\"action-%s\">%lu</td>"
-                "<td class=\"n\">",
+        putf(o,
+             "<tr><td>%s</td><td class=\"n\" id=\"action-%s\">%lu</td>"
+             "<td class=\"n\">",
              action_names[a], action_names[a], r->actions[a]);
         put_share(o, r->actions[a], r->records);
         put(o, "</td></tr>\n");
@@ -1354,7 +1381,8 @@ static void put_counts(FILE *o, const report *r) {
     put_hbars(o, "Records per action", action_names, action_colours, r->actions, ACT_N);
 
     put(o, "<h2 id=\"scores\">Scores</h2>\n");
-    put(o, "<p>Records per score bucket (0&#8211;100, higher means more to check).</p>\n");
+    put(o,
+        "<p>Records per score bucket (0&#8211;100, higher means more to check).</p>\n");
     put_histogram(o, r);
 }
 
@@ -1368,8 +1396,9 @@ static int put_reasons(FILE *o, const report *r) {
     sort_r = r;
     qsort(idx, n, sizeof *idx, cmp_reason);
     put(o, "<h2 id=\"reasons\">Most frequent reasons</h2>\n");
-    putf(o, "<p>%zu distinct indicator%s fired%s. Records: how many results list the "
-            "indicator; share: of the records scored.</p>\n",
+    putf(o,
+         "<p>%zu distinct indicator%s fired%s. Records: how many results list the "
+         "indicator; share: of the records scored.</p>\n",
          n, n == 1 ? "" : "s",
          n > REPORT_TOP_REASONS ? "; the 25 most frequent are shown" : "");
     put(o, "<table class=\"t\"><tr><th>indicator</th><th>title</th><th>records</th>"
@@ -1386,8 +1415,9 @@ static int put_reasons(FILE *o, const report *r) {
     }
     put(o, "</table>\n");
     if (r->reasons_dropped)
-        putf(o, "<p class=\"small\">%lu reasons with ids beyond the first %d distinct "
-                "ones were not counted.</p>\n",
+        putf(o,
+             "<p class=\"small\">%lu reasons with ids beyond the first %d distinct "
+             "ones were not counted.</p>\n",
              r->reasons_dropped, REPORT_MAX_KEYS);
     free(idx);
     return 0;
@@ -1409,8 +1439,9 @@ static int put_errors(FILE *o, const report *r, bool have_errors) {
         idx[i] = i;
     sort_r = r;
     qsort(idx, n, sizeof *idx, cmp_error);
-    putf(o, "<p>%lu records could not be scored; the errors file names each one. Most "
-            "frequent causes:</p>\n",
+    putf(o,
+         "<p>%lu records could not be scored; the errors file names each one. Most "
+         "frequent causes:</p>\n",
          r->failed);
     put(o, "<table class=\"t\"><tr><th>code</th><th>field</th><th>records</th></tr>\n");
     for (size_t i = 0; i < n && i < REPORT_TOP_ERRORS; i++) {
@@ -1461,8 +1492,9 @@ static void put_escalations(FILE *o, report *r) {
     putf(o, "<p>%lu records were marked for escalation (security or legal review).",
          r->esc_total);
     if (r->esc_total > r->nesc)
-        putf(o, " The %zu with the highest scores are shown (earlier lines first among "
-                "equal scores); %lu are not.",
+        putf(o,
+             " The %zu with the highest scores are shown (earlier lines first among "
+             "equal scores); %lu are not.",
              r->nesc, r->esc_total - r->nesc);
     put(o, "</p>\n");
     if (!r->nesc)
