@@ -1664,7 +1664,10 @@ int idr_cli_report_write(const char *results_path,
     }
     memcpy(tmp, html_path, plen);
     memcpy(tmp + plen, ".tmp", 5);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* A stale temporary file (an earlier run that died) is replaced; O_EXCL never
+     * writes through a link planted under that name. */
+    unlink(tmp);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     FILE *o = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!o) {
         fprintf(stderr, "idrisk: report: cannot write %s: %s\n", tmp, strerror(errno));
