@@ -235,6 +235,23 @@ def main():
           open(os.path.join(tmp, "noerr.html"), encoding="utf-8").read(),
           "without an errors file there is no failed-records section")
 
+    # Empty input, and blank lines before the first result: a page, not a crash.
+    empty = os.path.join(tmp, "empty.jsonl")
+    open(empty, "w").close()
+    p = run(driver, empty, empty, os.path.join(tmp, "empty.html"))
+    check(p.returncode == 0, "empty input: %r" % p.stderr)
+    if p.returncode == 0:
+        ep = parse(open(os.path.join(tmp, "empty.html"), encoding="utf-8").read())
+        check(not ep.errors and not ep.stack, "empty page structure")
+        check("records scored 0" in " ".join(" ".join(ep.text).split()), "empty: 0 records")
+    blanks = os.path.join(tmp, "blanks.jsonl")
+    with open(results, encoding="utf-8") as f, open(blanks, "w", encoding="utf-8") as g:
+        g.write("\n\r\n" + "".join(f.readlines()[:3]))
+    p = run(driver, blanks, "-", os.path.join(tmp, "blanks.html"))
+    check(p.returncode == 0 and "records scored</td><td id=\"records-count\">3<" in
+          open(os.path.join(tmp, "blanks.html"), encoding="utf-8").read(),
+          "leading blank lines: %r" % p.stderr)
+
     # 5. The escalation bound: 600 escalations, the 500 highest shown.
     many = os.path.join(tmp, "many.jsonl")
     with open(many, "w", encoding="utf-8") as f:

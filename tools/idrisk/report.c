@@ -63,14 +63,30 @@ static const char *const action_colours[ACT_N] = {"#7a8793", "#2f6fb5", "#b3162b
 
 /* ---- small containers ------------------------------------------------------------ */
 
-/* A string -> index map (open addressing, FNV-1a); the strings live in `keys`. */
+/* A string -> index map (open addressing); the strings live in `keys`, in insertion
+ * order, which is the only order anything is read back in: the slot layout never
+ * reaches the page. The hash is FNV-1a from a per-run seed, so candidate ids chosen
+ * to collide cannot be prepared in advance (the library's own string hash is
+ * internal to it and not exported to the CLI). */
 typedef struct {
     char **keys;
     size_t n, cap;   /* keys */
     uint32_t *slots; /* index + 1, 0 = empty */
     size_t nslots;
+    uint64_t seed;
 } strmap;
 
+static uint64_t fnv1a_seeded(uint64_t seed, const char *s) {
+    uint64_t h = 1469598103934665603ull ^ seed;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Unseeded: the recall table's slots decide which band a huge batch forgets, and that
+ * must be the same on every run. */
 static uint64_t fnv1a(const char *s) {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++) {
@@ -93,7 +109,7 @@ static long strmap_find(const strmap *m, const char *key) {
     if (!m->nslots)
         return -1;
     size_t mask = m->nslots - 1;
-    for (size_t i = (size_t)fnv1a(key) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)fnv1a_seeded(m->seed, key) & mask;; i = (i + 1) & mask) {
         uint32_t s = m->slots[i];
         if (!s)
             return -1;
@@ -107,7 +123,7 @@ static int strmap_rehash(strmap *m, size_t nslots) {
     if (!slots)
         return -1;
     for (size_t k = 0; k < m->n; k++) {
-        size_t i = (size_t)fnv1a(m->keys[k]) & (nslots - 1);
+        size_t i = (size_t)fnv1a_seeded(m->seed, m->keys[k]) & (nslots - 1);
         while (slots[i])
             i = (i + 1) & (nslots - 1);
         slots[i] = (uint32_t)(k + 1);
@@ -138,7 +154,7 @@ static long strmap_intern(strmap *m, const char *key, bool *added) {
     if (!copy)
         return -1;
     m->keys[m->n] = copy;
-    size_t i = (size_t)fnv1a(key) & (m->nslots - 1);
+    size_t i = (size_t)fnv1a_seeded(m->seed, key) & (m->nslots - 1);
     while (m->slots[i])
         i = (i + 1) & (m->nslots - 1);
     m->slots[i] = (uint32_t)(m->n + 1);
@@ -275,7 +291,13 @@ static int read_line(FILE *f, char **buf, size_t *cap, bool *too_long) {
     size_t n = 0;
     int c;
     *too_long = false;
-    while ((c = getc(f)) != EOF && c != '\n') {
+    if (!*buf) {
+        if (!(*buf = malloc(4096)))
+            return -1;
+        *cap = 4096;
+    }
+    /* The file is this thread's alone: no stdio lock per byte. */
+    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
         if (*too_long)
             continue;
         if (n + 2 > *cap) {
@@ -299,8 +321,7 @@ static int read_line(FILE *f, char **buf, size_t *cap, bool *too_long) {
         return -1;
     if (c == EOF && n == 0 && !*too_long)
         return 0;
-    if (*buf)
-        (*buf)[n] = '\0';
+    (*buf)[n] = '\0';
     return 1;
 }
 
@@ -1216,7 +1237,8 @@ static int put_clusters(FILE *o, report *r) {
         }
         if (rc)
             break;
-        qsort(ces, nce, sizeof *ces, cmp_edge);
+        if (nce)
+            qsort(ces, nce, sizeof *ces, cmp_edge);
         putf(o, "<h3 id=\"cluster-%zu\">Cluster %zu: %zu candidates, %zu link%s</h3>\n",
              c + 1, c + 1, n, nce, nce == 1 ? "" : "s");
         if (n <= REPORT_MAX_DRAW_NODES)
@@ -1487,10 +1509,11 @@ static int dup_rank(const report *r, size_t i) {
 }
 
 static void put_escalations(FILE *o, report *r) {
-    qsort(r->esc, r->nesc, sizeof *r->esc, cmp_esc);
+    if (r->nesc)
+        qsort(r->esc, r->nesc, sizeof *r->esc, cmp_esc);
     put(o, "<h2 id=\"escalations\">Escalations</h2>\n");
-    putf(o, "<p>%lu records were marked for escalation (security or legal review).",
-         r->esc_total);
+    putf(o, "<p>%lu record%s marked for escalation (security or legal review).",
+         r->esc_total, r->esc_total == 1 ? " was" : "s were");
     if (r->esc_total > r->nesc)
         putf(o,
              " The %zu with the highest scores are shown (earlier lines first among "
@@ -1612,6 +1635,14 @@ int idr_cli_report_write(const char *results_path,
     }
     report r;
     memset(&r, 0, sizeof r);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t seed = mix64((uint64_t)(uintptr_t)&r ^ (uint64_t)ts.tv_nsec ^
+                          ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40));
+    r.reason_ids.seed = seed;
+    r.error_keys.seed = mix64(seed + 1);
+    r.node_ids.seed = mix64(seed + 2);
+    r.kind_names.seed = mix64(seed + 3);
     /* calloc'd pages stay untouched until a slot is written. */
     r.recall = calloc((size_t)1 << REPORT_RECALL_BITS, sizeof *r.recall);
     if (!r.recall) {
