@@ -46,6 +46,7 @@
 #define REPORT_TOP_ERRORS      20          /* rows of the error table */
 #define REPORT_MAX_KEYS        20000       /* distinct reason ids / error keys counted */
 #define REPORT_MAX_NODES       2000000     /* candidates in the link graph */
+#define REPORT_MAX_EDGES       1000000     /* linked pairs kept one by one */
 #define REPORT_MAX_LINE        (64u << 20) /* longer lines are counted as unreadable */
 #define REPORT_MAX_STR         4096        /* bytes kept of one stored reason text */
 #define REPORT_MAX_KINDS       31          /* distinct link kinds; bit 31 is "other" */
@@ -240,7 +241,7 @@ typedef struct {
     edge *edges; /* open-addressed set */
     size_t nedges, edges_slots;
     strmap kind_names;
-    unsigned long links_dropped;
+    unsigned long links_dropped, edges_unkept;
     recall *recall; /* 1 << REPORT_RECALL_BITS slots */
 
     escalation *esc;
@@ -411,7 +412,19 @@ static int add_edge(report *r, uint32_t a, uint32_t b, uint32_t kinds) {
         a = b;
         b = t;
     }
+    /* Union first: a pair beyond the edge bound still joins its clusters. */
+    uint32_t ra = uf_find(r->nodes, a), rb = uf_find(r->nodes, b);
+    if (ra != rb) /* the lower root wins, so the forest does not depend on the order */
+        r->nodes[ra > rb ? ra : rb].parent = ra < rb ? ra : rb;
     uint64_t key = (((uint64_t)a << 32) | b) + 1;
+    if (r->nedges >= REPORT_MAX_EDGES) {
+        edge *e = edge_slot(r->edges, r->edges_slots, key);
+        if (e->key)
+            e->kinds |= kinds;
+        else
+            r->edges_unkept++;
+        return 0;
+    }
     if ((r->nedges + 1) * 2 > r->edges_slots) {
         size_t ns = r->edges_slots ? r->edges_slots * 2 : 256;
         edge *set = calloc(ns, sizeof *set);
@@ -430,9 +443,6 @@ static int add_edge(report *r, uint32_t a, uint32_t b, uint32_t kinds) {
         r->nedges++;
     }
     e->kinds |= kinds;
-    uint32_t ra = uf_find(r->nodes, a), rb = uf_find(r->nodes, b);
-    if (ra != rb) /* the lower root wins, so the forest does not depend on the order */
-        r->nodes[ra > rb ? ra : rb].parent = ra < rb ? ra : rb;
     return 0;
 }
 
@@ -1212,37 +1222,83 @@ static int put_clusters(FILE *o, report *r) {
              "of %d candidates.</p>\n",
              r->links_dropped, REPORT_MAX_NODES);
 
+    if (r->edges_unkept)
+        putf(o,
+             "<p class=\"note\">%lu links beyond the first %d linked pairs joined "
+             "clusters but are not listed one by one.</p>\n",
+             r->edges_unkept, REPORT_MAX_EDGES);
+
+    /* Shown clusters get an index through `slot` (by root); members (already in id
+     * order) and edges are bucketed per cluster in one pass each. */
     size_t shown = ncl < REPORT_MAX_CLUSTERS ? ncl : REPORT_MAX_CLUSTERS;
-    uint32_t *mem = malloc((nn ? nn : 1) * sizeof *mem);
+    for (size_t i = 0; i < nn; i++)
+        slot[i] = SIZE_MAX;
+    size_t *mstart = calloc(shown + 1, sizeof *mstart);
+    size_t *estart = calloc(shown + 1, sizeof *estart);
+    size_t *fill = calloc(shown + 1, sizeof *fill);
+    uint32_t *mem = malloc((in_clusters ? in_clusters : 1) * sizeof *mem);
+    size_t *pos = malloc((nn ? nn : 1) * sizeof *pos);
     const edge **ces = NULL;
-    size_t ces_cap = 0;
-    int rc = mem ? 0 : -1;
-    for (size_t c = 0; c < shown && rc == 0; c++) {
-        size_t n = 0;
-        for (size_t i = 0; i < nn; i++)
-            if (uf_find(r->nodes, order[i]) == cl[c].root)
-                mem[n++] = order[i];
-        /* The cluster's edges, ordered by the members' sorted positions. */
-        size_t nce = 0;
-        for (size_t s = 0; s < r->edges_slots; s++) {
-            const edge *e = &r->edges[s];
-            if (!e->key ||
-                uf_find(r->nodes, (uint32_t)((e->key - 1) >> 32)) != cl[c].root)
-                continue;
-            if (grow((void **)&ces, &ces_cap, nce, sizeof *ces)) {
-                rc = -1;
-                break;
-            }
-            ces[nce++] = e;
+    uint32_t *mkinds = NULL;
+    size_t *mdeg = NULL;
+    int rc = mstart && estart && fill && mem && pos ? 0 : -1;
+    size_t biggest = 0;
+    for (size_t c = 0; rc == 0 && c < shown; c++) {
+        slot[cl[c].root] = c;
+        mstart[c + 1] = mstart[c] + cl[c].size;
+        biggest = cl[c].size > biggest ? cl[c].size : biggest;
+    }
+    for (size_t s = 0; rc == 0 && s < r->edges_slots; s++) {
+        const edge *e = &r->edges[s];
+        size_t c =
+            e->key ? slot[uf_find(r->nodes, (uint32_t)((e->key - 1) >> 32))] : SIZE_MAX;
+        if (c != SIZE_MAX)
+            estart[c + 1]++;
+    }
+    for (size_t c = 0; rc == 0 && c < shown; c++)
+        estart[c + 1] += estart[c];
+    if (rc == 0) {
+        ces = malloc((estart[shown] ? estart[shown] : 1) * sizeof *ces);
+        mkinds = malloc((biggest ? biggest : 1) * sizeof *mkinds);
+        mdeg = malloc((biggest ? biggest : 1) * sizeof *mdeg);
+        rc = ces && mkinds && mdeg ? 0 : -1;
+    }
+    for (size_t i = 0; rc == 0 && i < nn; i++) {
+        size_t c = slot[uf_find(r->nodes, order[i])];
+        if (c != SIZE_MAX) {
+            pos[order[i]] = fill[c];
+            mem[mstart[c] + fill[c]++] = order[i];
         }
-        if (rc)
-            break;
+    }
+    for (size_t c = 0; rc == 0 && c < shown; c++)
+        fill[c] = 0;
+    for (size_t s = 0; rc == 0 && s < r->edges_slots; s++) {
+        const edge *e = &r->edges[s];
+        size_t c =
+            e->key ? slot[uf_find(r->nodes, (uint32_t)((e->key - 1) >> 32))] : SIZE_MAX;
+        if (c != SIZE_MAX)
+            ces[estart[c] + fill[c]++] = e;
+    }
+
+    for (size_t c = 0; rc == 0 && c < shown; c++) {
+        const uint32_t *cm = mem + mstart[c];
+        size_t n = cl[c].size;
+        const edge **ce = ces + estart[c];
+        size_t nce = estart[c + 1] - estart[c];
         if (nce)
-            qsort(ces, nce, sizeof *ces, cmp_edge);
+            qsort(ce, nce, sizeof *ce, cmp_edge);
+        memset(mkinds, 0, n * sizeof *mkinds);
+        memset(mdeg, 0, n * sizeof *mdeg);
+        for (size_t e = 0; e < nce; e++) {
+            uint64_t key = ce[e]->key - 1;
+            size_t pa = pos[key >> 32], pb = pos[key & 0xffffffffu];
+            mkinds[pa] |= ce[e]->kinds, mdeg[pa]++;
+            mkinds[pb] |= ce[e]->kinds, mdeg[pb]++;
+        }
         putf(o, "<h3 id=\"cluster-%zu\">Cluster %zu: %zu candidates, %zu link%s</h3>\n",
              c + 1, c + 1, n, nce, nce == 1 ? "" : "s");
         if (n <= REPORT_MAX_DRAW_NODES)
-            put_cluster_svg(o, r, mem, n, ces, nce, c + 1);
+            put_cluster_svg(o, r, cm, n, ce, nce, c + 1);
         else
             putf(o,
                  "<p class=\"small\">Too many members to draw (%zu; at most %d are "
@@ -1251,18 +1307,9 @@ static int put_clusters(FILE *o, report *r) {
         put(o, "<table class=\"t\"><tr><th>candidate</th><th>band</th><th>score</th>"
                "<th>links in this cluster</th><th>shared kinds</th></tr>\n");
         for (size_t i = 0; i < n && i < REPORT_MAX_MEMBER_ROWS; i++) {
-            const node *nd = &r->nodes[mem[i]];
-            uint32_t kinds = 0;
-            size_t deg = 0;
-            for (size_t e = 0; e < nce; e++) {
-                uint64_t key = ces[e]->key - 1;
-                if ((uint32_t)(key >> 32) == mem[i] || (uint32_t)key == mem[i]) {
-                    kinds |= ces[e]->kinds;
-                    deg++;
-                }
-            }
+            const node *nd = &r->nodes[cm[i]];
             put(o, "<tr><td class=\"mono\">");
-            put_text(o, r->node_ids.keys[mem[i]]);
+            put_text(o, r->node_ids.keys[cm[i]]);
             put(o, "</td><td>");
             put_band_chip(o, nd->band);
             put(o, "</td><td class=\"n\">");
@@ -1270,8 +1317,8 @@ static int put_clusters(FILE *o, report *r) {
                 putf(o, "%d", nd->score);
             else
                 put(o, "&ndash;");
-            putf(o, "</td><td class=\"n\">%zu</td><td>", deg);
-            put_kinds(o, r, kinds);
+            putf(o, "</td><td class=\"n\">%zu</td><td>", mdeg[i]);
+            put_kinds(o, r, mkinds[i]);
             put(o, "</td></tr>\n");
         }
         put(o, "</table>\n");
@@ -1281,20 +1328,14 @@ static int put_clusters(FILE *o, report *r) {
         put(o, "<table class=\"t\"><tr><th>candidate</th><th>candidate</th>"
                "<th>shared</th></tr>\n");
         for (size_t e = 0; e < nce && e < REPORT_MAX_EDGE_ROWS; e++) {
-            uint64_t key = ces[e]->key - 1;
-            const char *a = r->node_ids.keys[key >> 32],
-                       *b = r->node_ids.keys[key & 0xffffffffu];
-            if (strcmp(a, b) > 0) {
-                const char *t = a;
-                a = b;
-                b = t;
-            }
+            const char *lo, *hi;
+            edge_names(ce[e], &lo, &hi);
             put(o, "<tr><td class=\"mono\">");
-            put_text(o, a);
+            put_text(o, lo);
             put(o, "</td><td class=\"mono\">");
-            put_text(o, b);
+            put_text(o, hi);
             put(o, "</td><td>");
-            put_kinds(o, r, ces[e]->kinds);
+            put_kinds(o, r, ce[e]->kinds);
             put(o, "</td></tr>\n");
         }
         put(o, "</table>\n");
@@ -1302,12 +1343,9 @@ static int put_clusters(FILE *o, report *r) {
             putf(o, "<p class=\"small\">and %zu more links.</p>\n",
                  nce - REPORT_MAX_EDGE_ROWS);
     }
-    free(ces);
-    free(mem);
-    free(slot);
-    free(count);
-    free(cl);
-    free(order);
+    free(mstart), free(estart), free(fill), free(mem), free(pos);
+    free(ces), free(mkinds), free(mdeg);
+    free(slot), free(count), free(cl), free(order);
     return rc;
 }
 
