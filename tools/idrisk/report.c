@@ -10,7 +10,11 @@
  *     error (code, field) pairs from the errors file; both are bounded;
  *   - the link graph: every candidate_id named by a link or carrying links (a node, with
  *     its band and score once its own line is read) and every linked pair with the set of
- *     link kinds seen between them; this is what "memory grows with the links" means;
+ *     link kinds seen between them (up to REPORT_MAX_EDGES pairs; later pairs still join
+ *     clusters); this is what "memory grows with the links" means;
+ *   - a fixed-size recall table of the band and score of candidates read before any
+ *     link named them, so a ring's first member (scored before the others were
+ *     recorded) is still coloured by its band;
  *   - the escalations (action "escalate") with their reasons, the REPORT_MAX_ESC highest
  *     scores only; the others are counted.
  * Clusters are the connected components of the link graph (union-find). Everything the
