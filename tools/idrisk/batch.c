@@ -129,6 +129,7 @@ typedef struct batch {
     double t_start;           /* start of this run's work */
     uint64_t read_at_start;   /* counts.read when this run started */
     bool seekable;            /* a regular file or the spooled stdin */
+    bool abandoned;           /* the reader thread was left running (see run_phase) */
     uint64_t done_this_run;
 
     /* The pipeline, guarded by mu. */
@@ -953,12 +954,19 @@ static int run_phase(batch *b) {
     pthread_cond_broadcast(&b->cv_space);
     pthread_cond_broadcast(&b->cv_order);
     pthread_mutex_unlock(&b->mu);
-    pthread_join(rd, NULL);
+    if (ex != EXIT_SCORED && !b->seekable) {
+        /* The reader may be blocked reading a pipe that never ends: leave it, and
+         * everything it may touch, to the process exit. */
+        pthread_detach(rd);
+        b->abandoned = true;
+    } else {
+        pthread_join(rd, NULL);
+    }
     for (long i = 0; i < started; i++) {
         pthread_join(ws[i], NULL);
     }
     free(ws);
-    for (size_t i = 0; i < b->window; i++) {
+    for (size_t i = 0; i < b->window && !b->abandoned; i++) {
         free_slot(&b->ring[i]);
     }
     if (ex == EXIT_SCORED && b->rd.error) {
@@ -1309,15 +1317,16 @@ static int run(batch *b) {
     }
     uint64_t resumed_at = b->ck.next_line;
     uint64_t read_before = b->ck.c.read;
-    ex = open_outputs(b);
-    if (ex != EXIT_SCORED) {
-        return ex;
-    }
+    /* The store first: a store that cannot be opened leaves the results as they were. */
     if (o->db) {
         ex = cli_open_store(o, IDR_STORE_CREATE, &b->st);
         if (ex != EXIT_SCORED) {
             return ex;
         }
+    }
+    ex = open_outputs(b);
+    if (ex != EXIT_SCORED) {
+        return ex;
     }
     /* The first checkpoint fixes as_of before any record is scored. */
     if (checkpoint(b) != 0) {
@@ -1380,6 +1389,10 @@ int cli_cmd_batch(const cli_opts *o) {
         ex = EXIT_FAIL;
     } else {
         ex = run(b);
+    }
+    if (b->abandoned) {
+        fflush(NULL);
+        return ex;
     }
     close_all(b);
     free(b);
