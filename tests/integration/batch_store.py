@@ -11,19 +11,21 @@ import os
 import signal
 import time
 
-from batch_common import (Checks, Cli, args, cases, many, results, stripped, tmpdir,
-                          write_jsonl)
+from batch_common import Checks, Cli, args, many, results, stripped, tmpdir, write_jsonl
 
 N = 600
 
 
-def person(base, cid, phone, name):
-    c = json.loads(json.dumps(base))
-    c["candidate_id"] = cid
-    c["identity"]["full_name"] = name
-    c["contacts"]["phones"] = [{"number": phone, "country_hint": "US"}]
-    c["contacts"]["emails"] = [{"address": cid + "@example.com", "verified": True}]
-    return c
+def person(cid, phone, name):
+    """A minimal record: nothing but its phone can be shared with another."""
+    return {
+        "schema": "idrisk.candidate/1",
+        "candidate_id": cid,
+        "as_of": "2025-08-12T12:00:00Z",
+        "identity": {"full_name": name},
+        "contacts": {"phones": [{"number": phone, "country_hint": "US"}],
+                     "emails": [{"address": cid + "@example.com", "verified": True}]},
+    }
 
 
 def links_of(res):
@@ -54,15 +56,14 @@ def main():
     a = args()
     cli = Cli(a)
     t = Checks()
-    clean = [c for c in cases(a.source) if c["candidate_id"] == "example-clean-ordinary-hire"][0]
     with tmpdir() as d:
         p = lambda name: os.path.join(d, name)
         fixed = ["--as-of", "2026-01-01T00:00:00Z"]
 
         # Symmetric links: A and B share a phone; C shares nothing. Both orders.
-        a_ = person(clean, "cand-a", "+1 608 555 0199", "Avery Stone")
-        b_ = person(clean, "cand-b", "+1 608 555 0199", "Blake Rivers")
-        c_ = person(clean, "cand-c", "+1 608 555 0142", "Casey Marsh")
+        a_ = person("cand-a", "+1 608 555 0199", "Avery Stone")
+        b_ = person("cand-b", "+1 608 555 0199", "Blake Rivers")
+        c_ = person("cand-c", "+1 608 555 0142", "Casey Marsh")
         for order, name in (([a_, b_, c_], "ab"), ([c_, b_, a_], "ba")):
             write_jsonl(p(name + ".jsonl"), order)
             db = p(name + ".db")
