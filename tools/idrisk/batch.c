@@ -1192,6 +1192,13 @@ static int load_checkpoint(batch *b, bool *done) {
         why = "this run cannot resume (--in is not a regular file)";
     } else if (l == 0) {
         why = mismatch(&old, &b->ck, o->as_of != NULL);
+        struct stat sb;
+        if (!why && old.store[0] && old.phase != PHASE_DONE &&
+            (old.phase == PHASE_SCORE || old.next_line > 1) &&
+            stat(old.store, &sb) != 0) {
+            /* Resuming would index only the rest into a new, empty store. */
+            why = "the store it was indexing into is gone";
+        }
     }
     if (l == 1) {
         return EXIT_SCORED;
