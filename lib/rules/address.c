@@ -523,11 +523,11 @@ static void eval_shared_by_hires(idr__ctx *ctx, const idr__indicator *ind) {
         if (k->own_index < c->equipment.n_shipments) {
             const idr__shipment *s = &c->equipment.shipments[k->own_index];
             const char *n = idr__arena_printf(ctx->arena, "%zu", k->own_index + 1);
+            const char *d =
+                s->ship_date != IDR__DATE_NONE ? idr__date_text(ctx, s->ship_date) : NULL;
             idr__others_add(ctx, &shipments, n,
-                            s->ship_date != IDR__DATE_NONE
-                                ? idr__arena_printf(ctx->arena, "shipment %s (%s)", n,
-                                                    idr__date_text(ctx, s->ship_date))
-                                : idr__arena_printf(ctx->arena, "shipment %s", n));
+                            d ? idr__arena_printf(ctx->arena, "shipment %s (%s)", n, d)
+                              : idr__arena_printf(ctx->arena, "shipment %s", n ? n : ""));
         }
     }
     const char *cl = idr__link_cleared_text(ctx, &cleared);

@@ -424,8 +424,11 @@ static void eval_dup_contact(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         const char *label = idr__link_label(dup_kinds[k]);
-        const char *part =
-            idr__arena_printf(ctx->arena, "%s: %s", label, per_kind[k].list);
+        const char *part = idr__arena_printf(ctx->arena, "%s: %s", label,
+                                             idr__others_text(&per_kind[k]));
+        if (!part) {
+            continue;
+        }
         shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
         kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
     }

@@ -140,7 +140,10 @@ const char *idr__link_cleared_text(idr__ctx *ctx, const idr__link_cleared *cl) {
             continue;
         }
         const char *part =
-            idr__arena_printf(ctx->arena, "%s: %s", why[k], cl->by[k].list);
+            idr__arena_printf(ctx->arena, "%s: %s", why[k], idr__others_text(&cl->by[k]));
+        if (!part) {
+            continue;
+        }
         text = text ? idr__arena_printf(ctx->arena, "%s; %s", text, part) : part;
     }
     return text;

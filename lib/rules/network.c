@@ -900,6 +900,7 @@ static void eval_shared_egress(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         const char *day = idr__date_text(ctx, k->day);
+        day = day ? day : "";
         const char *item = idr__arena_printf(ctx->arena, "%s (%s)", k->other_id, day);
         if (listed(ctx, k->own_index, true)) {
             continue; /* the configured ranges: the company's own egress */
@@ -927,7 +928,7 @@ static void eval_shared_egress(idr__ctx *ctx, const idr__indicator *ind) {
     const char *ctx_text =
         context.n ? idr__arena_printf(ctx->arena,
                                       "shared networks many unrelated users share: %s",
-                                      context.list)
+                                      idr__others_text(&context))
                   : NULL;
     if (others.n == 0) {
         if (cl || ctx_text) {

@@ -488,7 +488,7 @@ static void eval_shared_account(idr__ctx *ctx, const idr__indicator *ind) {
                     "shared account is the firm's payout account: %s",
                     c->engagement.staffing_firm ? " with " : "",
                     c->engagement.staffing_firm ? c->engagement.staffing_firm : "",
-                    eor.list)
+                    idr__others_text(&eor))
               : NULL;
     if (eor_text) {
         cl = cl ? idr__arena_printf(ctx->arena, "%s; %s", eor_text, cl) : eor_text;
@@ -507,7 +507,11 @@ static void eval_shared_account(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         const char *label = idr__link_label(lk[k]);
-        const char *part = idr__arena_printf(ctx->arena, "%s: %s", label, lists[k]->list);
+        const char *part =
+            idr__arena_printf(ctx->arena, "%s: %s", label, idr__others_text(lists[k]));
+        if (!part) {
+            continue;
+        }
         shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
         kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
     }

@@ -158,6 +158,11 @@ typedef struct idr__others {
 /** Add candidate `id` shown as `item` (the id itself when NULL). The item is listed
  *  when new to the list; `id` is counted once. True when `id` was new. */
 bool idr__others_add(idr__ctx *ctx, idr__others *o, const char *id, const char *item);
+/** The list as text for a format: "" when empty (or when an allocation failed, which
+ *  the report already records). */
+static inline const char *idr__others_text(const idr__others *o) {
+    return o->list ? o->list : "";
+}
 
 /** Why a link is not evidence of reuse between two different people, for the
  *  indicators judged on "another person": the same name on both records is a possible

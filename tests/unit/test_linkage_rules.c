@@ -555,3 +555,90 @@ Test(linkage, linked_score_adds_the_points_of_the_reasons) {
     int want = base + (int)pts->valuedouble;
     cr_assert_eq(rh_score_of(r), want > 100 ? 100 : want);
 }
+
+/* ---- out of memory ----------------------------------------------------------------- */
+
+typedef struct failing {
+    long count, fail_at, failed;
+} failing;
+
+static void *f_malloc(void *ctx, size_t n) {
+    failing *f = ctx;
+    if (f->fail_at && ++f->count >= f->fail_at) {
+        f->failed++;
+        return NULL;
+    }
+    return malloc(n);
+}
+
+static void *f_realloc(void *ctx, void *p, size_t n) {
+    failing *f = ctx;
+    if (f->fail_at && ++f->count >= f->fail_at) {
+        f->failed++;
+        return NULL;
+    }
+    return realloc(p, n);
+}
+
+static void f_free(void *ctx, void *p) {
+    (void)ctx;
+    free(p);
+}
+
+/* Every allocation of a linked scoring run fails once (and every later one, as a full
+ * heap): the call returns IDR_ENOMEM, never a result missing a reason. */
+Test(linkage, out_of_memory_while_evaluating_links_is_reported) {
+    failing f = {0, 0, 0};
+    idr_allocator al = {f_malloc, f_realloc, f_free, &f};
+    idr_config *cfg = NULL;
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
+                                    IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
+                 IDR_OK);
+    cr_assert_eq(idr_config_set_allocator(cfg, &al, &err), IDR_OK);
+    idr_engine *eng = NULL;
+    cr_assert_eq(idr_engine_new(&eng, cfg, &err), IDR_OK, "%s", err.message);
+    idr_config_free(cfg);
+    const char *json = EVERYTHING;
+    idr_candidate *c = NULL;
+    cr_assert_eq(idr_candidate_from_json(&c, eng, json, strlen(json), &err), IDR_OK);
+    static idr__link v[40];
+    static char ids[40][16];
+    for (size_t i = 0; i < 40; i++) {
+        snprintf(ids[i], sizeof ids[i], "C-%02zu", i);
+        v[i] = L((idr__link_kind)(i % IDR__LK_REFERRER), ids[i]);
+        v[i].same_surname = i % 3 == 0;
+        v[i].distance = 1;
+    }
+    idr__links links;
+    memset(&links, 0, sizeof links);
+    links.v = v;
+    links.n = 40;
+    links.referrer = (idr__referrer){true, "C-900", 60, 1, "a,b,c"};
+    long n = 1;
+    for (;; n++) {
+        f.count = 0;
+        f.failed = 0;
+        f.fail_at = n;
+        idr_result *res = NULL;
+        int rc = idr__engine_score_with_links(eng, c, &links, &res, &err);
+        f.fail_at = 0;
+        cr_assert(rc == IDR_OK || rc == IDR_ENOMEM, "allocation %ld: rc %d", n, rc);
+        if (f.failed) {
+            cr_assert_eq(rc, IDR_ENOMEM, "allocation %ld failed but the call succeeded",
+                         n);
+            cr_assert_null(res);
+            continue;
+        }
+        cr_assert_eq(rc, IDR_OK);
+        cr_assert_eq(idr_result_reason_count(res) > 5, true);
+        idr_result_free(res);
+        break;
+    }
+    cr_assert_gt(n, 1);
+    idr_candidate_free(c);
+    idr_engine_free(eng);
+}
