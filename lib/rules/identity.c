@@ -15,6 +15,10 @@
  * candidate's own documents and statements agree.
  *
  * id_rented_identity [P25][DOJ-Vong] reads the post-hire "different person" flag.
+ *
+ * id_dup_contact_across_applicants and id_multi_persona_photo read the cross-candidate
+ * links (rules/rule.h): the same contact detail, document, device or photo on a
+ * differently named candidate's record.
  */
 #include "rules/rule.h"
 

@@ -11,8 +11,11 @@
  * ssn_holder_complaint is the post-hire case flag an HR or payroll team sets when the
  * real holder of the identity reports misuse [MPOD25][DOJ-Chap25].
  *
+ * ssn_reused [DOJ-Chap25][OFAC-Jul25a] reads the cross-candidate links: the same SSN
+ * on a differently named candidate's record (rules/rule.h "Cross-candidate links").
+ *
  * Evidence never carries the SSN itself: only its last four digits, or the masked form
- * "***-**-1234".
+ * "***-**-1234" (ssn_reused names only the other candidate_ids).
  */
 #include "rules/rule.h"
 
