@@ -42,16 +42,13 @@
  * docs/store.md). */
 #define STORE_RESUME_LONG                                                                \
     STORE_RESUME_TEMPLATE                                                                \
-        " " STORE_RESUME_OTHER " Earlier roles include site reliability work for a "     \
-                               "regional internet provider, "                            \
-        "on call rotations, incident reviews written without blame, capacity planning "  \
-        "for "                                                                           \
-        "storage clusters and network upgrades across three data centres. Enjoys "       \
-        "teaching, writing technical documentation, speaking at local meetups about "    \
-        "database internals, and contributing patches to monitoring agents. Holds a "    \
-        "degree in computer science and certificates in cloud architecture and "         \
-        "security "                                                                      \
-        "engineering."
+    " " STORE_RESUME_OTHER " Earlier roles include site reliability work for a "         \
+    "regional internet provider, on call rotations, incident reviews written without "   \
+    "blame, capacity planning for storage clusters and network upgrades across three "   \
+    "data centres. Enjoys teaching, writing technical documentation, speaking at "       \
+    "local meetups about database internals, and contributing patches to monitoring "    \
+    "agents. Holds a degree in computer science and certificates in cloud "              \
+    "architecture and security engineering."
 
 /* printf into a malloc'd string. */
 static inline char *store_fmt(const char *fmt, ...) {
