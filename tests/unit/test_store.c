@@ -982,3 +982,22 @@ Test(store, four_threads_share_one_store) {
     idr_store_free(st);
     idr_engine_free(eng);
 }
+
+/* Sessions from a configured corporate VPN (allow) range are shared by design: not
+ * indexed, so no IP link; the device still links. */
+Test(store, allow_listed_sessions_not_indexed) {
+    idr_engine *eng = test_engine_with(NULL, NULL, "203.0.113.0/24", NULL);
+    idr_store *st = open_store(IDR_STORE_CREATE);
+    record_abc(eng, st);
+    char *a = cand_a();
+    linked l;
+    do_link(eng, st, a, &l);
+    cr_assert_null(find(&l.l, IDR__LK_IP, "cand-b"));
+    cr_assert_not_null(find(&l.l, IDR__LK_DEVICE, "cand-b"));
+    cr_assert_eq(sql_count("SELECT count(*) FROM identifiers WHERE class = 9"), 2,
+                 "only 198.51.100.9 (A's and B's days) is indexed");
+    linked_free(&l);
+    free(a);
+    idr_store_free(st);
+    idr_engine_free(eng);
+}
