@@ -506,7 +506,8 @@ static int open_impl(idr_store **out,
             rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");
         } else {
             bool missing = false;
-            rc = read_key_file(kp, key, &missing, err);
+            idr_error first;
+            rc = read_key_file(kp, key, &missing, &first);
             struct stat sb;
             /* A key is made only with a new store: an existing store whose key file is
              * gone cannot be read with a new one. */
@@ -517,6 +518,11 @@ static int open_impl(idr_store **out,
                 if (rc == IDR_OK) {
                     rc = read_key_file(kp, key, &missing, err);
                 }
+            } else if (rc != IDR_OK && new_store && !(flags & IDR_STORE_CREATE)) {
+                rc = idr__err(err, IDR_EIO, NULL,
+                              "no store at %s (IDR_STORE_CREATE creates one)", path);
+            } else if (rc != IDR_OK && err) {
+                *err = first;
             }
             free(kp);
         }

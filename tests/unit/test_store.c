@@ -201,7 +201,8 @@ Test(store, create_open_reopen_and_key_file) {
 Test(store, missing_store_without_create_fails) {
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_neq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_OK);
+    cr_assert_eq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_EIO);
+    cr_assert(strstr(err.message, "no store at"), "%s", err.message);
     cr_assert_null(st);
     cr_assert_neq(
         idr_store_open(&st, db_path, NULL, IDR_STORE_CREATE | IDR_STORE_READONLY, &err),
