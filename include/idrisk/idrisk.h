@@ -98,7 +98,7 @@ IDR_API const char *idr_version_string(void);
 
 /** Features compiled into this build (bit mask of IDR_FEATURE_*). A bit is set only
  *  when the build really contains the feature; this version reports
- *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES. */
+ *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE. */
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */

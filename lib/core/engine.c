@@ -26,9 +26,9 @@ const char *idr_version_string(void) {
     return IDR_VERSION_STRING;
 }
 
-/* What this build contains, nothing more: the store (IDR_FEATURE_STORE) is not built. */
+/* What this build contains, nothing more. */
 unsigned idr_features(void) {
-    return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES;
+    return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE;
 }
 
 static bool file_exists(const char *path) {
