@@ -386,6 +386,7 @@ typedef struct idr__link {
     bool same_name;    /* the other's normalised full name equals ours */
     bool same_surname; /* same last name token (household hint) */
     bool same_dob;     /* both have a date of birth and it is the same */
+    bool dob_differs;  /* both have a date of birth and they differ */
     bool other_eor;    /* the other declared an employer-of-record engagement */
     bool declared_household; /* either side lists the other in identity.household */
 } idr__link;

@@ -158,11 +158,11 @@ static const idr__indicator ssn_holder_complaint = {
 
 /* ---- ssn_reused [DOJ-Chap25][OFAC-Jul25a] ------------------------------------------
  * The same SSN (compared by keyed hash in the store) on another candidate's record
- * under a different name: one number, two people. The same name on both records is a
- * duplicate application, not reuse, and never fires: it is listed (suppressed when it
- * is all there is). The link says whether both dates of birth are on file and equal
- * (same_dob); it cannot say that they differ, so a same-name link is never counted on
- * the date of birth, which keeps an absent date from ever firing. */
+ * under a different name, or under the same name with another date of birth (the
+ * catalog's "different names/DOBs"): one number, two people. The same name with the
+ * same or an unknown date of birth is a duplicate application, not reuse, and never
+ * fires: it is listed (suppressed when it is all there is). Only a date of birth on
+ * both records that differs counts (dob_differs), so an absent date never fires. */
 static const char *const reused_keys[] = {"others", "count", "not_counted", "not_read",
                                           NULL};
 
@@ -183,6 +183,13 @@ static void eval_reused(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         idr__link_excl why = idr__link_classify(k, false);
+        if (why == IDR__LX_SAME_NAME && k->dob_differs) {
+            idr__others_add(ctx, &others, k->other_id,
+                            idr__arena_printf(ctx->arena,
+                                              "%s (same name, another date of birth)",
+                                              k->other_id));
+            continue;
+        }
         if (why != IDR__LX_COUNTS) {
             idr__link_cleared_add(ctx, &cleared, why, k);
             continue;

@@ -394,7 +394,7 @@ static bool blob_eq(sqlite3_stmt *s, int col, bool has, const uint8_t *h) {
 
 typedef struct other_info {
     const char *id;
-    bool same_name, same_surname, same_dob, eor, household;
+    bool same_name, same_surname, same_dob, dob_differs, eor, household;
 } other_info;
 
 static int other_fetch(idr_store *st,
@@ -416,6 +416,8 @@ static int other_fetch(idr_store *st,
         o->same_name = blob_eq(s, 1, ids->has_name, ids->name);
         o->same_surname = blob_eq(s, 2, ids->has_surname, ids->surname);
         o->same_dob = blob_eq(s, 3, ids->has_dob, ids->dob);
+        o->dob_differs = ids->has_dob &&
+                         sqlite3_column_bytes(s, 3) == IDR__ID_HASH_BYTES && !o->same_dob;
         o->eor = sqlite3_column_int(s, 4) != 0;
         src = SQLITE_DONE;
     }
@@ -538,6 +540,7 @@ static int link_locked(idr_store *st,
             l->same_name = o.same_name;
             l->same_surname = o.same_surname;
             l->same_dob = o.same_dob;
+            l->dob_differs = o.dob_differs;
             l->other_eor = o.eor;
             l->declared_household = o.household;
         }

@@ -222,6 +222,17 @@ Test(linkage, ssn_reused_same_name_is_a_duplicate_application_not_reuse) {
     rh_assert_has(rh_ev(r, "ssn_reused", "not_counted"), "duplicate application): C-7");
 }
 
+/* The same name with another date of birth on both records is two people: counted. */
+Test(linkage, ssn_reused_same_name_other_date_of_birth_counts) {
+    idr__link v[] = {L(IDR__LK_SSN, "C-7")};
+    v[0].same_name = true;
+    v[0].dob_differs = true;
+    cJSON *r = score_links(EVERYTHING, v, 1);
+    cr_assert_not_null(rh_reason(r, "ssn_reused"));
+    cr_assert_str_eq(rh_ev(r, "ssn_reused", "others"),
+                     "C-7 (same name, another date of birth)");
+}
+
 /* ---- id_dup_contact_across_applicants ------------------------------------------- */
 
 Test(linkage, dup_contact_lists_the_others_by_kind) {

@@ -420,6 +420,7 @@ Test(store, links_every_class_from_a) {
         cr_assert(k->same_name, "B's name is A's, in another order");
         cr_assert(k->same_surname == false, "surname is the last token as written");
         cr_assert(!k->same_dob);
+        cr_assert(k->dob_differs, "1990-04-01 and 1991-05-02 are both on file");
         cr_assert(k->other_eor);
         cr_assert(!k->declared_household);
     }
@@ -873,6 +874,7 @@ Test(store, migrates_v1_to_v2) {
     const idr__link *x = find(&l.l, IDR__LK_SSN, "v1-cand");
     cr_assert_not_null(x);
     cr_assert(!x->same_dob && !x->same_name);
+    cr_assert(!x->dob_differs, "no date of birth on the new record: never 'differs'");
     cr_assert(l.l.referrer.found);
     cr_assert_eq(l.l.referrer.score, 42);
     cr_assert_str_eq(l.l.referrer.fired, "ssn_invalid");
