@@ -39,11 +39,12 @@ cmake -S . -B build-asan -DIDR_WERROR=ON -DIDR_SANITIZE=address,undefined \
 cmake --build build-asan -j"$J" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$J" -LE nosan
-echo "== shared-engine stress test under ThreadSanitizer"
+echo "== shared-engine and store thread tests under ThreadSanitizer"
 cmake -S . -B build-tsan -DIDR_WERROR=ON -DIDR_SANITIZE=thread \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDR_BUILD_BENCH=OFF >/dev/null
-cmake --build build-tsan -j"$J" --target threads_stress >/dev/null
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R threads_stress
+cmake --build build-tsan -j"$J" --target threads_stress store_threads >/dev/null
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure \
+    -R 'threads_stress|store_threads' 
 
 if [ "$format_ok" -ne 1 ]; then
     echo "== FAILED: clang-format check (run clang-format -i on the files above)"
