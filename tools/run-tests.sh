@@ -44,7 +44,7 @@ cmake -S . -B build-tsan -DIDR_WERROR=ON -DIDR_SANITIZE=thread \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIDR_BUILD_BENCH=OFF >/dev/null
 cmake --build build-tsan -j"$J" --target threads_stress store_threads >/dev/null
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure \
-    -R 'threads_stress|store_threads' 
+    -R 'threads_stress|store_threads'
 
 if [ "$format_ok" -ne 1 ]; then
     echo "== FAILED: clang-format check (run clang-format -i on the files above)"
