@@ -412,16 +412,20 @@ class Places:
             org = (arec.get("autonomous_system_organization") or "").lower()
             if asn in self.hosting or "astrill" in org or "vpn" in org:
                 continue
+            size = 1 << (32 - plen)
+            if size < 16:  # room for a household's and a ring's addresses
+                continue
             zips = self.zips.near(lat, lon, st, 25.0)
             if not zips:
                 continue
-            size = 1 << (32 - plen)
             net = ip & ~(size - 1) & 0xFFFFFFFF
             return {"net": net, "size": size, "city": city, "state": st,
                     "lat": lat, "lon": lon, "asn": asn, "zips": zips}  # fmt: skip
 
     def ip_in(self, place: dict) -> str:
-        """A fresh address of the place's block (never handed out before)."""
+        """A fresh address of the place's block (never handed out before); blocks have
+        at least 16 addresses and are drawn in proportion to their size, so running out
+        would take a block nearly full of hires."""
         for _ in range(64):
             size = place["size"]
             ip = place["net"] + (self.rng.randrange(size) if size > 1 else 0)
@@ -430,7 +434,7 @@ class Places:
                 continue
             self.used_ips.add(ip)
             return str(ipaddress.IPv4Address(ip))
-        return ""
+        raise RuntimeError("gen-population: no unused address left in a block of %d" % place["size"])
 
 
 # ---------------------------------------------------------------------------------
