@@ -583,8 +583,9 @@ VOIDED_SSNS = {"078-05-1120", "219-09-9999"}
 
 
 # ---------------------------------------------------------------------------------
-# SimHash as docs/store.md describes the store's: lower-case alphanumeric word tokens,
-# word 3-shingles, 64-bit BLAKE2b of each shingle, majority vote per bit.
+# SimHash by the store's recipe (lower-case alphanumeric word tokens, word 3-shingles,
+# a 64-bit hash per shingle, majority vote per bit), with BLAKE2b where the store uses
+# a keyed SipHash: other values, the same distance statistics between different texts.
 # ---------------------------------------------------------------------------------
 TOKEN = re.compile(r"[a-z0-9]+")
 
