@@ -423,14 +423,19 @@ class Places:
                     "lat": lat, "lon": lon, "asn": asn, "zips": zips}  # fmt: skip
 
     def ip_in(self, place: dict) -> str:
-        """A fresh address of the place's block (never handed out before); blocks have
-        at least 16 addresses and are drawn in proportion to their size, so running out
-        would take a block nearly full of hires."""
+        """A fresh address of the place's block (never handed out before) on the same
+        AS as the sampled address; blocks have at least 16 addresses and are drawn in
+        proportion to their size, so running out would take a block nearly full of
+        hires or split between networks."""
         for _ in range(64):
             size = place["size"]
             ip = place["net"] + (self.rng.randrange(size) if size > 1 else 0)
             last = ip & 0xFF
             if ip in self.used_ips or (size >= 256 and last in (0, 255)):
+                continue
+            # the ASN database has its own block boundaries: keep to the sampled network
+            arec, _ = self.asn.lookup(ip)
+            if not isinstance(arec, dict) or arec.get("autonomous_system_number") != place["asn"]:
                 continue
             self.used_ips.add(ip)
             return str(ipaddress.IPv4Address(ip))
