@@ -405,14 +405,16 @@ class Places:
             lat, lon = rec.get("latitude"), rec.get("longitude")
             if not st or not city or lat is None or lon is None:
                 continue
-            arec, _ = self.asn.lookup(ip)
+            arec, alen = self.asn.lookup(ip)
             if not isinstance(arec, dict) or not arec.get("autonomous_system_number"):
                 continue
             asn = arec["autonomous_system_number"]
             org = (arec.get("autonomous_system_organization") or "").lower()
             if asn in self.hosting or "astrill" in org or "vpn" in org:
                 continue
-            size = 1 << (32 - plen)
+            # the block both databases agree on: the longer of the two prefixes holding
+            # the sampled address (one city, one AS)
+            size = 1 << (32 - max(plen, alen))
             if size < 16:  # room for a household's and a ring's addresses
                 continue
             zips = self.zips.near(lat, lon, st, 25.0)
