@@ -15,8 +15,9 @@ and checks the result lines (result-v1: `links` = [{candidate_id, kind, indicato
   every other member of the ring with the ring's link kind;
 - no clean hire has any link or any linkage reason;
 - the household pair (same address, same surname, declared) is not flagged for the
-  address: neither adr_shared_by_hires nor id_dup_contact_across_applicants fires, and
-  no link of an address kind joins them unless marked as the declared household;
+  address: the store links them by address, yet neither adr_shared_by_hires nor
+  id_dup_contact_across_applicants fires, and adr_shared_by_hires is listed as
+  suppressed (by the declared household);
 - one result per input line, in input order.
 
 Prints the timings of generation and of the batch run. Exit 0 pass, 1 fail, 77 skip
@@ -65,9 +66,10 @@ def main() -> int:
     os.makedirs(work, exist_ok=True)
     pop, truth_path = os.path.join(work, "pop.jsonl"), os.path.join(work, "truth.json")
     store, out = os.path.join(work, "store.db"), os.path.join(work, "results.jsonl")
-    for f in (store, store + ".key", store + "-wal", store + "-shm", out):
-        if os.path.exists(f):
-            os.unlink(f)
+    # a kept directory starts over: no store, results or batch checkpoint of a past run
+    for f in os.listdir(work):
+        if f.startswith(("store.db", "results.jsonl")):
+            os.unlink(os.path.join(work, f))
 
     t0 = time.monotonic()
     subprocess.run(
@@ -160,6 +162,17 @@ def main() -> int:
         if bad:
             hh_flagged = True
             fail("household member %s flagged for the shared address: %s" % (m, sorted(bad)))
+        # the control must be exercised: the store links the shared address, the
+        # declared household clears it (result-v1 `suppressed`)
+        other = set(hh_members) - {m}
+        kinds = {ln["kind"] for ln in r.get("links", []) if ln["candidate_id"] in other}
+        if not kinds & ADDRESS_KINDS:
+            fail("household member %s: no address link to %s, so the control tests "
+                 "nothing (links: %s)" % (m, sorted(other), r.get("links", [])))  # fmt: skip
+        cleared = {x["id"] for x in r.get("suppressed", [])}
+        if "adr_shared_by_hires" not in cleared:
+            fail("household member %s: adr_shared_by_hires not shown as suppressed by the "
+                 "declared household (suppressed: %s)" % (m, r.get("suppressed")))  # fmt: skip
     print("household pair %s: %s"
           % (",".join(hh_members), "FLAGGED" if hh_flagged else "not flagged"))
 
