@@ -328,7 +328,8 @@ class Zips:
             self.grid.setdefault(key, []).append((z, st, lat, lon))
 
     def near(self, lat: float, lon: float, st: str, radius_km: float) -> list[tuple]:
-        r = int(math.ceil(radius_km / 111.0 / self.CELL / max(0.2, math.cos(lat * math.pi / 180)))) + 1
+        deg = radius_km / 111.0 / max(0.2, math.cos(lat * math.pi / 180))
+        r = int(math.ceil(deg / self.CELL)) + 1
         ci, cj = int(math.floor(lat / self.CELL)), int(math.floor(lon / self.CELL))
         out = []
         for i in range(ci - r, ci + r + 1):
@@ -441,7 +442,9 @@ class Places:
                 continue
             self.used_ips.add(ip)
             return str(ipaddress.IPv4Address(ip))
-        raise RuntimeError("gen-population: no unused address left in a block of %d" % place["size"])
+        raise RuntimeError(
+            "gen-population: no unused address left in a block of %d" % place["size"]
+        )
 
 
 # ---------------------------------------------------------------------------------
@@ -753,13 +756,17 @@ class Generator:
         employers, resume_jobs = [], []
         y = career_start
         n_emp = r.randrange(1, 5)
-        bounds = sorted(r.sample(range(career_start + 1, asof_year), min(n_emp - 1, max(0, years - 1))))
+        n_bounds = min(n_emp - 1, max(0, years - 1))
+        bounds = sorted(r.sample(range(career_start + 1, asof_year), n_bounds))
         ends = bounds + [asof_year]
         role = r.choice(ROLES)
         for k, end in enumerate(ends):
             co, dom = self.company()
             s_day = dt.date(y, r.randrange(1, 13), 1)
-            e_day = dt.date(end, r.randrange(1, 13), 28) if end < asof_year else applied - dt.timedelta(days=r.randrange(1, 20))
+            if end < asof_year:
+                e_day = dt.date(end, r.randrange(1, 13), 28)
+            else:
+                e_day = applied - dt.timedelta(days=r.randrange(1, 20))
             if e_day <= s_day:
                 e_day = s_day + dt.timedelta(days=200)
             rf, rl = self.person_name()
@@ -791,7 +798,8 @@ class Generator:
         for t in r.sample(claims, min(len(claims), r.randrange(0, 3))):
             n = r.randrange(1, min(years, asof_year - t[1]) + 1)
             claim_lines.append("I have %d years of experience with %s." % (n, t[0]))
-        uni = "%s %s" % (r.choice([place["city"], r.choice(STREET), r.choice(CO_A)]), r.choice(UNIS))
+        uni_name = r.choice([place["city"], r.choice(STREET), r.choice(CO_A)])
+        uni = "%s %s" % (uni_name, r.choice(UNIS))
         degree = r.choice(DEGREES)
         summary = r.choice(SUMMARY).format(
             adj=r.choice(ADJ), adj_l=r.choice(ADJ).lower(), role=role, role_l=role.lower(),
@@ -802,14 +810,23 @@ class Generator:
                            list(reversed(resume_jobs)) + claim_lines +
                            ["Education: %s, %s, %d." % (degree, uni, career_start), extra])  # fmt: skip
 
-        handle = self.unique("handle", lambda: "%s%s%d" % (first.lower()[: r.randrange(1, 6)], last.lower(), r.randrange(1, 999)))
+        handle = self.unique(
+            "handle",
+            lambda: "%s%s%d"
+            % (first.lower()[: r.randrange(1, 6)], last.lower(), r.randrange(1, 999)),
+        )
         email = self.unique("email", lambda: "%s.%s%s@%s" % (
             first.lower(), last.lower(), r.choice(["", str(r.randrange(1, 9999))]),
             r.choice(PROVIDERS)))  # fmt: skip
-        gh_created = dt.date(max(2008, career_start - r.randrange(0, 3)), r.randrange(1, 13), r.randrange(1, 29))
+        gh_year = max(2008, career_start - r.randrange(0, 3))
+        gh_created = dt.date(gh_year, r.randrange(1, 13), r.randrange(1, 29))
+        gh_first = gh_created + dt.timedelta(days=r.randrange(0, 90))
         phone = self.phone(st)
         dl = self.unique("doc", lambda: "%s%08d" % (chr(65 + r.randrange(26)), r.randrange(10**8)))
-        acct = self.unique("account", lambda: "%09d-%010d" % (r.randrange(10**8, 10**9), r.randrange(10**10)))
+        acct = self.unique(
+            "account",
+            lambda: "%09d-%010d" % (r.randrange(10**8, 10**9), r.randrange(10**10)),
+        )
         ship_req = min(as_of - dt.timedelta(hours=2), local(offer + dt.timedelta(days=1)))
         cand = {
             "schema": "idrisk.candidate/1",
@@ -860,7 +877,7 @@ class Generator:
                 "profiles": [{"kind": "github", "handle": handle,
                               "url": "https://github.com/" + handle,
                               "created_at": gh_created.isoformat(),
-                              "earliest_activity": (gh_created + dt.timedelta(days=r.randrange(0, 90))).isoformat(),
+                              "earliest_activity": gh_first.isoformat(),
                               "followers": r.randrange(0, 80)}]},
         }  # fmt: skip
         return cand

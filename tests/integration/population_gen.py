@@ -61,7 +61,7 @@ def main() -> int:
     fail = failures.append
 
     with tempfile.TemporaryDirectory(prefix="idrisk-popgen-") as tmp:
-        p = [os.path.join(tmp, "a.jsonl"), os.path.join(tmp, "b.jsonl"), os.path.join(tmp, "c.jsonl")]
+        p = [os.path.join(tmp, x + ".jsonl") for x in ("a", "b", "c")]
         t = [x.replace(".jsonl", ".json") for x in p]
         run_gen(root, data, n, 11, p[0], t[0])
         run_gen(root, data, n, 11, p[1], t[1])
@@ -80,7 +80,8 @@ def main() -> int:
     by_id = {c["candidate_id"]: c for c in cands}
     ring_of = {m: r for r in truth["rings"] for m in r["members"]}
     hh = (truth.get("household") or {}).get("members", [])
-    clean = [c for c in cands if c["candidate_id"] not in ring_of and c["candidate_id"] not in hh]
+    clean = [c for c in cands
+             if c["candidate_id"] not in ring_of and c["candidate_id"] not in hh]  # fmt: skip
     if not truth["rings"] or len(ring_of) < 0.01 * n:
         fail("only %d ring members for %d hires" % (len(ring_of), n))
     kinds = {r["kind"] for r in truth["rings"]}
@@ -123,11 +124,10 @@ def main() -> int:
         rings = {ring_of[w]["id"] if w in ring_of else None for w in who}
         if set(who) <= set(hh) and kind == "residence_address":
             continue
-        planted = (len(rings) == 1 and None not in rings
-                   and space.get(link_kind[next(iter(rings))], link_kind[next(iter(rings))]) == kind)  # fmt: skip
-        if kind == "ip" and planted:
-            continue
-        if not planted:
+        # shared only inside one ring, and it is that ring's identifier
+        ring_id = next(iter(rings)) if len(rings) == 1 else None
+        lk = link_kind.get(ring_id) if ring_id else None
+        if lk is None or space.get(lk, lk) != kind:
             fail("%s shared outside a ring by %s" % (kind, sorted(who)[:6]))
     for r in truth["rings"]:
         names = [by_id[m]["identity"]["full_name"] for m in r["members"]]

@@ -128,7 +128,8 @@ def test_batch_reads_a_jsonl_path(engine, tmp_path):
 
 
 def test_batch_error_propagates_with_field(engine):
-    it = idrisk.batch(engine, [minimal(candidate_id="ok"), {"schema": "idrisk.candidate/1"}])
+    bad = {"schema": "idrisk.candidate/1"}
+    it = idrisk.batch(engine, [minimal(candidate_id="ok"), bad])
     assert next(it).candidate_id == "ok"
     with pytest.raises(idrisk.InvalidInputError) as info:
         next(it)
