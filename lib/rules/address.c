@@ -475,9 +475,95 @@ static const idr__indicator adr_device_geodrift = {
     .n_params = sizeof drift_params / sizeof drift_params[0],
 };
 
-static const idr__indicator *const indicators[] = {
-    &adr_ship_not_id_address, &adr_forwarder_cmra,  &adr_late_change,
-    &adr_byod_insistence,     &adr_device_geodrift, NULL};
+/* ---- adr_shared_by_hires [DOJ-Chap25][DOJ-Knoot][DOJ-Jun25] ------------------------
+ * A shipment address of this record is another candidate's shipping or residence
+ * address (the store compares normalised addresses by keyed hash), and that candidate
+ * has a different name: the laptop-farm pattern of the facilitator cases, where one
+ * house received the laptops of many differently named hires. A declared household,
+ * or the same surname at the address, is a family and is not counted.
+ * min_others: one differently named other candidate is enough by default; the cases
+ * describe dozens of laptops at one address, and a pool with many shared mailrooms
+ * (a campus, a coworking space) may raise it. */
+enum { P_MIN_OTHERS };
+static const idr__param shared_params[] = {
+    [P_MIN_OTHERS] = {.name = "min_others",
+                      .def = 1,
+                      .min = 1,
+                      .max = 100,
+                      .doc = "differently named other candidates at one of the "
+                             "shipment addresses at least which it fires"},
+};
+
+static const char *const shared_keys[] = {"others",      "count",    "shipments", "min",
+                                          "not_counted", "not_read", NULL};
+
+static void eval_shared_by_hires(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    const idr_candidate *c = ctx->c;
+    if (c->equipment.n_shipments == 0) {
+        idr__not_evaluated(ctx, ind, "no equipment shipments on file");
+        return;
+    }
+    idr__others others = {0}, shipments = {0};
+    idr__link_cleared cleared = {0};
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_SHIPPING) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, true);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(ctx, &others, k->other_id, NULL);
+        if (k->own_index < c->equipment.n_shipments) {
+            const idr__shipment *s = &c->equipment.shipments[k->own_index];
+            const char *n = idr__arena_printf(ctx->arena, "%zu", k->own_index + 1);
+            const char *d =
+                s->ship_date != IDR__DATE_NONE ? idr__date_text(ctx, s->ship_date) : NULL;
+            idr__others_add(ctx, &shipments, n,
+                            d ? idr__arena_printf(ctx->arena, "shipment %s (%s)", n, d)
+                              : idr__arena_printf(ctx->arena, "shipment %s", n ? n : ""));
+        }
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    double min = idr__param_of(ctx, P_MIN_OTHERS);
+    if (others.n == 0 || (double)others.n < min) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_str(ev, "shipments", shipments.list ? shipments.list : "a shipment");
+    idr__ev_int(ev, "min", (long long)min);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+    idr__ev_int(ev, "not_read",
+                (long long)idr__links_not_read(l, 1u << IDR__LK_SHIPPING));
+}
+
+static const idr__indicator adr_shared_by_hires = {
+    .id = "adr_shared_by_hires",
+    .evidence_keys = shared_keys,
+    .eval = eval_shared_by_hires,
+    .needs = IDR__NEED_STORE,
+    .params = shared_params,
+    .n_params = sizeof shared_params / sizeof shared_params[0],
+};
+
+static const idr__indicator *const indicators[] = {&adr_ship_not_id_address,
+                                                   &adr_forwarder_cmra,
+                                                   &adr_late_change,
+                                                   &adr_byod_insistence,
+                                                   &adr_device_geodrift,
+                                                   &adr_shared_by_hires,
+                                                   NULL};
 
 const idr__family idr__family_address = {.name = "address",
                                          .prefix = "adr_",

@@ -15,6 +15,10 @@
  * candidate's own documents and statements agree.
  *
  * id_rented_identity [P25][DOJ-Vong] reads the post-hire "different person" flag.
+ *
+ * id_dup_contact_across_applicants and id_multi_persona_photo read the cross-candidate
+ * links (rules/rule.h): the same contact detail, document, device or photo on a
+ * differently named candidate's record.
  */
 #include "rules/rule.h"
 
@@ -366,9 +370,165 @@ static const idr__indicator id_cross_profile_mismatch = {
     .eval = eval_cross_profile,
 };
 
-static const idr__indicator *const indicators[] = {
-    &id_identity_combo_implausible, &id_stock_or_ai_photo, &id_cross_profile_mismatch,
-    &id_rented_identity, NULL};
+/* ---- id_dup_contact_across_applicants [P25][G22][DOJ-Chap25] -----------------------
+ * A phone, reference phone, email, residence address, identity document or device of
+ * this record is on another candidate's record under a different name (the store
+ * compares normalised values by keyed hash: E.164 numbers, mailboxes without dots and
+ * plus-tags, addresses, document numbers). Payout accounts, shipping addresses, IPs,
+ * photos and resumes have their own indicators. Over the residence address a declared
+ * household and the same surname are a household, not reuse. */
+static const idr__link_kind dup_kinds[] = {IDR__LK_PHONE,    IDR__LK_REFERENCE_PHONE,
+                                           IDR__LK_EMAIL,    IDR__LK_RESIDENCE,
+                                           IDR__LK_DOCUMENT, IDR__LK_DEVICE};
+#define N_DUP_KINDS (sizeof dup_kinds / sizeof dup_kinds[0])
+
+static const char *const dup_keys[] = {"shared",      "kinds",    "count",
+                                       "not_counted", "not_read", NULL};
+
+static void eval_dup_contact(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    idr__others per_kind[N_DUP_KINDS];
+    memset(per_kind, 0, sizeof per_kind);
+    idr__others all = {0};
+    idr__link_cleared cleared = {0};
+    unsigned mask = 0;
+    for (size_t k = 0; k < N_DUP_KINDS; k++) {
+        mask |= 1u << dup_kinds[k];
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *lk = &l->v[i];
+        size_t k = 0;
+        while (k < N_DUP_KINDS && dup_kinds[k] != lk->kind) {
+            k++;
+        }
+        if (k == N_DUP_KINDS) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(lk, lk->kind == IDR__LK_RESIDENCE);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, lk);
+            continue;
+        }
+        idr__others_add(ctx, &per_kind[k], lk->other_id, NULL);
+        idr__others_add(ctx, &all, lk->other_id, NULL);
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    if (all.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    const char *shared = NULL, *kinds = NULL;
+    for (size_t k = 0; k < N_DUP_KINDS; k++) {
+        if (per_kind[k].n == 0) {
+            continue;
+        }
+        const char *label = idr__link_label(dup_kinds[k]);
+        const char *part = idr__arena_printf(ctx->arena, "%s: %s", label,
+                                             idr__others_text(&per_kind[k]));
+        if (!part) {
+            continue;
+        }
+        shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
+        kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "shared", shared);
+    idr__ev_str(ev, "kinds", kinds);
+    idr__ev_int(ev, "count", (long long)all.n);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+    idr__ev_int(ev, "not_read", (long long)idr__links_not_read(l, mask));
+}
+
+static const idr__indicator id_dup_contact_across_applicants = {
+    .id = "id_dup_contact_across_applicants",
+    .evidence_keys = dup_keys,
+    .eval = eval_dup_contact,
+    .needs = IDR__NEED_STORE,
+};
+
+/* ---- id_multi_persona_photo [P23][SEAL] --------------------------------------------
+ * The candidate's photo (identity.photo_phash, a 64-bit perceptual hash) within
+ * max_distance bits of another candidate's under a different name. The store finds
+ * pairs within 4 bits (its index cannot find farther ones), which is the default and
+ * the bound. Project choice: 4 of 64 bits is a near-duplicate of one picture
+ * (re-encoded, resized, lightly cropped); a looser match would start pairing different
+ * people photographed alike, which is a question for a reviewer, not a count. */
+enum { P_PHOTO_MAX_DISTANCE };
+static const idr__param photo_params[] = {
+    [P_PHOTO_MAX_DISTANCE] = {.name = "max_distance",
+                              .def = 4,
+                              .min = 0,
+                              .max = 4,
+                              .doc = "Hamming distance in bits between two photo hashes "
+                                     "at most which they count as the same picture"},
+};
+
+static const char *const photo_keys[] = {"others", "count", "closest", "not_counted",
+                                         NULL};
+
+static void eval_multi_persona(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    if (!ctx->c->identity.has_phash) {
+        idr__not_evaluated(ctx, ind, "no photo hash (identity.photo_phash) on file");
+        return;
+    }
+    double max = idr__param_of(ctx, P_PHOTO_MAX_DISTANCE);
+    idr__others others = {0};
+    idr__link_cleared cleared = {0};
+    int closest = 65;
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_PHOTO || k->distance > max) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(
+            ctx, &others, k->other_id,
+            idr__arena_printf(ctx->arena, "%s (distance %d)", k->other_id, k->distance));
+        closest = k->distance < closest ? k->distance : closest;
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    if (others.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_int(ev, "closest", closest);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+}
+
+static const idr__indicator id_multi_persona_photo = {
+    .id = "id_multi_persona_photo",
+    .evidence_keys = photo_keys,
+    .eval = eval_multi_persona,
+    .needs = IDR__NEED_STORE,
+    .params = photo_params,
+    .n_params = sizeof photo_params / sizeof photo_params[0],
+};
+
+static const idr__indicator *const indicators[] = {&id_identity_combo_implausible,
+                                                   &id_stock_or_ai_photo,
+                                                   &id_cross_profile_mismatch,
+                                                   &id_rented_identity,
+                                                   &id_dup_contact_across_applicants,
+                                                   &id_multi_persona_photo,
+                                                   NULL};
 
 const idr__family idr__family_identity = {.name = "identity",
                                           .prefix = "id_",

@@ -855,12 +855,118 @@ static const idr__indicator net_offhours_pattern = {
     .n_params = sizeof offhours_params / sizeof offhours_params[0],
 };
 
+/* ------------------------------------------------------------------------------------
+ * net_shared_egress [G22][MPOD25]
+ * The same IP address on the same UTC day in this record's sessions and another
+ * candidate's, under a different name: several workers behind one connection. Only a
+ * home-like connection says that: the networks many unrelated users share (a VPN,
+ * hosting, Tor, a proxy, a mobile carrier's NAT) are listed as context and never
+ * counted, nor are allow-listed or relay sessions (the store does not index those
+ * anyway). A declared household shares its home connection and is not counted either.
+ * ---------------------------------------------------------------------------------- */
+static const char *const shared_keys[] = {"others",  "count",       "days",     "network",
+                                          "context", "not_counted", "not_read", NULL};
+
+/* Why the egress of session `i` is one many unrelated users share, or NULL. */
+static const char *shared_network(idr__ctx *ctx, size_t i) {
+    const idr__ip_info *in = &ctx->en->ips[i];
+    const char *basis = NULL;
+    const char *kind = egress_kind(ctx, in, &basis);
+    if (kind) {
+        return kind;
+    }
+    if (in->connection_type && (strcmp(in->connection_type, "Cellular") == 0 ||
+                                strcmp(in->connection_type, "cellular") == 0)) {
+        return "mobile carrier network";
+    }
+    return NULL;
+}
+
+static void eval_shared_egress(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    const idr_candidate *c = ctx->c;
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    idr__others others = {0}, days = {0}, context = {0};
+    idr__link_cleared cleared = {0};
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_IP || k->own_index >= c->n_sessions) {
+            continue;
+        }
+        const char *day = idr__date_text(ctx, k->day);
+        day = day ? day : "";
+        const char *item = idr__arena_printf(ctx->arena, "%s (%s)", k->other_id, day);
+        if (listed(ctx, k->own_index, true)) {
+            continue; /* the configured ranges: the company's own egress */
+        }
+        const char *net = shared_network(ctx, k->own_index);
+        if (net) {
+            idr__others_add(
+                ctx, &context, k->other_id,
+                idr__arena_printf(ctx->arena, "%s (%s, %s)", k->other_id, day, net));
+            continue;
+        }
+        if (k->declared_household) {
+            idr__link_cleared_add(ctx, &cleared, IDR__LX_HOUSEHOLD, k);
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(ctx, &others, k->other_id, item);
+        idr__others_add(ctx, &days, day, NULL);
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    const char *ctx_text =
+        context.n ? idr__arena_printf(ctx->arena,
+                                      "shared networks many unrelated users share: %s",
+                                      idr__others_text(&context))
+                  : NULL;
+    if (others.n == 0) {
+        if (cl || ctx_text) {
+            idr__suppress(ctx, ind, "%s%s%s", ctx_text ? ctx_text : "",
+                          ctx_text && cl ? "; " : "", cl ? cl : "");
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_str(ev, "days", days.list);
+    unsigned caps = ctx->en->geo_caps;
+    bool classed = (caps & IDR__GEO_CAP_ANON) ||
+                   ((caps & IDR__GEO_CAP_ASN) && (caps & IDR__GEO_CAP_ASN_CLASSES));
+    idr__ev_str(ev, "network",
+                classed ? "not a VPN, hosting or proxy network per the loaded data"
+                        : "network type not known (no anonymizer database, and no ASN "
+                          "database with data/asn_classes.tsv, is loaded)");
+    idr__ev_str(ev, "context", context.list ? context.list : "none");
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+    idr__ev_int(ev, "not_read", (long long)idr__links_not_read(l, 1u << IDR__LK_IP));
+}
+
+static const idr__indicator net_shared_egress = {
+    .id = "net_shared_egress",
+    .evidence_keys = shared_keys,
+    .eval = eval_shared_egress,
+    .needs = IDR__NEED_STORE,
+};
+
 static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,
                                                    &net_multi_country_logins,
                                                    &net_vpn_vps_proxy,
                                                    &net_astrill_vpn,
                                                    &net_russia_china_isp,
                                                    &net_offhours_pattern,
+                                                   &net_shared_egress,
                                                    NULL};
 
 const idr__family idr__family_network = {.name = "network",

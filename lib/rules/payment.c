@@ -438,13 +438,105 @@ static const idr__indicator pay_front_company_match = {
     .needs = IDR__NEED_LISTS,
 };
 
-static const idr__indicator *const indicators[] = {&pay_prepay_pressure,
-                                                   &pay_crypto_request,
-                                                   &pay_third_party_account,
-                                                   &pay_frequent_changes,
-                                                   &pay_sanctions_match,
-                                                   &pay_front_company_match,
-                                                   NULL};
+/* ---- pay_shared_account [G22][P25] -------------------------------------------------
+ * This record's payout account or a crypto wallet of it is another candidate's, under
+ * a different name (the store compares account ids and wallet addresses by keyed
+ * hash): one account collecting the pay of several workers. When both records declare
+ * an employer-of-record or agency engagement, a shared bank account is that firm's
+ * payout account working as declared and is suppressed, saying so; a wallet is never
+ * an employer of record's. */
+static const char *const shared_pay_keys[] = {"shared",      "kinds",    "count",
+                                              "not_counted", "not_read", NULL};
+
+static void eval_shared_account(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    const idr_candidate *c = ctx->c;
+    if (c->payment.account_id_hash == NULL && c->payment.n_wallets == 0) {
+        idr__not_evaluated(ctx, ind, "no payout account id or crypto wallet on file");
+        return;
+    }
+    bool own_eor = c->engagement.type == IDR__ENG_EOR_CONTRACTOR ||
+                   c->engagement.type == IDR__ENG_AGENCY;
+    idr__others account = {0}, wallet = {0}, all = {0}, eor = {0};
+    idr__link_cleared cleared = {0};
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_ACCOUNT && k->kind != IDR__LK_WALLET) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        if (k->kind == IDR__LK_ACCOUNT && own_eor && k->other_eor) {
+            idr__others_add(ctx, &eor, k->other_id, NULL);
+            continue;
+        }
+        idr__others_add(ctx, k->kind == IDR__LK_ACCOUNT ? &account : &wallet, k->other_id,
+                        NULL);
+        idr__others_add(ctx, &all, k->other_id, NULL);
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    const char *eor_text =
+        eor.n ? idr__arena_printf(
+                    ctx->arena,
+                    "both records declare an employer-of-record engagement%s%s: the "
+                    "shared account is the firm's payout account: %s",
+                    c->engagement.staffing_firm ? " with " : "",
+                    c->engagement.staffing_firm ? c->engagement.staffing_firm : "",
+                    idr__others_text(&eor))
+              : NULL;
+    if (eor_text) {
+        cl = cl ? idr__arena_printf(ctx->arena, "%s; %s", eor_text, cl) : eor_text;
+    }
+    if (all.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    const char *shared = NULL, *kinds = NULL;
+    const idr__others *lists[] = {&account, &wallet};
+    const idr__link_kind lk[] = {IDR__LK_ACCOUNT, IDR__LK_WALLET};
+    for (size_t k = 0; k < 2; k++) {
+        if (lists[k]->n == 0) {
+            continue;
+        }
+        const char *label = idr__link_label(lk[k]);
+        const char *part =
+            idr__arena_printf(ctx->arena, "%s: %s", label, idr__others_text(lists[k]));
+        if (!part) {
+            continue;
+        }
+        shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
+        kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "shared", shared);
+    idr__ev_str(ev, "kinds", kinds);
+    idr__ev_int(ev, "count", (long long)all.n);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+    idr__ev_int(ev, "not_read",
+                (long long)idr__links_not_read(l, (1u << IDR__LK_ACCOUNT) |
+                                                      (1u << IDR__LK_WALLET)));
+}
+
+static const idr__indicator pay_shared_account = {
+    .id = "pay_shared_account",
+    .evidence_keys = shared_pay_keys,
+    .eval = eval_shared_account,
+    .needs = IDR__NEED_STORE,
+};
+
+static const idr__indicator *const indicators[] = {
+    &pay_prepay_pressure,     &pay_crypto_request,
+    &pay_third_party_account, &pay_frequent_changes,
+    &pay_sanctions_match,     &pay_front_company_match,
+    &pay_shared_account,      NULL};
 
 const idr__family idr__family_payment = {.name = "payment",
                                          .prefix = "pay_",

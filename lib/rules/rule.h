@@ -127,6 +127,70 @@ static inline double idr__param_of(const idr__ctx *ctx, size_t i) {
 /** A date as "YYYY-MM-DD" in the result arena (lib/rules/report.c). */
 const char *idr__date_text(idr__ctx *ctx, int32_t days);
 
+/* ---- Cross-candidate links (lib/rules/links_ev.c) --------------------------------
+ * The linkage indicators read ctx->en->links (filled by the store before scoring; their
+ * descriptors say IDR__NEED_STORE, so without a store they never run). Their evidence
+ * names the other candidate_ids and the kind of identifier shared, never its value:
+ * the store holds only keyed hashes, and the reviewer needs to know who to compare
+ * with, not the number. */
+
+/** The kind as evidence names it: "phone", "reference phone", "shipping address" ... */
+const char *idr__link_label(idr__link_kind k);
+
+/** The record's links; NULL after reporting `ind` not evaluated (only when an
+ *  evaluator is run without a store, which the engine never does). */
+const idr__links *idr__links_of(idr__ctx *ctx, const idr__indicator *ind);
+
+/** Links of the kinds in `kinds` (a bit per idr__link_kind) the store found but did not
+ *  hand over (past IDR__LINKS_MAX): said in the evidence so a count is never read as
+ *  complete when it is not. */
+size_t idr__links_not_read(const idr__links *l, unsigned kinds);
+
+/** Distinct other candidates, as a bounded evidence list (idr__list_add) and a count.
+ *  Zero-initialise; the set lives in the result arena. Cost O(1) amortised per add. */
+typedef struct idr__others {
+    const char *list; /* ", "-joined items, NULL when empty */
+    size_t n;         /* distinct candidate ids added */
+    uint64_t *set;    /* open-addressing set of id hashes */
+    const char **ids; /* the ids beside their hashes (collisions compared) */
+    size_t cap;
+} idr__others;
+/** Add candidate `id` shown as `item` (the id itself when NULL). The item is listed
+ *  when new to the list; `id` is counted once. True when `id` was new. */
+bool idr__others_add(idr__ctx *ctx, idr__others *o, const char *id, const char *item);
+/** The list as text for a format: "" when empty (or when an allocation failed, which
+ *  the report already records). */
+static inline const char *idr__others_text(const idr__others *o) {
+    return o->list ? o->list : "";
+}
+
+/** Why a link is not evidence of reuse between two different people, for the
+ *  indicators judged on "another person": the same name on both records is a possible
+ *  duplicate application; over an address (`address`: residence or shipping), a
+ *  declared household, or the same surname, is a household. */
+typedef enum idr__link_excl {
+    IDR__LX_COUNTS = 0,
+    IDR__LX_SAME_NAME,
+    IDR__LX_HOUSEHOLD,
+    IDR__LX_SURNAME,
+    IDR__LX_COUNT
+} idr__link_excl;
+idr__link_excl idr__link_classify(const idr__link *l, bool address);
+
+/** The links left out of a count, grouped by why. Zero-initialise. */
+typedef struct idr__link_cleared {
+    idr__others by[IDR__LX_COUNT]; /* [IDR__LX_COUNTS] unused */
+    size_t n;                      /* links left out */
+} idr__link_cleared;
+void idr__link_cleared_add(idr__ctx *ctx,
+                           idr__link_cleared *cl,
+                           idr__link_excl why,
+                           const idr__link *l);
+/** "same name (possible duplicate application): C-9; declared household
+ *  (identity.household): C-5; same surname at the address (likely household): C-7",
+ *  or NULL when nothing was left out. */
+const char *idr__link_cleared_text(idr__ctx *ctx, const idr__link_cleared *cl);
+
 /* Name comparison on prepared names: the record's names are tokenised once, in
  * enrichment (ctx->en->rec.names, docs/names.md; the name normaliser of
  * lib/enrich/names: NFKC, case folding, transliteration to Latin, diacritics removed,

@@ -11,8 +11,11 @@
  * ssn_holder_complaint is the post-hire case flag an HR or payroll team sets when the
  * real holder of the identity reports misuse [MPOD25][DOJ-Chap25].
  *
+ * ssn_reused [DOJ-Chap25][OFAC-Jul25a] reads the cross-candidate links: the same SSN
+ * on a differently named candidate's record (rules/rule.h "Cross-candidate links").
+ *
  * Evidence never carries the SSN itself: only its last four digits, or the masked form
- * "***-**-1234".
+ * "***-**-1234" (ssn_reused names only the other candidate_ids).
  */
 #include "rules/rule.h"
 
@@ -153,8 +156,66 @@ static const idr__indicator ssn_holder_complaint = {
     .eval = eval_holder_complaint,
 };
 
-static const idr__indicator *const indicators[] = {&ssn_invalid_structure,
-                                                   &ssn_holder_complaint, NULL};
+/* ---- ssn_reused [DOJ-Chap25][OFAC-Jul25a] ------------------------------------------
+ * The same SSN (compared by keyed hash in the store) on another candidate's record
+ * under a different name: one number, two people. The same name on both records is a
+ * duplicate application, not reuse, and never fires: it is listed (suppressed when it
+ * is all there is). The link says whether both dates of birth are on file and equal
+ * (same_dob); it cannot say that they differ, so a same-name link is never counted on
+ * the date of birth, which keeps an absent date from ever firing. */
+static const char *const reused_keys[] = {"others", "count", "not_counted", "not_read",
+                                          NULL};
+
+static void eval_reused(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    if (ctx->c->identity.ssn == NULL) {
+        idr__not_evaluated(ctx, ind, "no SSN on file");
+        return;
+    }
+    idr__others others = {0};
+    idr__link_cleared cleared = {0};
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_SSN) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(
+            ctx, &others, k->other_id,
+            k->same_dob
+                ? idr__arena_printf(ctx->arena, "%s (same date of birth)", k->other_id)
+                : NULL);
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    if (others.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+    idr__ev_int(ev, "not_read", (long long)idr__links_not_read(l, 1u << IDR__LK_SSN));
+}
+
+static const idr__indicator ssn_reused = {
+    .id = "ssn_reused",
+    .evidence_keys = reused_keys,
+    .eval = eval_reused,
+    .needs = IDR__NEED_STORE,
+};
+
+static const idr__indicator *const indicators[] = {
+    &ssn_invalid_structure, &ssn_holder_complaint, &ssn_reused, NULL};
 
 const idr__family idr__family_ssn = {
     .name = "ssn", .prefix = "ssn_", .file = "lib/rules/ssn.c", .indicators = indicators};

@@ -8,6 +8,8 @@
  */
 #include "rules/rule.h"
 
+#include <string.h>
+
 /* aged_margin_days: activity dated more than this before the account existed counts
  * as imported or forged history [SEAL]. A few days' difference comes from time zones
  * and from the lag of a legitimate account migration; a month is a project choice well
@@ -129,17 +131,74 @@ static const idr__indicator wrk_unverifiable_employers = {
 };
 
 /* ---- wrk_referral_chain [G22][DOJ-Jun25][MPOD25] --------------------------------
- * Needs the referrer's own signals, which only the cross-candidate store (batch mode)
- * holds; the engine reports it "not evaluated" when no store is attached. Run without
- * one, it says so itself rather than guess. */
-static const char *const referral_keys[] = {"referred_by", NULL};
+ * The candidate was referred (work_history.referred_by) by a candidate the store holds
+ * whose own result, scored without links, asked for verification or more: the
+ * referral networks of the cases, where a placed worker brings in the next persona.
+ * min_referrer_score defaults to the default pack's band.medium (20), the score at
+ * which the referrer's own result asks for verification; a pack with other bands sets
+ * it beside them. A referrer the store does not hold could not be checked: not
+ * evaluated, saying so, rather than clean. The referrer's score is the one recorded
+ * without links, so two referrals never raise each other in a loop. */
+enum { P_MIN_REFERRER_SCORE };
+static const idr__param referral_params[] = {
+    [P_MIN_REFERRER_SCORE] = {.name = "min_referrer_score",
+                              .def = 20,
+                              .min = 0,
+                              .max = 100,
+                              .doc = "the referrer's own recorded score (without links) "
+                                     "at least which the referral counts"},
+};
+
+static const char *const referral_keys[] = {"referred_by", "referrer_score",
+                                            "referrer_action", "referrer_fired", NULL};
+
+static const char *action_name(int a) {
+    switch (a) {
+    case IDR_ACTION_NONE:
+        return "none";
+    case IDR_ACTION_VERIFY:
+        return "verify";
+    case IDR_ACTION_ESCALATE:
+        return "escalate";
+    default:
+        return "unknown";
+    }
+}
 
 static void eval_referral(idr__ctx *ctx, const idr__indicator *ind) {
-    if (ctx->c->work_history.referred_by == NULL) {
+    const char *by = ctx->c->work_history.referred_by;
+    if (by == NULL) {
         idr__not_evaluated(ctx, ind, "no referral on file");
         return;
     }
-    idr__not_evaluated(ctx, ind, "needs the cross-candidate store (batch mode)");
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    const idr__referrer *r = &l->referrer;
+    if (!r->found) {
+        idr__not_evaluated(ctx, ind, "referrer %s is not in the store", by);
+        return;
+    }
+    if (r->score < idr__param_of(ctx, P_MIN_REFERRER_SCORE)) {
+        return;
+    }
+    /* The fired ids as a bounded list (the store keeps them comma-separated). */
+    const char *fired = NULL;
+    const char *p = r->fired ? r->fired : "";
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) {
+            idr__list_add(ctx, ", ", &fired, idr__arena_strndup(ctx->arena, p, n));
+        }
+        p += n + (e ? 1 : 0);
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "referred_by", r->id ? r->id : by);
+    idr__ev_int(ev, "referrer_score", r->score);
+    idr__ev_str(ev, "referrer_action", action_name(r->action));
+    idr__ev_str(ev, "referrer_fired", fired ? fired : "none");
 }
 
 static const idr__indicator wrk_referral_chain = {
@@ -147,6 +206,79 @@ static const idr__indicator wrk_referral_chain = {
     .evidence_keys = referral_keys,
     .eval = eval_referral,
     .needs = IDR__NEED_STORE,
+    .params = referral_params,
+    .n_params = sizeof referral_params / sizeof referral_params[0],
+};
+
+/* ---- wrk_resume_template_reuse [G22][P25][MAND24] ---------------------------------
+ * The resume text's SimHash (the store's, 64 bits) within max_distance bits of another
+ * candidate's, under a different name: one text behind several personas. The store finds
+ * pairs within 3 bits, which is the default and the bound. Project choice: 3 of 64 bits
+ * is the near-duplicate range of SimHash (the same text with names, dates and a few words
+ * changed); a wider match starts pairing resumes that merely share a template's
+ * headings and common phrasing, which is a reviewer's judgement. */
+enum { P_RESUME_MAX_DISTANCE };
+static const idr__param resume_params[] = {
+    [P_RESUME_MAX_DISTANCE] = {.name = "max_distance",
+                               .def = 3,
+                               .min = 0,
+                               .max = 3,
+                               .doc = "Hamming distance in bits between two resume "
+                                      "SimHashes at most which they count as one text"},
+};
+
+static const char *const resume_keys[] = {"others", "count", "closest", "not_counted",
+                                          NULL};
+
+static void eval_resume_reuse(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__links *l = idr__links_of(ctx, ind);
+    if (!l) {
+        return;
+    }
+    if (ctx->c->work_history.resume_text == NULL) {
+        idr__not_evaluated(ctx, ind, "no resume text on file");
+        return;
+    }
+    double max = idr__param_of(ctx, P_RESUME_MAX_DISTANCE);
+    idr__others others = {0};
+    idr__link_cleared cleared = {0};
+    int closest = 65;
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != IDR__LK_RESUME || k->distance > max) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(
+            ctx, &others, k->other_id,
+            idr__arena_printf(ctx->arena, "%s (distance %d)", k->other_id, k->distance));
+        closest = k->distance < closest ? k->distance : closest;
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    if (others.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_int(ev, "closest", closest);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+}
+
+static const idr__indicator wrk_resume_template_reuse = {
+    .id = "wrk_resume_template_reuse",
+    .evidence_keys = resume_keys,
+    .eval = eval_resume_reuse,
+    .needs = IDR__NEED_STORE,
+    .params = resume_params,
+    .n_params = sizeof resume_params / sizeof resume_params[0],
 };
 
 /* ---- wrk_timeline_anachronism [DTEX] --------------------------------------------- */
@@ -243,7 +375,7 @@ static const idr__indicator wrk_timeline_anachronism = {
 
 static const idr__indicator *const indicators[] = {
     &wrk_timeline_anachronism, &wrk_github_aged_or_copied, &wrk_unverifiable_employers,
-    &wrk_referral_chain, NULL};
+    &wrk_referral_chain,       &wrk_resume_template_reuse, NULL};
 
 const idr__family idr__family_work_history = {.name = "work_history",
                                               .prefix = "wrk_",

@@ -70,6 +70,27 @@ Test(sha256, known_vectors) {
                      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
+Test(idhash, keyed_domain_separated_and_stable) {
+    cr_assert_eq(idr__crypto_init(), 0);
+    uint8_t k1[IDR__ID_KEY_BYTES] = {1}, k2[IDR__ID_KEY_BYTES] = {2};
+    idr__id_key a, a2, b;
+    idr__id_key_init(&a, k1);
+    idr__id_key_init(&a2, k1);
+    idr__id_key_init(&b, k2);
+    char h1[65], h2[65], h3[65], h4[65];
+    idr__id_hash_hex(&a, "ssn", "123456789", 9, h1);
+    idr__id_hash_hex(&a2, "ssn", "123456789", 9, h2);
+    idr__id_hash_hex(&b, "ssn", "123456789", 9, h3);
+    idr__id_hash_hex(&a, "phone", "123456789", 9, h4);
+    cr_assert_str_eq(h1, h2, "same key, same input: same hash");
+    cr_assert_str_neq(h1, h3, "another key gives another hash");
+    cr_assert_str_neq(h1, h4, "the domain separates kinds with the same digits");
+    cr_assert_eq(memcmp(a.fp, a2.fp, sizeof a.fp), 0);
+    cr_assert_neq(memcmp(a.fp, b.fp, sizeof a.fp), 0);
+    /* the sub-key is not the key itself */
+    cr_assert_neq(memcmp(a.hash, k1, sizeof k1), 0);
+}
+
 Test(config, bad_values_fail_at_set_time) {
     idr_config *cfg = NULL;
     idr_error err;

@@ -65,6 +65,13 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
         {"ept_rmm_install", 25},
         {"ept_ip_kvm_or_sbc", 30},
         {"ept_unmanaged_device_login", 20},
+        {"ssn_reused", 30},
+        {"id_dup_contact_across_applicants", 25},
+        {"id_multi_persona_photo", 25},
+        {"adr_shared_by_hires", 25},
+        {"pay_shared_account", 25},
+        {"net_shared_egress", 20},
+        {"wrk_resume_template_reuse", 20},
     };
     cJSON *d = describe();
     cJSON *inds = cJSON_GetObjectItemCaseSensitive(d, "indicators");

@@ -1,25 +1,36 @@
 /*
  * idrisk - command-line front end of the idrisk library.
  *
- *   idrisk score [--json] FILE|-        score one candidate record
+ *   idrisk score [--json] [--db STORE [--record]] FILE|-   score one candidate record
+ *   idrisk batch --in FILE.jsonl|- [--db STORE] [--out RESULTS.jsonl] ...  (batch.c)
+ *   idrisk store forget ID | purge --before DATE | stats [--json]  --db STORE
+ *                                                       (store_cmd.c)
  *   idrisk rules [--json]               list the indicators of the loaded rule pack
  *   idrisk lookup ip ADDR [--json]      what every loaded IP database says
  *   idrisk lookup phone NUMBER [--country CC] [--json]
  *   idrisk data fetch                   fetch the open databases into the data dir
- *   idrisk version
+ *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
- * --verify-data full|size|off.
+ * --verify-data full|size|off. Options are parsed with getopt_long, so they may come
+ * before or after the command and its words (`idrisk --db S store stats` and
+ * `idrisk store stats --db S` are the same), `--opt=value` works and `--` ends them.
+ * An option that the command does not take is a usage error, never ignored.
  * Environment: IDRISK_DATA_DIR (when no --data-dir) and IDRISK_LISTS_DIR; the library
  * itself reads no environment, so this front end turns them into config options.
  *
- * Exit status: 0 when the command did its job (a candidate scored, whatever the score),
- * 2 for bad input (the message names the field), 1 for anything else. The readable
- * report reads the result through the library's accessors, the same data the JSON form
- * is written from, and it is printed only once the whole result exists: never a
- * partial result. cJSON only serves the readable forms of `rules` and `lookup`.
+ * Exit status: 0 when the command did its job (a candidate scored, whatever the score;
+ * a batch with every record scored), 2 for bad input or usage (the message names the
+ * field), 3 when a batch ran to its end but some records failed (each is a line of the
+ * errors file), 1 for anything else (I/O, the store, the data). The readable report
+ * reads the result through the library's accessors, the same data the JSON form is
+ * written from, and it is printed only once the whole result exists: never a partial
+ * result. cJSON only serves the readable forms of `rules`, `lookup` and `store stats`.
  */
+#include "cli.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <getopt.h>
 #include <idrisk/idrisk.h>
 #include <math.h>
 #include <stdbool.h>
@@ -38,82 +49,210 @@
     #define IDR_FETCH_SCRIPT_SOURCE ""
 #endif
 
-enum { EXIT_SCORED = 0, EXIT_FAIL = 1, EXIT_BADINPUT = 2 };
-
-typedef struct opts {
-    bool json;
-    const char *data_dir, *rules, *country, *verify_data;
-    const char *allow[64], *relay[64];
-    int n_allow, n_relay;
-    const char *args[8];
-    int n_args;
-} opts;
-
 static void usage(FILE *f) {
-    fputs("usage: idrisk [options] COMMAND ...\n"
-          "  score [--json] FILE|-           score one candidate record (JSON)\n"
-          "  rules [--json]                  list the rule pack's indicators\n"
-          "  lookup ip ADDR [--json]         what the IP databases say about ADDR\n"
-          "  lookup phone NUMBER [--country CC] [--json]\n"
-          "  data fetch                      fetch the open databases (npm registry)\n"
-          "  version\n"
-          "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
-          "         --verify-data full|size|off (fetched files against their manifests; "
-          "default full)\n"
-          "environment: IDRISK_DATA_DIR (default of --data-dir), IDRISK_LISTS_DIR (rule "
-          "pack and lists)\n"
-          "exit status: 0 done, 2 bad input (the field is named), 1 other failure\n",
-          f);
+    fputs(
+        "usage: idrisk [options] COMMAND ...\n"
+        "  score [--json] FILE|-           score one candidate record (JSON)\n"
+        "  score --db STORE [--record] [--json] FILE|-\n"
+        "                                  score it linked against a store; --record "
+        "also\n"
+        "                                  records it (and creates the store if "
+        "missing)\n"
+        "  batch --in FILE.jsonl|- [--db STORE] [--out RESULTS.jsonl]\n"
+        "        [--errors ERRORS.jsonl] [--report REPORT.html] [--jobs N] [--as-of T]\n"
+        "        [--restart] [--checkpoint-every N]\n"
+        "                                  score many records (JSON Lines), in input "
+        "order;\n"
+        "                                  resumable when --in and --out are files "
+        "(docs/batch.md)\n"
+        "  store forget ID --db STORE      delete everything the store holds about ID\n"
+        "  store purge --before DATE --db STORE\n"
+        "                                  delete candidates recorded before DATE\n"
+        "  store stats [--json] --db STORE what the store holds (counts only)\n"
+        "  rules [--json]                  list the rule pack's indicators\n"
+        "  lookup ip ADDR [--json]         what the IP databases say about ADDR\n"
+        "  lookup phone NUMBER [--country CC] [--json]\n"
+        "  data fetch                      fetch the open databases (npm registry)\n"
+        "  version                         (also --version)\n"
+        "options may come before or after the command; --opt=value works; -- ends "
+        "them\n"
+        "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+        "         --verify-data full|size|off (fetched files against their manifests; "
+        "default full)\n"
+        "times (--as-of, --before): YYYY-MM-DD (midnight UTC) or RFC 3339 "
+        "(2026-03-01T14:03:00Z)\n"
+        "environment: IDRISK_DATA_DIR (default of --data-dir), IDRISK_LISTS_DIR (rule "
+        "pack and lists)\n"
+        "exit status: 0 done, 2 bad input or usage (the field is named), 3 batch done "
+        "but some\n"
+        "             records failed (see the errors file), 1 other failure\n",
+        f);
 }
 
-static int parse_args(int argc, char **argv, opts *o) {
+enum {
+    O_DATA_DIR = 256,
+    O_RULES,
+    O_ALLOW,
+    O_RELAY,
+    O_VERIFY,
+    O_COUNTRY,
+    O_DB,
+    O_RECORD,
+    O_IN,
+    O_OUT,
+    O_ERRORS,
+    O_REPORT,
+    O_JOBS,
+    O_AS_OF,
+    O_RESTART,
+    O_BEFORE,
+    O_CHECKPOINT,
+    O_JSON,
+    O_VERSION
+};
+
+static const struct option long_opts[] = {
+    {"json", no_argument, NULL, O_JSON},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, O_VERSION},
+    {"data-dir", required_argument, NULL, O_DATA_DIR},
+    {"rules", required_argument, NULL, O_RULES},
+    {"allow-cidr", required_argument, NULL, O_ALLOW},
+    {"relay-cidr", required_argument, NULL, O_RELAY},
+    {"verify-data", required_argument, NULL, O_VERIFY},
+    {"country", required_argument, NULL, O_COUNTRY},
+    {"db", required_argument, NULL, O_DB},
+    {"record", no_argument, NULL, O_RECORD},
+    {"in", required_argument, NULL, O_IN},
+    {"out", required_argument, NULL, O_OUT},
+    {"errors", required_argument, NULL, O_ERRORS},
+    {"report", required_argument, NULL, O_REPORT},
+    {"jobs", required_argument, NULL, O_JOBS},
+    {"as-of", required_argument, NULL, O_AS_OF},
+    {"restart", no_argument, NULL, O_RESTART},
+    {"before", required_argument, NULL, O_BEFORE},
+    {"checkpoint-every", required_argument, NULL, O_CHECKPOINT},
+    {NULL, 0, NULL, 0}};
+
+/* A positive count option (--jobs, --checkpoint-every) within [1, max]. */
+static int parse_count(const char *name, const char *v, long max, long *out) {
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < 1 || n > max) {
+        fprintf(stderr, "idrisk: --%s needs a whole number from 1 to %ld, not '%s'\n",
+                name, max, v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+/* Returns 0, 1 when the command is already done (--help, --version), -1 on a usage
+ * error (message printed). */
+static int parse_args(int argc, char **argv, cli_opts *o) {
     memset(o, 0, sizeof *o);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **slot = NULL;
-        if (strcmp(a, "--json") == 0) {
-            o->json = true;
-            continue;
-        }
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    int c;
+    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
             usage(stdout);
-            exit(EXIT_SCORED);
-        }
-        if (strcmp(a, "--data-dir") == 0) {
-            slot = &o->data_dir;
-        } else if (strcmp(a, "--rules") == 0) {
-            slot = &o->rules;
-        } else if (strcmp(a, "--verify-data") == 0) {
-            slot = &o->verify_data;
-        } else if (strcmp(a, "--country") == 0) {
-            slot = &o->country;
-        } else if (strcmp(a, "--allow-cidr") == 0 && o->n_allow < 64) {
-            slot = &o->allow[o->n_allow++];
-        } else if (strcmp(a, "--relay-cidr") == 0 && o->n_relay < 64) {
-            slot = &o->relay[o->n_relay++];
-        }
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "idrisk: %s needs a value\n", a);
+            return 1;
+        case O_VERSION:
+            printf("idrisk %s (header %s)\n", idr_version_string(), IDR_VERSION_STRING);
+            return 1;
+        case O_JSON:
+            o->json = true;
+            o->seen |= CLI_OPT_JSON;
+            break;
+        case O_DATA_DIR:
+            o->data_dir = optarg;
+            break;
+        case O_RULES:
+            o->rules = optarg;
+            break;
+        case O_VERIFY:
+            o->verify_data = optarg;
+            break;
+        case O_ALLOW:
+        case O_RELAY: {
+            int *n = c == O_ALLOW ? &o->n_allow : &o->n_relay;
+            if (*n == CLI_MAX_CIDRS) {
+                fprintf(stderr, "idrisk: at most %d --%s-cidr options\n", CLI_MAX_CIDRS,
+                        c == O_ALLOW ? "allow" : "relay");
                 return -1;
             }
-            *slot = argv[++i];
-            continue;
+            (c == O_ALLOW ? o->allow : o->relay)[(*n)++] = optarg;
+            break;
         }
-        if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "idrisk: unknown option %s\n", a);
+        case O_COUNTRY:
+            o->country = optarg;
+            o->seen |= CLI_OPT_COUNTRY;
+            break;
+        case O_DB:
+            o->db = optarg;
+            o->seen |= CLI_OPT_DB;
+            break;
+        case O_RECORD:
+            o->record = true;
+            o->seen |= CLI_OPT_RECORD;
+            break;
+        case O_IN:
+            o->in = optarg;
+            o->seen |= CLI_OPT_IN;
+            break;
+        case O_OUT:
+            o->out = optarg;
+            o->seen |= CLI_OPT_OUT;
+            break;
+        case O_ERRORS:
+            o->errors = optarg;
+            o->seen |= CLI_OPT_ERRORS;
+            break;
+        case O_REPORT:
+            o->report = optarg;
+            o->seen |= CLI_OPT_REPORT;
+            break;
+        case O_JOBS:
+            if (parse_count("jobs", optarg, 256, &o->jobs) != 0) {
+                return -1;
+            }
+            o->seen |= CLI_OPT_JOBS;
+            break;
+        case O_CHECKPOINT:
+            if (parse_count("checkpoint-every", optarg, 100000000L,
+                            &o->checkpoint_every) != 0) {
+                return -1;
+            }
+            o->seen |= CLI_OPT_CHECKPOINT;
+            break;
+        case O_AS_OF:
+            o->as_of = optarg;
+            o->seen |= CLI_OPT_AS_OF;
+            break;
+        case O_RESTART:
+            o->restart = true;
+            o->seen |= CLI_OPT_RESTART;
+            break;
+        case O_BEFORE:
+            o->before = optarg;
+            o->seen |= CLI_OPT_BEFORE;
+            break;
+        default: /* getopt_long said what is wrong */
             return -1;
         }
-        if (o->n_args == 8) {
+    }
+    for (int i = optind; i < argc; i++) {
+        if (o->n_args == CLI_MAX_ARGS) {
             fprintf(stderr, "idrisk: too many arguments\n");
             return -1;
         }
-        o->args[o->n_args++] = a;
+        o->args[o->n_args++] = argv[i];
     }
     return 0;
 }
 
-static int build_engine(const opts *o, idr_engine **eng) {
+int cli_build_engine(const cli_opts *o, idr_engine **eng) {
     idr_config *cfg = NULL;
     idr_error err;
     if (idr_config_new(&cfg) != IDR_OK) {
@@ -154,6 +293,140 @@ static int build_engine(const opts *o, idr_engine **eng) {
         return rc == IDR_EINVAL ? EXIT_BADINPUT : EXIT_FAIL;
     }
     return EXIT_SCORED;
+}
+
+int cli_open_store(const cli_opts *o, unsigned flags, idr_store **st) {
+    struct stat sb;
+    *st = NULL;
+    if (!(flags & IDR_STORE_CREATE) && stat(o->db, &sb) != 0) {
+        fprintf(stderr,
+                "idrisk: no store at %s (one is created by `idrisk score --db %s "
+                "--record` or `idrisk batch --db %s`)\n",
+                o->db, o->db, o->db);
+        return EXIT_FAIL;
+    }
+    idr_error err;
+    int rc = idr_store_open(st, o->db, NULL, flags, &err);
+    if (rc != IDR_OK) {
+        fprintf(stderr, "idrisk: store %s: %s\n", o->db, err.message);
+        return cli_exit_for(rc);
+    }
+    return EXIT_SCORED;
+}
+
+int cli_exit_for(int rc) {
+    return rc == IDR_EINVAL || rc == IDR_ELIMIT ? EXIT_BADINPUT : EXIT_FAIL;
+}
+
+const char *cli_code_name(int rc) {
+    switch (rc) {
+    case IDR_OK:
+        return "OK";
+    case IDR_EINVAL:
+        return "EINVAL";
+    case IDR_ENOMEM:
+        return "ENOMEM";
+    case IDR_EIO:
+        return "EIO";
+    case IDR_EDATA:
+        return "EDATA";
+    case IDR_EUNAVAILABLE:
+        return "EUNAVAILABLE";
+    case IDR_ELIMIT:
+        return "ELIMIT";
+    case IDR_EINTERNAL:
+        return "EINTERNAL";
+    case IDR_EBUSY:
+        return "EBUSY";
+    default:
+        return "EUNKNOWN";
+    }
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int m, int d) {
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Read exactly `n` digits at *p into *v. */
+static bool digits(const char **p, int n, int *v) {
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9') {
+            return false;
+        }
+        *v = *v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    return true;
+}
+
+int cli_parse_time(const char *s, int64_t *out) {
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *p = s;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+        !digits(&p, 2, &d)) {
+        return -1;
+    }
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+        (mo == 2 && d == 29 && !leap)) {
+        return -1;
+    }
+    int64_t offset = 0;
+    if (*p) {
+        if ((*p != 'T' && *p != 't') || (p++, !digits(&p, 2, &h)) || *p++ != ':' ||
+            !digits(&p, 2, &mi) || *p++ != ':' || !digits(&p, 2, &sec) || h > 23 ||
+            mi > 59 || sec > 60) {
+            return -1;
+        }
+        if (*p == '.') {
+            p++;
+            if (*p < '0' || *p > '9') {
+                return -1;
+            }
+            while (*p >= '0' && *p <= '9') {
+                p++;
+            }
+        }
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int sign = *p++ == '-' ? -1 : 1, oh, om;
+            if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om) || oh > 23 ||
+                om > 59) {
+                return -1;
+            }
+            offset = sign * (oh * 3600 + om * 60);
+        } else {
+            return -1;
+        }
+        if (*p) {
+            return -1;
+        }
+    }
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+    return 0;
+}
+
+void cli_format_instant(int64_t t, char out[32]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(out, 32, "?");
+        return;
+    }
+    /* Wide enough for any int year; real ones fit the caller's 32 bytes. */
+    char buf[96];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(out, 32, "%.31s", buf);
 }
 
 static char *read_all(const char *path, size_t *len) {
@@ -209,18 +482,6 @@ static const char * or (const char *s, const char *dflt) {
     return s ? s : dflt;
 }
 
-/* YYYY-MM-DDThh:mm:ssZ, as the JSON form writes instants. */
-static void format_instant(int64_t t, char out[80]) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm)) {
-        snprintf(out, 80, "?");
-        return;
-    }
-    snprintf(out, 80, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 static void print_enrichment(const idr_result *res) {
     if (idr_result_session_count(res) > 0) {
         printf("\nIP sessions:\n");
@@ -260,7 +521,21 @@ static void print_enrichment(const idr_result *res) {
     }
 }
 
-static void print_report(const idr_result *res) {
+/* Who else in the store shares an identifier with the candidate: their ids and the
+ * kind of identifier, never the identifier itself (the store only holds its hash). */
+static void print_links(const idr_result *res) {
+    size_t n = idr_result_link_count(res);
+    printf("\nLinked candidates (%zu, from the store):\n", n);
+    if (n == 0) {
+        printf("  none: no other candidate in the store shares an identifier\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const idr_link_info *l = idr_result_link(res, i);
+        printf("  %-24s %-18s %s\n", l->candidate_id, l->kind, l->indicator);
+    }
+}
+
+static void print_report(const idr_result *res, bool linked) {
     printf("Candidate %s\n", idr_result_candidate_id(res));
     printf("Score %d/100   band %s   action %s\n", idr_result_score(res),
            idr_result_band(res), idr_result_action(res));
@@ -295,6 +570,9 @@ static void print_report(const idr_result *res) {
             printf("  - %s: %s\n", s->id, s->by);
         }
     }
+    if (linked) {
+        print_links(res);
+    }
     print_enrichment(res);
     if (idr_result_not_evaluated_count(res) > 0) {
         printf("\nNot evaluated:\n");
@@ -319,15 +597,19 @@ static void print_report(const idr_result *res) {
         }
     }
     const idr_ruleset_info *rs = idr_result_ruleset(res);
-    char as_of[80];
-    format_instant(idr_result_as_of(res), as_of);
+    char as_of[32];
+    cli_format_instant(idr_result_as_of(res), as_of);
     printf("\nRule pack %s %s (sha256 %.12s...), engine %s, as of %s\n", rs->id,
            rs->version, rs->sha256, idr_version_string(), as_of);
 }
 
-static int cmd_score(const opts *o) {
+static int cmd_score(const cli_opts *o) {
     if (o->n_args != 2) {
         fprintf(stderr, "idrisk: score needs one FILE (or - for stdin)\n");
+        return EXIT_BADINPUT;
+    }
+    if (o->record && !o->db) {
+        fprintf(stderr, "idrisk: --record needs --db STORE\n");
         return EXIT_BADINPUT;
     }
     size_t len;
@@ -336,15 +618,34 @@ static int cmd_score(const opts *o) {
         return EXIT_FAIL;
     }
     idr_engine *eng = NULL;
-    int ex = build_engine(o, &eng);
+    idr_store *st = NULL;
+    int ex = cli_build_engine(o, &eng);
+    /* Only --record writes, so only --record may create the store: linking against a
+     * store that does not exist would silently find nothing. */
+    if (ex == EXIT_SCORED && o->db) {
+        ex = cli_open_store(o, o->record ? IDR_STORE_CREATE : IDR_STORE_READONLY, &st);
+    }
     if (ex != EXIT_SCORED) {
         free(json);
+        idr_engine_free(eng);
         return ex;
     }
     idr_result *res = NULL;
     idr_error err;
-    int rc = idr_engine_score_json(eng, json, len, &res, &err);
+    int rc;
+    if (st) {
+        idr_candidate *cand = NULL;
+        rc = idr_candidate_from_json_for_store(&cand, eng, st, json, len, &err);
+        if (rc == IDR_OK) {
+            rc = idr_engine_score_linked(eng, st, cand, o->record ? IDR_SCORE_RECORD : 0,
+                                         &res, &err);
+        }
+        idr_candidate_free(cand);
+    } else {
+        rc = idr_engine_score_json(eng, json, len, &res, &err);
+    }
     free(json);
+    idr_store_free(st);
     if (rc != IDR_OK) {
         if (err.field[0]) {
             fprintf(stderr, "idrisk: %s: %s (field: %s)\n", o->args[1], err.message,
@@ -353,7 +654,7 @@ static int cmd_score(const opts *o) {
             fprintf(stderr, "idrisk: %s: %s\n", o->args[1], err.message);
         }
         idr_engine_free(eng);
-        return rc == IDR_EINVAL || rc == IDR_ELIMIT ? EXIT_BADINPUT : EXIT_FAIL;
+        return cli_exit_for(rc);
     }
     if (o->json) {
         char *out = NULL;
@@ -367,7 +668,7 @@ static int cmd_score(const opts *o) {
         }
         idr_free(out);
     } else {
-        print_report(res);
+        print_report(res, o->db != NULL);
     }
     /* The result borrows the rule texts and data list from the engine: free it first. */
     idr_result_free(res);
@@ -378,9 +679,9 @@ static int cmd_score(const opts *o) {
     return fflush(stdout) == 0 ? EXIT_SCORED : EXIT_FAIL;
 }
 
-static int cmd_rules(const opts *o) {
+static int cmd_rules(const cli_opts *o) {
     idr_engine *eng = NULL;
-    int ex = build_engine(o, &eng);
+    int ex = cli_build_engine(o, &eng);
     if (ex != EXIT_SCORED) {
         return ex;
     }
@@ -438,14 +739,14 @@ static int cmd_rules(const opts *o) {
     return EXIT_SCORED;
 }
 
-static void print_json_readable(const cJSON *v, int indent) {
+void cli_print_json_readable(const cJSON *v, int indent) {
     const cJSON *it;
     cJSON_ArrayForEach(it, v) {
         printf("%*s%s%s", indent, "", it->string ? it->string : "-",
                it->string ? ": " : " ");
         if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
             printf("\n");
-            print_json_readable(it, indent + 2);
+            cli_print_json_readable(it, indent + 2);
         } else if (cJSON_IsString(it)) {
             printf("%s\n", it->valuestring);
         } else if (cJSON_IsNumber(it)) {
@@ -458,14 +759,14 @@ static void print_json_readable(const cJSON *v, int indent) {
     }
 }
 
-static int cmd_lookup(const opts *o) {
+static int cmd_lookup(const cli_opts *o) {
     if (o->n_args != 3 ||
         (strcmp(o->args[1], "ip") != 0 && strcmp(o->args[1], "phone") != 0)) {
         fprintf(stderr, "idrisk: lookup ip ADDR | lookup phone NUMBER [--country CC]\n");
         return EXIT_BADINPUT;
     }
     idr_engine *eng = NULL;
-    int ex = build_engine(o, &eng);
+    int ex = cli_build_engine(o, &eng);
     if (ex != EXIT_SCORED) {
         return ex;
     }
@@ -481,7 +782,7 @@ static int cmd_lookup(const opts *o) {
     }
     cJSON *d = o->json ? NULL : cJSON_Parse(out);
     if (d) {
-        print_json_readable(d, 0);
+        cli_print_json_readable(d, 0);
         cJSON_Delete(d);
     } else {
         puts(out);
@@ -495,7 +796,7 @@ static bool is_file(const char *p) {
     return p && *p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int cmd_data(const opts *o) {
+static int cmd_data(const cli_opts *o) {
     if (o->n_args != 2 || strcmp(o->args[1], "fetch") != 0) {
         fprintf(stderr, "idrisk: data fetch\n");
         return EXIT_BADINPUT;
@@ -527,32 +828,74 @@ static int cmd_data(const opts *o) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_SCORED : EXIT_FAIL;
 }
 
-int main(int argc, char **argv) {
-    opts o;
-    if (parse_args(argc, argv, &o) != 0) {
-        usage(stderr);
-        return EXIT_BADINPUT;
+typedef struct command {
+    const char *name;
+    int (*run)(const cli_opts *o);
+    unsigned takes; /* CLI_OPT_* the command accepts */
+} command;
+
+static int cmd_version(const cli_opts *o) {
+    (void)o;
+    printf("idrisk %s (header %s)\n", idr_version_string(), IDR_VERSION_STRING);
+    return EXIT_SCORED;
+}
+
+static const command commands[] = {
+    {"score", cmd_score, CLI_OPT_JSON | CLI_OPT_DB | CLI_OPT_RECORD},
+    {"batch", cli_cmd_batch,
+     CLI_OPT_DB | CLI_OPT_IN | CLI_OPT_OUT | CLI_OPT_ERRORS | CLI_OPT_REPORT |
+         CLI_OPT_JOBS | CLI_OPT_AS_OF | CLI_OPT_RESTART | CLI_OPT_CHECKPOINT},
+    {"store", cli_cmd_store, CLI_OPT_DB | CLI_OPT_JSON | CLI_OPT_BEFORE},
+    {"rules", cmd_rules, CLI_OPT_JSON},
+    {"lookup", cmd_lookup, CLI_OPT_JSON | CLI_OPT_COUNTRY},
+    {"data", cmd_data, 0},
+    {"version", cmd_version, 0},
+};
+
+static const char *option_name(unsigned bit) {
+    static const char *const names[] = {"--json",
+                                        "--country",
+                                        "--db",
+                                        "--record",
+                                        "--in",
+                                        "--out",
+                                        "--errors",
+                                        "--report",
+                                        "--jobs",
+                                        "--as-of",
+                                        "--restart",
+                                        "--before",
+                                        "--checkpoint-every"};
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (bit == 1u << i) {
+            return names[i];
+        }
     }
-    if (o.n_args == 0) {
+    return "?";
+}
+
+int main(int argc, char **argv) {
+    cli_opts o;
+    int p = parse_args(argc, argv, &o);
+    if (p == 1) {
+        return EXIT_SCORED;
+    }
+    if (p != 0 || o.n_args == 0) {
         usage(stderr);
         return EXIT_BADINPUT;
     }
     const char *cmd = o.args[0];
-    if (strcmp(cmd, "score") == 0) {
-        return cmd_score(&o);
-    }
-    if (strcmp(cmd, "rules") == 0) {
-        return cmd_rules(&o);
-    }
-    if (strcmp(cmd, "lookup") == 0) {
-        return cmd_lookup(&o);
-    }
-    if (strcmp(cmd, "data") == 0) {
-        return cmd_data(&o);
-    }
-    if (strcmp(cmd, "version") == 0) {
-        printf("idrisk %s (header %s)\n", idr_version_string(), IDR_VERSION_STRING);
-        return EXIT_SCORED;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) != 0) {
+            continue;
+        }
+        unsigned extra = o.seen & ~commands[i].takes;
+        if (extra) {
+            fprintf(stderr, "idrisk: %s does not apply to %s\n",
+                    option_name(extra & -extra), cmd);
+            return EXIT_BADINPUT;
+        }
+        return commands[i].run(&o);
     }
     fprintf(stderr, "idrisk: unknown command %s\n", cmd);
     usage(stderr);

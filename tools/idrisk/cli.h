@@ -1,0 +1,83 @@
+/*
+ * cli.h - what the commands of the idrisk front end share: the parsed command line,
+ * the exit statuses, building the engine and opening the store from options, and the
+ * time formats of --as-of and --before. Private to tools/idrisk.
+ */
+#ifndef IDRISK_CLI_H
+#define IDRISK_CLI_H
+
+#include <cjson/cJSON.h>
+#include <idrisk/idrisk.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit statuses (usage() and docs/batch.md list them). EXIT_PARTIAL is batch only: the
+ * batch ran to its end but some records failed and went to the errors file. */
+enum { EXIT_SCORED = 0, EXIT_FAIL = 1, EXIT_BADINPUT = 2, EXIT_PARTIAL = 3 };
+
+/* Options that only some commands take: each command names the ones it accepts, so
+ * `idrisk rules --record` is a usage error rather than silently ignored. */
+enum {
+    CLI_OPT_JSON = 1u << 0,
+    CLI_OPT_COUNTRY = 1u << 1,
+    CLI_OPT_DB = 1u << 2,
+    CLI_OPT_RECORD = 1u << 3,
+    CLI_OPT_IN = 1u << 4,
+    CLI_OPT_OUT = 1u << 5,
+    CLI_OPT_ERRORS = 1u << 6,
+    CLI_OPT_REPORT = 1u << 7,
+    CLI_OPT_JOBS = 1u << 8,
+    CLI_OPT_AS_OF = 1u << 9,
+    CLI_OPT_RESTART = 1u << 10,
+    CLI_OPT_BEFORE = 1u << 11,
+    CLI_OPT_CHECKPOINT = 1u << 12
+};
+
+#define CLI_MAX_CIDRS 64
+#define CLI_MAX_ARGS  8
+
+typedef struct cli_opts {
+    bool json, record, restart;
+    const char *data_dir, *rules, *country, *verify_data;
+    const char *allow[CLI_MAX_CIDRS], *relay[CLI_MAX_CIDRS];
+    int n_allow, n_relay;
+    const char *db, *in, *out, *errors, *report, *as_of, *before;
+    long jobs;             /* 0: not given */
+    long checkpoint_every; /* 0: not given */
+    unsigned seen;         /* CLI_OPT_* given on the command line */
+    const char *args[CLI_MAX_ARGS];
+    int n_args;
+} cli_opts;
+
+/* Build the engine from the shared options and the environment (IDRISK_DATA_DIR,
+ * IDRISK_LISTS_DIR). Returns EXIT_SCORED, or the exit status after printing why. */
+int cli_build_engine(const cli_opts *o, idr_engine **eng);
+
+/* Open the store named by --db with `flags` (IDR_STORE_*). Returns EXIT_SCORED, or
+ * the exit status after printing why (a missing store opened without
+ * IDR_STORE_CREATE says how to create one). */
+int cli_open_store(const cli_opts *o, unsigned flags, idr_store **st);
+
+/* The exit status for a library status: bad input (IDR_EINVAL, IDR_ELIMIT) is 2,
+ * everything else 1. */
+int cli_exit_for(int rc);
+
+/* "EINVAL"-style name of a library status, for machine-read error lines. */
+const char *cli_code_name(int rc);
+
+/* Parse an RFC 3339 instant (2026-03-01T14:03:00Z, 2026-03-01T16:03:00.5+02:00) or a
+ * date (2026-03-01, meaning its midnight UTC) into seconds since the epoch, UTC.
+ * Fractions of a second are dropped. Returns 0, or -1 when `s` is neither. */
+int cli_parse_time(const char *s, int64_t *out);
+
+/* `t` as YYYY-MM-DDThh:mm:ssZ (the form results use). */
+void cli_format_instant(int64_t t, char out[32]);
+
+/* Print a JSON value as indented "key: value" lines (the readable form of lookups and
+ * store stats). */
+void cli_print_json_readable(const cJSON *v, int indent);
+
+int cli_cmd_batch(const cli_opts *o);
+int cli_cmd_store(const cli_opts *o);
+
+#endif
