@@ -18,11 +18,12 @@ returns, so results hold no C memory and may outlive their engine.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 # The extension may sit in another directory named idrisk on sys.path (a CMake build
 # tree's python/idrisk next to these sources): let the package span both.
@@ -38,6 +39,7 @@ from .errors import (
     InternalError,
     InvalidInputError,
     LimitError,
+    StoreBusyError,
     UnavailableError,
 )
 
@@ -79,7 +81,7 @@ FEATURE_STORE = _lib.IDR_FEATURE_STORE
 def features() -> dict[str, bool]:
     """Which optional parts are compiled into the loaded library.
 
-    ``store`` is reserved for the cross-candidate store and is False until it exists.
+    ``store``: the cross-candidate linkage store (:class:`Store`) is built in.
     """
     mask = _lib.idr_features()
     return {
@@ -287,6 +289,19 @@ class Result:
         )
 
     @property
+    def links(self) -> list[dict[str, str]]:
+        """Other candidates sharing an identifier with this one, as the store found
+        them: ``{"candidate_id", "kind", "indicator"}`` each (the kind of identifier,
+        never its value), sorted by kind then candidate_id. Empty without a store.
+        A fresh list on every access."""
+        return [dict(x) for x in self._parsed().get("links") or ()]
+
+    @property
+    def links_omitted(self) -> int:
+        """Links left out of :attr:`links` beyond the library's cap (0 normally)."""
+        return int(self._parsed().get("links_omitted") or 0)
+
+    @property
     def engine_version(self) -> str:
         return str(self._parsed().get("engine_version", ""))
 
@@ -399,23 +414,60 @@ class Candidate:
     concurrent ``score()`` calls on the same Candidate are serialised here.
     """
 
-    def __init__(self, ptr: Any) -> None:
+    def __init__(self, ptr: Any, store: Optional["Store"] = None) -> None:
         self._lock = threading.Lock()
         self._ptr: Any = _ffi.gc(ptr, _lib.idr_candidate_free)
+        self._store = store
         self.id: str = str(_ffi.string(_lib.idr_candidate_id(ptr)).decode("utf-8"))
 
-    def _score_on(self, engine: "Engine") -> Result:
+    def _score_on(
+        self, engine: "Engine", store: Optional["Store"] = None, flags: int = 0
+    ) -> Result:
+        if store is not None and store is not self._store:
+            raise ValueError(
+                "idrisk: to score against a store, parse the candidate with "
+                "engine.parse(record, store=that_store)"
+            )
         with self._lock:
             if self._ptr is None:
                 raise ValueError("idrisk: the candidate is closed")
             eng = engine._enter()
             try:
-                err = _ffi.new("idr_error *")
-                resp = _ffi.new("idr_result **")
-                rc = _lib.idr_engine_score(eng, self._ptr, resp, err)
-                if rc != 0:
-                    _raise(rc, err)
-                return _convert(resp[0], err)
+                st = store._enter() if store is not None else None
+                try:
+                    err = _ffi.new("idr_error *")
+                    resp = _ffi.new("idr_result **")
+                    if st is None:
+                        rc = _lib.idr_engine_score(eng, self._ptr, resp, err)
+                    else:
+                        rc = _lib.idr_engine_score_linked(
+                            eng, st, self._ptr, flags, resp, err
+                        )
+                    if rc != 0:
+                        _raise(rc, err)
+                    return _convert(resp[0], err)
+                finally:
+                    if store is not None:
+                        store._leave()
+            finally:
+                engine._leave()
+
+    def _record_in(self, engine: "Engine", store: "Store") -> None:
+        if store is not self._store:
+            raise ValueError("idrisk: the candidate was not parsed for this store")
+        with self._lock:
+            if self._ptr is None:
+                raise ValueError("idrisk: the candidate is closed")
+            eng = engine._enter()
+            try:
+                st = store._enter()
+                try:
+                    err = _ffi.new("idr_error *")
+                    rc = _lib.idr_store_record(st, eng, self._ptr, err)
+                    if rc != 0:
+                        _raise(rc, err)
+                finally:
+                    store._leave()
             finally:
                 engine._leave()
 
@@ -539,45 +591,85 @@ class Engine:
 
     # -- scoring -----------------------------------------------------------------
 
-    def score(self, record: Union[Record, "Candidate"]) -> Result:
+    def score(
+        self,
+        candidate: Union[Record, "Candidate"],
+        /,
+        store: Optional["Store"] = None,
+        record: bool = False,
+    ) -> Result:
         """Score one candidate record (a dict, ``idrisk.candidate/1`` JSON text, or a
         :class:`Candidate` from :meth:`parse`).
 
+        With ``store``, the candidate is linked against the store's other candidates
+        (the linkage indicators and :attr:`Result.links`); nothing is written unless
+        ``record=True``, which also records the candidate in the store (replacing what
+        it held under the same candidate_id): the onboarding case. ``record`` without
+        a store is a ``ValueError``. A :class:`Candidate` scored against a store must
+        come from ``parse(record, store=that_store)``.
+
         Raises :class:`InvalidInputError` (a ``ValueError``) naming the field in
         ``.field`` for malformed input or a protected attribute, :class:`LimitError`
-        for input over a limit.
+        for input over a limit; with a store also :class:`StoreBusyError`, and
+        :class:`IdriskIOError`/:class:`DataError` when the store cannot be read (never
+        a result that looks unlinked).
         """
-        if isinstance(record, Candidate):
-            return record._score_on(self)
-        data = _encode(record)
+        if record and store is None:
+            raise ValueError("idrisk: record=True needs a store")
+        flags = _lib.IDR_SCORE_RECORD if record else 0
+        if isinstance(candidate, Candidate):
+            return candidate._score_on(self, store, flags)
+        data = _encode(candidate)
         # The C result borrows from the engine (rule texts), so the engine stays busy
         # until the result is converted and freed.
         eng = self._enter()
         try:
-            err = _ffi.new("idr_error *")
-            resp = _ffi.new("idr_result **")
-            rc = _lib.idr_engine_score_json(eng, data, len(data), resp, err)
-            if rc != 0:
-                _raise(rc, err)
-            return _convert(resp[0], err)
+            st = store._enter() if store is not None else None
+            try:
+                err = _ffi.new("idr_error *")
+                resp = _ffi.new("idr_result **")
+                if st is None:
+                    rc = _lib.idr_engine_score_json(eng, data, len(data), resp, err)
+                else:
+                    rc = _lib.idr_engine_score_json_linked(
+                        eng, st, data, len(data), flags, resp, err
+                    )
+                if rc != 0:
+                    _raise(rc, err)
+                return _convert(resp[0], err)
+            finally:
+                if store is not None:
+                    store._leave()
         finally:
             self._leave()
 
-    def parse(self, record: Record) -> "Candidate":
+    def parse(self, record: Record, store: Optional["Store"] = None) -> "Candidate":
         """Parse and validate a record without scoring it, with this engine's limits.
 
         The same errors as :meth:`score`; use it to reject a bad submission early or
-        to score one record repeatedly without parsing it again.
+        to score one record repeatedly without parsing it again. With ``store`` the
+        candidate is parsed for that store (its document and account numbers hashed
+        under the store's key), as scoring or recording it there requires.
         """
         data = _encode(record)
         eng = self._enter()
         try:
-            err = _ffi.new("idr_error *")
-            candp = _ffi.new("idr_candidate **")
-            rc = _lib.idr_candidate_from_json(candp, eng, data, len(data), err)
-            if rc != 0:
-                _raise(rc, err)
-            return Candidate(candp[0])
+            st = store._enter() if store is not None else None
+            try:
+                err = _ffi.new("idr_error *")
+                candp = _ffi.new("idr_candidate **")
+                if st is None:
+                    rc = _lib.idr_candidate_from_json(candp, eng, data, len(data), err)
+                else:
+                    rc = _lib.idr_candidate_from_json_for_store(
+                        candp, eng, st, data, len(data), err
+                    )
+                if rc != 0:
+                    _raise(rc, err)
+                return Candidate(candp[0], store)
+            finally:
+                if store is not None:
+                    store._leave()
         finally:
             self._leave()
 
@@ -647,9 +739,280 @@ class Engine:
         return "<idrisk.Engine %s>" % state
 
 
+
+# ---------------------------------------------------------------------------------
+# The cross-candidate linkage store
+# ---------------------------------------------------------------------------------
+
+PathLike = Union[str, "os.PathLike[str]"]
+When = Union[_dt.datetime, _dt.date, str, int, float]
+
+
+def _epoch_seconds(when: When) -> int:
+    """Seconds since the Unix epoch (UTC) for purge(): a datetime (naive = UTC), a
+    date (its midnight UTC), an ISO 8601 text of either, or a number of seconds."""
+    if isinstance(when, bool):
+        raise TypeError("idrisk: purge(before=...) takes a datetime, date, str or number")
+    if isinstance(when, (int, float)):
+        return int(when)
+    if isinstance(when, str):
+        text = when.strip()
+        if len(text) == 10:
+            when = _dt.date.fromisoformat(text)
+        else:
+            if text.endswith(("Z", "z")):
+                text = text[:-1] + "+00:00"
+            try:
+                when = _dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise InvalidInputError(
+                    errors.EINVAL, "before", "not an ISO 8601 date or time: %r" % when
+                ) from None
+    if isinstance(when, _dt.datetime):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=_dt.timezone.utc)
+        return int(when.timestamp())
+    if isinstance(when, _dt.date):
+        return int(
+            _dt.datetime(when.year, when.month, when.day, tzinfo=_dt.timezone.utc).timestamp()
+        )
+    raise TypeError(
+        "idrisk: purge(before=...) takes a datetime, date, str or number, not %s"
+        % type(when).__name__
+    )
+
+
+class Store:
+    """The cross-candidate linkage store (docs/store.md): a SQLite file holding, per
+    candidate, keyed hashes of the identifiers fraud schemes reuse.
+
+    ``Store(path, key_path=None, create=False, readonly=False)`` opens the store at
+    ``path`` with the secret key in ``key_path`` (default: ``path`` + ``".key"``; 32
+    random bytes, not readable by group or others). ``create=True`` creates a missing
+    store and key file (mode 0600). ``readonly=True`` opens for linking only: recording,
+    forget and purge then fail. :meth:`open_with_key` takes the key as bytes instead
+    (e.g. from a secrets manager).
+
+    Use it with :meth:`Engine.score` (``store=``, ``record=``) and :func:`batch`. One
+    Store may be shared by threads (the library serialises calls on its connection);
+    ``close()`` waits for calls still running. Errors: :class:`InvalidInputError`
+    (bad arguments, a key file with loose permissions or the wrong size),
+    :class:`IdriskIOError` (cannot open or create), :class:`DataError` (not an idrisk
+    store, a newer schema, the wrong key), :class:`StoreBusyError` (locked by another
+    process beyond the busy timeout), :class:`UnavailableError` (library built without
+    the store).
+    """
+
+    def __init__(
+        self,
+        path: PathLike,
+        key_path: Optional[PathLike] = None,
+        create: bool = False,
+        readonly: bool = False,
+        *,
+        _key: Optional[bytes] = None,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._busy = 0
+        self._closing = False
+        self._ptr: Any = None
+        self.path: str = os.fspath(path)
+        self.readonly = bool(readonly)
+        flags = (_lib.IDR_STORE_CREATE if create else 0) | (
+            _lib.IDR_STORE_READONLY if readonly else 0
+        )
+        err = _ffi.new("idr_error *")
+        outp = _ffi.new("idr_store **")
+        p = os.fsencode(self.path)
+        if _key is not None:
+            rc = _lib.idr_store_open_with_key(outp, p, _key, len(_key), flags, err)
+        else:
+            kp = os.fsencode(os.fspath(key_path)) if key_path is not None else _ffi.NULL
+            rc = _lib.idr_store_open(outp, p, kp, flags, err)
+        if rc != 0:
+            _raise(rc, err)
+        self._ptr = _ffi.gc(outp[0], _lib.idr_store_free)
+
+    @classmethod
+    def open_with_key(
+        cls, path: PathLike, key: bytes, create: bool = False, readonly: bool = False
+    ) -> "Store":
+        """Open (or with ``create=True`` create) the store at ``path`` with ``key``:
+        exactly 32 bytes (``IDR_STORE_KEY_BYTES``); no key file is read or written."""
+        if not isinstance(key, (bytes, bytearray, memoryview)):
+            raise TypeError("idrisk: the store key is bytes, not %s" % type(key).__name__)
+        return cls(path, create=create, readonly=readonly, _key=bytes(key))
+
+    # -- lifetime (as Engine: calls are counted, the last one out frees) ------------
+    def _enter(self) -> Any:
+        with self._lock:
+            if self._ptr is None or self._closing:
+                raise ValueError("idrisk: the store is closed")
+            self._busy += 1
+            return self._ptr
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._busy -= 1
+            if self._closing and self._busy == 0:
+                self._free_locked()
+
+    def _free_locked(self) -> None:
+        if self._ptr is not None:
+            _ffi.release(self._ptr)
+            self._ptr = None
+
+    def close(self) -> None:
+        """Close the store now (after any call still running on it). Idempotent."""
+        with self._lock:
+            self._closing = True
+            if self._busy == 0:
+                self._free_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<idrisk.Store %s%s%s>" % (
+            self.path,
+            " readonly" if self.readonly else "",
+            " closed" if self._closing else "",
+        )
+
+    # -- operations ----------------------------------------------------------------
+    def record(self, engine: "Engine", candidate: Union[Record, "Candidate"]) -> None:
+        """Record a candidate without linking or scoring it for the caller (batch
+        indexing: index every record first, then score, so that links do not depend
+        on input order). Replaces what the store held under the same candidate_id."""
+        if isinstance(candidate, Candidate):
+            candidate._record_in(engine, self)
+            return
+        with engine.parse(candidate, store=self) as cand:
+            cand._record_in(engine, self)
+
+    def forget(self, candidate_id: str) -> bool:
+        """Delete everything the store holds about ``candidate_id`` (a deletion
+        request). True when it was there."""
+        st = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            found = _ffi.new("int *")
+            rc = _lib.idr_store_forget(st, candidate_id.encode("utf-8"), found, err)
+            if rc != 0:
+                _raise(rc, err)
+            return bool(found[0])
+        finally:
+            self._leave()
+
+    def purge(self, before: When) -> int:
+        """Retention: delete every candidate recorded before ``before`` (a datetime,
+        naive meaning UTC; a date, meaning its midnight UTC; an ISO 8601 text of
+        either; or seconds since the epoch). Returns how many were deleted."""
+        secs = _epoch_seconds(before)
+        st = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            removed = _ffi.new("unsigned long long *")
+            rc = _lib.idr_store_purge(st, secs, removed, err)
+            if rc != 0:
+                _raise(rc, err)
+            return int(removed[0])
+        finally:
+            self._leave()
+
+    def stats(self) -> dict[str, Any]:
+        """What the store holds (counts only, never an identifier):
+        ``schema_version``, ``candidates``, ``identifiers`` (by kind), ``photos``,
+        ``resumes``, ``oldest_recorded_at``, ``newest_recorded_at``, ``file_bytes``."""
+        st = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            outp = _ffi.new("char **")
+            rc = _lib.idr_store_stats_json(st, outp, err)
+            if rc != 0:
+                _raise(rc, err)
+            out: dict[str, Any] = json.loads(_take_string(outp[0]))
+            return out
+        finally:
+            self._leave()
+
+
+def _jsonl(path: PathLike) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.strip():
+                yield line
+
+
+def batch(
+    engine: Engine,
+    records: Union[Iterable[Record], PathLike],
+    store: Optional[Store] = None,
+    index_first: bool = True,
+) -> Iterator[Result]:
+    """Score many records, yielding each :class:`Result` as soon as it is made, in
+    input order, without holding the input or the results in memory.
+
+    ``records`` is an iterable of records (dicts, JSON str/bytes) or the path of a
+    JSON Lines file (one record a line; blank lines skipped).
+
+    - Without a store: one pass; a generator is consumed one record per result.
+    - With a store and ``index_first=True`` (the default, as ``idrisk batch --db``):
+      every record is first recorded in the store, then each is scored linked, so a
+      record links to those after it as well as those before it. That takes two passes
+      over the input, so ``records`` must be a path or re-iterable (a list, tuple or
+      other collection whose ``iter()`` starts afresh); a one-shot iterator such as a
+      generator raises ``TypeError`` before anything is read or written.
+    - With a store and ``index_first=False``: one pass that scores each record linked
+      and records it (``record=True``): each record links only to what the store
+      already held and to the records before it. Any iterable, consumed lazily.
+
+    The first error raised by a record propagates (the records before it stay
+    recorded; recording is idempotent, so a rerun after fixing the input is safe).
+    """
+    is_path = isinstance(records, (str, os.PathLike))
+
+    def source() -> Iterable[Record]:
+        if is_path:
+            return _jsonl(records)  # type: ignore[arg-type]
+        return records  # type: ignore[return-value]
+
+    if store is not None and index_first and not is_path:
+        if iter(records) is records:  # type: ignore[arg-type]
+            raise TypeError(
+                "idrisk.batch: index_first needs two passes over the records: pass a "
+                "path, a list or another re-iterable collection, or index_first=False"
+            )
+
+    def run() -> Iterator[Result]:
+        if store is None:
+            for rec in source():
+                yield engine.score(rec)
+            return
+        if not index_first:
+            for rec in source():
+                yield engine.score(rec, store=store, record=True)
+            return
+        for rec in source():
+            store.record(engine, rec)
+        for rec in source():
+            yield engine.score(rec, store=store)
+
+    return run()
+
+
 __all__ = [
     "Engine",
     "Candidate",
+    "Store",
+    "batch",
     "Result",
     "Reason",
     "Suppressed",
@@ -664,6 +1027,7 @@ __all__ = [
     "IdriskIOError",
     "IdriskMemoryError",
     "InternalError",
+    "StoreBusyError",
     "features",
     "strerror",
     "__version__",

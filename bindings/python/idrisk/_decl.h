@@ -20,6 +20,7 @@
 #define IDR_EUNAVAILABLE ...
 #define IDR_ELIMIT ...
 #define IDR_EINTERNAL ...
+#define IDR_EBUSY ...
 
 #define IDR_VERSION_NUMBER ...
 
@@ -125,3 +126,29 @@ int idr_engine_lookup_phone(const idr_engine *eng,
                             const char *country,
                             char **out,
                             idr_error *err);
+
+/* The cross-candidate linkage store. */
+#define IDR_STORE_CREATE ...
+#define IDR_STORE_READONLY ...
+#define IDR_STORE_KEY_BYTES ...
+#define IDR_SCORE_RECORD ...
+
+typedef struct idr_store idr_store;
+int idr_store_open(idr_store **out, const char *path, const char *key_path, unsigned flags, idr_error *err);
+int idr_store_open_with_key(idr_store **out, const char *path, const unsigned char *key, size_t key_len, unsigned flags, idr_error *err);
+void idr_store_free(idr_store *st);
+int idr_candidate_from_json_for_store(idr_candidate **out, const idr_engine *eng, idr_store *st, const char *json, size_t len, idr_error *err);
+int idr_engine_score_linked(const idr_engine *eng, idr_store *st, const idr_candidate *cand, unsigned flags, idr_result **out, idr_error *err);
+int idr_engine_score_json_linked(const idr_engine *eng, idr_store *st, const char *json, size_t len, unsigned flags, idr_result **out, idr_error *err);
+int idr_store_record(idr_store *st, const idr_engine *eng, const idr_candidate *cand, idr_error *err);
+int idr_store_forget(idr_store *st, const char *candidate_id, int *found, idr_error *err);
+int idr_store_purge(idr_store *st, int64_t before, unsigned long long *removed, idr_error *err);
+int idr_store_stats_json(idr_store *st, char **out, idr_error *err);
+
+typedef struct idr_link_info {
+    const char *candidate_id;
+    const char *kind;
+    const char *indicator;
+} idr_link_info;
+size_t idr_result_link_count(const idr_result *res);
+const idr_link_info *idr_result_link(const idr_result *res, size_t i);

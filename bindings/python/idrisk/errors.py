@@ -18,6 +18,7 @@ EDATA = -4
 EUNAVAILABLE = -5
 ELIMIT = -6
 EINTERNAL = -7
+EBUSY = -8
 
 
 class IdriskError(Exception):
@@ -89,6 +90,20 @@ class InternalError(IdriskError, RuntimeError):
     """IDR_EINTERNAL: a bug in idrisk; please report it."""
 
 
+class StoreBusyError(IdriskError, TimeoutError):
+    """IDR_EBUSY: the store stayed locked by another connection for longer than its
+    busy timeout. Nothing was written; retrying later is safe."""
+
+    def __init__(self, code: int, field: str = "", message: str = "") -> None:
+        super().__init__(code, field, message)
+        self.errno = None  # type: ignore[assignment]
+        self.strerror = message
+        self.filename = field or None
+
+    def __str__(self) -> str:
+        return IdriskError.__str__(self)
+
+
 _BY_CODE: dict[int, type[IdriskError]] = {
     EINVAL: InvalidInputError,
     ELIMIT: LimitError,
@@ -97,6 +112,7 @@ _BY_CODE: dict[int, type[IdriskError]] = {
     EIO: IdriskIOError,
     ENOMEM: IdriskMemoryError,
     EINTERNAL: InternalError,
+    EBUSY: StoreBusyError,
 }
 
 
@@ -114,5 +130,6 @@ __all__ = [
     "IdriskIOError",
     "IdriskMemoryError",
     "InternalError",
+    "StoreBusyError",
     "error_for",
 ]

@@ -73,3 +73,11 @@ def report(request):
             reporter.write_line("\n" + line)
 
     return write
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "needs_store: needs the real SQLite linkage store (fails against the placeholder "
+        "store; deselect with -m 'not needs_store')",
+    )
