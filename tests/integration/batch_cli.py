@@ -74,6 +74,23 @@ def main():
         t.check(b"already complete" in r.stderr, "rerun does not say the batch is complete")
         t.check(before == {f: sha(p(f)) for f in before}, "rerun of a finished batch changed files")
 
+        # A finished checkpoint whose results file was removed or cut is not trusted:
+        # refused (never "complete" with no results), and --restart scores again.
+        for damage in ("remove", "truncate"):
+            if damage == "remove":
+                os.unlink(p("out.jsonl"))
+            else:
+                with open(p("out.jsonl"), "r+b") as f:
+                    f.truncate(100)
+            r = cli.run("batch", "--in", p("in.jsonl"), "--out", p("out.jsonl"))
+            t.check(r.returncode == 2 and b"missing or shorter" in r.stderr,
+                    "results file %s after a finished batch: exit %d (%s)"
+                    % (damage, r.returncode, r.stderr[-300:]))
+            r = cli.run("batch", "--in", p("in.jsonl"), "--out", p("out.jsonl"), "--restart")
+            t.check(r.returncode == 3 and len(results(p("out.jsonl"))) == len(got),
+                    "--restart after the results file was %sd: exit %d" % (damage, r.returncode))
+        before = {f: sha(p(f)) for f in ("out.jsonl", "out.jsonl.errors", "out.jsonl.ckpt")}
+
         # A checkpoint from another input is refused, files untouched; --restart
         # starts over.
         lines.append(dict(base[0], candidate_id="added"))

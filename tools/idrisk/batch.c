@@ -1199,6 +1199,16 @@ static int load_checkpoint(batch *b, bool *done) {
             /* Resuming would index only the rest into a new, empty store. */
             why = "the store it was indexing into is gone";
         }
+        /* The checkpoint vouches for out_bytes of results (and err_bytes of errors):
+         * if the files were removed or cut since, trusting it would skip records
+         * (or, for a finished batch, report success with no results). */
+        if (!why && (stat(o->out, &sb) != 0 || (uint64_t)sb.st_size < old.out_bytes)) {
+            why = "the results file it vouches for is missing or shorter than recorded";
+        }
+        if (!why && !b->errors_to_stderr && old.err_bytes > 0 &&
+            (stat(b->errors_path, &sb) != 0 || (uint64_t)sb.st_size < old.err_bytes)) {
+            why = "the errors file it vouches for is missing or shorter than recorded";
+        }
     }
     if (l == 1) {
         return EXIT_SCORED;
