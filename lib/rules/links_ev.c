@@ -148,3 +148,40 @@ const char *idr__link_cleared_text(idr__ctx *ctx, const idr__link_cleared *cl) {
     }
     return text;
 }
+
+void idr__report_near_duplicates(idr__ctx *ctx,
+                                 const idr__indicator *ind,
+                                 const idr__links *l,
+                                 idr__link_kind kind,
+                                 double max) {
+    idr__others others = {0};
+    idr__link_cleared cleared = {0};
+    int closest = 65;
+    for (size_t i = 0; i < l->n; i++) {
+        const idr__link *k = &l->v[i];
+        if (k->kind != kind || k->distance > max) {
+            continue;
+        }
+        idr__link_excl why = idr__link_classify(k, false);
+        if (why != IDR__LX_COUNTS) {
+            idr__link_cleared_add(ctx, &cleared, why, k);
+            continue;
+        }
+        idr__others_add(
+            ctx, &others, k->other_id,
+            idr__arena_printf(ctx->arena, "%s (distance %d)", k->other_id, k->distance));
+        closest = k->distance < closest ? k->distance : closest;
+    }
+    const char *cl = idr__link_cleared_text(ctx, &cleared);
+    if (others.n == 0) {
+        if (cl) {
+            idr__suppress(ctx, ind, "%s", cl);
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "others", others.list);
+    idr__ev_int(ev, "count", (long long)others.n);
+    idr__ev_int(ev, "closest", closest);
+    idr__ev_str(ev, "not_counted", cl ? cl : "none");
+}

@@ -190,6 +190,15 @@ void idr__link_cleared_add(idr__ctx *ctx,
  *  (identity.household): C-5; same surname at the address (likely household): C-7",
  *  or NULL when nothing was left out. */
 const char *idr__link_cleared_text(idr__ctx *ctx, const idr__link_cleared *cl);
+/** The near-duplicate indicators (photo, resume): links of `kind` within `max` bits of
+ *  Hamming distance to differently named candidates. Reports the hit with evidence
+ *  "others" (ids with their distances), "count", "closest" and "not_counted", or a
+ *  suppression when only excluded links matched (lib/rules/links_ev.c). */
+void idr__report_near_duplicates(idr__ctx *ctx,
+                                 const idr__indicator *ind,
+                                 const idr__links *l,
+                                 idr__link_kind kind,
+                                 double max);
 
 /* Name comparison on prepared names: the record's names are tokenised once, in
  * enrichment (ctx->en->rec.names, docs/names.md; the name normaliser of
