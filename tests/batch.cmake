@@ -1,6 +1,5 @@
 # idrisk batch and the store commands (tests/integration/batch_*.py): real CLI
-# processes. batch_store needs the SQLite store (lib/store/store.c); against the
-# placeholder store it fails, by design.
+# processes; batch_store against real SQLite store files.
 foreach(t batch_cli batch_resume batch_store)
   add_test(NAME ${t}
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/${t}.py

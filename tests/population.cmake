@@ -4,10 +4,9 @@
 # outside the planted rings, SimHash/photo-hash spread, every clean hire scores
 # low/none standalone); needs the fetched data and the Python binding.
 #
-# population_store: NEEDS THE REAL STORE (issue 10). 10,000 hires through
-# `idrisk batch --db`: every ring member linked to its ring and flagged, no clean hire
-# linked, the declared household not flagged. It fails until the SQLite store, the
-# batch command and the linkage rules are built; label `needs_store`.
+# population_store: 10,000 hires through `idrisk batch --db` (a real SQLite store):
+# every ring member linked to its ring and flagged, no clean hire linked, the declared
+# household not flagged; label `needs_store`.
 # Both skip (exit 77) without a data directory.
 if(NOT IDR_SANITIZE)
   add_test(NAME population_gen

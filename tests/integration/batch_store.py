@@ -1,6 +1,5 @@
 """`idrisk batch --db`, `score --db` and `store forget|purge|stats` against a real
-store (SQLite file). Needs the store implementation (lib/store/store.c); against the
-placeholder every store call fails with EUNAVAILABLE and so does this test.
+store (SQLite file, lib/store).
 
 Checks: two records sharing a phone list each other whatever the input order; kill -9
 during indexing and during scoring, then a rerun, gives the uninterrupted run's files;

@@ -78,6 +78,6 @@ def report(request):
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
-        "needs_store: needs the real SQLite linkage store (fails against the placeholder "
-        "store; deselect with -m 'not needs_store')",
+        "needs_store: uses a real SQLite linkage store file in a temporary directory "
+        "(deselect with -m 'not needs_store')",
     )

@@ -2,9 +2,7 @@
 Result.links and the streaming idrisk.batch() helper.
 
 Two groups:
-- tests marked ``needs_store`` NEED THE REAL SQLITE STORE (issue 10). Against the
-  placeholder store (every idr_store_* call fails with IDR_EUNAVAILABLE) they FAIL, by
-  design: they are the binding's acceptance tests for that work;
+- tests marked ``needs_store`` open real SQLite store files in a temporary directory;
 - the rest (error mapping, argument handling, the streaming helper without a store,
   laziness) pass with or without the store.
 """
@@ -148,7 +146,7 @@ def test_batch_index_first_refuses_one_shot_iterators(engine):
 
 
 # ---------------------------------------------------------------------------------
-# NEEDS THE REAL STORE (fail against the placeholder until issue 10's store lands)
+# Against real store files
 # ---------------------------------------------------------------------------------
 
 
