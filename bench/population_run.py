@@ -48,6 +48,8 @@ def main():
     ap.add_argument("--work", default="/tmp/idrisk-population")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # the rule pack and lists of this tree, not an older installed copy
+    os.environ.setdefault("IDRISK_LISTS_DIR", os.path.join(root, "data"))
     os.makedirs(a.work, exist_ok=True)
     ok = True
     W = lambda f: os.path.join(a.work, f)

@@ -770,8 +770,13 @@ class Generator:
             if e_day <= s_day:
                 e_day = s_day + dt.timedelta(days=200)
             rf, rl = self.person_name()
+            # A reference is one person: unique across the population (a clean hire
+            # shares no contact with another), like every identifier of a hire.
+            tries = iter(range(1 << 30))
+            ref_email = self.unique("email", lambda: "%s.%s%s@%s" % (
+                rf.lower(), rl.lower(), next(tries) or "", dom))  # fmt: skip
             ref = {"name": "%s %s" % (rf, rl),
-                   "email": "%s.%s@%s" % (rf.lower(), rl.lower(), dom),
+                   "email": ref_email,
                    "phone": self.phone(r.choice(list(AREA_CODES)))}  # fmt: skip
             employers.append({"name": co, "domain": dom, "start": s_day.isoformat(),
                               "end": e_day.isoformat(), "verified": True,

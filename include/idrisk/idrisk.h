@@ -418,6 +418,17 @@ IDR_API IDR_NODISCARD int idr_store_record(idr_store *st,
                                            idr_error *err);
 
 /**
+ * Make every candidate recorded so far durable against a power loss or an operating
+ * system crash (a WAL checkpoint with fsync). A record is already safe against the
+ * process being killed when idr_store_record() or idr_engine_score_linked() returns;
+ * call this before telling anyone it is stored for good (the CLI calls it before each
+ * batch checkpoint and after `score --record`). A no-op on a read-only store.
+ * @return IDR_OK, IDR_EIO or IDR_EBUSY.
+ * @since 0.3.0
+ */
+IDR_API int idr_store_sync(idr_store *st, idr_error *err);
+
+/**
  * Delete everything the store holds about `candidate_id` (a deletion request): its
  * identifiers, photo and resume signatures, recorded score. *found (may be NULL) says
  * whether it was there. The freed pages are overwritten (SQLite's secure_delete) and

@@ -495,6 +495,13 @@ static int checkpoint(batch *b) {
         fprintf(stderr, "idrisk: cannot write the results: %s\n", strerror(errno));
         return -1;
     }
+    /* The checkpoint vouches for the records indexed so far: make them durable in
+     * the store first (recording alone survives a kill, not a power loss). */
+    idr_error err;
+    if (b->st && idr_store_sync(b->st, &err) != IDR_OK) {
+        fprintf(stderr, "idrisk: cannot sync the store: %s\n", err.message);
+        return -1;
+    }
     return ckpt_save(b);
 }
 

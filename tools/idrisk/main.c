@@ -640,6 +640,9 @@ static int cmd_score(const cli_opts *o) {
             rc = idr_engine_score_linked(eng, st, cand, o->record ? IDR_SCORE_RECORD : 0,
                                          &res, &err);
         }
+        if (rc == IDR_OK && o->record) {
+            rc = idr_store_sync(st, &err); /* "recorded" means on disk */
+        }
         idr_candidate_free(cand);
     } else {
         rc = idr_engine_score_json(eng, json, len, &res, &err);

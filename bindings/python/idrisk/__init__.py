@@ -897,6 +897,18 @@ class Store:
         with engine.parse(candidate, store=self) as cand:
             cand._record_in(engine, self)
 
+    def sync(self) -> None:
+        """Make every candidate recorded so far durable against a power loss (a
+        recorded candidate already survives the process being killed)."""
+        st = self._enter()
+        try:
+            err = _ffi.new("idr_error *")
+            rc = _lib.idr_store_sync(st, err)
+            if rc != 0:
+                _raise(rc, err)
+        finally:
+            self._leave()
+
     def forget(self, candidate_id: str) -> bool:
         """Delete everything the store holds about ``candidate_id`` (a deletion
         request). True when it was there."""

@@ -253,6 +253,14 @@ def test_readonly_store_refuses_writes(engine, tmp_path):
 
 
 @needs_store
+def test_sync(engine, store):
+    engine.score(person("a", "+1 608 555 0117"), store=store, record=True)
+    store.sync()  # durable on disk; a second call is harmless
+    store.sync()
+    assert store.stats()["candidates"] == 1
+
+
+@needs_store
 def test_forget(engine, store):
     engine.score(person("a", "+1 608 555 0117"), store=store, record=True)
     engine.score(person("b", "+1 608 555 0117"), store=store, record=True)
