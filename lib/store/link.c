@@ -140,6 +140,52 @@ static int put_locked(idr_store *st,
     return rc;
 }
 
+/* IDR_STORE_BULK: the record is a savepoint inside the open group (opened here when
+ * none is), so a failing record rolls back alone; the group is committed once it
+ * holds IDR_STORE_GROUP_RECORDS records or is a second old. */
+static int put_grouped(idr_store *st,
+                       const idr_candidate *c,
+                       const idr__idset *ids,
+                       const idr__standalone *s,
+                       int64_t now,
+                       idr_error *err) {
+    if (st->group_failed) {
+        return idr__store_group_commit(st, err); /* says why nothing may be written */
+    }
+    if (!st->in_group) {
+        int rc =
+            idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting a group of records");
+        if (rc != IDR_OK) {
+            return rc;
+        }
+        st->in_group = true;
+        st->group_n = 0;
+        clock_gettime(CLOCK_MONOTONIC, &st->group_t0);
+    }
+    int src = sqlite3_exec(st->db, "SAVEPOINT idr_record", NULL, NULL, NULL);
+    if (src != SQLITE_OK) {
+        return idr__sql_err(st, src, err, "starting to record");
+    }
+    int rc = put_locked(st, c, ids, s, now, err);
+    if (rc != IDR_OK) {
+        sqlite3_exec(st->db, "ROLLBACK TO idr_record; RELEASE idr_record", NULL, NULL,
+                     NULL);
+        return rc;
+    }
+    src = sqlite3_exec(st->db, "RELEASE idr_record", NULL, NULL, NULL);
+    if (src != SQLITE_OK) {
+        return idr__sql_err(st, src, err, "recording");
+    }
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double age = (double)(t.tv_sec - st->group_t0.tv_sec) +
+                 (double)(t.tv_nsec - st->group_t0.tv_nsec) / 1e9;
+    if (++st->group_n >= IDR_STORE_GROUP_RECORDS || age >= 1.0) {
+        return idr__store_group_commit(st, err);
+    }
+    return IDR_OK;
+}
+
 int idr__store_put(idr_store *st,
                    const idr_candidate *c,
                    const idr__enrichment *en,
@@ -165,14 +211,17 @@ int idr__store_put(idr_store *st,
         err = &local;
     }
     pthread_mutex_lock(&st->mu);
-    int rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting to record");
-    if (rc == IDR_OK) {
-        rc = put_locked(st, c, &ids, s, now, err);
+    int rc = st->bulk ? put_grouped(st, c, &ids, s, now, err) : IDR_OK;
+    if (!st->bulk) {
+        rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting to record");
         if (rc == IDR_OK) {
-            rc = idr__sql_exec(st, IDR__Q_COMMIT, err, "committing the record");
-        }
-        if (rc != IDR_OK) {
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            rc = put_locked(st, c, &ids, s, now, err);
+            if (rc == IDR_OK) {
+                rc = idr__sql_exec(st, IDR__Q_COMMIT, err, "committing the record");
+            }
+            if (rc != IDR_OK) {
+                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            }
         }
     }
     pthread_mutex_unlock(&st->mu);
@@ -601,11 +650,15 @@ int idr__store_link(idr_store *st,
         err = &local;
     }
     pthread_mutex_lock(&st->mu);
-    /* one read transaction: every lookup sees the same snapshot */
-    int rc = idr__sql_exec(st, IDR__Q_BEGIN_READ, err, "starting to link");
+    /* one read transaction: every lookup sees the same snapshot (in bulk mode the
+     * open group is that transaction, and the links see its records) */
+    bool own = !st->in_group;
+    int rc = own ? idr__sql_exec(st, IDR__Q_BEGIN_READ, err, "starting to link") : IDR_OK;
     if (rc == IDR_OK) {
         rc = link_locked(st, c, &ids, a, out, err);
-        sqlite3_exec(st->db, rc == IDR_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+        if (own) {
+            sqlite3_exec(st->db, rc == IDR_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+        }
     }
     pthread_mutex_unlock(&st->mu);
     idr__idset_free(&ids);

@@ -418,7 +418,8 @@ static int open_db(idr_store *st, unsigned flags, idr_error *err) {
      * fsync every record: it bounded recording at a few hundred records per second. */
     rc = exec_sql(st,
                   "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-                  "PRAGMA synchronous = NORMAL",
+                  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+                  "PRAGMA mmap_size = 268435456",
                   err, "configuring the connection");
     if (rc != IDR_OK) {
         return rc;
@@ -476,12 +477,13 @@ static int open_impl(idr_store **out,
     if (!path || !*path) {
         return idr__err(err, IDR_EINVAL, NULL, "the store path must not be empty");
     }
-    if (flags & ~(IDR_STORE_CREATE | IDR_STORE_READONLY)) {
+    if (flags & ~(IDR_STORE_CREATE | IDR_STORE_READONLY | IDR_STORE_BULK)) {
         return idr__err(err, IDR_EINVAL, NULL, "unknown store flags 0x%x", flags);
     }
-    if ((flags & IDR_STORE_CREATE) && (flags & IDR_STORE_READONLY)) {
-        return idr__err(err, IDR_EINVAL, NULL,
-                        "IDR_STORE_CREATE and IDR_STORE_READONLY exclude each other");
+    if ((flags & IDR_STORE_READONLY) && (flags & (IDR_STORE_CREATE | IDR_STORE_BULK))) {
+        return idr__err(
+            err, IDR_EINVAL, NULL,
+            "IDR_STORE_READONLY excludes IDR_STORE_CREATE and IDR_STORE_BULK");
     }
     if (idr__crypto_init() != 0) {
         return idr__err(err, IDR_EIO, NULL, "libsodium could not be initialised");
@@ -497,6 +499,7 @@ static int open_impl(idr_store **out,
         return idr__err(err, IDR_ENOMEM, NULL, "cannot create the store's mutex");
     }
     st->readonly = flags & IDR_STORE_READONLY;
+    st->bulk = flags & IDR_STORE_BULK;
     uint8_t key[IDR_STORE_KEY_BYTES];
     int rc = IDR_OK;
     if (given_key) {
@@ -575,6 +578,7 @@ void idr_store_free(idr_store *st) {
     if (!st) {
         return;
     }
+    idr__store_group_commit(st, NULL); /* a caller who must know calls idr_store_sync */
     for (size_t i = 0; i < IDR__Q_COUNT; i++) {
         sqlite3_finalize(st->stmt[i]);
     }
@@ -616,14 +620,37 @@ int idr_store_sync(idr_store *st, idr_error *err) {
         return IDR_OK; /* nothing of ours to make durable */
     }
     pthread_mutex_lock(&st->mu);
-    /* PASSIVE: fsync the WAL, copy what no reader still needs, never wait for
-     * readers. The WAL being synced is what makes every commit durable. */
-    int rc =
-        sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    int out =
-        rc == SQLITE_OK ? IDR_OK : idr__sql_err(st, rc, err, "syncing the store to disk");
+    int out = idr__store_group_commit(st, err);
+    if (out == IDR_OK) {
+        /* PASSIVE: fsync the WAL, copy what no reader still needs, never wait for
+         * readers. The WAL being synced is what makes every commit durable. */
+        int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                           NULL);
+        if (rc != SQLITE_OK) {
+            out = idr__sql_err(st, rc, err, "syncing the store to disk");
+        }
+    }
     pthread_mutex_unlock(&st->mu);
     return out;
+}
+
+int idr__store_group_commit(idr_store *st, idr_error *err) {
+    if (st->group_failed) {
+        return idr__err(err, IDR_EIO, NULL,
+                        "an earlier grouped commit of this store failed: the records "
+                        "since the last idr_store_sync() are lost; reopen the store and "
+                        "record them again");
+    }
+    if (!st->in_group) {
+        return IDR_OK;
+    }
+    st->in_group = false;
+    int rc = idr__sql_exec(st, IDR__Q_COMMIT, err, "committing a group of records");
+    if (rc != IDR_OK) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        st->group_failed = true;
+    }
+    return rc;
 }
 
 static int delete_where(idr_store *st,
@@ -637,7 +664,10 @@ static int delete_where(idr_store *st,
         return idr__err(err, IDR_EINVAL, NULL, "the store is open read-only");
     }
     pthread_mutex_lock(&st->mu);
-    int rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting the deletion");
+    int rc = idr__store_group_commit(st, err);
+    if (rc == IDR_OK) {
+        rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting the deletion");
+    }
     if (rc == IDR_OK) {
         sqlite3_stmt *s = NULL;
         int src = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
@@ -792,11 +822,15 @@ int idr_store_stats_json(idr_store *st, char **out, idr_error *err) {
     idr__jw_init(&w, &b, false);
     idr__jw_obj_begin(&w, NULL);
     pthread_mutex_lock(&st->mu);
-    /* one read transaction: the counts are of one snapshot */
-    int rc = idr__sql_exec(st, IDR__Q_BEGIN_READ, err, "starting a read");
+    /* one read transaction: the counts are of one snapshot (the open group's, which
+     * already is one transaction, in bulk mode) */
+    int rc = st->in_group ? IDR_OK
+                          : idr__sql_exec(st, IDR__Q_BEGIN_READ, err, "starting a read");
     if (rc == IDR_OK) {
         rc = stats_locked(st, &w, err);
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+        if (!st->in_group) {
+            sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+        }
     }
     pthread_mutex_unlock(&st->mu);
     idr__jw_obj_end(&w);

@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -143,7 +144,17 @@ struct idr_store {
     bool readonly;
     idr__store_keys keys;
     sqlite3_stmt *stmt[IDR__Q_COUNT];
+    /* IDR_STORE_BULK: records share one write transaction (a "group") until it is
+     * committed; each record is a savepoint inside it, so a failed record rolls back
+     * alone. group_failed is sticky: a failed group commit lost records that were
+     * reported recorded, so nothing more may be written on this handle. */
+    bool bulk, in_group, group_failed;
+    unsigned group_n;
+    struct timespec group_t0;
 };
+
+/* Commit the open group, if any (call with st->mu held). IDR_OK when none is open. */
+int idr__store_group_commit(idr_store *st, idr_error *err);
 
 /* The statement `id`, prepared on first use; NULL with err set. Call with st->mu held;
  * reset it (idr__stmt_done) after use. */

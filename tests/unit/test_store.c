@@ -1035,3 +1035,44 @@ Test(store, sync_moves_records_into_the_database) {
     free(j);
     idr_engine_free(eng);
 }
+
+/* IDR_STORE_BULK: records share a transaction until idr_store_sync() (or the group
+ * fills); another connection sees none of them before and all of them after; links on
+ * the recording handle see them at once. */
+Test(store, bulk_groups_records_until_sync) {
+    idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
+    idr_store *st = open_store(IDR_STORE_CREATE);
+    idr_store_free(st); /* created (schema committed) */
+    idr_error err = {0};
+    cr_assert_eq(
+        idr_store_open(&st, db_path, NULL, IDR_STORE_BULK | IDR_STORE_READONLY, &err),
+        IDR_EINVAL, "bulk needs a writable store");
+    st = open_store(IDR_STORE_BULK);
+    for (int i = 0; i < 3; i++) {
+        char *j = store_plain_candidate("bulk", i);
+        record(eng, st, j);
+        free(j);
+    }
+    idr_store *other = open_store(IDR_STORE_READONLY);
+    char *stats = NULL;
+    cr_assert_eq(idr_store_stats_json(other, &stats, &err), IDR_OK, "%s", err.message);
+    cr_assert(strstr(stats, "\"candidates\":0") != NULL, "before sync: %s", stats);
+    idr_free(stats);
+    cr_assert_eq(idr_store_stats_json(st, &stats, &err), IDR_OK, "%s", err.message);
+    cr_assert(strstr(stats, "\"candidates\":3") != NULL, "own handle: %s", stats);
+    idr_free(stats);
+    cr_assert_eq(idr_store_sync(st, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(idr_store_stats_json(other, &stats, &err), IDR_OK, "%s", err.message);
+    cr_assert(strstr(stats, "\"candidates\":3") != NULL, "after sync: %s", stats);
+    idr_free(stats);
+    /* forget commits the open group first, then deletes */
+    char *j = store_plain_candidate("bulk", 3);
+    record(eng, st, j);
+    free(j);
+    int found = 0;
+    cr_assert_eq(idr_store_forget(st, "bulk-3", &found, &err), IDR_OK, "%s", err.message);
+    cr_assert(found);
+    idr_store_free(other);
+    idr_store_free(st);
+    idr_engine_free(eng);
+}

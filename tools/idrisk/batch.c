@@ -1343,7 +1343,7 @@ static int run(batch *b) {
     uint64_t read_before = b->ck.c.read;
     /* The store first: a store that cannot be opened leaves the results as they were. */
     if (o->db) {
-        ex = cli_open_store(o, IDR_STORE_CREATE, &b->st);
+        ex = cli_open_store(o, IDR_STORE_CREATE | IDR_STORE_BULK, &b->st);
         if (ex != EXIT_SCORED) {
             return ex;
         }
