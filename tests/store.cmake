@@ -14,7 +14,8 @@ set_tests_properties(store_bench PROPERTIES
 set_tests_properties(test_store PROPERTIES LABELS "store")
 
 # Eight threads scoring linked, recording and forgetting on one engine and one
-# idr_store: a plain program so that a ThreadSanitizer build (-DIDR_SANITIZE=thread) can run it (label "tsan").
+# idr_store: a plain program so that a ThreadSanitizer build (-DIDR_SANITIZE=thread)
+# can run it (label "tsan").
 add_executable(store_threads ${CMAKE_CURRENT_SOURCE_DIR}/store/store_threads.c)
 target_compile_options(store_threads PRIVATE ${IDR_C_WARNINGS})
 target_include_directories(store_threads PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
