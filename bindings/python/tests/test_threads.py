@@ -239,7 +239,7 @@ def test_close_races_every_phase_of_a_call(tmp_path):
     import random
 
     rng = random.Random(9)
-    for round_ in range(6):
+    for round_ in range(4):
         eng = idrisk.Engine(data_dir=data_dir())
         st = idrisk.Store(tmp_path / ("r%d.db" % round_), create=True)
         failures: list[BaseException] = []
