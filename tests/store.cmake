@@ -13,8 +13,9 @@ set_tests_properties(store_bench PROPERTIES
   LABELS "store")
 set_tests_properties(test_store PROPERTIES LABELS "store")
 
-# Four threads recording, linking and forgetting on one idr_store: a plain program so
-# that a ThreadSanitizer build (-DIDR_SANITIZE=thread) can run it (label "tsan").
+# Eight threads scoring linked, recording and forgetting on one engine and one
+# idr_store: a plain program so that a ThreadSanitizer build (-DIDR_SANITIZE=thread)
+# can run it (label "tsan").
 add_executable(store_threads ${CMAKE_CURRENT_SOURCE_DIR}/store/store_threads.c)
 target_compile_options(store_threads PRIVATE ${IDR_C_WARNINGS})
 target_include_directories(store_threads PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

@@ -135,3 +135,123 @@ def test_score_many_keeps_order_on_threads(engine):
         engine.score_many(records[:2] + [b"{"], workers=2)
     with pytest.raises(ValueError, match="workers"):
         engine.score_many(records, workers=0)
+
+
+def _until_closed(call, done, failures):
+    """Call `call()` until it raises; the only acceptable way out is the binding's
+    ValueError saying the engine or store is closed. Anything else (another exception;
+    a crash would end the whole test run) is recorded in `failures`."""
+    try:
+        while True:
+            call()
+            done.append(1)
+    except ValueError as exc:
+        if "closed" not in str(exc):
+            failures.append(exc)
+    except BaseException as exc:
+        failures.append(exc)
+
+
+def _linked_record(k: int, i: int) -> dict:
+    # Threads share the phone of the same i, so linked scoring has links to find.
+    return {
+        "schema": "idrisk.candidate/1",
+        "candidate_id": "thr-%d-%d" % (k, i),
+        "as_of": "2025-08-12T12:00:00Z",
+        "identity": {"full_name": "Thread %d Person %d" % (k, i)},
+        "contacts": {"phones": [{"number": "+1 608 555 %04d" % (i % 50), "country_hint": "US"}],
+                     "emails": [{"address": "thr-%d-%d@example.com" % (k, i), "verified": True}]},
+    }
+
+
+def _store_workers(eng, st, n_threads):
+    """Thread bodies mixing every call that enters both the engine and the store:
+    score linked (with and without record), parse + record, forget, stats."""
+
+    def make(k):
+        i = [0]
+
+        def call():
+            i[0] += 1
+            rec = _linked_record(k, i[0])
+            mode = (i[0] + k) % 4
+            if mode == 0:
+                r = eng.score(rec, store=st, record=True)
+                assert r.candidate_id == rec["candidate_id"]
+                assert all(l["candidate_id"] != rec["candidate_id"] for l in r.links)
+            elif mode == 1:
+                with eng.parse(rec, store=st) as cand:
+                    st.record(eng, cand)
+                    r = eng.score(cand, store=st)
+                assert 0 <= r.score <= 100 and r.action in ("none", "verify", "escalate")
+            elif mode == 2:
+                eng.score(rec, store=st)
+                st.stats()
+            else:
+                st.record(eng, rec)
+                assert st.forget(rec["candidate_id"]) is True
+
+        return call
+
+    return [make(k) for k in range(n_threads)]
+
+
+@pytest.mark.parametrize("which", ["engine", "store"])
+def test_close_while_threads_use_engine_and_store(tmp_path, which):
+    """Six threads score, record and forget on one Engine and one Store while the main
+    thread closes one of them: every call returns or raises the closed error, nothing
+    crashes, and the C object is freed once the last call has left."""
+    eng = idrisk.Engine(data_dir=data_dir())
+    st = idrisk.Store(tmp_path / "t.db", create=True)
+    failures: list[BaseException] = []
+    done: list[int] = []
+    threads = [threading.Thread(target=_until_closed, args=(c, done, failures))
+               for c in _store_workers(eng, st, 6)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 60
+    while len(done) < 30 and not failures and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim = eng if which == "engine" else st
+    victim.close()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    assert not failures, failures
+    assert len(done) >= 30
+    assert victim.closed and victim._ptr is None
+    # The other one still works and is consistent.
+    if which == "engine":
+        assert st.stats()["candidates"] >= 1
+    else:
+        assert eng.score(_linked_record(99, 1)).candidate_id == "thr-99-1"
+    eng.close()
+    st.close()
+    with pytest.raises(ValueError, match="closed"):
+        eng.score(_linked_record(99, 2))
+    with pytest.raises(ValueError, match="closed"):
+        st.stats()
+
+
+def test_close_races_every_phase_of_a_call(tmp_path):
+    """Many short rounds, closing after a random number of calls, so the close lands
+    at every point of a call (entering, in C, converting, leaving)."""
+    import random
+
+    rng = random.Random(9)
+    for round_ in range(4):
+        eng = idrisk.Engine(data_dir=data_dir())
+        st = idrisk.Store(tmp_path / ("r%d.db" % round_), create=True)
+        failures: list[BaseException] = []
+        done: list[int] = []
+        threads = [threading.Thread(target=_until_closed, args=(c, done, failures))
+                   for c in _store_workers(eng, st, 4)]
+        for t in threads:
+            t.start()
+        time.sleep(rng.uniform(0.0, 0.05))
+        (eng if round_ % 2 else st).close()
+        (st if round_ % 2 else eng).close()
+        for t in threads:
+            t.join(timeout=60)
+        assert not failures, failures
+        assert eng._ptr is None and st._ptr is None
