@@ -343,7 +343,8 @@ static int record_standalone(idr_store *st,
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     idr__standalone s = {res->score, (int)res->action, fired};
-    return idr__store_put(st, cand, en, &s, wall_clock(), err);
+    return idr__store_put(st, idr__arena_allocator(res->arena), cand, en, &s,
+                          wall_clock(), err);
 }
 
 /* Score `cand`; with `link` set, linked against it (its links in the enrichment and

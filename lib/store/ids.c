@@ -43,7 +43,7 @@ static void add(idr__idset *s,
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 16;
-        idr__ident *v = realloc(s->v, cap * sizeof *v);
+        idr__ident *v = idr__realloc(s->al, s->v, cap * sizeof *v);
         if (!v) {
             s->oom = true;
             return;
@@ -63,7 +63,7 @@ void idr__idset_free(idr__idset *s) {
     if (s->v) {
         idr__wipe(s->v, s->cap * sizeof *s->v);
     }
-    free(s->v);
+    idr__free(s->al, s->v);
     idr__wipe(s, sizeof *s);
 }
 
@@ -184,7 +184,7 @@ static bool in_words(const char *w, const char *const *list) {
 /* The address line(s) as one normalised string into `out`. */
 static void addr_line(idr__buf *out, const char *line1, const char *line2) {
     idr__buf raw;
-    idr__buf_init(&raw, NULL);
+    idr__buf_init(&raw, out->al);
     addr_chars(&raw, line1);
     if (line2) {
         addr_chars(&raw, line2);
@@ -223,12 +223,15 @@ static void addr_line(idr__buf *out, const char *line1, const char *line2) {
     idr__buf_free(&raw);
 }
 
-char *idr__address_key(const idr__address *ad) {
+char *idr__address_key(const idr__alloc *al, const idr__address *ad, bool *oom) {
+    if (oom) {
+        *oom = false;
+    }
     if (!ad || !ad->present || !ad->line1) {
         return NULL;
     }
     idr__buf b;
-    idr__buf_init(&b, NULL);
+    idr__buf_init(&b, al);
     idr__buf_puts(&b, ad->country);
     idr__buf_put(&b, "|", 1);
     if (ad->postal_code) {
@@ -247,6 +250,9 @@ char *idr__address_key(const idr__address *ad) {
     size_t before = b.len;
     addr_line(&b, ad->line1, ad->line2);
     if (b.oom || b.len == before) { /* nothing but punctuation: not an address */
+        if (oom) {
+            *oom = b.oom;
+        }
         if (b.p) {
             idr__wipe(b.p, b.cap);
         }
@@ -261,12 +267,16 @@ static void add_address(idr__idset *s,
                         const idr__address *ad,
                         int role,
                         size_t idx) {
-    char *key = idr__address_key(ad);
+    bool oom = false;
+    char *key = idr__address_key(s->al, ad, &oom);
+    if (oom) {
+        s->oom = true; /* not "no address": the record would lose a link silently */
+    }
     if (key) {
         size_t n = strlen(key);
         add(s, k, IDR__IC_ADDRESS, role, idx, 0, key, n);
         idr__wipe(key, n);
-        free(key);
+        idr__free(s->al, key);
     }
 }
 
@@ -406,7 +416,8 @@ static bool word_byte(unsigned char c) {
     return isalnum(c) || c >= 0x80;
 }
 
-int idr__simhash(const idr__store_keys *k,
+int idr__simhash(const idr__alloc *al,
+                 const idr__store_keys *k,
                  const char *text,
                  uint64_t *out,
                  bool *indexed_out) {
@@ -416,9 +427,10 @@ int idr__simhash(const idr__store_keys *k,
     }
     /* token starts and lengths, lower-cased into a copy */
     size_t len = strlen(text);
-    char *low = malloc(len + 1);
+    char *low = idr__malloc(al, len + 1);
     size_t cap = 64, n = 0;
-    size_t *off = malloc(cap * sizeof *off), *tl = malloc(cap * sizeof *tl);
+    size_t *off = idr__malloc(al, cap * sizeof *off),
+           *tl = idr__malloc(al, cap * sizeof *tl);
     bool ok = low && off && tl;
     for (size_t i = 0; ok && i < len;) {
         if (!word_byte((unsigned char)text[i])) {
@@ -432,9 +444,9 @@ int idr__simhash(const idr__store_keys *k,
         }
         if (n == cap) {
             cap *= 2;
-            size_t *o2 = realloc(off, cap * sizeof *off);
+            size_t *o2 = idr__realloc(al, off, cap * sizeof *off);
             off = o2 ? o2 : off;
-            size_t *t2 = o2 ? realloc(tl, cap * sizeof *tl) : NULL;
+            size_t *t2 = o2 ? idr__realloc(al, tl, cap * sizeof *tl) : NULL;
             tl = t2 ? t2 : tl;
             ok = o2 && t2;
             if (!ok) {
@@ -451,7 +463,7 @@ int idr__simhash(const idr__store_keys *k,
         /* standard SimHash: each word 3-shingle votes for the bits of its 64-bit hash
          * (SipHash-2-4 under a fixed key, see idr__store_keys_init) */
         int64_t vote[64] = {0};
-        char *sh = malloc(len + 3);
+        char *sh = idr__malloc(al, len + 3);
         indexed = ok = sh != NULL;
         for (size_t i = 0; indexed && i + 2 < n; i++) {
             size_t o = 0;
@@ -482,14 +494,14 @@ int idr__simhash(const idr__store_keys *k,
         if (sh) {
             idr__wipe(sh, len + 3);
         }
-        free(sh);
+        idr__free(al, sh);
     }
     if (low) {
         idr__wipe(low, len + 1);
     }
-    free(low);
-    free(off);
-    free(tl);
+    idr__free(al, low);
+    idr__free(al, off);
+    idr__free(al, tl);
     *indexed_out = indexed;
     return ok ? IDR_OK : IDR_ENOMEM;
 }
@@ -511,10 +523,12 @@ static int64_t floor_div(int64_t a, int64_t b) {
 }
 
 int idr__idset_build(idr__idset *s,
+                     const idr__alloc *al,
                      const idr__store_keys *k,
                      const idr_candidate *c,
                      const idr__enrichment *en) {
     memset(s, 0, sizeof *s);
+    s->al = al;
     const idr__identity *id = &c->identity;
     /* ssn: nine digits */
     if (id->ssn && strlen(id->ssn) == 9) {
@@ -646,7 +660,7 @@ int idr__idset_build(idr__idset *s,
         s->photo = id->photo_phash;
         idr__sig_bands(k, IDR__SIG_PHOTO, s->photo, s->photo_bands, IDR__PHOTO_BANDS);
     }
-    if (idr__simhash(k, wh->resume_text, &s->resume, &s->has_resume) != IDR_OK) {
+    if (idr__simhash(al, k, wh->resume_text, &s->resume, &s->has_resume) != IDR_OK) {
         s->oom = true;
     } else if (s->has_resume) {
         idr__sig_bands(k, IDR__SIG_RESUME, s->resume, s->resume_bands, IDR__RESUME_BANDS);

@@ -187,6 +187,7 @@ static int put_grouped(idr_store *st,
 }
 
 int idr__store_put(idr_store *st,
+                   const idr__alloc *al,
                    const idr_candidate *c,
                    const idr__enrichment *en,
                    const idr__standalone *s,
@@ -203,7 +204,7 @@ int idr__store_put(idr_store *st,
                         "a candidate without candidate_id cannot be recorded");
     }
     idr__idset ids;
-    if (idr__idset_build(&ids, &st->keys, c, en) != IDR_OK) {
+    if (idr__idset_build(&ids, al, &st->keys, c, en) != IDR_OK) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     idr_error local;
@@ -241,6 +242,7 @@ typedef struct raw_link {
 } raw_link;
 
 typedef struct raw_vec {
+    const idr__alloc *al;
     raw_link *v;
     size_t n, cap;
 } raw_vec;
@@ -248,7 +250,7 @@ typedef struct raw_vec {
 static bool raw_push(raw_vec *r, raw_link l) {
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 32;
-        raw_link *v = realloc(r->v, cap * sizeof *v);
+        raw_link *v = idr__realloc(r->al, r->v, cap * sizeof *v);
         if (!v) {
             return false;
         }
@@ -368,7 +370,7 @@ static int match_sig(idr_store *st,
             }
             if (n == cap) {
                 cap = cap ? 2 * cap : 16;
-                sqlite3_int64 *v = realloc(cands, cap * sizeof *v);
+                sqlite3_int64 *v = idr__realloc(r->al, cands, cap * sizeof *v);
                 if (!v) {
                     rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");
                     break;
@@ -431,7 +433,7 @@ static int match_sig(idr_store *st,
             rc = idr__sql_err(st, src, err, "reading a signature");
         }
     }
-    free(cands);
+    idr__free(r->al, cands);
     return rc;
 }
 
@@ -521,7 +523,7 @@ static int link_locked(idr_store *st,
     if (src != SQLITE_DONE) {
         return idr__sql_err(st, src, err, "looking up the candidate");
     }
-    raw_vec r = {0};
+    raw_vec r = {.al = idr__arena_allocator(a)};
     int rc = match_idents(st, ids, self, &r, err);
     if (rc == IDR_OK && ids->has_photo) {
         rc = match_sig(st, IDR__SIG_PHOTO, ids->photo,
@@ -567,7 +569,7 @@ static int link_locked(idr_store *st,
     size_t n = 0;
     if (rc == IDR_OK && r.n) {
         qsort(r.v, r.n, sizeof *r.v, cmp_raw_cand);
-        links = malloc(r.n * sizeof *links);
+        links = idr__calloc(r.al, r.n, sizeof *links);
         if (!links) {
             rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");
         }
@@ -594,7 +596,7 @@ static int link_locked(idr_store *st,
             l->declared_household = o.household;
         }
     }
-    free(r.v);
+    idr__free(r.al, r.v);
     if (rc == IDR_OK) {
         if (n > 1) {
             qsort(links, n, sizeof *links, cmp_link);
@@ -627,7 +629,7 @@ static int link_locked(idr_store *st,
             out->omitted = m - keep;
         }
     }
-    free(links);
+    idr__free(r.al, links);
     return rc;
 }
 
@@ -642,7 +644,7 @@ int idr__store_link(idr_store *st,
     }
     memset(out, 0, sizeof *out);
     idr__idset ids;
-    if (idr__idset_build(&ids, &st->keys, c, en) != IDR_OK) {
+    if (idr__idset_build(&ids, idr__arena_allocator(a), &st->keys, c, en) != IDR_OK) {
         return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
     }
     idr_error local;

@@ -29,7 +29,9 @@ const idr__id_key *idr__store_key(const idr_store *st);
 bool idr__store_readonly(const idr_store *st);
 
 /* Find every other candidate sharing an identifier with `c` (enriched as `en`) and
- * fill *out, allocating in `a` (the result's arena). Deterministic: sorted by kind,
+ * fill *out, allocating in `a` (the result's arena); the call's scratch comes from
+ * `a`'s allocator (the engine's), so every allocation of linking is the caller's
+ * (SQLite's own excepted, docs/memory.md). Deterministic: sorted by kind,
  * then candidate_id, then own_index. IDR_OK, or IDR_EIO / IDR_EBUSY / IDR_ENOMEM with
  * err set (then *out is unusable). */
 int idr__store_link(idr_store *st,
@@ -41,8 +43,11 @@ int idr__store_link(idr_store *st,
 
 /* Record `c` (enriched as `en`) with its standalone outcome `s`, replacing whatever
  * was stored under the same candidate_id, in one transaction. `now` is the time of
- * recording (seconds, UTC) for retention. */
+ * recording (seconds, UTC) for retention. Scratch comes from `al` (the engine's
+ * allocator; NULL: the C library). Any failure rolls the transaction back: the store
+ * keeps the candidate's previous record, or none. */
 int idr__store_put(idr_store *st,
+                   const idr__alloc *al,
                    const idr_candidate *c,
                    const idr__enrichment *en,
                    const idr__standalone *s,

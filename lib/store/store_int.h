@@ -67,6 +67,7 @@ typedef struct idr__ident {
 
 /* Everything the store keeps or looks up about one record, hashed (ids.c). */
 typedef struct idr__idset {
+    const idr__alloc *al; /* the caller's (the engine's) allocator: per-call scratch */
     idr__ident *v;
     size_t n, cap;
     bool oom;
@@ -94,18 +95,23 @@ void idr__store_keys_init(idr__store_keys *k, const uint8_t key[IDR_STORE_KEY_BY
 void idr__store_key_check(const idr__store_keys *k, uint8_t out[IDR__ID_HASH_BYTES]);
 
 /* Extract, normalise and hash every identifier of `c` (enriched as `en`). The set's
- * memory is malloc'd; free it with idr__idset_free. IDR_OK or IDR_ENOMEM. */
+ * memory comes from `al` (the engine's allocator, NULL: the C library) and is kept in
+ * the set; free it with idr__idset_free. IDR_OK or IDR_ENOMEM (never a shorter set). */
 int idr__idset_build(idr__idset *s,
+                     const idr__alloc *al,
                      const idr__store_keys *k,
                      const idr_candidate *c,
                      const idr__enrichment *en);
 void idr__idset_free(idr__idset *s);
 
 /* Normalisations (ids.c), exposed for tests: the address key (NULL when the address is
- * not indexed) and the SimHash of a text (false when it has too few tokens). The
- * address key is malloc'd; the SimHash is IDR_OK or IDR_ENOMEM. */
-char *idr__address_key(const idr__address *ad);
-int idr__simhash(const idr__store_keys *k,
+ * not indexed, or when out of memory: then *oom, if given, is true) and the SimHash of
+ * a text (false when it has too few tokens). Both allocate from `al` (NULL: the C
+ * library); the address key is freed with idr__free(al, ...); the SimHash is IDR_OK or
+ * IDR_ENOMEM. */
+char *idr__address_key(const idr__alloc *al, const idr__address *ad, bool *oom);
+int idr__simhash(const idr__alloc *al,
+                 const idr__store_keys *k,
                  const char *text,
                  uint64_t *out,
                  bool *indexed);

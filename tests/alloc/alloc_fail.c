@@ -15,6 +15,17 @@
  * The per-record steps reuse one engine built with the same allocator (its failure
  * point moved past the build), so the loop does not rebuild the engine for every N.
  *
+ * The store steps (issue 9 item 2) run on a real SQLite store in a temporary
+ * directory, with the same engine: for every example, a "twin" (the same record under
+ * another candidate_id) is recorded first without failures, so that linking the record
+ * finds links of every kind it has; then, failing the Nth allocation: parse for the
+ * store, idr_store_record, idr_engine_score_linked without and with IDR_SCORE_RECORD,
+ * idr_result_to_json of each linked result. A linked result that succeeds must be the
+ * one a run without failures gives (score, reasons, links, and "links" in its JSON:
+ * never a result that looks unlinked), and after every step the file must pass
+ * PRAGMA integrity_check (read on a connection of the test's own). SQLite keeps the C
+ * library's allocator (docs/memory.md), so the failures are the library's own.
+ *
  * Usage: alloc_fail SOURCE_DIR   (data/, tests/fixtures/maxmind, examples/candidates)
  * The per-record steps run for every example candidate, laptop-farm-rescore first.
  */
@@ -28,6 +39,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "idrisk/idrisk.h"
 
@@ -192,6 +205,42 @@ static void remove_data_dir(void) {
     rmdir(data_dir);
 }
 
+static char store_dir[64];
+static char store_path[128];
+static sqlite3 *check_db; /* the test's own connection, for integrity_check */
+
+/* The store's directory: one store file for both modes (the second finds the first's
+ * records, as a long-lived store would). */
+static void make_store_dir(void) {
+    snprintf(store_dir, sizeof store_dir, "/tmp/idr-alloc-store-XXXXXX");
+    if (!mkdtemp(store_dir)) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    snprintf(store_path, sizeof store_path, "%s/store.db", store_dir);
+    /* created here (the check connection needs the file); idrisk then adopts it */
+    static const unsigned char key[IDR_STORE_KEY_BYTES] = {1, 2, 3};
+    idr_store *st = NULL;
+    if (idr_store_open_with_key(&st, store_path, key, sizeof key, IDR_STORE_CREATE,
+                                NULL) != IDR_OK ||
+        sqlite3_open_v2(store_path, &check_db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "cannot create the store in %s\n", store_dir);
+        exit(2);
+    }
+    idr_store_free(st);
+}
+
+static void remove_store_dir(void) {
+    sqlite3_close(check_db);
+    const char *ext[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", store_path, ext[i]);
+        unlink(p);
+    }
+    rmdir(store_dir);
+}
+
 static idr_config *make_config(counter *c) {
     char lists[4096], mmdb[4096];
     snprintf(lists, sizeof lists, "%s/data", src_dir);
@@ -298,7 +347,219 @@ static bool record_once(const char *mode, idr_engine *eng, counter *c, long k) {
 static char *records[64];
 static size_t record_lens[64], n_records;
 
-static void run(const char *mode, bool once, long *build_n, long *record_n) {
+/* ------------------------------------------------------------------------------------
+ * The store steps.
+ * ---------------------------------------------------------------------------------- */
+
+/* What a linked result is when nothing fails. */
+typedef struct linked_ref {
+    int score;
+    size_t reasons, links;
+} linked_ref;
+
+static bool integrity_ok(void) {
+    sqlite3_stmt *s = NULL;
+    bool ok = sqlite3_prepare_v2(check_db, "PRAGMA integrity_check", -1, &s, NULL) ==
+                  SQLITE_OK &&
+              sqlite3_step(s) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
+    sqlite3_finalize(s);
+    return ok;
+}
+
+/* The record with its candidate_id prefixed by "twin-" (malloc'd). */
+static char *make_twin(const char *rec, size_t len, size_t *out_len) {
+    const char *k = strstr(rec, "\"candidate_id\"");
+    const char *q = k ? strchr(k + 14, '"') : NULL;
+    if (!q) {
+        fprintf(stderr, "a record without candidate_id\n");
+        exit(2);
+    }
+    size_t at = (size_t)(q + 1 - rec);
+    char *t = malloc(len + 6);
+    memcpy(t, rec, at);
+    memcpy(t + at, "twin-", 5);
+    memcpy(t + at + 5, rec + at, len - at);
+    *out_len = len + 5;
+    return t;
+}
+
+/* A linked result that succeeded must be the complete one. */
+static void check_linked(const char *mode,
+                         long k,
+                         const char *step,
+                         counter *c,
+                         const idr_result *res,
+                         const linked_ref *ref) {
+    if (idr_result_score(res) != ref->score ||
+        idr_result_reason_count(res) != ref->reasons ||
+        idr_result_link_count(res) != ref->links) {
+        problem(mode, k, step, "succeeded with a result unlike the reference", 0, 0);
+        return;
+    }
+    char *json = NULL;
+    long f0 = c->failed;
+    int rc = idr_result_to_json(res, &json, NULL, NULL);
+    if (step_ok(mode, k, "idr_result_to_json (linked)", rc, f0, c) &&
+        !strstr(json, "\"links\"")) {
+        problem(mode, k, "idr_result_to_json (linked)", "no \"links\" in the output", 0,
+                0);
+    }
+    idr_free(json);
+}
+
+static void linked_once(const char *mode,
+                        long k,
+                        idr_engine *eng,
+                        idr_store *st,
+                        counter *c,
+                        const idr_candidate *cand,
+                        unsigned flags,
+                        const linked_ref *ref) {
+    const char *step =
+        flags ? "idr_engine_score_linked (IDR_SCORE_RECORD)" : "idr_engine_score_linked";
+    idr_result *res = NULL;
+    long f0 = c->failed;
+    int rc = idr_engine_score_linked(eng, st, cand, flags, &res, NULL);
+    if (step_ok(mode, k, step, rc, f0, c)) {
+        check_linked(mode, k, step, c, res, ref);
+    } else if (rc != IDR_OK && res) {
+        problem(mode, k, step, "failed but handed out a result", rc, 0);
+    }
+    idr_result_free(res);
+}
+
+/* The store steps on `eng` and `st`, failing at allocation `base + k` (k = 0: never).
+ * True when they needed fewer than k allocations. */
+static bool store_once(const char *mode,
+                       idr_engine *eng,
+                       idr_store *st,
+                       counter *c,
+                       long k,
+                       const linked_ref *ref) {
+    long base = c->count, live0 = c->live;
+    cur_n = k;
+    cur_once = c->once;
+    c->fail_at = k ? base + k : 0;
+    idr_candidate *cand = NULL;
+    idr_error err;
+    long f0 = c->failed;
+    int rc = idr_candidate_from_json_for_store(&cand, eng, st, record, record_len, &err);
+    if (step_ok(mode, k, "idr_candidate_from_json_for_store", rc, f0, c)) {
+        f0 = c->failed;
+        rc = idr_store_record(st, eng, cand, &err);
+        (void)step_ok(mode, k, "idr_store_record", rc, f0, c);
+        if (!integrity_ok()) {
+            problem(mode, k, "idr_store_record", "integrity_check failed after it", 0, 0);
+        }
+        linked_once(mode, k, eng, st, c, cand, 0, ref);
+        linked_once(mode, k, eng, st, c, cand, IDR_SCORE_RECORD, ref);
+        if (!integrity_ok()) {
+            problem(mode, k, "idr_engine_score_linked", "integrity_check failed", 0, 0);
+        }
+    }
+    idr_candidate_free(cand);
+    if (c->live != live0) {
+        problem(mode, k, "store steps", "leaked", 0, c->live - live0);
+    }
+    bool done = k && c->count - base < k;
+    c->fail_at = 0;
+    return done;
+}
+
+/* The examples index no resume and few photos, so one record of the test's own has
+ * every identifier class the store keeps, a photo hash, a resume long enough to be
+ * indexed (the SimHash's scratch), a referrer (its twin) and a household. */
+static const char full_record[] =
+    "{\"schema\":\"idrisk.candidate/1\",\"candidate_id\":\"alloc-full\","
+    "\"as_of\":\"2025-03-20T12:00:00Z\",\"engagement\":{\"type\":\"employee\"},"
+    "\"identity\":{\"full_name\":\"Robin Okafor\",\"date_of_birth\":\"1991-02-03\","
+    "\"ssn\":\"219-09-9999\",\"photo_phash\":\"8f3c0a5d2e7b1946\","
+    "\"household\":[\"alloc-house\"],"
+    "\"residence\":{\"line1\":\"48 North Oak Avenue, Apt 7\",\"city\":\"Atlanta\","
+    "\"region\":\"GA\",\"postal_code\":\"30301\",\"country\":\"US\"}},"
+    "\"documents\":[{\"type\":\"passport\",\"issuing_country\":\"US\","
+    "\"number\":\"P7654321\"}],"
+    "\"contacts\":{\"emails\":[\"robin.okafor@gmail.com\"],"
+    "\"phones\":[{\"number\":\"+1 404 555 0177\",\"country_hint\":\"US\"}]},"
+    "\"network\":{\"sessions\":[{\"ip\":\"81.2.69.142\",\"at\":"
+    "\"2025-03-01T10:00:00Z\",\"device_id\":\"laptop-77\"}]},"
+    "\"payment\":{\"method\":\"bank_account\",\"account_id\":\"GB29 NWBK 6016 "
+    "1331 9268 19\",\"crypto_wallets\":[{\"chain\":\"ETH\",\"address\":"
+    "\"0x52908400098527886E0F7030069857D2E4169EE7\"}]},"
+    "\"equipment\":{\"shipments\":[{\"address\":{\"line1\":\"9 Pine Road Suite 12\","
+    "\"city\":\"Dover\",\"region\":\"DE\",\"postal_code\":\"19901\",\"country\":"
+    "\"US\"}}]},"
+    "\"work_history\":{\"referred_by\":\"twin-alloc-full\",\"resume_text\":"
+    "\"Senior software engineer with eight years of experience building distributed "
+    "payment systems, data pipelines and customer facing web applications in Go, "
+    "Python and TypeScript. Led a team of five engineers that moved a monolith to "
+    "services on Kubernetes, cut deployment time from hours to minutes and kept "
+    "availability above four nines while traffic tripled over two years.\","
+    "\"employers\":[{\"name\":\"Northwind\",\"references\":[{\"name\":\"Sam "
+    "Ref\",\"phone\":\"+1 404 555 0190\",\"email\":\"sam@northwind.example\"}]}]}}";
+
+/* Every record's store steps; the number of allocations failed one by one. */
+static long run_store(const char *mode, idr_engine *eng, counter *c) {
+    static const unsigned char key[IDR_STORE_KEY_BYTES] = {1, 2, 3};
+    idr_store *st = NULL;
+    idr_error err;
+    if (idr_store_open_with_key(&st, store_path, key, sizeof key, IDR_STORE_CREATE,
+                                &err) != IDR_OK) {
+        fprintf(stderr, "cannot open the store: %s\n", err.message);
+        exit(2);
+    }
+    long total = 0;
+    size_t linked = 0; /* records with links to find (a twin sharing an identifier) */
+    for (size_t r = 0; r <= n_records; r++) {
+        const char *rec = r < n_records ? records[r] : full_record;
+        size_t rec_len = r < n_records ? record_lens[r] : strlen(full_record);
+        size_t twin_len;
+        char *twin = make_twin(rec, rec_len, &twin_len);
+        idr_result *res = NULL;
+        if (idr_engine_score_json_linked(eng, st, twin, twin_len, IDR_SCORE_RECORD, &res,
+                                         &err) != IDR_OK) {
+            fprintf(stderr, "cannot record the twin: %s\n", err.message);
+            exit(2);
+        }
+        idr_result_free(res);
+        free(twin);
+        record = (char *)rec;
+        record_len = rec_len;
+        /* the reference: the record scored linked with nothing failing (after it was
+         * recorded once, as every later run finds it recorded) */
+        idr_candidate *cand = NULL;
+        if (idr_candidate_from_json_for_store(&cand, eng, st, record, record_len, &err) !=
+                IDR_OK ||
+            idr_store_record(st, eng, cand, &err) != IDR_OK ||
+            idr_engine_score_linked(eng, st, cand, 0, &res, &err) != IDR_OK) {
+            fprintf(stderr, "cannot score the record linked: %s\n", err.message);
+            exit(2);
+        }
+        linked_ref ref = {idr_result_score(res), idr_result_reason_count(res),
+                          idr_result_link_count(res)};
+        idr_result_free(res);
+        idr_candidate_free(cand);
+        linked += ref.links > 0;
+        long k = 1;
+        while (!store_once(mode, eng, st, c, k, &ref)) {
+            k++;
+        }
+        total += k - 1;
+        /* after all those failures the store still records and links */
+        (void)store_once(mode, eng, st, c, 0, &ref);
+    }
+    idr_store_free(st);
+    /* every example but synthetic-photo-deepfake (no identifier the store indexes),
+     * and the full record */
+    if (linked < n_records) {
+        problem(mode, 0, "store steps", "too few records found their twin", 0, 0);
+    }
+    return total;
+}
+
+static void
+run(const char *mode, bool once, long *build_n, long *record_n, long *store_n) {
     long n = 1;
     while (!build_once(mode, once, n)) {
         n++;
@@ -322,6 +583,7 @@ static void run(const char *mode, bool once, long *build_n, long *record_n) {
         }
         *record_n += k - 1;
     }
+    *store_n = run_store(mode, eng, &c);
     idr_engine_free(eng);
     idr_config_free(cfg);
     if (c.live != 0) {
@@ -383,15 +645,18 @@ int main(int argc, char **argv) {
     idr_config_free(cfg);
 
     make_data_dir();
-    long b1, r1, b2, r2;
-    run("sticky", false, &b1, &r1);
-    run("once", true, &b2, &r2);
-    printf("alloc_fail: %zu records; sticky mode: %ld engine-build and %ld per-record "
-           "allocations failed one by one; once mode: %ld and %ld; %d problems\n",
-           n_records, b1, r1, b2, r2, problems);
+    make_store_dir();
+    long b1, r1, s1, b2, r2, s2;
+    run("sticky", false, &b1, &r1, &s1);
+    run("once", true, &b2, &r2, &s2);
+    printf("alloc_fail: %zu records; sticky mode: %ld engine-build, %ld per-record and "
+           "%ld store-path allocations failed one by one; once mode: %ld, %ld and %ld; "
+           "%d problems\n",
+           n_records, b1, r1, s1, b2, r2, s2, problems);
     for (size_t i = 0; i < n_records; i++) {
         free(records[i]);
     }
     remove_data_dir();
+    remove_store_dir();
     return problems ? 1 : 0;
 }

@@ -92,7 +92,7 @@ int main(int argc, char **argv) {
     idr__standalone sa = {5, IDR_ACTION_NONE, ""};
     t0 = now_s();
     for (unsigned i = 0; i < m && !rc; i++) {
-        if (idr__store_put(st, cs[i], &ens[i], &sa, (int64_t)time(NULL), &err) !=
+        if (idr__store_put(st, NULL, cs[i], &ens[i], &sa, (int64_t)time(NULL), &err) !=
             IDR_OK) {
             rc = fail("put", &err);
         }

@@ -554,19 +554,19 @@ Test(store, address_normalisation) {
                       .postal_code = "30308",
                       .country = "US"};
     idr__address e = {.present = true, .postal_code = "30308", .country = "US"};
-    char *ka = idr__address_key(&a), *kb = idr__address_key(&b),
-         *kc = idr__address_key(&c), *kd = idr__address_key(&d);
+    char *ka = idr__address_key(NULL, &a, NULL), *kb = idr__address_key(NULL, &b, NULL),
+         *kc = idr__address_key(NULL, &c, NULL), *kd = idr__address_key(NULL, &d, NULL);
     cr_assert_str_eq(ka, "US|30308|123 MAIN ST #4");
     cr_assert_str_eq(kb, ka);
     cr_assert_str_eq(kc, ka);
     cr_assert_str_neq(kd, ka, "another unit is another address");
-    cr_assert_null(idr__address_key(&e), "no line1: not indexed");
+    cr_assert_null(idr__address_key(NULL, &e, NULL), "no line1: not indexed");
     free(ka), free(kb), free(kc), free(kd);
     idr__address f = {.present = true,
                       .line1 = "10 North Avenue West",
                       .postal_code = "sw1a 1aa",
                       .country = "GB"};
-    char *kf = idr__address_key(&f);
+    char *kf = idr__address_key(NULL, &f, NULL);
     cr_assert_str_eq(kf, "GB|SW1A1AA|10 N AVE W");
     free(kf);
 }
@@ -608,7 +608,8 @@ Test(store, bands_guarantee) {
     /* short resumes are not indexed */
     uint64_t h;
     bool indexed = true;
-    cr_assert_eq(idr__simhash(&k, "too short to be a template", &h, &indexed), IDR_OK);
+    cr_assert_eq(idr__simhash(NULL, &k, "too short to be a template", &h, &indexed),
+                 IDR_OK);
     cr_assert(!indexed);
 }
 
@@ -668,7 +669,7 @@ Test(store, forget_leaves_no_trace) {
     linked l;
     do_link(eng, st, d, &l);
     idr__idset ids;
-    cr_assert_eq(idr__idset_build(&ids, &st->keys, l.cand, &l.en), IDR_OK);
+    cr_assert_eq(idr__idset_build(&ids, NULL, &st->keys, l.cand, &l.en), IDR_OK);
     cr_assert_geq(ids.n, 9);
     for (size_t i = 0; i < ids.n; i++) {
         cr_assert(files_contain(ids.v[i].hash, 32), "hash %zu is stored", i);
@@ -717,8 +718,9 @@ Test(store, purge_by_recorded_at) {
     for (unsigned i = 0; i < 4; i++) {
         char *j = store_plain_candidate("purge", i);
         idr_candidate *c = parse(eng, st, j);
-        cr_assert_eq(idr__store_put(st, c, NULL, &s, 1000 + 1000 * (int64_t)i, &err),
-                     IDR_OK, "%s", err.message);
+        cr_assert_eq(
+            idr__store_put(st, NULL, c, NULL, &s, 1000 + 1000 * (int64_t)i, &err), IDR_OK,
+            "%s", err.message);
         idr_candidate_free(c);
         free(j);
     }

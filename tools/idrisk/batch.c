@@ -650,7 +650,14 @@ static void process(batch *b, uint64_t seq, slot *s) {
         rc = idr_candidate_from_json_for_store(&c, b->eng, b->st, text, len, &err);
         if (rc == IDR_OK) {
             free(s->id);
-            s->id = strdup(idr_candidate_id(c));
+            const char *id = idr_candidate_id(c);
+            s->id = id ? strdup(id) : NULL;
+            if (id &&
+                !s->id) { /* without its id the record could be recorded out of order */
+                rc = IDR_ENOMEM;
+                s->fatal_rc = rc;
+                snprintf(s->fatal.message, sizeof s->fatal.message, "out of memory");
+            }
         } else if (rc != IDR_EINVAL && rc != IDR_ELIMIT) {
             s->fatal_rc = rc;
             s->fatal = err;
