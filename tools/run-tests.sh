@@ -18,8 +18,12 @@ clang-format --dry-run -Werror $files || format_ok=0
 echo "== layering check (tools/check-layers.py)"
 /usr/bin/python3 tools/check-layers.py
 
-echo "== build (-Wall -Wextra -Werror)"
+# Configuring writes build-ci/compile_commands.json, which clang-tidy reads.
 cmake -S . -B build-ci -DIDR_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+echo "== static analysis (clang-tidy, cppcheck: tools/static-analysis.sh)"
+sh tools/static-analysis.sh build-ci
+
+echo "== build (-Wall -Wextra -Werror; the library also -Wconversion -Wswitch-enum)"
 cmake --build build-ci -j"$J" >/dev/null
 # Install the library, the CLI and the Python package into /usr/local, so that
 # `idrisk`, `pkg-config idrisk` and `/usr/bin/python3 -c "import idrisk"` work after set-up.

@@ -3,7 +3,7 @@
 # Idempotent; run as root (or with sudo). Packages only from Debian's archive; data
 # packages come later from the npm registry (tools/fetch-data.sh).
 set -eu
-PKGS="build-essential cmake pkg-config git ca-certificates curl clang clang-format
+PKGS="build-essential cmake pkg-config git ca-certificates curl clang clang-format clang-tidy cppcheck
 libclang-rt-14-dev libcjson-dev libmaxminddb-dev libphonenumber-dev libicu-dev
 libpcre2-dev libsodium-dev libsqlite3-dev sqlite3 libcriterion-dev libprotobuf-dev libboost-dev
 libmaxmind-db-writer-perl python3 python3-cffi python3-pytest python3-setuptools

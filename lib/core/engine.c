@@ -113,7 +113,8 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
         idr_config_free(defaults);
         return rc;
     }
-    idr__arena *a = idr__arena_new(cfg->has_alloc ? &cfg->alloc : NULL, 16 * 1024);
+    idr__arena *a =
+        idr__arena_new(cfg->has_alloc ? &cfg->alloc : NULL, (size_t)16 * 1024);
     idr_engine *eng = a ? idr__arena_calloc(a, sizeof *eng) : NULL;
     if (!eng) {
         idr__arena_free(a);

@@ -220,6 +220,8 @@ static void finalize(idr_result *res, const idr_engine *eng) {
     }
     /* qsort with a NULL base is undefined even for zero elements. */
     if (res->rep.n_hits > 1) {
+        // An array of pointers: sizeof of one element is a pointer size.
+        // NOLINTNEXTLINE(bugprone-sizeof-expression)
         qsort(res->rep.hits, res->rep.n_hits, sizeof *res->rep.hits, cmp_hits);
     }
     if (res->rep.n_suppressed > 1) {
@@ -370,7 +372,7 @@ static int score_impl(const idr_engine *eng,
                         "the candidate was not parsed for this store: parse it with "
                         "idr_candidate_from_json_for_store()");
     }
-    idr__arena *a = idr__arena_new(idr__arena_allocator(eng->arena), 16 * 1024);
+    idr__arena *a = idr__arena_new(idr__arena_allocator(eng->arena), (size_t)16 * 1024);
     idr_result *res = a ? idr__arena_calloc(a, sizeof *res) : NULL;
     if (!res) {
         idr__arena_free(a);

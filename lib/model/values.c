@@ -149,7 +149,7 @@ bool idr__parse_instant(const char *s, int64_t *t_out) {
     if (*p != '\0') {
         return false;
     }
-    *t_out = days * 86400 + hh * 3600 + mi * 60 + ss - offset;
+    *t_out = days * 86400 + (int64_t)hh * 3600 + (int64_t)mi * 60 + ss - offset;
     return true;
 }
 

@@ -53,6 +53,8 @@ static int perr(parser *ps, const char *key, const char *fmt, ...) {
     }
     va_list ap;
     va_start(ap, fmt);
+    // va_start is the line above (analyzer false positive).
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return idr__err(ps->err, IDR_EDATA, field, "%s:%d: %s: %s", ps->name, ps->line, field,
@@ -614,7 +616,7 @@ int idr__rulepack_load_al(idr__rulepack **out,
     if (!find) {
         return idr__err(err, IDR_EINVAL, NULL, "no indicator registry given");
     }
-    idr__arena *a = idr__arena_new(al, 64 * 1024);
+    idr__arena *a = idr__arena_new(al, (size_t)64 * 1024);
     idr__rulepack *p = a ? idr__arena_calloc(a, sizeof *p) : NULL;
     if (!p) {
         idr__arena_free(a);

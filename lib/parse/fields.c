@@ -26,13 +26,13 @@
 #define FENUMN(T, key, m, nm, names)                                                     \
     { key, K_ENUM, offsetof(T, m), offsetof(T, nm), names, 0, 0, 0, 0 }
 #define FOBJ(T, key, m, spec)                                                            \
-    { key, K_OBJ, offsetof(T, m), NO_OFF, &spec, 0, 0, 0, 0 }
+    { key, K_OBJ, offsetof(T, m), NO_OFF, &(spec), 0, 0, 0, 0 }
 #define FOBJ0(key, spec)                                                                 \
-    { key, K_OBJ, 0, NO_OFF, &spec, 0, 0, 0, 0 }
+    { key, K_OBJ, 0, NO_OFF, &(spec), 0, 0, 0, 0 }
 #define FARR(T, key, m, nm, spec)                                                        \
-    { key, K_ARR, offsetof(T, m), offsetof(T, nm), &spec, 0, 0, 0, 0 }
+    { key, K_ARR, offsetof(T, m), offsetof(T, nm), &(spec), 0, 0, 0, 0 }
 #define FSPEC(T, key, m, m2, fn)                                                         \
-    { key, K_SPECIAL, offsetof(T, m), m2, (const void *)fn, 0, 0, 0, 0 }
+    { key, K_SPECIAL, offsetof(T, m), m2, (const void *)(fn), 0, 0, 0, 0 }
 #define OSPEC(fields, T, present, strf, chk)                                             \
     { fields, COUNT(fields), sizeof(T), present, strf, chk }
 
@@ -354,7 +354,7 @@ static const ospec post_hire_s = OSPEC(post_hire_f, idr__post_hire, NO_OFF, NULL
 
 /* top level */
 #define SECTION(key, kd, m, spec, bit)                                                   \
-    { key, kd, offsetof(idr_candidate, m), NO_OFF, &spec, 0, 0, 0, bit }
+    { key, kd, offsetof(idr_candidate, m), NO_OFF, &(spec), 0, 0, 0, bit }
 static const fspec root_f[] = {
     FSPEC(idr_candidate, "schema", candidate_id, NO_OFF, idr__parse_sp_schema),
     FSPEC(
@@ -419,6 +419,15 @@ void idr__parse_init_obj(const ospec *s, char *base) {
         case K_OBJ:
             idr__parse_init_obj(f->aux, at);
             break;
+        case K_STR: /* the rest start all-zero: NULL, empty or count 0 */
+        case K_STR_LOWER:
+        case K_STR_UPPER:
+        case K_COUNTRY:
+        case K_ENUM:
+        case K_STRV:
+        case K_STRV_LOWER:
+        case K_ARR:
+        case K_SPECIAL:
         default:
             break;
         }

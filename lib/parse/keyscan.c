@@ -42,7 +42,7 @@ static const char *const protected_by_len[15][2] = {
 static uint64_t key_check(const char *key, bool *protected_name, bool *ascii) {
     uint64_t h = 0;
     unsigned char high = 0;
-    char k[16];
+    char k[16] = {0};
     size_t n = 0;
     for (const unsigned char *s = (const unsigned char *)key; *s; s++) {
         unsigned char ch = *s;

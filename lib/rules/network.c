@@ -44,6 +44,8 @@ static const char *event_label(idr__event e) {
         return "Assessment session";
     case IDR__EV_ONBOARDING:
         return "Onboarding session";
+    case IDR__EV_NONE:
+    case IDR__EV_OTHER:
     default:
         return "Session";
     }

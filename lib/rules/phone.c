@@ -88,7 +88,11 @@ typedef struct refs {
 static bool flat_refs(idr__ctx *ctx, refs *r) {
     const idr__work_history *wh = &ctx->c->work_history;
     r->n = 0;
+    // An array of pointers: sizeof of one element is a pointer size.
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     r->ref = idr__arena_alloc(ctx->arena, (ctx->en->n_ref_phones + 1) * sizeof *r->ref);
+    // An array of pointers: sizeof of one element is a pointer size.
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     r->emp = idr__arena_alloc(ctx->arena, (ctx->en->n_ref_phones + 1) * sizeof *r->emp);
     if (!r->ref || !r->emp) {
         return false;

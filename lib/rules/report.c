@@ -272,6 +272,8 @@ static idr__hitrec *find_hit(idr__report *res, const char *id) {
 
 idr__hitrec *idr__report_new_hit(idr__report *res) {
     if (!grow_arr(res->arena, (void **)&res->hits, res->n_hits, &res->cap_hits,
+                  // An array of pointers: sizeof of one element is a pointer size.
+                  // NOLINTNEXTLINE(bugprone-sizeof-expression)
                   sizeof *res->hits)) {
         res->oom = true;
         return NULL;

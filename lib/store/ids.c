@@ -141,7 +141,7 @@ static void addr_chars(idr__buf *b, const char *s) {
         unsigned c = *p;
         if (c < 0x80) {
             if (isalnum(c)) {
-                char u = (char)toupper(c);
+                char u = (char)toupper((int)c); /* c < 0x80 */
                 idr__buf_put(b, &u, 1);
             } else if (c == '#') {
                 idr__buf_puts(b, " # ");
@@ -309,7 +309,7 @@ static void add_phone(idr__idset *s,
             buf[o++] = t[i];
         }
     }
-    if (o > (buf[0] == '+' ? 1u : 0u)) {
+    if (o > 0 && o > (buf[0] == '+' ? 1u : 0u)) {
         add(s, k, IDR__IC_PHONE, role, idx, 0, buf, o);
     }
     idr__wipe(buf, sizeof buf);

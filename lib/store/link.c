@@ -280,6 +280,7 @@ static idr__link_kind kind_of(const idr__ident *e) {
     case IDR__IC_DEVICE:
         return IDR__LK_DEVICE;
     case IDR__IC_IP:
+    case IDR__IC_COUNT:
     default:
         return IDR__LK_IP;
     }
@@ -377,6 +378,8 @@ static int match_sig(idr_store *st,
                 }
                 cands = v;
             }
+            // n == cap grew cands above.
+            // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
             cands[n++] = cand;
         }
         idr__stmt_done(s);
@@ -582,6 +585,8 @@ static int link_locked(idr_store *st,
                 }
             }
             idr__link *l = &links[n++];
+            // r.n > 0 and rc == IDR_OK imply links was allocated.
+            // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
             memset(l, 0, sizeof *l);
             l->kind = r.v[i].kind;
             l->other_id = o.id;

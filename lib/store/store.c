@@ -508,9 +508,12 @@ static int open_impl(idr_store **out,
         char *kp = NULL;
         if (key_path) {
             kp = strdup(key_path);
-        } else if ((kp = malloc(strlen(path) + 5)) != NULL) {
-            strcpy(kp, path);
-            strcat(kp, ".key");
+        } else {
+            size_t n = strlen(path);
+            if ((kp = malloc(n + sizeof ".key")) != NULL) {
+                memcpy(kp, path, n);
+                memcpy(kp + n, ".key", sizeof ".key");
+            }
         }
         if (!kp) {
             rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");

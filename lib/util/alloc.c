@@ -19,7 +19,8 @@ void *idr__calloc(const idr__alloc *al, size_t n, size_t size) {
         return NULL; /* the product would wrap: never a short block */
     }
     if (!al) {
-        return calloc(n, size);
+        /* calloc(0) may return NULL, which callers would take for ENOMEM. */
+        return calloc(n ? n : 1, size ? size : 1);
     }
     void *p = al->malloc(al->ctx, n * size);
     if (p) {

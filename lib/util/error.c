@@ -41,6 +41,8 @@ int idr__err(idr_error *err, int code, const char *field, const char *fmt, ...) 
         }
         va_list ap;
         va_start(ap, fmt);
+        // va_start is the line above (analyzer false positive).
+        // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
     }

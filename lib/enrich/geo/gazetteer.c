@@ -149,6 +149,8 @@ void idr__geo_load_zips(idr__loader *ld, idr__geo *g) {
         ld->oom |= idr__loader_warn(ld, "gazetteer %s has no usable ZIP entries", path);
         return;
     }
+    // n_zips > 0 implies zips was allocated.
+    // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
     qsort(g->zips, g->n_zips, sizeof *g->zips, cmp_zip);
     mark_zip_duplicates(ld, g, path);
     idr__geo_manifest m;
@@ -203,6 +205,8 @@ void idr__geo_load_cities(idr__loader *ld, idr__geo *g) {
         ld->oom |= idr__loader_warn(ld, "gazetteer %s has no usable city entries", path);
         return;
     }
+    // n_cities > 0 implies cities was allocated.
+    // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
     qsort(g->cities, g->n_cities, sizeof *g->cities, cmp_city);
     idr__geo_manifest m;
     idr__geo_manifest_load(ld->data_dir, "cities", &m);
@@ -243,7 +247,7 @@ static const zip_entry *find_zip(const idr__geo *g, const char *postal) {
         return NULL;
     }
     z[5] = '\0';
-    zip_entry key;
+    zip_entry key = {0};
     memcpy(key.zip, z, 6);
     return bsearch(&key, g->zips, g->n_zips, sizeof key, cmp_zip);
 }

@@ -172,6 +172,8 @@ void idr__geo_close(idr__geo *g) {
         return;
     }
     for (size_t i = 0; i < g->n_dbs; i++) {
+        // n_dbs > 0 implies dbs was allocated.
+        // NOLINTNEXTLINE(clang-analyzer-core.NullDereference)
         idr__geo_db_close(g->dbs[i]);
     }
     idr__free(g->al, g->dbs);
@@ -212,6 +214,8 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
                                  ld->data_dir, e);
         return *why ? IDR_OK : IDR_ENOMEM;
     }
+    // An array of pointers: sizeof of one element is a pointer size.
+    // NOLINTNEXTLINE(bugprone-sizeof-expression)
     g->dbs = idr__calloc(g->al, n > 0 ? (size_t)n : 1, sizeof *g->dbs);
     if (!g->dbs) {
         for (int i = 0; i < n; i++) {
@@ -270,6 +274,8 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
         case GEO_RESPROXY:
             g->caps |= IDR__GEO_CAP_ANON;
             break;
+        case GEO_CONNECTION: /* connection type is part of no capability */
+        case GEO_UNKNOWN:
         default:
             break;
         }

@@ -624,6 +624,11 @@ static bool kind_done(geo_kind k, unsigned got) {
         return (got & (G_ASN | G_ISP)) == (G_ASN | G_ISP);
     case GEO_CONNECTION:
         return got & G_CONN;
+    case GEO_ANON:
+    case GEO_ANON_PLUS:
+    case GEO_RISK:
+    case GEO_RESPROXY:
+    case GEO_UNKNOWN:
     default:
         return false; /* anonymizer flags are OR-ed over every database */
     }

@@ -132,6 +132,8 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     }
     idr__free(ld->al, text);
     if (g->n_classes > 0) {
+        // n_classes > 0 implies classes was allocated.
+        // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
         qsort(g->classes, g->n_classes, sizeof *g->classes, cmp_class);
         drop_conflicting_classes(ld, g, path);
         g->caps |= IDR__GEO_CAP_ASN_CLASSES;

@@ -412,7 +412,7 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
         if (line[0] == '#' || idr__split_tabs(line, f, 5) != 5 || !*f[4]) {
             continue;
         }
-        int year = atoi(f[1]);
+        long year = strtol(f[1], NULL, 10);
         if (year < 1950 || year > 2100) {
             continue;
         }
@@ -427,7 +427,7 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
                 *p = (char)tolower((unsigned char)*p);
             }
             t->lower = low;
-            t->year = year;
+            t->year = (int)year; /* 1950..2100, checked above */
             t->source = idr__arena_strdup(l->arena, f[4]);
             t->claim_only = claim_only;
         }
@@ -444,7 +444,7 @@ static int load_tech(idr__loader *ld, idr__lists *l) {
 int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why) {
     *out = NULL;
     idr__lists *l = idr__calloc(ld->al, 1, sizeof *l);
-    if (!l || !(l->arena = idr__arena_new(ld->al, 16 * 1024))) {
+    if (!l || !(l->arena = idr__arena_new(ld->al, (size_t)16 * 1024))) {
         idr__free(ld->al, l);
         return IDR_ENOMEM;
     }
@@ -629,6 +629,8 @@ size_t idr__lists_tech_claims(const idr__lists *l,
             idr__tech_claim *c = &out[found++];
             memset(c, 0, sizeof *c);
             c->tech = t;
+            // re_years captured 1-2 digits.
+            // NOLINTNEXTLINE(cert-err34-c)
             c->years = atoi(text + ov[2]);
             c->quote = idr__arena_strndup(a, text + ov[0], q - ov[0]);
             size_t r = q;
@@ -653,6 +655,8 @@ size_t idr__lists_tech_claims(const idr__lists *l,
         if (match(l->re_range, text, n, pos, ov, 3) <= 0) {
             break;
         }
+        // re_range captured 4 digits each.
+        // NOLINTNEXTLINE(cert-err34-c)
         int from = atoi(text + ov[2]), to = atoi(text + ov[4]);
         size_t ls = ov[0], le = ov[1];
         while (ls > 0 && text[ls - 1] != '\n') {

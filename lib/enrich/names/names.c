@@ -307,7 +307,10 @@ tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out)
     tb_init(&b, out);
     for (int32_t i = 0; i < flen;) {
         UChar32 c;
+#pragma GCC diagnostic push /* ICU's macros mix UChar32 and uint32_t internally */
+#pragma GCC diagnostic ignored "-Wsign-conversion"
         U16_NEXT(fold, i, flen, c);
+#pragma GCC diagnostic pop
         if (is_apostrophe((uint32_t)c)) {
             continue;
         }
@@ -323,7 +326,10 @@ tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out)
         char u8[4];
         int32_t k = 0;
         UBool err = 0;
+#pragma GCC diagnostic push /* ICU's macros mix UChar32 and uint32_t internally */
+#pragma GCC diagnostic ignored "-Wsign-conversion"
         U8_APPEND((uint8_t *)u8, k, 4, c, err);
+#pragma GCC diagnostic pop
         if (!err) {
             tb_put(&b, u8, (size_t)k);
         }
