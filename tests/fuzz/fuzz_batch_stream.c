@@ -61,6 +61,9 @@ static idr_engine *eng;
 static idr_store *st;
 static char tmpdir[64], store_path[96];
 static unsigned long inputs;
+/* FUZZ_VERBOSE=1: one line per scored record with its number of links, to see that
+ * the seeds link (stream-shared-identifiers.jsonl, edge-minimal.jsonl). */
+static int verbose;
 
 static int is_dir(const char *path) {
     struct stat sb;
@@ -86,6 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     if (eng) {
         return 0;
     }
+    verbose = getenv("FUZZ_VERBOSE") && strcmp(getenv("FUZZ_VERBOSE"), "1") == 0;
     const char *dir = getenv("IDRISK_TEST_DATA_DIR");
     if (!is_dir(dir)) {
         dir = getenv("IDRISK_DATA_DIR");
@@ -138,6 +142,9 @@ static void check_result(const idr_result *res, const char *id) {
         CHECK(strcmp(l->candidate_id, id) != 0); /* never linked to itself */
     }
     CHECK(idr_result_link(res, nl) == NULL);
+    if (verbose) {
+        fprintf(stderr, "fuzz_batch_stream: %s scored, %zu links\n", id, nl);
+    }
     char *json = NULL;
     size_t len = 0;
     idr_error err;
