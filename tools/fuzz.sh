@@ -26,7 +26,8 @@
 # Environment: FUZZ_BUILD (build-fuzz), FUZZ_OUT (FUZZ_BUILD/fuzz-runs/DATE: logs,
 # scratch corpora, artifacts), FUZZ_MERGE, FUZZ_SLOW_MS, FUZZ_NO_BUILD=1 (use the
 # binaries as built), IDRISK_TEST_DATA_DIR or IDRISK_DATA_DIR (fetched data for the
-# score and batch_stream harnesses; default MaxMind's test databases). Extra libFuzzer flags: FUZZ_FLAGS.
+# score and batch_stream harnesses; default MaxMind's test databases). Extra libFuzzer
+# flags: FUZZ_FLAGS.
 # The batch_stream harness writes a SQLite store in a fresh /tmp/idrisk-fuzz-store-*
 # directory, removed when it exits.
 set -eu
@@ -34,7 +35,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
-    sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 SECONDS_EACH=$1
