@@ -3,6 +3,7 @@
 #
 #   tools/fuzz.sh SECONDS [NAME...]     e.g. tools/fuzz.sh 600
 #                                            tools/fuzz.sh 60 score config
+#                                            tools/fuzz.sh 300 store batch_stream
 #
 # NAME is a harness without its prefix (score for tests/fuzz/fuzz_score.c); default:
 # every harness, one after the other (the fuzzers are single-process: run them
@@ -25,13 +26,16 @@
 # Environment: FUZZ_BUILD (build-fuzz), FUZZ_OUT (FUZZ_BUILD/fuzz-runs/DATE: logs,
 # scratch corpora, artifacts), FUZZ_MERGE, FUZZ_SLOW_MS, FUZZ_NO_BUILD=1 (use the
 # binaries as built), IDRISK_TEST_DATA_DIR or IDRISK_DATA_DIR (fetched data for the
-# score harness; default MaxMind's test databases). Extra libFuzzer flags: FUZZ_FLAGS.
+# score and batch_stream harnesses; default MaxMind's test databases). Extra libFuzzer
+# flags: FUZZ_FLAGS.
+# The batch_stream harness writes a SQLite store in a fresh /tmp/idrisk-fuzz-store-*
+# directory, removed when it exits.
 set -eu
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
-    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 SECONDS_EACH=$1

@@ -67,7 +67,7 @@ void idr__idset_free(idr__idset *s) {
     idr__wipe(s, sizeof *s);
 }
 
-static const char *trim(const char *s, size_t *n) {
+const char *idr__id_trim(const char *s, size_t *n) {
     while (*s && isspace((unsigned char)*s)) {
         s++;
     }
@@ -298,7 +298,7 @@ static void add_phone(idr__idset *s,
         return;
     }
     size_t n;
-    const char *t = trim(number, &n);
+    const char *t = idr__id_trim(number, &n);
     char buf[64];
     size_t o = 0;
     if (n && t[0] == '+') {
@@ -518,6 +518,28 @@ static bool is_hex(const char *s, size_t n) {
     return n > 0;
 }
 
+size_t idr__wallet_key(const char *a, char out[IDR__WALLET_MAX + 1]) {
+    out[0] = '\0';
+    if (!a) {
+        return 0;
+    }
+    size_t n;
+    const char *t = idr__id_trim(a, &n);
+    if (n == 0 || n > IDR__WALLET_MAX) {
+        return 0;
+    }
+    memcpy(out, t, n);
+    out[n] = '\0';
+    /* 0x-hex addresses (EVM chains) are case-insensitive (the case is only the EIP-55
+     * checksum); others (base58, bech32) are kept as written */
+    if (n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') && is_hex(t + 2, n - 2)) {
+        for (size_t j = 0; j < n; j++) {
+            out[j] = (char)tolower((unsigned char)out[j]);
+        }
+    }
+    return n;
+}
+
 static int64_t floor_div(int64_t a, int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
@@ -577,25 +599,11 @@ int idr__idset_build(idr__idset *s,
     }
     for (size_t i = 0; i < c->payment.n_wallets; i++) {
         const char *a = c->payment.wallets[i].address;
-        if (!a) {
-            continue;
+        char buf[IDR__WALLET_MAX + 1];
+        size_t n = idr__wallet_key(a, buf);
+        if (n) {
+            add(s, k, IDR__IC_WALLET, IDR__ROLE_OWN, i, 0, buf, n);
         }
-        size_t n;
-        const char *t = trim(a, &n);
-        if (n == 0 || n > 256) {
-            continue;
-        }
-        char buf[257];
-        memcpy(buf, t, n);
-        /* 0x-hex addresses (EVM chains) are case-insensitive (the case is only the
-         * EIP-55 checksum); others (base58, bech32) are kept as written */
-        if (n > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') &&
-            is_hex(t + 2, n - 2)) {
-            for (size_t j = 0; j < n; j++) {
-                buf[j] = (char)tolower((unsigned char)buf[j]);
-            }
-        }
-        add(s, k, IDR__IC_WALLET, IDR__ROLE_OWN, i, 0, buf, n);
         idr__wipe(buf, sizeof buf);
     }
     for (size_t i = 0; i < c->n_documents; i++) {
@@ -610,7 +618,7 @@ int idr__idset_build(idr__idset *s,
         const idr__session *se = &c->sessions[i];
         if (se->device_id) {
             size_t n;
-            const char *t = trim(se->device_id, &n);
+            const char *t = idr__id_trim(se->device_id, &n);
             if (n) {
                 uint8_t h[IDR__ID_HASH_BYTES];
                 idr__id_hash(&k->id, "device", t, n, h);

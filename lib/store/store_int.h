@@ -115,6 +115,14 @@ int idr__simhash(const idr__alloc *al,
                  const char *text,
                  uint64_t *out,
                  bool *indexed);
+/* The identifier normalisations of idr__idset_build, exposed for tests and the
+ * fuzzer: `s` without leading and trailing white space (its length in *n; the device
+ * id's whole normalisation), and a wallet address trimmed, 0x-hex lower-cased, written
+ * NUL-terminated to `out`; its length, 0 when it is not indexed (empty or longer than
+ * IDR__WALLET_MAX). */
+#define IDR__WALLET_MAX 256
+const char *idr__id_trim(const char *s, size_t *n);
+size_t idr__wallet_key(const char *a, char out[IDR__WALLET_MAX + 1]);
 /* The band hashes of a signature: `n` bands of `bits` (the last band takes the rest). */
 void idr__sig_bands(const idr__store_keys *k,
                     int kind,

@@ -77,6 +77,20 @@ Test(email, normalisation_follows_the_provider) {
     cr_assert_null(norm(NULL));
 }
 
+/* found by fuzz_store: cutting "+x" after a dot left "a.@", which is no mailbox */
+Test(email, normalisation_is_idempotent_and_stays_a_mailbox) {
+    cr_assert_str_eq(norm("A.+x@Outlook.com"), "a.+x@outlook.com",
+                     "a cut that leaves a trailing dot is not made");
+    cr_assert_str_eq(norm("a.+x@gmail.com"), "a@gmail.com", "Gmail drops the dot too");
+    const char *in[] = {"A.+x@Outlook.com", "John.Smith+jobs@Gmail.com", "x@acme.com"};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        const char *once = norm(in[i]);
+        cr_assert_not_null(once);
+        cr_assert(idr__lists_mailbox_syntax_ok(rh_engine->mods.lists, once), "%s", once);
+        cr_assert_str_eq(norm(once), once);
+    }
+}
+
 Test(email, enrichment_classifies_domains) {
     cJSON *r = rh_score(J({
         "candidate_id" : "e1",

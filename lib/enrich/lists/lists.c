@@ -760,8 +760,19 @@ char *idr__email_normalize(const idr__lists *l,
         *w = '\0';
     }
     char *norm = idr__arena_printf(a, "%s@%s", s, domain);
+    /* A provider rule applies only when its result is still a mailbox: "a.+x" at a
+     * plus provider would leave "a." (a trailing dot no mailbox syntax allows), and
+     * with the built-in check Gmail's "..@" would leave an empty local part. Such an
+     * address is kept as written (lower-cased), which also keeps the normalisation
+     * idempotent (found by fuzz_store, docs/fuzzing.md). */
+    if (norm && !idr__lists_mailbox_syntax_ok(l, norm)) {
+        norm = idr__arena_strndup(a, addr, len);
+        for (char *p = norm; p && *p; p++) {
+            *p = (char)tolower((unsigned char)*p);
+        }
+    }
     if (norm && domain_out) {
-        *domain_out = strchr(norm, '@') + 1;
+        *domain_out = strrchr(norm, '@') + 1;
     }
     return norm;
 }
