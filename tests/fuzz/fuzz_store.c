@@ -145,7 +145,7 @@ static void check_address(const uint8_t *data, size_t size) {
     } else {
         memcpy(ad.country, "US", 3);
     }
-    char *key = idr__address_key(&ad);
+    char *key = idr__address_key(NULL, &ad, NULL);
     if (key) {
         size_t in = strlen(ad.line1) + (ad.line2 ? strlen(ad.line2) : 0);
         size_t postal = ad.postal_code ? strlen(ad.postal_code) : 0;
@@ -167,7 +167,7 @@ static void check_address(const uint8_t *data, size_t size) {
             memcpy(back.country, again, 3);
             back.postal_code = again + 3;
             back.line1 = again + (bar2 - key) + 1;
-            char *key2 = idr__address_key(&back);
+            char *key2 = idr__address_key(NULL, &back, NULL);
             CHECK(key2 != NULL && strcmp(key, key2) == 0);
             free(key2);
             free(again);
@@ -223,8 +223,8 @@ static int word_byte(unsigned char c) {
 static void check_simhash(const char *s) {
     uint64_t v = 0, v2 = 0;
     bool ix = false, ix2 = false;
-    CHECK(idr__simhash(&keys, s, &v, &ix) == IDR_OK);
-    CHECK(idr__simhash(&keys, s, &v2, &ix2) == IDR_OK);
+    CHECK(idr__simhash(NULL, &keys, s, &v, &ix) == IDR_OK);
+    CHECK(idr__simhash(NULL, &keys, s, &v2, &ix2) == IDR_OK);
     CHECK(ix == ix2 && (!ix || v == v2));
     size_t words = 0, len = strlen(s);
     for (size_t i = 0; i < len; i++) {
@@ -245,8 +245,10 @@ static void check_simhash(const char *s) {
             }
         }
     }
-    CHECK(idr__simhash(&keys, up, &v2, &ix2) == IDR_OK && ix2 == ix && (!ix || v2 == v));
-    CHECK(idr__simhash(&keys, sp, &v2, &ix2) == IDR_OK && ix2 == ix && (!ix || v2 == v));
+    CHECK(idr__simhash(NULL, &keys, up, &v2, &ix2) == IDR_OK && ix2 == ix &&
+          (!ix || v2 == v));
+    CHECK(idr__simhash(NULL, &keys, sp, &v2, &ix2) == IDR_OK && ix2 == ix &&
+          (!ix || v2 == v));
     free(up);
     free(sp);
 }
@@ -260,8 +262,8 @@ static void check_idset(const uint8_t *data, size_t size) {
         return;
     }
     idr__idset a, b;
-    CHECK(idr__idset_build(&a, &keys, c, NULL) == IDR_OK);
-    CHECK(idr__idset_build(&b, &keys, c, NULL) == IDR_OK);
+    CHECK(idr__idset_build(&a, NULL, &keys, c, NULL) == IDR_OK);
+    CHECK(idr__idset_build(&b, NULL, &keys, c, NULL) == IDR_OK);
     CHECK(a.n == b.n && a.has_name == b.has_name && a.has_resume == b.has_resume &&
           a.has_photo == b.has_photo && a.has_dob == b.has_dob);
     size_t refs = 0;
