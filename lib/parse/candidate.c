@@ -9,6 +9,7 @@
  */
 #include "parse/parser.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,6 +187,195 @@ static bool raw_depth_exceeded(parser *p, const char *s, size_t len) {
     return false;
 }
 
+/* cJSON answers NULL both for malformed text and for its own failed allocations, and
+ * it cannot be given our allocator without process-global hooks. So when it fails,
+ * this check decides which it was: true when `s` is one well-formed JSON value (RFC
+ * 8259, as strict as cJSON: no lone UTF-16 surrogate in a \u escape) followed only by
+ * whitespace or NUL padding, nested at most IDR__JSON_CHECK_DEPTH deep. Iterative and
+ * allocation-free, so it works when memory is gone. Without it a valid record that
+ * met an out-of-memory would be reported as "malformed JSON", and a batch would put it
+ * in its errors file and move on: silent loss (issue 9). */
+#define IDR__JSON_CHECK_DEPTH 64
+
+static bool json_string_ok(const char *s, size_t len, size_t *i) {
+    for ((*i)++; *i < len; (*i)++) {
+        unsigned char c = (unsigned char)s[*i];
+        if (c == '"') {
+            (*i)++;
+            return true;
+        }
+        /* raw control characters: accepted, as cJSON accepts them */
+        if (c != '\\') {
+            continue;
+        }
+        if (++*i >= len) {
+            return false;
+        }
+        c = (unsigned char)s[*i];
+        if (c != 'u') {
+            if (!strchr("\"\\/bfnrt", c) || c == 0) {
+                return false;
+            }
+            continue;
+        }
+        unsigned cp = 0;
+        for (int k = 0; k < 4; k++) {
+            if (++*i >= len || !isxdigit((unsigned char)s[*i])) {
+                return false;
+            }
+            char h = s[*i];
+            cp = cp * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+        }
+        if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return false; /* a low surrogate first */
+        }
+        if (cp >= 0xD800 && cp <= 0xDBFF) { /* must be followed by a low surrogate */
+            if (*i + 6 >= len || s[*i + 1] != '\\' || s[*i + 2] != 'u') {
+                return false;
+            }
+            unsigned lo = 0;
+            for (int k = 3; k <= 6; k++) {
+                char h = s[*i + (size_t)k];
+                if (!isxdigit((unsigned char)h)) {
+                    return false;
+                }
+                lo = lo * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+            }
+            if (lo < 0xDC00 || lo > 0xDFFF) {
+                return false;
+            }
+            *i += 6;
+        }
+    }
+    return false;
+}
+
+static bool json_number_ok(const char *s, size_t len, size_t *i) {
+    size_t j = *i;
+    if (j < len && s[j] == '-') {
+        j++;
+    }
+    if (j < len && s[j] == '0') {
+        j++;
+    } else if (j < len && s[j] >= '1' && s[j] <= '9') {
+        while (j < len && isdigit((unsigned char)s[j])) {
+            j++;
+        }
+    } else {
+        return false;
+    }
+    if (j < len && s[j] == '.') {
+        if (++j >= len || !isdigit((unsigned char)s[j])) {
+            return false;
+        }
+        while (j < len && isdigit((unsigned char)s[j])) {
+            j++;
+        }
+    }
+    if (j < len && (s[j] == 'e' || s[j] == 'E')) {
+        j++;
+        if (j < len && (s[j] == '+' || s[j] == '-')) {
+            j++;
+        }
+        if (j >= len || !isdigit((unsigned char)s[j])) {
+            return false;
+        }
+        while (j < len && isdigit((unsigned char)s[j])) {
+            j++;
+        }
+    }
+    *i = j;
+    return true;
+}
+
+static bool json_well_formed(const char *s, size_t len) {
+    bool obj[IDR__JSON_CHECK_DEPTH];
+    size_t depth = 0, i = 0;
+    enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, AFTER } state = VALUE;
+    for (;;) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+            i++;
+        }
+        if (state == AFTER) {
+            if (depth == 0) {
+                while (i < len && (s[i] == '\0' || s[i] == ' ' || s[i] == '\t' ||
+                                   s[i] == '\n' || s[i] == '\r')) {
+                    i++;
+                }
+                return i == len;
+            }
+            if (i >= len) {
+                return false;
+            }
+            if (s[i] == ',') {
+                i++;
+                state = obj[depth - 1] ? KEY : VALUE;
+            } else if (s[i] == (obj[depth - 1] ? '}' : ']')) {
+                i++;
+                depth--;
+            } else {
+                return false;
+            }
+            continue;
+        }
+        if (i >= len) {
+            return false;
+        }
+        char c = s[i];
+        if ((state == KEY_OR_CLOSE && c == '}') ||
+            (state == VALUE_OR_CLOSE && c == ']')) {
+            i++;
+            depth--;
+            state = AFTER;
+            continue;
+        }
+        if (state == KEY || state == KEY_OR_CLOSE) {
+            if (c != '"' || !json_string_ok(s, len, &i)) {
+                return false;
+            }
+            while (i < len &&
+                   (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+                i++;
+            }
+            if (i >= len || s[i] != ':') {
+                return false;
+            }
+            i++;
+            state = VALUE;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (depth == IDR__JSON_CHECK_DEPTH) {
+                return false;
+            }
+            obj[depth++] = c == '{';
+            i++;
+            state = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+            continue;
+        }
+        bool ok;
+        if (c == '"') {
+            ok = json_string_ok(s, len, &i);
+        } else if (c == '-' || isdigit((unsigned char)c)) {
+            ok = json_number_ok(s, len, &i);
+        } else {
+            static const char *const lit[] = {"true", "false", "null"};
+            ok = false;
+            for (size_t k = 0; k < 3 && !ok; k++) {
+                size_t n = strlen(lit[k]);
+                if (len - i >= n && memcmp(s + i, lit[k], n) == 0) {
+                    i += n;
+                    ok = true;
+                }
+            }
+        }
+        if (!ok) {
+            return false;
+        }
+        state = AFTER;
+    }
+}
+
 static void malformed(parser *p, const char *json, size_t len, const char *at) {
     size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : len;
     size_t line = 1, col = 1;
@@ -272,6 +462,10 @@ int idr__candidate_parse_al(idr_candidate **out,
         size_t upto =
             end && end >= json && end < json + len ? (size_t)(end - json) + 1 : len;
         if (!raw_depth_exceeded(&p, json, upto)) {
+            if (json_well_formed(json, len)) {
+                return idr__err(err, IDR_ENOMEM, "",
+                                "out of memory while reading the candidate JSON");
+            }
             malformed(&p, json, len, end);
         }
         return p.rc;
