@@ -729,6 +729,10 @@ char *idr__email_normalize(const idr__lists *l,
         return NULL;
     }
     for (char *p = s; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            return NULL; /* no mailbox holds a control character (found by fuzz_store:
+                            a form feed the trim above would drop on a second pass) */
+        }
         *p = (char)tolower((unsigned char)*p);
     }
     if (!idr__lists_mailbox_syntax_ok(l, s)) {
