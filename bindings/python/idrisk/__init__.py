@@ -492,7 +492,51 @@ class Candidate:
         return "<idrisk.Candidate %s%s>" % (self.id, " closed" if self.closed else "")
 
 
-class Engine:
+class _Counted:
+    """The lifetime of a C handle shared between threads (Engine, Store): calls are
+    counted, close() marks it closed (new calls raise ValueError) and the last call out
+    frees it. Subclasses set _lock, _ptr, _busy, _closing and the name in _what."""
+
+    _what = "handle"
+    _lock: threading.Lock
+    _ptr: Any
+    _busy: int
+    _closing: bool
+
+    def _enter(self) -> Any:
+        with self._lock:
+            if self._ptr is None or self._closing:
+                raise ValueError("idrisk: the %s is closed" % self._what)
+            self._busy += 1
+            return self._ptr
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._busy -= 1
+            if self._closing and self._busy == 0:
+                self._free_locked()
+
+    def _free_locked(self) -> None:
+        if self._ptr is not None:
+            _ffi.release(self._ptr)
+            self._ptr = None
+
+    def close(self) -> None:
+        """Free the C object now (after any call still running on it). Idempotent."""
+        with self._lock:
+            self._closing = True
+            if self._busy == 0:
+                self._free_locked()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Engine(_Counted):
     """A loaded rule pack, databases and lists: build once, score many.
 
     ``Engine(data_dir=None, rules=None, **config)``: ``data_dir`` and ``rules`` as for
@@ -554,40 +598,10 @@ class Engine:
     # close() may race with scoring threads; the C engine must not be freed while a
     # call runs on it, so calls are counted and the last one out frees it.
 
-    def _enter(self) -> Any:
-        with self._lock:
-            if self._ptr is None or self._closing:
-                raise ValueError("idrisk: the engine is closed")
-            self._busy += 1
-            return self._ptr
-
-    def _leave(self) -> None:
-        with self._lock:
-            self._busy -= 1
-            if self._closing and self._busy == 0:
-                self._free_locked()
-
-    def _free_locked(self) -> None:
-        if self._ptr is not None:
-            _ffi.release(self._ptr)
-            self._ptr = None
-
-    def close(self) -> None:
-        """Free the C engine now (after any call still running on it). Idempotent."""
-        with self._lock:
-            self._closing = True
-            if self._busy == 0:
-                self._free_locked()
-
-    @property
-    def closed(self) -> bool:
-        return self._closing
+    _what = "engine"
 
     def __enter__(self) -> "Engine":
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- scoring -----------------------------------------------------------------
 
@@ -782,7 +796,7 @@ def _epoch_seconds(when: When) -> int:
     )
 
 
-class Store:
+class Store(_Counted):
     """The cross-candidate linkage store (docs/store.md): a SQLite file holding, per
     candidate, keyed hashes of the identifiers fraud schemes reuse.
 
@@ -844,40 +858,10 @@ class Store:
         return cls(path, create=create, readonly=readonly, _key=bytes(key))
 
     # -- lifetime (as Engine: calls are counted, the last one out frees) ------------
-    def _enter(self) -> Any:
-        with self._lock:
-            if self._ptr is None or self._closing:
-                raise ValueError("idrisk: the store is closed")
-            self._busy += 1
-            return self._ptr
-
-    def _leave(self) -> None:
-        with self._lock:
-            self._busy -= 1
-            if self._closing and self._busy == 0:
-                self._free_locked()
-
-    def _free_locked(self) -> None:
-        if self._ptr is not None:
-            _ffi.release(self._ptr)
-            self._ptr = None
-
-    def close(self) -> None:
-        """Close the store now (after any call still running on it). Idempotent."""
-        with self._lock:
-            self._closing = True
-            if self._busy == 0:
-                self._free_locked()
-
-    @property
-    def closed(self) -> bool:
-        return self._closing
+    _what = "store"
 
     def __enter__(self) -> "Store":
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return "<idrisk.Store %s%s%s>" % (
