@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../env_config.h"
+#include "../sbuf.h"
 #include "internal.h"
 
 static idr_engine *eng;
@@ -36,27 +37,6 @@ static void teardown(void) {
 }
 
 TestSuite(bounds, .init = setup, .fini = teardown);
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char tmp[8192];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    cr_assert(n >= 0 && (size_t)n < sizeof tmp);
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-        cr_assert_not_null(b->p);
-    }
-    memcpy(b->p + b->len, tmp, (size_t)n + 1);
-    b->len += (size_t)n;
-}
 
 /* A ~3 KB name: "Aaron Bartholomew Bartholomew ... Smith". */
 static void long_name(char *out, size_t n) {

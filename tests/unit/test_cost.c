@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../env_config.h"
+#include "../sbuf.h"
 #include "internal.h"
 
 /* A counting allocator. Blocks carry their size in a header so that `free` and
@@ -93,27 +94,6 @@ static void teardown(void) {
 }
 
 TestSuite(cost, .init = setup, .fini = teardown);
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char tmp[8192];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    cr_assert(n >= 0 && (size_t)n < sizeof tmp);
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->p = realloc(b->p, b->cap);
-        cr_assert_not_null(b->p);
-    }
-    memcpy(b->p + b->len, tmp, (size_t)n + 1);
-    b->len += (size_t)n;
-}
 
 /* Allocations and peak live bytes of parse + score + JSON of one record. */
 static counter cost_of(const sbuf *b) {
