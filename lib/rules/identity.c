@@ -422,26 +422,11 @@ static void eval_dup_contact(idr__ctx *ctx, const idr__indicator *ind) {
         }
         return;
     }
-    const char *shared = NULL, *kinds = NULL;
+    const idr__others *lists[N_DUP_KINDS];
     for (size_t k = 0; k < N_DUP_KINDS; k++) {
-        if (per_kind[k].n == 0) {
-            continue;
-        }
-        const char *label = idr__link_label(dup_kinds[k]);
-        const char *part = idr__arena_printf(ctx->arena, "%s: %s", label,
-                                             idr__others_text(&per_kind[k]));
-        if (!part) {
-            continue;
-        }
-        shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
-        kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
+        lists[k] = &per_kind[k];
     }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "shared", shared);
-    idr__ev_str(ev, "kinds", kinds);
-    idr__ev_int(ev, "count", (long long)all.n);
-    idr__ev_str(ev, "not_counted", cl ? cl : "none");
-    idr__ev_int(ev, "not_read", (long long)idr__links_not_read(l, mask));
+    idr__report_shared_kinds(ctx, ind, l, dup_kinds, lists, N_DUP_KINDS, all.n, cl, mask);
 }
 
 static const idr__indicator id_dup_contact_across_applicants = {

@@ -185,3 +185,35 @@ void idr__report_near_duplicates(idr__ctx *ctx,
     idr__ev_int(ev, "closest", closest);
     idr__ev_str(ev, "not_counted", cl ? cl : "none");
 }
+
+void idr__report_shared_kinds(idr__ctx *ctx,
+                              const idr__indicator *ind,
+                              const idr__links *l,
+                              const idr__link_kind *kinds,
+                              const idr__others *const *lists,
+                              size_t n,
+                              size_t count,
+                              const char *cleared,
+                              unsigned mask) {
+    const char *shared = NULL, *kind_text = NULL;
+    for (size_t k = 0; k < n; k++) {
+        if (lists[k]->n == 0) {
+            continue;
+        }
+        const char *label = idr__link_label(kinds[k]);
+        const char *part =
+            idr__arena_printf(ctx->arena, "%s: %s", label, idr__others_text(lists[k]));
+        if (!part) {
+            continue;
+        }
+        shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
+        kind_text =
+            kind_text ? idr__arena_printf(ctx->arena, "%s, %s", kind_text, label) : label;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "shared", shared);
+    idr__ev_str(ev, "kinds", kind_text);
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_str(ev, "not_counted", cleared ? cleared : "none");
+    idr__ev_int(ev, "not_read", (long long)idr__links_not_read(l, mask));
+}

@@ -499,30 +499,10 @@ static void eval_shared_account(idr__ctx *ctx, const idr__indicator *ind) {
         }
         return;
     }
-    const char *shared = NULL, *kinds = NULL;
     const idr__others *lists[] = {&account, &wallet};
-    const idr__link_kind lk[] = {IDR__LK_ACCOUNT, IDR__LK_WALLET};
-    for (size_t k = 0; k < 2; k++) {
-        if (lists[k]->n == 0) {
-            continue;
-        }
-        const char *label = idr__link_label(lk[k]);
-        const char *part =
-            idr__arena_printf(ctx->arena, "%s: %s", label, idr__others_text(lists[k]));
-        if (!part) {
-            continue;
-        }
-        shared = shared ? idr__arena_printf(ctx->arena, "%s; %s", shared, part) : part;
-        kinds = kinds ? idr__arena_printf(ctx->arena, "%s, %s", kinds, label) : label;
-    }
-    idr__ev *ev = idr__hit(ctx, ind);
-    idr__ev_str(ev, "shared", shared);
-    idr__ev_str(ev, "kinds", kinds);
-    idr__ev_int(ev, "count", (long long)all.n);
-    idr__ev_str(ev, "not_counted", cl ? cl : "none");
-    idr__ev_int(ev, "not_read",
-                (long long)idr__links_not_read(l, (1u << IDR__LK_ACCOUNT) |
-                                                      (1u << IDR__LK_WALLET)));
+    static const idr__link_kind lk[] = {IDR__LK_ACCOUNT, IDR__LK_WALLET};
+    idr__report_shared_kinds(ctx, ind, l, lk, lists, 2, all.n, cl,
+                             (1u << IDR__LK_ACCOUNT) | (1u << IDR__LK_WALLET));
 }
 
 static const idr__indicator pay_shared_account = {

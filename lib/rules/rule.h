@@ -190,6 +190,19 @@ void idr__link_cleared_add(idr__ctx *ctx,
  *  (identity.household): C-5; same surname at the address (likely household): C-7",
  *  or NULL when nothing was left out. */
 const char *idr__link_cleared_text(idr__ctx *ctx, const idr__link_cleared *cl);
+/** Report the hit of an exact-match linkage indicator with evidence "shared" ("phone:
+ *  C-1, C-2; email: C-3"), "kinds", "count" (`count` distinct others), "not_counted"
+ *  (`cleared`, or "none") and "not_read" (links of the kinds in `mask` past the store's
+ *  cap). `lists[i]` holds the others of kind `kinds[i]`; empty ones are skipped. */
+void idr__report_shared_kinds(idr__ctx *ctx,
+                              const idr__indicator *ind,
+                              const idr__links *l,
+                              const idr__link_kind *kinds,
+                              const idr__others *const *lists,
+                              size_t n,
+                              size_t count,
+                              const char *cleared,
+                              unsigned mask);
 /** The near-duplicate indicators (photo, resume): links of `kind` within `max` bits of
  *  Hamming distance to differently named candidates. Reports the hit with evidence
  *  "others" (ids with their distances), "count", "closest" and "not_counted", or a
