@@ -18,3 +18,21 @@ add_test(NAME batch_oom
           --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR})
 set_tests_properties(batch_oom PROPERTIES DISABLED TRUE LABELS nosan TIMEOUT 900
   ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
+
+# `idrisk batch --db` with a failing allocator (tests/integration/batch_alloc_fail.py):
+# the CLI's own sources built with IDR_CLI_TEST_ALLOC (tests/alloc/cli_alloc.c installs a
+# counting allocator that fails the Nth library allocation after engine build and every
+# later one). Each failure point must end in exit 1 with "out of memory" and whole
+# result lines, and a resume must complete with the reference results.
+add_executable(idrisk_allocfail ${IDR_CLI_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/alloc/cli_alloc.c)
+target_include_directories(idrisk_allocfail PRIVATE ${PROJECT_SOURCE_DIR}/tools/idrisk)
+target_compile_options(idrisk_allocfail PRIVATE ${IDR_C_WARNINGS})
+target_link_libraries(idrisk_allocfail PRIVATE idrisk PkgConfig::CJSON PkgConfig::SODIUM pthread)
+target_compile_definitions(idrisk_allocfail PRIVATE IDR_CLI_TEST_ALLOC
+  IDR_FETCH_SCRIPT_INSTALLED="${CMAKE_INSTALL_FULL_LIBEXECDIR}/idrisk/fetch-data.sh"
+  IDR_FETCH_SCRIPT_SOURCE="${PROJECT_SOURCE_DIR}/tools/fetch-data.sh")
+add_test(NAME batch_alloc_fail
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/batch_alloc_fail.py
+          --idrisk $<TARGET_FILE:idrisk_allocfail> --source ${PROJECT_SOURCE_DIR})
+set_tests_properties(batch_alloc_fail PROPERTIES TIMEOUT 900
+  ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")

@@ -308,7 +308,8 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
  * A store is a SQLite database file in WAL mode with a versioned schema (migrated
  * forward on open) and a key file beside it. One idr_store may be used from several
  * threads at once (calls are serialised on its connection); several processes may open
- * the same file: writers wait for each other up to the busy timeout (60 s), readers
+ * the same file: writers wait for each other up to the busy timeout (60 s by default,
+ * idr_store_set_busy_timeout()), readers
  * never block writers, and no write is lost. Not on network file systems (SQLite's WAL
  * needs shared memory on one host).
  * ---------------------------------------------------------------------------------- */
@@ -361,6 +362,16 @@ IDR_API IDR_NODISCARD int idr_store_open_with_key(idr_store **out,
                                                   size_t key_len,
                                                   unsigned flags,
                                                   idr_error *err);
+
+/**
+ * How long a write on `st` waits for another connection's write lock, in milliseconds
+ * (default 60,000; 0: fail at once). A write that waits longer fails with IDR_EBUSY and
+ * wrote nothing, so it may be retried. Reads never wait (WAL). Safe to call at any
+ * time; a call in progress keeps the value it started with.
+ * @return IDR_OK, or IDR_EINVAL when `st` is NULL.
+ * @since 0.3.0
+ */
+IDR_API int idr_store_set_busy_timeout(idr_store *st, unsigned ms);
 
 /** Close a store. NULL is a no-op. No call may be running on it. @since 0.3.0 */
 IDR_API void idr_store_free(idr_store *st);

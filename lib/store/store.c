@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,16 +206,18 @@ int idr__sql_err(idr_store *st, int rc, idr_error *err, const char *what) {
     const char *hint = "";
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
         code = IDR_EBUSY;
-        hint = " (another connection held the lock for longer than the 60 s busy "
-               "timeout)";
+        hint = "another connection held the write lock for longer than the busy timeout";
     } else if (prim == SQLITE_NOMEM) {
         code = IDR_ENOMEM;
     } else if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT) {
         code = IDR_EDATA;
     }
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
-    return idr__err(err, code, NULL, "store %s: %s: %s%s", st ? st->path : "?", what, msg,
-                    hint);
+    if (*hint) {
+        return idr__err(err, code, NULL, "store %s: %s: %s (%s of %u ms)",
+                        st ? st->path : "?", what, msg, hint, st ? st->busy_ms : 0u);
+    }
+    return idr__err(err, code, NULL, "store %s: %s: %s", st ? st->path : "?", what, msg);
 }
 
 sqlite3_stmt *idr__stmt(idr_store *st, idr__stmt_id id, idr_error *err) {
@@ -394,6 +397,7 @@ static int open_db(idr_store *st, unsigned flags, idr_error *err) {
         return r;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    st->busy_ms = IDR__STORE_BUSY_MS;
     sqlite3_busy_timeout(st->db, IDR__STORE_BUSY_MS);
     /* Checked before anything is changed in the file: a database that is not ours
      * (or not a database) is refused untouched. */
@@ -590,6 +594,18 @@ void idr_store_free(idr_store *st) {
     free(st->path);
     idr__wipe(&st->keys, sizeof st->keys);
     free(st);
+}
+
+int idr_store_set_busy_timeout(idr_store *st, unsigned ms) {
+    if (!st) {
+        return IDR_EINVAL;
+    }
+    int v = ms > (unsigned)INT_MAX ? INT_MAX : (int)ms;
+    pthread_mutex_lock(&st->mu);
+    st->busy_ms = (unsigned)v;
+    sqlite3_busy_timeout(st->db, v);
+    pthread_mutex_unlock(&st->mu);
+    return IDR_OK;
 }
 
 const idr__id_key *idr__store_key(const idr_store *st) {

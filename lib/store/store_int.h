@@ -156,6 +156,7 @@ struct idr_store {
     sqlite3 *db;
     char *path;
     bool readonly;
+    unsigned busy_ms; /* the busy timeout in force (for the IDR_EBUSY message) */
     idr__store_keys keys;
     sqlite3_stmt *stmt[IDR__Q_COUNT];
     /* IDR_STORE_BULK: records share one write transaction (a "group") until it is

@@ -1078,3 +1078,46 @@ Test(store, bulk_groups_records_until_sync) {
     idr_store_free(st);
     idr_engine_free(eng);
 }
+
+/* A write that waits longer than the busy timeout for another connection's write lock
+ * fails with IDR_EBUSY, names the timeout, and writes nothing; linked scoring (a read)
+ * does not wait; once the lock is gone the same write succeeds. */
+Test(store, busy_write_lock_gives_ebusy) {
+    idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
+    idr_store *st = open_store(IDR_STORE_CREATE);
+    char *first = store_plain_candidate("busy-first", 1);
+    record(eng, st, first);
+    cr_assert_eq(idr_store_set_busy_timeout(NULL, 10), IDR_EINVAL);
+    cr_assert_eq(idr_store_set_busy_timeout(st, 150), IDR_OK);
+
+    sqlite3 *other = NULL;
+    cr_assert_eq(sqlite3_open_v2(db_path, &other, SQLITE_OPEN_READWRITE, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK,
+                 "%s", sqlite3_errmsg(other));
+
+    char *j = store_plain_candidate("busy-second", 2);
+    idr_candidate *c = parse(eng, st, j);
+    idr_error err = {0};
+    cr_assert_eq(idr_store_record(st, eng, c, &err), IDR_EBUSY, "%s", err.message);
+    cr_assert(strstr(err.message, "busy timeout") && strstr(err.message, "150 ms"), "%s",
+              err.message);
+    idr_result *r = NULL;
+    cr_assert_eq(idr_engine_score_linked(eng, st, c, 0, &r, &err), IDR_OK,
+                 "a read does not wait for the writer: %s", err.message);
+    idr_result_free(r);
+    cr_assert_eq(idr_engine_score_linked(eng, st, c, IDR_SCORE_RECORD, &r, &err),
+                 IDR_EBUSY, "scoring with IDR_SCORE_RECORD writes: %s", err.message);
+    cr_assert_null(r, "no result when the record could not be written");
+
+    cr_assert_eq(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+    cr_assert_eq(sql_count("SELECT count(*) FROM candidates"), 1, "nothing was written");
+    cr_assert_eq(idr_store_record(st, eng, c, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(sql_count("SELECT count(*) FROM candidates"), 2);
+    idr_candidate_free(c);
+    idr_store_free(st);
+    free(j);
+    free(first);
+    idr_engine_free(eng);
+}

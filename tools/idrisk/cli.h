@@ -52,6 +52,11 @@ typedef struct cli_opts {
 /* Build the engine from the shared options and the environment (IDRISK_DATA_DIR,
  * IDRISK_LISTS_DIR). Returns EXIT_SCORED, or the exit status after printing why. */
 int cli_build_engine(const cli_opts *o, idr_engine **eng);
+#ifdef IDR_CLI_TEST_ALLOC
+/* The test-only build's counting allocator (tests/alloc/cli_alloc.c). */
+int cli_test_alloc_install(idr_config *cfg);
+void cli_test_alloc_arm(void);
+#endif
 
 /* Open the store named by --db with `flags` (IDR_STORE_*). Returns EXIT_SCORED, or
  * the exit status after printing why (a missing store opened without

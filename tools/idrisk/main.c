@@ -284,10 +284,20 @@ int cli_build_engine(const cli_opts *o, idr_engine **eng) {
     for (int i = 0; rc == IDR_OK && i < o->n_relay; i++) {
         rc = idr_config_set_str(cfg, IDR_CFG_RELAY_CIDR, o->relay[i], &err);
     }
+#ifdef IDR_CLI_TEST_ALLOC
+    if (rc == IDR_OK) {
+        rc = cli_test_alloc_install(cfg);
+    }
+#endif
     if (rc == IDR_OK) {
         rc = idr_engine_new(eng, cfg, &err);
     }
     idr_config_free(cfg);
+#ifdef IDR_CLI_TEST_ALLOC
+    if (rc == IDR_OK) {
+        cli_test_alloc_arm();
+    }
+#endif
     if (rc != IDR_OK) {
         fprintf(stderr, "idrisk: %s\n", err.message);
         return rc == IDR_EINVAL ? EXIT_BADINPUT : EXIT_FAIL;

@@ -893,6 +893,18 @@ class Store(_Counted):
         finally:
             self._leave()
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another connection's write lock before it
+        raises StoreBusyError (default 60 s; 0: at once). Nothing is written by a
+        write that timed out, so it may be retried."""
+        if seconds < 0:
+            raise ValueError("idrisk: busy timeout must be >= 0, not %r" % seconds)
+        st = self._enter()
+        try:
+            _lib.idr_store_set_busy_timeout(st, min(int(seconds * 1000), 2**31 - 1))
+        finally:
+            self._leave()
+
     def forget(self, candidate_id: str) -> bool:
         """Delete everything the store holds about ``candidate_id`` (a deletion
         request). True when it was there."""

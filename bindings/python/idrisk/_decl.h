@@ -142,6 +142,7 @@ int idr_engine_score_linked(const idr_engine *eng, idr_store *st, const idr_cand
 int idr_engine_score_json_linked(const idr_engine *eng, idr_store *st, const char *json, size_t len, unsigned flags, idr_result **out, idr_error *err);
 int idr_store_record(idr_store *st, const idr_engine *eng, const idr_candidate *cand, idr_error *err);
 int idr_store_sync(idr_store *st, idr_error *err);
+int idr_store_set_busy_timeout(idr_store *st, unsigned ms);
 int idr_store_forget(idr_store *st, const char *candidate_id, int *found, idr_error *err);
 int idr_store_purge(idr_store *st, int64_t before, unsigned long long *removed, idr_error *err);
 int idr_store_stats_json(idr_store *st, char **out, idr_error *err);

@@ -261,6 +261,29 @@ def test_sync(engine, store):
 
 
 @needs_store
+def test_busy_store_raises_store_busy_error(engine, store):
+    import sqlite3
+
+    engine.score(person("a", "+1 608 555 0117"), store=store, record=True)
+    store.sync()
+    store.set_busy_timeout(0.1)
+    other = sqlite3.connect(str(store.path), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(errors.StoreBusyError, match="busy timeout"):
+            engine.score(person("b", "+1 608 555 0118"), store=store, record=True)
+        # a read does not wait for the writer
+        assert link_ids(engine.score(person("c", "+1 608 555 0117"), store=store)) == ["a"]
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    engine.score(person("b", "+1 608 555 0118"), store=store, record=True)
+    assert store.stats()["candidates"] == 2
+    with pytest.raises(ValueError):
+        store.set_busy_timeout(-1)
+
+
+@needs_store
 def test_forget(engine, store):
     engine.score(person("a", "+1 608 555 0117"), store=store, record=True)
     engine.score(person("b", "+1 608 555 0117"), store=store, record=True)
