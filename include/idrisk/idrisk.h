@@ -721,7 +721,7 @@ typedef struct idr_session_info {
 } idr_session_info;
 
 /** Number of sessions kept in the result: the candidate's `network.sessions`, the
- *  first 1,000 of them when there are more (the JSON then says how many were left
+ *  first 500 of them when there are more (the JSON then says how many were left
  *  out in `enrichment.ips_omitted`; every session still counts in the indicators).
  *  @since 0.2.0 */
 IDR_API size_t idr_result_session_count(const idr_result *res);
@@ -752,12 +752,17 @@ typedef struct idr_phone_info {
     const char *reference; /* reference phones: the reference's name; else NULL */
 } idr_phone_info;
 
-/** Number of the candidate's phones (`contacts.phones`); 0 when the engine has no
- *  phone support (the JSON then has no `phones`). @since 0.2.0 */
+/** Number of the candidate's phones (`contacts.phones`) kept in the result: the first
+ *  100 when there are more (the JSON says how many were left out in
+ *  `enrichment.phones_omitted`; every phone still counts in the indicators). 0 when the
+ *  engine has no phone support (the JSON then has no `phones`). Text echoed from the
+ *  record (number, employer, reference, email address) is cut to 256 bytes with U+2026.
+ *  @since 0.2.0 */
 IDR_API size_t idr_result_phone_count(const idr_result *res);
 /** Phone `i` or NULL if out of range. Borrowed. @since 0.2.0 */
 IDR_API const idr_phone_info *idr_result_phone(const idr_result *res, size_t i);
-/** Number of work-history references that give a phone; 0 without phone support.
+/** Number of work-history references that give a phone, the first 100 of them
+ *  (`enrichment.reference_phones_omitted` counts the rest); 0 without phone support.
  *  @since 0.2.0 */
 IDR_API size_t idr_result_reference_phone_count(const idr_result *res);
 /** Reference phone `i` (employers and references in input order) or NULL if out of
@@ -779,7 +784,8 @@ typedef struct idr_email_info {
                                  list is loaded */
 } idr_email_info;
 
-/** Number of the candidate's email addresses. @since 0.2.0 */
+/** Number of the candidate's email addresses kept in the result, the first 100 of them
+ *  (`enrichment.emails_omitted` counts the rest). @since 0.2.0 */
 IDR_API size_t idr_result_email_count(const idr_result *res);
 /** Email `i` or NULL if out of range. Borrowed. @since 0.2.0 */
 IDR_API const idr_email_info *idr_result_email(const idr_result *res, size_t i);

@@ -470,8 +470,16 @@ typedef struct idr__email_entry {
 } idr__email_entry;
 
 /* The view keeps at most this many sessions (the first ones); the rest are counted in
- * n_ips_omitted, so a 20,000-session record yields a bounded result. */
+ * n_ips_omitted, so a 20,000-session record yields a bounded result. The same for the
+ * phones, the references' phones and the emails (a record may carry 1,000 of each, and
+ * 5,000 references' phones), and every text the view echoes from the record (a number,
+ * an address, an employer's or a reference's name) is cut to IDR__VIEW_TEXT_MAX bytes:
+ * whatever the record, the enrichment part of a result stays under about 300 KB
+ * (docs/input-limits.md "Output bounds"). Every entry still counts in the indicators. */
 #define IDR__VIEW_MAX_SESSIONS 500
+#define IDR__VIEW_MAX_PHONES   100
+#define IDR__VIEW_MAX_EMAILS   100
+#define IDR__VIEW_TEXT_MAX     256
 
 typedef struct idr__enrichment_view {
     idr__ip_entry *ips; /* one per session, at most IDR__VIEW_MAX_SESSIONS */
@@ -479,12 +487,12 @@ typedef struct idr__enrichment_view {
     size_t n_ips_omitted; /* sessions past the cap */
     bool has_phones;      /* the engine has phone support: `phones` is written */
     idr__phone_entry *phones;
-    size_t n_phones;
+    size_t n_phones, n_phones_omitted;
     bool has_ref_phones;          /* `reference_phones` is written */
     idr__phone_entry *ref_phones; /* references that give a phone */
-    size_t n_ref_phones;
+    size_t n_ref_phones, n_ref_phones_omitted;
     idr__email_entry *emails;
-    size_t n_emails;
+    size_t n_emails, n_emails_omitted;
     idr__geo_point residence;
     const char *residence_unresolved;
     idr_residence_info residence_pub;

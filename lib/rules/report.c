@@ -159,25 +159,6 @@ static struct idr__listb *builder(idr__ctx *ctx, const char *sep, const char **l
     return victim;
 }
 
-/* Bytes of `s` to keep so that at most `max` bytes remain, cut on a UTF-8 boundary. */
-static size_t cut_utf8(const char *s, size_t n, size_t max) {
-    if (n <= max) {
-        return n;
-    }
-    size_t k = 0;
-    while (k < max) {
-        size_t q = idr__utf8_seq((const unsigned char *)s + k, n - k);
-        if (q == 0) {
-            q = 1; /* invalid byte: the JSON writer replaces it later */
-        }
-        if (k + q > max) {
-            break;
-        }
-        k += q;
-    }
-    return k;
-}
-
 static void list_append(
     idr__ctx *ctx, const char *sep, const char **list, const char *item, bool unique) {
     if (!item) {
@@ -203,7 +184,7 @@ static void list_append(
         return;
     }
     size_t ni = strlen(item), ns = b->shown ? strlen(sep) : 0;
-    size_t keep = cut_utf8(item, ni, IDR__LIST_ITEM_MAX);
+    size_t keep = idr__utf8_cut(item, ni, IDR__LIST_ITEM_MAX);
     const char *ell = keep < ni ? "\xe2\x80\xa6" : ""; /* U+2026 when cut */
     size_t ne = strlen(ell);
     if (!reserve(r, b, ns + keep + ne)) {
@@ -326,17 +307,8 @@ static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
 /* An evidence string of at most IDR__EVIDENCE_MAX bytes, cut on a UTF-8 boundary with
  * U+2026 appended (docs/input-limits.md "Output bounds"). */
 static const char *bounded(idr__arena *a, const char *val) {
-    size_t n = strlen(val);
-    size_t keep = cut_utf8(val, n, IDR__EVIDENCE_MAX);
-    if (keep == n) {
-        return idr__arena_strndup(a, val, n);
-    }
-    char *s = idr__arena_alloc(a, keep + 4);
-    if (s) {
-        memcpy(s, val, keep);
-        memcpy(s + keep, "\xe2\x80\xa6", 4);
-    }
-    return s;
+    const char *s = val;
+    return idr__arena_keep_cut(a, &s, IDR__EVIDENCE_MAX) ? s : NULL;
 }
 
 void idr__ev_str(idr__ev *ev, const char *key, const char *val) {

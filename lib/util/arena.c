@@ -156,6 +156,25 @@ bool idr__arena_keep(idr__arena *a, const char **s) {
     return *s != NULL;
 }
 
+bool idr__arena_keep_cut(idr__arena *a, const char **s, size_t max) {
+    if (!*s) {
+        return true;
+    }
+    size_t n = strlen(*s);
+    size_t keep = idr__utf8_cut(*s, n, max);
+    if (keep == n) {
+        return idr__arena_keep(a, s);
+    }
+    char *c = idr__arena_alloc(a, keep + 4);
+    if (!c) {
+        return false;
+    }
+    memcpy(c, *s, keep);
+    memcpy(c + keep, "\xe2\x80\xa6", 4); /* U+2026 and the terminating NUL */
+    *s = c;
+    return true;
+}
+
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap) {
     char small[256];
     va_list ap2;

@@ -24,3 +24,21 @@ uint64_t idr__hash_str(const char *s) {
     }
     return h;
 }
+
+size_t idr__utf8_cut(const char *s, size_t n, size_t max) {
+    if (n <= max) {
+        return n;
+    }
+    size_t k = 0;
+    while (k < max) {
+        size_t q = idr__utf8_seq((const unsigned char *)s + k, n - k);
+        if (q == 0) {
+            q = 1;
+        }
+        if (k + q > max) {
+            break;
+        }
+        k += q;
+    }
+    return k;
+}

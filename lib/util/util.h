@@ -67,6 +67,10 @@ char *idr__arena_strndup(idr__arena *a, const char *s, size_t n);
 char *idr__arena_strdup(idr__arena *a, const char *s); /* NULL in, NULL out */
 /** Replace *s by a copy in `a` (NULL stays NULL). False only when out of memory. */
 bool idr__arena_keep(idr__arena *a, const char **s);
+/** The same, cut to at most `max` bytes on a UTF-8 boundary with U+2026 appended when
+ *  it was longer: for text the caller sent that a result echoes (docs/input-limits.md
+ *  "Output bounds"). */
+bool idr__arena_keep_cut(idr__arena *a, const char **s, size_t max);
 char *idr__arena_printf(idr__arena *a, const char *fmt, ...) IDR__PRINTF(2, 3);
 char *idr__arena_vprintf(idr__arena *a, const char *fmt, va_list ap);
 
@@ -115,6 +119,9 @@ void idr__jw_raw(idr__jw *w, const char *key, const char *json);
  *  RFC 3629 (no overlong forms, no surrogates, nothing above U+10FFFF). Stops at the
  *  first byte that is not a continuation, so a NUL-terminated string is safe with n=4. */
 size_t idr__utf8_seq(const unsigned char *s, size_t n);
+/** Bytes of `s` (`n` long) to keep so that at most `max` remain, cut on a UTF-8
+ *  boundary (an invalid byte counts as one: the JSON writer replaces it later). */
+size_t idr__utf8_cut(const char *s, size_t n, size_t max);
 /** Escape `s` as a JSON string body (no quotes) into b. Invalid UTF-8 becomes U+FFFD. */
 void idr__json_escape(idr__buf *b, const char *s, size_t n);
 

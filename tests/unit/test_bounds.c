@@ -184,3 +184,81 @@ Test(bounds, twenty_thousand_sessions) {
     cJSON_Delete(res);
     free(b.p);
 }
+
+/* The worst shape bench/worst_record.py found before the view was bounded: 1,000 phones,
+ * 1,000 emails and 1,000 employers with 5 references each, every name long (a 4.2 MB
+ * result from a 3.7 MB record). The enrichment keeps the first IDR__VIEW_MAX_PHONES
+ * phones and references' phones and IDR__VIEW_MAX_EMAILS emails, says how many were
+ * left out, cuts every echoed text to IDR__VIEW_TEXT_MAX bytes, and the indicators
+ * still see every entry. */
+Test(bounds, thousands_of_contacts_and_references) {
+    static char name[3200];
+    long_name(name, sizeof name);
+    sbuf b = {0};
+    put(&b, "{\"candidate_id\":\"hostile-contacts\",\"as_of\":\"2026-01-01T00:00:00Z\","
+            "\"contacts\":{\"phones\":[");
+    for (int i = 0; i < 1000; i++) {
+        put(&b, "%s{\"number\":\"+1 %03d 555 %04d\",\"line_type\":\"non_fixed_voip\"}",
+            i ? "," : "", 200 + i % 700, i);
+    }
+    put(&b, "],\"emails\":[");
+    for (int i = 0; i < 1000; i++) {
+        put(&b, "%s\"someone.%d.%.150s@mail%d.example\"", i ? "," : "", i,
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            i);
+    }
+    put(&b, "]},\"work_history\":{\"employers\":[");
+    for (int i = 0; i < 1000; i++) {
+        put(&b, "%s{\"name\":\"Employer %d %.500s\",\"verified\":false,\"references\":[",
+            i ? "," : "", i, name);
+        for (int j = 0; j < 5; j++) {
+            put(&b, "%s{\"name\":\"Ref %d %.300s\",\"phone\":\"+1 206 555 %04d\"}",
+                j ? "," : "", j, name, (i * 7 + j) % 10000);
+        }
+        put(&b, "]}");
+    }
+    put(&b, "]}}");
+    size_t len = 0;
+    cJSON *res = score(&b, &len);
+    cr_expect_lt(len, (size_t)400 * 1024, "result is %zu bytes", len);
+    check_evidence(res);
+    cJSON *enr = cJSON_GetObjectItem(res, "enrichment");
+    const struct {
+        const char *list, *omitted;
+        int kept, total;
+    } want[] = {
+        {"phones", "phones_omitted", IDR__VIEW_MAX_PHONES, 1000},
+        {"reference_phones", "reference_phones_omitted", IDR__VIEW_MAX_PHONES, 5000},
+        {"emails", "emails_omitted", IDR__VIEW_MAX_EMAILS, 1000}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        cJSON *arr = cJSON_GetObjectItem(enr, want[k].list);
+        cr_expect_eq(cJSON_GetArraySize(arr), want[k].kept, "%s", want[k].list);
+        cJSON *om = cJSON_GetObjectItem(enr, want[k].omitted);
+        cr_assert(cJSON_IsNumber(om), "%s", want[k].omitted);
+        cr_expect_eq(om->valueint, want[k].total - want[k].kept, "%s", want[k].omitted);
+        cJSON *e;
+        cJSON_ArrayForEach(e, arr) {
+            cJSON *s;
+            cJSON_ArrayForEach(s, e) {
+                if (cJSON_IsString(s)) {
+                    cr_expect_leq(strlen(s->valuestring), (size_t)IDR__VIEW_TEXT_MAX + 3,
+                                  "%s.%s is %zu bytes", want[k].list, s->string,
+                                  strlen(s->valuestring));
+                }
+            }
+        }
+    }
+    /* the indicators still count every phone */
+    bool voip = false;
+    cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "reasons")) {
+        if (strcmp(cJSON_GetObjectItem(r, "id")->valuestring, "phn_voip_nonfixed") == 0) {
+            cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "evidence"), "count");
+            voip = cJSON_IsNumber(n) && n->valueint == 1000;
+        }
+    }
+    cr_expect(voip, "phn_voip_nonfixed counts all 1,000 phones");
+    cJSON_Delete(res);
+    free(b.p);
+}

@@ -510,8 +510,9 @@ int idr__geo_enrichment_keep(const idr__enrichment *ctx,
     e->residence = ctx->residence;
     e->residence_unresolved = ctx->residence_unresolved;
     idr__geo_point *r = &e->residence;
-    if (!idr__arena_keep(a, &r->source) || !idr__arena_keep(a, &r->label) ||
-        !idr__arena_keep(a, &e->residence_unresolved)) {
+    if (!idr__arena_keep(a, &r->source) ||
+        !idr__arena_keep_cut(a, &r->label, IDR__VIEW_TEXT_MAX) ||
+        !idr__arena_keep_cut(a, &e->residence_unresolved, IDR__VIEW_TEXT_MAX)) {
         return IDR_ENOMEM;
     }
     idr_residence_info *p = &e->residence_pub;

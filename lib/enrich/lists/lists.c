@@ -888,6 +888,10 @@ int idr__email_enrichment_keep(const idr__enrichment *ctx,
                                idr__enrichment_view *e) {
     const idr__contacts *ct = &ctx->c->contacts;
     size_t n = ctx->emails ? ct->n_emails : 0;
+    if (n > IDR__VIEW_MAX_EMAILS) {
+        e->n_emails_omitted = n - IDR__VIEW_MAX_EMAILS;
+        n = IDR__VIEW_MAX_EMAILS;
+    }
     e->emails = idr__arena_calloc(a, (n + 1) * sizeof *e->emails);
     if (!e->emails) {
         return IDR_ENOMEM;
@@ -897,8 +901,10 @@ int idr__email_enrichment_keep(const idr__enrichment *ctx,
         idr__email_info *in = &en->info;
         *in = ctx->emails[i];
         const char *address = ct->emails[i].address;
-        if (!idr__arena_keep(a, &address) || !idr__arena_keep(a, &in->normalized) ||
-            !idr__arena_keep(a, &in->domain) || !idr__arena_keep(a, &in->domain_class)) {
+        if (!idr__arena_keep_cut(a, &address, IDR__VIEW_TEXT_MAX) ||
+            !idr__arena_keep_cut(a, &in->normalized, IDR__VIEW_TEXT_MAX) ||
+            !idr__arena_keep_cut(a, &in->domain, IDR__VIEW_TEXT_MAX) ||
+            !idr__arena_keep(a, &in->domain_class)) {
             return IDR_ENOMEM;
         }
         en->pub.address = address;
@@ -927,4 +933,7 @@ void idr__email_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
+    if (e->n_emails_omitted) {
+        idr__jw_int(w, "emails_omitted", (long long)e->n_emails_omitted);
+    }
 }

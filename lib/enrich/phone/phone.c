@@ -245,12 +245,14 @@ static bool keep_phone(idr__arena *a,
                        const char *employer,
                        const char *reference) {
     idr__phone_info *in = &en->info;
-    if (!idr__arena_keep(a, &number) || !idr__arena_keep(a, &employer) ||
-        !idr__arena_keep(a, &reference) || !idr__arena_keep(a, &in->e164) ||
-        !idr__arena_keep(a, &in->type) || !idr__arena_keep(a, &in->region) ||
-        !idr__arena_keep(a, &in->area) || !idr__arena_keep(a, &in->carrier) ||
-        !idr__arena_keep(a, &in->type_source) || !idr__arena_keep(a, &in->error) ||
-        !idr__arena_keep(a, &in->metadata_type) || !idr__arena_keep(a, &in->hint)) {
+    if (!idr__arena_keep_cut(a, &number, IDR__VIEW_TEXT_MAX) ||
+        !idr__arena_keep_cut(a, &employer, IDR__VIEW_TEXT_MAX) ||
+        !idr__arena_keep_cut(a, &reference, IDR__VIEW_TEXT_MAX) ||
+        !idr__arena_keep(a, &in->e164) || !idr__arena_keep(a, &in->type) ||
+        !idr__arena_keep(a, &in->region) || !idr__arena_keep(a, &in->area) ||
+        !idr__arena_keep(a, &in->carrier) || !idr__arena_keep(a, &in->type_source) ||
+        !idr__arena_keep(a, &in->error) || !idr__arena_keep(a, &in->metadata_type) ||
+        !idr__arena_keep(a, &in->hint)) {
         return false;
     }
     idr_phone_info *p = &en->pub;
@@ -281,6 +283,10 @@ int idr__phone_enrichment_keep(const idr__enrichment *ctx,
         return IDR_OK;
     }
     size_t n = c->contacts.n_phones;
+    if (n > IDR__VIEW_MAX_PHONES) {
+        e->n_phones_omitted = n - IDR__VIEW_MAX_PHONES;
+        n = IDR__VIEW_MAX_PHONES;
+    }
     e->phones = idr__arena_calloc(a, (n + 1) * sizeof *e->phones);
     if (!e->phones) {
         return IDR_ENOMEM;
@@ -297,7 +303,9 @@ int idr__phone_enrichment_keep(const idr__enrichment *ctx,
         return IDR_OK;
     }
     /* Only the references that give a phone; ctx->ref_phones has one per reference. */
-    e->ref_phones = idr__arena_calloc(a, (ctx->n_ref_phones + 1) * sizeof *e->ref_phones);
+    size_t cap = ctx->n_ref_phones < IDR__VIEW_MAX_PHONES ? ctx->n_ref_phones
+                                                          : IDR__VIEW_MAX_PHONES;
+    e->ref_phones = idr__arena_calloc(a, (cap + 1) * sizeof *e->ref_phones);
     if (!e->ref_phones) {
         return IDR_ENOMEM;
     }
@@ -308,6 +316,10 @@ int idr__phone_enrichment_keep(const idr__enrichment *ctx,
         for (size_t r = 0; r < emp->n_references; r++, k++) {
             const idr__reference *ref = &emp->references[r];
             if (!ref->phone) {
+                continue;
+            }
+            if (e->n_ref_phones == cap) {
+                e->n_ref_phones_omitted++;
                 continue;
             }
             idr__phone_entry *en = &e->ref_phones[e->n_ref_phones];
@@ -332,6 +344,9 @@ void idr__phone_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
+    if (e->n_phones_omitted) {
+        idr__jw_int(w, "phones_omitted", (long long)e->n_phones_omitted);
+    }
     if (!e->has_ref_phones) {
         return;
     }
@@ -345,6 +360,9 @@ void idr__phone_enrichment_json(const idr__enrichment_view *e, idr__jw *w) {
         idr__jw_obj_end(w);
     }
     idr__jw_arr_end(w);
+    if (e->n_ref_phones_omitted) {
+        idr__jw_int(w, "reference_phones_omitted", (long long)e->n_ref_phones_omitted);
+    }
 }
 
 int idr__phone_lookup_json(const idr__modules *eng,
