@@ -12,7 +12,9 @@
 # Build: Debian's clang (CC=clang CXX=clang++) into build-fuzz with
 # -DIDR_BUILD_FUZZERS=ON -DIDR_SANITIZE=address,undefined.
 # Each run: libFuzzer on a scratch copy of tests/fuzz/corpus/NAME with the harness's
-# dictionary (tests/fuzz/NAME.dict), -timeout=1 (a hang), -rss_limit_mb=2048 (an
+# dictionary (tests/fuzz/NAME.dict), -timeout=FUZZ_TIMEOUT (default 10 s: a hang; a
+# slow input is caught by the 100 ms slow-unit check below, re-timed, so a loaded
+# machine cannot stop a run with a false timeout), -rss_limit_mb=2048 (an
 # out-of-memory) and -print_final_stats=1; the committed corpus is never written to
 # unless FUZZ_MERGE=1, which merges the coverage-increasing inputs back into it with
 # -merge=1. Inputs slower than FUZZ_SLOW_MS (default 100) are reported as slow units:
@@ -24,7 +26,7 @@
 # oom or slow-unit artifact. Exits 1 when any crash, leak, timeout or oom was found.
 #
 # Environment: FUZZ_BUILD (build-fuzz), FUZZ_OUT (FUZZ_BUILD/fuzz-runs/DATE: logs,
-# scratch corpora, artifacts), FUZZ_MERGE, FUZZ_SLOW_MS, FUZZ_NO_BUILD=1 (use the
+# scratch corpora, artifacts), FUZZ_MERGE, FUZZ_SLOW_MS, FUZZ_TIMEOUT, FUZZ_NO_BUILD=1 (use the
 # binaries as built), IDRISK_TEST_DATA_DIR or IDRISK_DATA_DIR (fetched data for the
 # score and batch_stream harnesses; default MaxMind's test databases). Extra libFuzzer
 # flags: FUZZ_FLAGS.
@@ -35,7 +37,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ $# -lt 1 ] || ! [ "$1" -gt 0 ] 2>/dev/null; then
-    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 SECONDS_EACH=$1
@@ -56,6 +58,7 @@ done
 BUILD=${FUZZ_BUILD:-build-fuzz}
 OUT=${FUZZ_OUT:-$BUILD/fuzz-runs/$(date +%Y%m%d-%H%M%S)}
 SLOW_MS=${FUZZ_SLOW_MS:-100}
+TIMEOUT=${FUZZ_TIMEOUT:-10}
 mkdir -p "$OUT"
 
 if [ "${FUZZ_NO_BUILD:-0}" != 1 ]; then
@@ -95,7 +98,7 @@ for name in "$@"; do
     fi
     echo "== fuzz_$name for ${SECONDS_EACH}s (log: $dir/log)" >&2
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$SECONDS_EACH" -timeout=1 -rss_limit_mb=2048 \
+    "$bin" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" -rss_limit_mb=2048 \
         -report_slow_units=0 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
         $dict ${FUZZ_FLAGS:-} "$dir/corpus" >"$dir/log" 2>&1 || true
 
@@ -131,7 +134,7 @@ for name in "$@"; do
         esac
     done
     if [ "${FUZZ_MERGE:-0}" = 1 ] && [ -d "tests/fuzz/corpus/$name" ]; then
-        "$bin" -merge=1 -timeout=1 -rss_limit_mb=2048 "tests/fuzz/corpus/$name" \
+        "$bin" -merge=1 -timeout="$TIMEOUT" -rss_limit_mb=2048 "tests/fuzz/corpus/$name" \
             "$dir/corpus" >"$dir/merge.log" 2>&1 || echo "fuzz.sh: merge of $name failed" >&2
     fi
     printf '%-14s %5s %10s %8s %6s %7s %7s  %s\n' "$name" "$SECONDS_EACH" \
