@@ -176,9 +176,9 @@ static double accuracy(const idr__ip_info *in, double assumed) {
  * database is loaded), whose carrier-grade NAT gateways geolocate far from the
  * subscriber. Approved travel windows clear the sessions they cover.
  * ---------------------------------------------------------------------------------- */
-static const char *const domestic_keys[] = {"far",         "considered", "share",
-                                            "period",      "residence",  "places",
-                                            "not_counted", "cleared",    NULL};
+static const char *const domestic_keys[] = {
+    "far",       "window", "considered",  "share",   "period",
+    "residence", "places", "not_counted", "cleared", NULL};
 
 /* Parameters of net_domestic_distance_mismatch, in idr__param_of order. */
 enum {
@@ -347,8 +347,9 @@ static void eval_domestic(idr__ctx *ctx, const idr__indicator *ind) {
         idr__ev_int(ev, "far", (long long)far);
         idr__ev_int(ev, "considered", (long long)considered);
         idr__ev_strf(ev, "share", "%.0f%%", 100.0 * (double)far / (double)considered);
-        idr__ev_strf(ev, "period", "%s..%s (the last %g days to the latest session)",
-                     date_of(ctx, first_at), date_of(ctx, last_at), window);
+        idr__ev_strf(ev, "window", "%g days", window);
+        idr__ev_strf(ev, "period", "%s..%s", date_of(ctx, first_at),
+                     date_of(ctx, last_at));
         idr__ev_str(ev, "residence",
                     ctx->en->residence.label ? ctx->en->residence.label : home_cc);
         idr__ev_str(ev, "places", places);
@@ -639,10 +640,10 @@ static void eval_workday(idr__ctx *ctx, const idr__indicator *ind) {
                  utc_offset_text(ctx, claimed_min),
                  claimed_max != claimed_min ? " and " : "",
                  claimed_max != claimed_min ? utc_offset_text(ctx, claimed_max) : "");
-    idr__ev_strf(ev, "best_share", "%.0f%% (%zu of %zu)",
-                 100.0 * (double)kept.fit[v.best] / n, kept.fit[v.best], kept.n);
-    idr__ev_strf(ev, "claimed_share", "%.0f%% (%zu of %zu)",
-                 100.0 * (double)kept.claimed / n, kept.claimed, kept.n);
+    idr__ev_strf(ev, "best_share", "%.0f%% (%zu)", 100.0 * (double)kept.fit[v.best] / n,
+                 kept.fit[v.best]);
+    idr__ev_strf(ev, "claimed_share", "%.0f%% (%zu)", 100.0 * (double)kept.claimed / n,
+                 kept.claimed);
     idr__ev_strf(ev, "shift", "%g h", v.shift);
     idr__ev_int(ev, "count", (long long)kept.n);
     idr__ev_strf(ev, "period", "%s..%s", date_of(ctx, first_at), date_of(ctx, last_at));

@@ -102,7 +102,7 @@ Test(net_local, laptop_farm_in_another_state_fires) {
     }
     cJSON *r = finish(b, "");
     const char *d = rh_detail(r, "net_domestic_distance_mismatch");
-    rh_assert_has(d, "12 of 12 recent sessions (100%");
+    rh_assert_has(d, "12 of 12 sessions (100%) in the last 60 days");
     rh_assert_has(d, "Milton, US");
     rh_assert_has(d, "km away");
     rh_assert_has(d, "Atlanta");
@@ -138,7 +138,7 @@ Test(net_local, most_sessions_far_fire_with_some_near_home) {
         session(b, SAN_DIEGO, MONDAY + (4 + i) * 86400LL + 17 * 3600, "login");
     }
     cJSON *r = finish(b, "");
-    rh_assert_has(rh_detail(r, "net_domestic_distance_mismatch"), "5 of 8 recent");
+    rh_assert_has(rh_detail(r, "net_domestic_distance_mismatch"), "5 of 8 sessions (62%)");
     free(b);
 }
 
@@ -220,8 +220,8 @@ Test(net_local, utc9_working_day_seen_from_pacific_fires) {
     cr_assert_str_eq(rh_ev(r, "net_workday_offset", "best_offset"), "UTC+9");
     rh_assert_has(rh_ev(r, "net_workday_offset", "claimed"),
                   "America/Los_Angeles (UTC-8");
-    rh_assert_has(rh_ev(r, "net_workday_offset", "best_share"), "100% (45 of 45)");
-    rh_assert_has(rh_ev(r, "net_workday_offset", "claimed_share"), "(12 of 45)");
+    rh_assert_has(rh_ev(r, "net_workday_offset", "best_share"), "100% (45)");
+    rh_assert_has(rh_ev(r, "net_workday_offset", "claimed_share"), "27% (12)");
     cr_assert_str_eq(rh_ev(r, "net_workday_offset", "shift"), "17 h");
     cr_assert_str_eq(rh_ev(r, "net_workday_offset", "period"), "2025-01-06..2025-01-24");
     free(b);
