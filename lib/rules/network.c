@@ -189,9 +189,10 @@ enum {
     DOMESTIC_MIN_SHARE
 };
 static const idr__param domestic_params[] = {
-    /* As net_claimed_location_mismatch's margin_km: regional ISP gateways are often a
-     * few hundred km from the subscriber; the farms of [DOJ-Chap25][DOJ-Jun25] served
-     * workers claiming homes in other states, typically 1,000 km or more away. */
+    /* Project choice, as net_claimed_location_mismatch's margin_km: regional ISP
+     * gateways are often a few hundred km from the subscriber, while a farm in another
+     * state (the 2025 actions found farms in 16 states [DOJ-Jun25]) is commonly
+     * farther. */
     {.name = "margin_km",
      .def = 500,
      .min = 0,
