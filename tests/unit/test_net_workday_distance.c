@@ -138,7 +138,8 @@ Test(net_local, most_sessions_far_fire_with_some_near_home) {
         session(b, SAN_DIEGO, MONDAY + (4 + i) * 86400LL + 17 * 3600, "login");
     }
     cJSON *r = finish(b, "");
-    rh_assert_has(rh_detail(r, "net_domestic_distance_mismatch"), "5 of 8 sessions (62%)");
+    rh_assert_has(rh_detail(r, "net_domestic_distance_mismatch"),
+                  "5 of 8 sessions (62%)");
     free(b);
 }
 
