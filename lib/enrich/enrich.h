@@ -106,6 +106,8 @@ typedef struct idr__ip_info {
     const char *connection_type;
     const char *asn_class; /* from data/asn_classes.tsv: "hosting", "vpn", ... */
     const char *asn_class_source;
+    /* the ASN is a mobile operator's (data/mobile_asns.tsv): located at a gateway */
+    bool mobile_carrier;
     double distance_km; /* to the claimed residence; NAN when either side is unknown */
 } idr__ip_info;
 

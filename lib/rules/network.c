@@ -24,6 +24,7 @@
  */
 #include "rules/rule.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,513 @@ static double accuracy(const idr__ip_info *in, double assumed) {
     }
 
 /* ------------------------------------------------------------------------------------
+ * net_domestic_distance_mismatch [DOJ-Chap25][DOJ-Knoot][DOJ-Jun25][P24][MAND24]
+ * The laptop-farm pattern: the issued laptop sits in a facilitator's house in the
+ * claimed country, so its sessions come from a home connection in another city or
+ * state while the country (and any declared work country) is right. Judged on the
+ * share of the recent sessions inside the residence country that are far from the
+ * claimed residence, never on one login: a trip, a visit or one odd geolocation is
+ * ordinary. What cannot say where the person is never counts: VPN, hosting and proxy
+ * exits (their location is the server's), and far sessions on a mobile operator's
+ * network (data/mobile_asns.tsv, or connection type "Cellular" when a Connection-Type
+ * database is loaded), whose carrier-grade NAT gateways geolocate far from the
+ * subscriber. Approved travel windows clear the sessions they cover.
+ * ---------------------------------------------------------------------------------- */
+static const char *const domestic_keys[] = {
+    "far",       "window", "considered",  "share",   "period",
+    "residence", "places", "not_counted", "cleared", NULL};
+
+/* Parameters of net_domestic_distance_mismatch, in idr__param_of order. */
+enum {
+    DOMESTIC_MARGIN,
+    DOMESTIC_ACCURACY,
+    DOMESTIC_WINDOW,
+    DOMESTIC_MIN_FAR,
+    DOMESTIC_MIN_SHARE
+};
+static const idr__param domestic_params[] = {
+    /* Project choice, as net_claimed_location_mismatch's margin_km: regional ISP
+     * gateways are often a few hundred km from the subscriber, while a farm in another
+     * state (the 2025 actions found farms in 16 states [DOJ-Jun25]) is commonly
+     * farther. */
+    {.name = "margin_km",
+     .def = 500,
+     .min = 0,
+     .max = 20000,
+     .doc = "distance beyond the accuracy radius at which a session is far from the "
+            "residence, in km"},
+    DEFAULT_ACCURACY_PARAM,
+    /* Only sessions in the last window_days before the record's latest session count.
+     * Project choice: a farm hosts a laptop for months [DOJ-Chap25][DOJ-Knoot], while
+     * sessions from before a move (the residence since updated) age out of the window
+     * instead of counting against the new address. */
+    {.name = "window_days",
+     .def = 60,
+     .min = 1,
+     .max = 3650,
+     .doc = "days before the latest session whose sessions are considered"},
+    /* Project choice: at least 3 far sessions, and at least half of the considered
+     * ones: most of the recent work comes from elsewhere, not one far login among many
+     * near home. */
+    {.name = "min_far",
+     .def = 3,
+     .min = 1,
+     .max = 100000,
+     .doc = "least number of far sessions (home-like networks, not on travel)"},
+    {.name = "min_share",
+     .def = 0.5,
+     .min = 0,
+     .max = 1,
+     .doc = "least share of the considered sessions that are far (0..1)"},
+};
+
+/* A session's network is a mobile operator's: its location is a gateway's. */
+static bool mobile_network(const idr__ip_info *in) {
+    return in->mobile_carrier ||
+           (in->connection_type && (strcmp(in->connection_type, "Cellular") == 0 ||
+                                    strcmp(in->connection_type, "cellular") == 0));
+}
+
+/* The date part of an instant, "YYYY-MM-DD". */
+static const char *date_of(idr__ctx *ctx, int64_t at) {
+    return at == IDR__TIME_NONE ? "undated" : idr__date_text(ctx, day_of(at));
+}
+
+static const char *
+egress_kind(idr__ctx *ctx, const idr__ip_info *in, const char **basis); /* below */
+
+static void eval_domestic(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const double margin = idr__param_of(ctx, DOMESTIC_MARGIN);
+    const double assumed = idr__param_of(ctx, DOMESTIC_ACCURACY);
+    const double window = idr__param_of(ctx, DOMESTIC_WINDOW);
+    const double min_far = idr__param_of(ctx, DOMESTIC_MIN_FAR);
+    const double min_share = idr__param_of(ctx, DOMESTIC_MIN_SHARE);
+    const char *home_cc = c->identity.residence.country;
+    if (c->n_sessions == 0) {
+        idr__not_evaluated(ctx, ind, "no network sessions on file");
+        return;
+    }
+    if (!(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
+        idr__not_evaluated(ctx, ind, "no IP location database is loaded");
+        return;
+    }
+    if (!ctx->en->residence.known || !home_cc[0]) {
+        idr__not_evaluated(ctx, ind, "the claimed residence has no %s: %s",
+                           home_cc[0] ? "coordinates" : "country",
+                           ctx->en->residence_unresolved ? ctx->en->residence_unresolved
+                                                         : "no residence given");
+        return;
+    }
+    int64_t latest = IDR__TIME_NONE;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        int64_t at = c->sessions[i].at;
+        if (at != IDR__TIME_NONE && (latest == IDR__TIME_NONE || at > latest)) {
+            latest = at;
+        }
+    }
+    const int64_t since =
+        latest == IDR__TIME_NONE ? IDR__TIME_NONE : latest - (int64_t)window * 86400;
+    size_t far = 0, near = 0, mobile_far = 0, travel_far = 0, located_n = 0;
+    int64_t first_at = IDR__TIME_NONE, last_at = IDR__TIME_NONE;
+    const char *places = NULL, *not_counted = NULL, *cleared = NULL;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const idr__ip_info *in = &ctx->en->ips[i];
+        const idr__session *s = &c->sessions[i];
+        if (!located(in)) {
+            continue;
+        }
+        located_n++;
+        if (isnan(in->distance_km) || strcmp(in->country, home_cc) != 0 ||
+            (since != IDR__TIME_NONE && s->at != IDR__TIME_NONE && s->at < since)) {
+            continue;
+        }
+        bool is_far = in->distance_km > accuracy(in, assumed) + margin;
+        const char *why = listed(ctx, i, true);
+        if (why) {
+            if (is_far) {
+                idr__list_add_unique(ctx, "; ", &cleared, why);
+            }
+            continue;
+        }
+        const char *basis = NULL;
+        const char *kind = egress_kind(ctx, in, &basis);
+        if (kind) {
+            if (is_far) {
+                idr__list_add_unique(
+                    ctx, "; ", &not_counted,
+                    idr__arena_printf(ctx->arena, "%s (%s: its location is the exit's)",
+                                      s->ip_text, kind));
+            }
+            continue;
+        }
+        if (is_far && mobile_network(in)) {
+            mobile_far++;
+            idr__list_add_unique(
+                ctx, "; ", &not_counted,
+                idr__arena_printf(ctx->arena,
+                                  "%s (%s: a mobile operator's gateway, not the "
+                                  "subscriber's location)",
+                                  s->ip_text, fmt_place(ctx, in)));
+            continue;
+        }
+        const idr__travel *t = is_far ? travel_for(ctx, s, in->country) : NULL;
+        if (t) {
+            travel_far++;
+            idr__list_add_unique(ctx, "; ", &cleared,
+                                 idr__arena_printf(ctx->arena, "%s (%s) falls in %s",
+                                                   s->ip_text, date_of(ctx, s->at),
+                                                   travel_text(ctx, t)));
+            continue;
+        }
+        if (s->at != IDR__TIME_NONE) {
+            first_at = first_at == IDR__TIME_NONE || s->at < first_at ? s->at : first_at;
+            last_at = last_at == IDR__TIME_NONE || s->at > last_at ? s->at : last_at;
+        }
+        if (!is_far) {
+            near++;
+            continue;
+        }
+        far++;
+        idr__list_add_unique(ctx, "; ", &places,
+                             idr__arena_printf(ctx->arena, "%s (%s away)",
+                                               fmt_place(ctx, in),
+                                               fmt_km(ctx, in->distance_km)));
+    }
+    if (located_n == 0) {
+        idr__not_evaluated(ctx, ind,
+                           "no session IP could be located by the loaded databases");
+        return;
+    }
+    const size_t considered = far + near;
+    if ((double)far >= min_far && (double)far >= min_share * (double)considered) {
+        idr__ev *ev = idr__hit(ctx, ind);
+        idr__ev_int(ev, "far", (long long)far);
+        idr__ev_int(ev, "considered", (long long)considered);
+        idr__ev_strf(ev, "share", "%.0f%%", 100.0 * (double)far / (double)considered);
+        idr__ev_strf(ev, "window", "%g days", window);
+        idr__ev_strf(ev, "period", "%s..%s", date_of(ctx, first_at),
+                     date_of(ctx, last_at));
+        idr__ev_str(ev, "residence",
+                    ctx->en->residence.label ? ctx->en->residence.label : home_cc);
+        idr__ev_str(ev, "places", places);
+        idr__ev_str(ev, "not_counted", not_counted ? not_counted : "none");
+        idr__ev_str(ev, "cleared", cleared ? cleared : "none");
+        return;
+    }
+    /* Would the uncounted far sessions have made it fire? Then say what cleared them. */
+    size_t all_far = far + mobile_far + travel_far;
+    if (all_far > far && (double)all_far >= min_far &&
+        (double)all_far >= min_share * (double)(considered + mobile_far + travel_far)) {
+        idr__suppress(ctx, ind, "far sessions not counted: %s%s%s",
+                      not_counted ? not_counted : "", not_counted && cleared ? "; " : "",
+                      cleared ? cleared : "");
+    }
+}
+
+static const idr__indicator net_domestic_distance_mismatch = {
+    .id = "net_domestic_distance_mismatch",
+    .evidence_keys = domestic_keys,
+    .eval = eval_domestic,
+    .needs = IDR__NEED_GEO,
+    .params = domestic_params,
+    .n_params = sizeof domestic_params / sizeof domestic_params[0],
+};
+
+/* ------------------------------------------------------------------------------------
+ * net_workday_offset [G22][SEAL][KB4][U42-24]
+ * Which UTC offset's working week (Monday to Friday, 09:00-18:00 by default) best
+ * explains when the candidate works, against the claimed zone's: a worker keeping the
+ * hours of UTC+9 from a claimed US Pacific home shows up late afternoon to after
+ * midnight local, Sunday evenings in and Friday evenings out [G22][SEAL][KB4]. Only
+ * the sessions whose time the candidate chooses count: logins, assessments,
+ * onboarding and other or unlabelled sessions; interviews are scheduled with the
+ * employer and applications are often sent outside a current job's hours, so both are
+ * left out. Sessions on approved travel days are removed. The claimed side uses the
+ * zone's own offset on each session's date (ICU's data, daylight saving applied); the
+ * candidate offsets are whole hours UTC-12..UTC+14, without daylight saving. A
+ * declared night shift explains the pattern (accommodation "night_shift", mapped by
+ * the rule pack's explanations). Linear: 27 offsets per session.
+ * ---------------------------------------------------------------------------------- */
+static const char *const workday_keys[] = {
+    "best_offset", "claimed", "best_share", "claimed_share", "shift",
+    "count",       "period",  "hours",      "not_counted",   NULL};
+
+/* Parameters of net_workday_offset, in idr__param_of order. */
+enum {
+    WORKDAY_MIN_SESSIONS,
+    WORKDAY_MIN_DAYS,
+    WORKDAY_MIN_SHIFT,
+    WORKDAY_MARGIN,
+    WORKDAY_MIN_FIT,
+    WORKDAY_FROM,
+    WORKDAY_TO,
+    WORKDAY_WINDOW
+};
+/* The sources describe activity aligned with another zone's working day but give no
+ * thresholds [G22][SEAL][KB4][U42-24]. Project choices: enough sessions over
+ * enough days that a week's pattern shows (10 over 2 weeks); a shift of at least 5 h,
+ * beyond early risers, late workers and a neighbouring zone; the best offset must
+ * explain at least half of the sessions (a working week at all) and 30 points more
+ * of them than the claimed zone does. */
+static const idr__param workday_params[] = {
+    {.name = "min_sessions",
+     .def = 10,
+     .min = 1,
+     .max = 100000,
+     .doc = "least number of counted sessions to evaluate"},
+    {.name = "min_span_days",
+     .def = 14,
+     .min = 0,
+     .max = 3650,
+     .doc = "least number of days between the first and the last counted session"},
+    {.name = "min_shift_hours",
+     .def = 5,
+     .min = 1,
+     .max = 26,
+     .doc = "least difference, in hours, between the best offset and the claimed "
+            "zone's"},
+    {.name = "margin",
+     .def = 0.3,
+     .min = 0,
+     .max = 1,
+     .doc = "least difference between the shares of sessions the best offset and the "
+            "claimed zone explain (0..1)"},
+    {.name = "min_fit",
+     .def = 0.5,
+     .min = 0,
+     .max = 1,
+     .doc = "least share of sessions the best offset explains (0..1)"},
+    {.name = "day_from_hour",
+     .def = 9,
+     .min = 0,
+     .max = 23,
+     .doc = "local hour at which the working day starts (inclusive)"},
+    {.name = "day_to_hour",
+     .def = 18,
+     .min = 1,
+     .max = 24,
+     .doc = "local hour at which the working day ends (exclusive; below day_from_hour "
+            "the day spans midnight)"},
+    {.name = "window_days",
+     .def = 90,
+     .min = 1,
+     .max = 3650,
+     .doc = "days before the latest counted session whose sessions are considered"},
+};
+
+#define WD_OFFSETS 27 /* UTC-12 .. UTC+14 */
+
+static bool workday_event(idr__event e) {
+    return e != IDR__EV_INTERVIEW && e != IDR__EV_APPLICATION;
+}
+
+/* Local weekday (0 = Sunday) and hour at `off` hours east of UTC in the working week. */
+static bool in_week(int weekday, int hour, double from, double to) {
+    bool day = from <= to ? hour >= from && hour < to : hour >= from || hour < to;
+    return day && weekday >= 1 && weekday <= 5;
+}
+
+static bool in_week_at(int64_t at, int off, double from, double to) {
+    int64_t local = at + (int64_t)off * 3600;
+    int64_t day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int weekday = (int)(((day % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+    int hour = (int)((local - day * 86400) / 3600);
+    return in_week(weekday, hour, from, to);
+}
+
+/* Hours between two UTC offsets given in minutes. Not around the clock: the working
+ * week is judged with its weekdays, so UTC+12 and UTC-8 are 20 hours (and a calendar
+ * day) apart, not 4. */
+static double offset_hours(int a_min, int b_min) {
+    return fabs((double)a_min - (double)b_min) / 60.0;
+}
+
+/* Counts of one set of sessions: how many, how many the claimed zone explains, and how
+ * many each offset explains. */
+typedef struct wd_counts {
+    size_t n, claimed, fit[WD_OFFSETS];
+} wd_counts;
+
+typedef struct wd_verdict {
+    bool fires;
+    int best;           /* index into fit[]: offset best - 12 */
+    int tie_lo, tie_hi; /* the offsets (indices) explaining as many as `best` */
+    double shift;       /* hours from the claimed zone's nearest offset */
+} wd_verdict;
+
+static wd_verdict
+workday_judge(idr__ctx *ctx, const wd_counts *k, int claimed_min, int claimed_max) {
+    wd_verdict v = {0};
+    if (k->n == 0) {
+        return v;
+    }
+    for (int o = 0; o < WD_OFFSETS; o++) {
+        double dist = offset_hours((o - 12) * 60, claimed_max);
+        double best_dist = offset_hours((v.best - 12) * 60, claimed_max);
+        /* ties go to the offset nearest the claimed one: the reading that fires least */
+        if (k->fit[o] > k->fit[v.best] ||
+            (k->fit[o] == k->fit[v.best] && dist < best_dist)) {
+            v.best = o;
+        }
+    }
+    v.tie_lo = v.tie_hi = v.best;
+    for (int o = 0; o < WD_OFFSETS; o++) {
+        if (k->fit[o] == k->fit[v.best]) {
+            v.tie_lo = o < v.tie_lo ? o : v.tie_lo;
+            v.tie_hi = o > v.tie_hi ? o : v.tie_hi;
+        }
+    }
+    double a = offset_hours((v.best - 12) * 60, claimed_min);
+    double b = offset_hours((v.best - 12) * 60, claimed_max);
+    v.shift = a < b ? a : b;
+    double n = (double)k->n;
+    double best_share = (double)k->fit[v.best] / n;
+    double claimed_share = (double)k->claimed / n;
+    v.fires = v.shift >= idr__param_of(ctx, WORKDAY_MIN_SHIFT) &&
+              best_share >= idr__param_of(ctx, WORKDAY_MIN_FIT) &&
+              best_share - claimed_share >= idr__param_of(ctx, WORKDAY_MARGIN);
+    return v;
+}
+
+static const char *utc_offset_text(idr__ctx *ctx, int minutes) {
+    int m = abs(minutes);
+    return m % 60 ? idr__arena_printf(ctx->arena, "UTC%c%d:%02d", minutes < 0 ? '-' : '+',
+                                      m / 60, m % 60)
+                  : idr__arena_printf(ctx->arena, "UTC%c%d", minutes < 0 ? '-' : '+',
+                                      m / 60);
+}
+
+static void eval_workday(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr_candidate *c = ctx->c;
+    const double min_sessions = idr__param_of(ctx, WORKDAY_MIN_SESSIONS);
+    const double min_days = idr__param_of(ctx, WORKDAY_MIN_DAYS);
+    const double from = idr__param_of(ctx, WORKDAY_FROM);
+    const double to = idr__param_of(ctx, WORKDAY_TO);
+    const double window = idr__param_of(ctx, WORKDAY_WINDOW);
+    const char *tz = c->identity.timezone;
+    if (!tz) {
+        idr__not_evaluated(ctx, ind, "no claimed time zone (identity.timezone)");
+        return;
+    }
+    if (!ctx->en->claimed_zone) {
+        idr__not_evaluated(ctx, ind, "%s",
+                           ctx->en->claimed_zone_unusable
+                               ? ctx->en->claimed_zone_unusable
+                               : "the claimed time zone is not known");
+        return;
+    }
+    int64_t latest = IDR__TIME_NONE;
+    size_t other_kinds = 0;
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        const idr__session *s = &c->sessions[i];
+        if (s->at == IDR__TIME_NONE) {
+            continue;
+        }
+        if (!workday_event(s->event)) {
+            other_kinds++;
+        } else if (latest == IDR__TIME_NONE || s->at > latest) {
+            latest = s->at;
+        }
+    }
+    const int64_t since =
+        latest == IDR__TIME_NONE ? IDR__TIME_NONE : latest - (int64_t)window * 86400;
+    wd_counts kept = {0}, travel = {0};
+    int claimed_min = INT_MAX, claimed_max = INT_MIN;
+    int64_t first_at = IDR__TIME_NONE, last_at = IDR__TIME_NONE;
+    const char *cleared = NULL;
+    for (size_t i = 0; latest != IDR__TIME_NONE && i < c->n_sessions; i++) {
+        const idr__session *s = &c->sessions[i];
+        const idr__local_time *lt = &ctx->en->net[i].local;
+        if (s->at == IDR__TIME_NONE || !workday_event(s->event) || s->at < since ||
+            !lt->known) {
+            continue;
+        }
+        const idr__travel *t = travel_for(ctx, s, "");
+        wd_counts *k = t ? &travel : &kept;
+        if (t) {
+            idr__list_add_unique(ctx, "; ", &cleared, travel_text(ctx, t));
+        } else {
+            first_at = first_at == IDR__TIME_NONE || s->at < first_at ? s->at : first_at;
+            last_at = last_at == IDR__TIME_NONE || s->at > last_at ? s->at : last_at;
+        }
+        claimed_min = lt->utc_offset_min < claimed_min ? lt->utc_offset_min : claimed_min;
+        claimed_max = lt->utc_offset_min > claimed_max ? lt->utc_offset_min : claimed_max;
+        k->n++;
+        k->claimed += in_week(lt->weekday, lt->hour, from, to);
+        for (int o = 0; o < WD_OFFSETS; o++) {
+            k->fit[o] += in_week_at(s->at, o - 12, from, to);
+        }
+    }
+    double span = first_at == IDR__TIME_NONE ? 0 : (double)(last_at - first_at) / 86400.0;
+    if ((double)kept.n < min_sessions || span < min_days) {
+        /* Too few sessions left once travel days are removed, while all of them would
+         * have been enough and would have fired: the travel is what clears it. */
+        wd_counts all = kept;
+        all.n += travel.n;
+        all.claimed += travel.claimed;
+        for (int o = 0; o < WD_OFFSETS; o++) {
+            all.fit[o] += travel.fit[o];
+        }
+        if (travel.n > 0 && (double)all.n >= min_sessions &&
+            workday_judge(ctx, &all, claimed_min, claimed_max).fires) {
+            idr__suppress(ctx, ind, "%zu session(s) on approved travel days removed (%s)",
+                          travel.n, cleared);
+            return;
+        }
+        idr__not_evaluated(ctx, ind,
+                           "%zu counted session(s) over %.0f day(s); at least %g over %g "
+                           "days are needed",
+                           kept.n, span, min_sessions, min_days);
+        return;
+    }
+    wd_verdict v = workday_judge(ctx, &kept, claimed_min, claimed_max);
+    if (!v.fires) {
+        return;
+    }
+    double n = (double)kept.n;
+    idr__ev *ev = idr__hit(ctx, ind);
+    const char *best = utc_offset_text(ctx, (v.best - 12) * 60);
+    if (v.tie_lo != v.tie_hi) {
+        best = idr__arena_printf(ctx->arena, "%s (%s to %s explain as many)", best,
+                                 utc_offset_text(ctx, (v.tie_lo - 12) * 60),
+                                 utc_offset_text(ctx, (v.tie_hi - 12) * 60));
+    }
+    idr__ev_str(ev, "best_offset", best);
+    idr__ev_strf(ev, "claimed", "%s (%s%s%s on the session dates)", ctx->en->claimed_zone,
+                 utc_offset_text(ctx, claimed_min),
+                 claimed_max != claimed_min ? " and " : "",
+                 claimed_max != claimed_min ? utc_offset_text(ctx, claimed_max) : "");
+    idr__ev_strf(ev, "best_share", "%.0f%% (%zu)", 100.0 * (double)kept.fit[v.best] / n,
+                 kept.fit[v.best]);
+    idr__ev_strf(ev, "claimed_share", "%.0f%% (%zu)", 100.0 * (double)kept.claimed / n,
+                 kept.claimed);
+    idr__ev_strf(ev, "shift", "%g h", v.shift);
+    idr__ev_int(ev, "count", (long long)kept.n);
+    idr__ev_strf(ev, "period", "%s..%s", date_of(ctx, first_at), date_of(ctx, last_at));
+    idr__ev_strf(ev, "hours", "Monday to Friday %02.0f:00-%02.0f:00", from, to);
+    const char *nc = other_kinds ? idr__arena_printf(ctx->arena,
+                                                     "%zu interview or application "
+                                                     "session(s)",
+                                                     other_kinds)
+                                 : NULL;
+    if (travel.n) {
+        const char *tr = idr__arena_printf(
+            ctx->arena, "%zu session(s) on approved travel days (%s)", travel.n, cleared);
+        nc = nc ? idr__arena_printf(ctx->arena, "%s; %s", nc, tr) : tr;
+    }
+    idr__ev_str(ev, "not_counted", nc ? nc : "none");
+}
+
+static const idr__indicator net_workday_offset = {
+    .id = "net_workday_offset",
+    .evidence_keys = workday_keys,
+    .eval = eval_workday,
+    .params = workday_params,
+    .n_params = sizeof workday_params / sizeof workday_params[0],
+};
+
+/* ------------------------------------------------------------------------------------
  * net_claimed_location_mismatch [DTEX][SEAL][LVB26]
  * ---------------------------------------------------------------------------------- */
 static const char *const mismatch_keys[] = {"event",     "ip",       "ip_location",
@@ -217,6 +725,11 @@ static void eval_mismatch(idr__ctx *ctx, const idr__indicator *ind) {
             continue;
         }
         any_located = true;
+        /* A far session inside the residence country is judged by the share of such
+         * sessions (net_domestic_distance_mismatch), not one at a time here. */
+        if (home_cc[0] && strcmp(home_cc, in->country) == 0) {
+            continue;
+        }
         bool far = ctx->en->residence.known && !isnan(in->distance_km) &&
                    in->distance_km > accuracy(in, assumed) + margin;
         /* Another country counts unless the distance shows the session within the
@@ -827,6 +1340,20 @@ static void eval_offhours(idr__ctx *ctx, const idr__indicator *ind) {
     if (share < need_share) {
         return;
     }
+    /* Folded into the working-day fit: when net_workday_offset (evaluated before this
+     * rule in the default pack) has fired on these timestamps, the night hours are
+     * part of what it scores, so this weak sign stands down rather than count the
+     * same hours twice. It still fires where the fit cannot be made (fewer sessions
+     * or days than the fit needs, or a pack without net_workday_offset). */
+    for (size_t k = 0; k < ctx->rep->n_hits; k++) {
+        const idr__rule *r = ctx->rep->hits[k]->rule;
+        if (r && strcmp(r->id, "net_workday_offset") == 0) {
+            idr__suppress(ctx, ind,
+                          "the same sessions are scored by net_workday_offset (a working "
+                          "day in another UTC offset)");
+            return;
+        }
+    }
     int best = 0;
     for (int k = 1; k < 27; k++) {
         if (day_at[k] > day_at[best]) {
@@ -965,6 +1492,8 @@ static const idr__indicator net_shared_egress = {
 static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,
                                                    &net_multi_country_logins,
                                                    &net_vpn_vps_proxy,
+                                                   &net_domestic_distance_mismatch,
+                                                   &net_workday_offset,
                                                    &net_astrill_vpn,
                                                    &net_russia_china_isp,
                                                    &net_offhours_pattern,

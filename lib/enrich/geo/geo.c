@@ -181,6 +181,7 @@ void idr__geo_close(idr__geo *g) {
     idr__free(g->al, g->cities);
     idr__free(g->al, g->classes);
     idr__free(g->al, g->ops);
+    idr__free(g->al, g->mobile);
     idr__arena_free(g->arena);
     idr__free(g->al, g);
 }
@@ -313,6 +314,7 @@ int idr__geo_open(idr__loader *ld, idr__geo **out, const char **why) {
     idr__geo_load_cities(ld, g);
     idr__geo_load_asn_classes(ld, g);
     idr__geo_load_operators(ld, g);
+    idr__geo_load_mobile(ld, g);
     if (!(g->caps & IDR__GEO_CAP_LOCATION) &&
         idr__loader_warn(ld, "no IP location database is loaded: location indicators "
                              "are not evaluated")) {

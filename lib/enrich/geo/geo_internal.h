@@ -71,6 +71,8 @@ struct idr__geo {
     size_t n_classes;
     vpn_operator *ops;
     size_t n_ops;
+    uint32_t *mobile; /* data/mobile_asns.tsv, sorted */
+    size_t n_mobile;
     idr__arena *arena;    /* gazetteer and list strings */
     const idr__alloc *al; /* the engine's: dbs, zips, cities, classes, ops, g itself */
 };
@@ -153,7 +155,10 @@ void idr__geo_fill_distances(idr__enrichment *en);
 
 void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g);
 void idr__geo_load_operators(idr__loader *ld, idr__geo *g);
-/* info->asn_class from data/asn_classes.tsv when info->asn is listed. */
+/* data/mobile_asns.tsv: mobile operators' networks (a data entry when loaded). */
+void idr__geo_load_mobile(idr__loader *ld, idr__geo *g);
+/* info->asn_class from data/asn_classes.tsv when info->asn is listed, and
+ * info->mobile_carrier from data/mobile_asns.tsv. */
 void idr__geo_classify_asn(const idr__geo *g, idr__ip_info *info);
 /* The configured allow/relay range containing `ip`, most specific first. */
 void idr__geo_apply_ranges(const idr__modules *m, const idr__ip *ip, idr__ip_info *info);

@@ -1,6 +1,7 @@
 /*
  * netlists.c - the network lists of the IP module: data/asn_classes.tsv (hosting and
- * VPN networks by AS number), data/astrill.tsv (the VPN-operator names the advisories
+ * VPN networks by AS number), data/mobile_asns.tsv (mobile operators' networks),
+ * data/astrill.tsv (the VPN-operator names the advisories
  * single out) and the configured allow/relay address ranges.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -262,7 +263,70 @@ void idr__geo_apply_ranges(const idr__modules *eng,
     }
 }
 
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* mobile_asns.tsv: ASN<TAB>organisation<TAB>source. A missing list is no warning: it
+ * only tempers net_domestic_distance_mismatch, which says in its evidence when a far
+ * session's network is not known to be a mobile carrier's. */
+void idr__geo_load_mobile(idr__loader *ld, idr__geo *g) {
+    char path[4096];
+    char *text = read_list(ld, "mobile_asns.tsv", path, sizeof path);
+    if (!text) {
+        ld->oom |= errno == ENOMEM;
+        return;
+    }
+    char version[20];
+    list_version(text, version);
+    size_t cap = 1;
+    for (const char *p = text; *p; p++) {
+        cap += *p == '\n';
+    }
+    g->mobile = idr__calloc(g->al, cap, sizeof *g->mobile);
+    if (!g->mobile) {
+        ld->oom = true;
+    }
+    char *cur = text, *line;
+    size_t lineno = 0;
+    unsigned fileline = 0;
+    while (g->mobile && (line = idr__geo_next_line_n(&cur, &fileline)) != NULL &&
+           g->n_mobile < cap) {
+        char *f[3];
+        char *end;
+        unsigned long asn;
+        lineno++;
+        if (idr__split_tabs(line, f, 3) != 3 || (asn = strtoul(f[0], &end, 10)) == 0 ||
+            *end != '\0' || asn > UINT32_MAX || f[2][0] == '\0') {
+            ld->oom |= idr__loader_warn(
+                ld, "%s: entry %zu ignored (needs ASN, organisation, source)", path,
+                lineno);
+            continue;
+        }
+        g->mobile[g->n_mobile++] = (uint32_t)asn;
+    }
+    idr__free(ld->al, text);
+    if (g->n_mobile > 0) {
+        // n_mobile > 0 implies mobile was allocated.
+        // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
+        qsort(g->mobile, g->n_mobile, sizeof *g->mobile, cmp_u32);
+        idr__data_entry d = {
+            .name = "mobile_asns",
+            .type = "list",
+            .version = version,
+            .attribution = "idrisk curated mobile-operator ASN list; a source per entry "
+                           "(data/mobile_asns.tsv)",
+        };
+        ld->oom |= idr__loader_add_data(ld, &d) != IDR_OK;
+    }
+}
+
 void idr__geo_classify_asn(const idr__geo *g, idr__ip_info *info) {
+    if (info->asn && g->n_mobile) {
+        info->mobile_carrier = bsearch(&info->asn, g->mobile, g->n_mobile,
+                                       sizeof *g->mobile, cmp_u32) != NULL;
+    }
     if (info->asn && g->n_classes) {
         asn_class key = {.asn = info->asn};
         const asn_class *c =
