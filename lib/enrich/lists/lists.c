@@ -735,14 +735,25 @@ static int year_point_at(const char *s, size_t n, size_t *end) {
         if (y < 1900 || y > 2099) {
             continue;
         }
+        /* a range ("from 2011 - 2014", "in 2011 to 2014") is RE_RANGE's: a dash, "to"
+         * or "until" followed by a year */
         size_t r = k + 4;
         while (r < n && s[r] == ' ') {
             r++;
         }
-        if (r < n && (s[r] == '-' || (unsigned char)s[r] == 0xe2 ||
-                      (r + 3 <= n && strncasecmp(s + r, "to ", 3) == 0) ||
-                      (r + 6 <= n && strncasecmp(s + r, "until ", 6) == 0))) {
-            continue; /* a range: "from 2011 - 2014", "in 2011 to 2014" */
+        size_t sep = r < n && s[r] == '-'                                 ? 1
+                     : r + 3 <= n && (unsigned char)s[r] == 0xe2          ? 3
+                     : r + 3 <= n && strncasecmp(s + r, "to ", 3) == 0    ? 3
+                     : r + 6 <= n && strncasecmp(s + r, "until ", 6) == 0 ? 6
+                                                                          : 0;
+        if (sep) {
+            r += sep;
+            while (r < n && s[r] == ' ') {
+                r++;
+            }
+            if (r < n && isdigit((unsigned char)s[r])) {
+                continue;
+            }
         }
         *end = k + 4;
         return y;
