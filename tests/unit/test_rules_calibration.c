@@ -210,6 +210,11 @@ Test(calibration, role_block_names_a_technology_released_after_the_role) {
     cr_assert(strstr(c, "Svelte was") == NULL, "the skills section is not the role: %s",
               c);
     cr_assert_str_eq(rh_ev(r, "wrk_timeline_anachronism", "count"), "1");
+    /* only bullets are the role's: a career summary sentence under the header is not */
+    r = resume("Database Administrator, Copper Logistics, 2017-2018. Hardened backups.\n"
+               "I have 5 years of experience with OpenTelemetry.\n"
+               "Flutter apps for field staff\n");
+    cr_assert(rh_clean(r, "wrk_timeline_anachronism"));
     /* a heading line without a blank line also ends the role */
     r = resume(
         "Developer, Beta Ltd 2008 - 2010\nWrote Java services\nSkills: Svelte, Vite\n");

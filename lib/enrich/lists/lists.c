@@ -654,10 +654,35 @@ static bool heading_line(const char *s, size_t n) {
     return false;
 }
 
-/* The lines under a role header [hs, he) with the range from-to: a technology named
+/* A bullet of a role ("- Built ...", "* ...", "• ...", "– ..."): only these are read as
+ * what was done in the role; a plain sentence under a header is as often a summary of
+ * the whole career ("I have 5 years of experience with X") as part of the role. */
+static bool bullet_line(const char *s, size_t n) {
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    if (n >= 2 && (*s == '-' || *s == '*' || *s == '+') &&
+        (s[1] == ' ' || s[1] == '\t')) {
+        return true;
+    }
+    /* U+2022 bullet, U+2013 en dash, U+25AA small square, U+25E6 white bullet */
+    static const char *const marks[] = {"\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x96\xaa",
+                                        "\xe2\x97\xa6", NULL};
+    for (const char *const *m = marks; *m; m++) {
+        if (n >= 3 && memcmp(s, *m, 3) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The bullets under a role header [hs, he) with the range from-to: a technology named
  * there was used in the role. The block is the lines that follow up to a blank line,
- * a line with its own date range or year, or a section heading, so a skills section
- * after the last role is never read as part of it. */
+ * a line with its own date range, or a section heading, so a skills section after the
+ * last role is never read as part of it; within it only bullet lines are read
+ * (bullet_line), and a bullet with a years-of-experience claim is left to that
+ * claim. */
 static size_t role_lines(const idr__lists *l,
                          idr__arena *a,
                          const char *text,
@@ -685,6 +710,12 @@ static size_t role_lines(const idr__lists *l,
         if (blank || heading_line(text + ls, le - ls) ||
             line_has_range(l, text, ls, le)) {
             break;
+        }
+        PCRE2_SIZE yov[4];
+        if (!bullet_line(text + ls, le - ls) ||
+            match(l->re_years, text + ls, le - ls, 0, yov, 2) > 0) {
+            ls = le < n ? le + 1 : n;
+            continue;
         }
         for (size_t i = ls; i < le && found < max; i++) {
             if (i > ls && word_char((unsigned char)text[i - 1])) {
