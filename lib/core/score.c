@@ -92,7 +92,9 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->category = ru->category;
         r->severity = idr__severity_name(ru->severity);
         r->severity_code = (idr_severity)ru->severity;
-        r->points = ru->points;
+        /* A graded hit earns its share of the points, in whole points so that the
+         * reasons still add up to the score (docs/rulepack.md "Graded points"). */
+        r->points = h->ev.graded ? floor(ru->points * h->ev.fraction + 0.5) : ru->points;
         r->title = ru->title;
         r->detail = render_template(res, ru->detail, &h->ev);
         r->verify = ru->verify;
@@ -436,6 +438,7 @@ static int score_impl(const idr_engine *eng,
         r->ind->eval(&ctx, r->ind);
     }
     ctx.rule = NULL;
+    idr__report_explain(&ctx, p); /* before the combinations: docs/scoring.md */
     eval_combos(res, eng);
     finalize(res, eng);
     collect_warnings(res, cand, eng);

@@ -326,6 +326,7 @@ typedef struct idr__tech_claim {
     int years;      /* "N years with T"; 0 when the claim is a date range */
     int range_from; /* "2012-2014 ... T"; 0 when the claim is a years claim */
     int range_to;
+    int at_year;       /* "used T in 2012", "T since 2010": the year; 0 otherwise */
     const char *quote; /* the claim as written (arena) */
 } idr__tech_claim;
 

@@ -99,6 +99,21 @@ typedef struct idr__combo {
     size_t n_benign;
 } idr__combo;
 
+/* A documented accommodation or declared explanation (a string of the record's
+ * `accommodations`) and the indicators it explains: when the record carries `name`,
+ * each fired indicator in `suppresses` is moved to the result's `suppressed` list,
+ * after the evaluators ran and before the combinations are counted, so an explanation
+ * can only take points away (docs/rulepack.md "[explanation NAME]"). */
+typedef struct idr__explanation {
+    const char *name;  /* lower case, as the parser lower-cases accommodations */
+    const char *label; /* "documented accommodation" or "declared explanation" */
+    const char **suppresses;
+    size_t n_suppresses;
+    int line; /* of its `suppresses` key, for validation messages */
+    const char **sources;
+    size_t n_sources;
+} idr__explanation;
+
 typedef struct idr__rulepack {
     idr__arena *arena;
     const char *id, *version;
@@ -108,6 +123,8 @@ typedef struct idr__rulepack {
     size_t n_rules;
     idr__combo *combos;
     size_t n_combos;
+    idr__explanation *explanations;
+    size_t n_explanations;
     const char **source_keys, **source_texts; /* [sources] section, in file order */
     size_t n_source_defs;
 } idr__rulepack;

@@ -32,9 +32,10 @@ typedef struct parser {
     const char *name;
     int line;
     char section[160]; /* "pack", "sources", or the entry id */
-    enum { S_NONE, S_PACK, S_SOURCES, S_IND, S_COMBO } kind;
+    enum { S_NONE, S_PACK, S_SOURCES, S_IND, S_COMBO, S_EXPL } kind;
     idr__rule *rule;
     idr__combo *combo;
+    idr__explanation *expl;
     int rule_line;
     unsigned seen;        /* bit per required key of the current entry */
     unsigned param_seen;  /* bit per parameter set in the current entry */
@@ -171,6 +172,16 @@ static int finish_entry(parser *ps) {
         if (ps->combo->n_groups < 2) {
             return perr(ps, "all", "a combination needs at least two 'all' groups");
         }
+    } else if (ps->kind == S_EXPL) {
+        static const char *const expl_names[] = {"kind", "suppresses", "note", "sources"};
+        static const unsigned expl_bits[] = {K_CATEGORY, K_DETAIL, K_TITLE, K_SOURCES};
+        for (int i = 0; i < 4; i++) {
+            if (!(ps->seen & expl_bits[i])) {
+                ps->line = ps->rule_line;
+                return perr(ps, expl_names[i], "required key missing");
+            }
+        }
+        return IDR_OK;
     } else if (ps->kind == S_PACK) {
         if (!ps->p->id || !ps->p->version) {
             return perr(ps, ps->p->id ? "version" : "id", "required key missing");
@@ -204,6 +215,7 @@ static int begin_section(parser *ps, char *hdr) {
     ps->seen = 0;
     ps->rule = NULL;
     ps->combo = NULL;
+    ps->expl = NULL;
     ps->rule_line = ps->line;
     char *sp = strchr(hdr, ' ');
     char *id = sp ? trim(sp + 1) : NULL;
@@ -292,10 +304,35 @@ static int begin_section(parser *ps, char *hdr) {
         ps->kind = S_COMBO;
         return IDR_OK;
     }
+    if (strcmp(hdr, "explanation") == 0) {
+        /* Matched against the record's accommodations, which the parser lower-cases. */
+        for (const char *q = id; *q; q++) {
+            if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_')) {
+                return perr(ps, NULL,
+                            "an explanation name is lower-case letters, digits and '_'");
+            }
+        }
+        for (size_t i = 0; i < ps->p->n_explanations; i++) {
+            if (strcmp(ps->p->explanations[i].name, id) == 0) {
+                return perr(ps, NULL, "explanation defined twice");
+            }
+        }
+        idr__explanation *x =
+            grow(ps->p->arena, ps->p->explanations, ps->p->n_explanations, sizeof *x);
+        if (!x) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        ps->p->explanations = x;
+        ps->expl = &x[ps->p->n_explanations++];
+        memset(ps->expl, 0, sizeof *ps->expl);
+        ps->expl->name = idr__arena_strdup(ps->p->arena, id);
+        ps->kind = S_EXPL;
+        return IDR_OK;
+    }
     snprintf(ps->section, sizeof ps->section, "%s", hdr);
     return perr(ps, NULL,
-                "unknown section kind (expected pack, sources, indicator or "
-                "combination)");
+                "unknown section kind (expected pack, sources, indicator, combination "
+                "or explanation)");
 }
 
 static int set_once(parser *ps, const char *key, unsigned bit) {
@@ -448,6 +485,45 @@ static int entry_kv(parser *ps, const char *key, char *v) {
     return perr(ps, key, "unknown key");
 }
 
+/* `[explanation NAME]`: kind, suppresses, note and sources, each once. */
+static int expl_kv(parser *ps, const char *key, char *v) {
+    idr__explanation *x = ps->expl;
+    int rc;
+    if (strcmp(key, "kind") == 0) {
+        if ((rc = set_once(ps, key, K_CATEGORY))) {
+            return rc;
+        }
+        if (strcmp(v, "accommodation") == 0) {
+            x->label = "documented accommodation";
+        } else if (strcmp(v, "declaration") == 0) {
+            x->label = "declared explanation";
+        } else {
+            return perr(ps, key, "must be accommodation or declaration, not \"%s\"", v);
+        }
+        return IDR_OK;
+    }
+    if (strcmp(key, "suppresses") == 0) {
+        if ((rc = set_once(ps, key, K_DETAIL))) {
+            return rc;
+        }
+        x->line = ps->line;
+        return split_list(ps, key, v, ',', &x->suppresses, &x->n_suppresses);
+    }
+    if (strcmp(key, "note") == 0) {
+        if ((rc = set_once(ps, key, K_TITLE))) {
+            return rc;
+        }
+        return *v ? IDR_OK : perr(ps, key, "must not be empty");
+    }
+    if (strcmp(key, "sources") == 0) {
+        if ((rc = set_once(ps, key, K_SOURCES))) {
+            return rc;
+        }
+        return split_list(ps, key, v, ',', &x->sources, &x->n_sources);
+    }
+    return perr(ps, key, "unknown key");
+}
+
 static int kv(parser *ps, char *key, char *v) {
     idr__arena *a = ps->p->arena;
     switch (ps->kind) {
@@ -495,6 +571,8 @@ static int kv(parser *ps, char *key, char *v) {
     case S_IND:
     case S_COMBO:
         return entry_kv(ps, key, v);
+    case S_EXPL:
+        return expl_kv(ps, key, v);
     case S_NONE:
         break;
     }
@@ -590,6 +668,24 @@ static int validate(parser *ps) {
                 return perr(ps, "sources",
                             "source key \"%s\" is not defined in [sources]",
                             c->sources[k]);
+            }
+        }
+    }
+    for (size_t i = 0; i < p->n_explanations; i++) {
+        const idr__explanation *x = &p->explanations[i];
+        snprintf(ps->section, sizeof ps->section, "%s", x->name);
+        ps->line = x->line;
+        for (size_t k = 0; k < x->n_suppresses; k++) {
+            if (!idr__rulepack_find(p, x->suppresses[k])) {
+                return perr(ps, "suppresses", "\"%s\" is not an indicator of this pack",
+                            x->suppresses[k]);
+            }
+        }
+        for (size_t k = 0; k < x->n_sources; k++) {
+            if (!source_defined(p, x->sources[k])) {
+                return perr(ps, "sources",
+                            "source key \"%s\" is not defined in [sources]",
+                            x->sources[k]);
             }
         }
     }

@@ -111,7 +111,8 @@ static const idr__indicator doc_forgery_signs = {
 };
 
 /* ---- doc_photo_replaced [MSFT25] ----------------------------------------------- */
-static const char *const photo_keys[] = {"findings", "count", "lowest_face_match", NULL};
+static const char *const photo_keys[] = {"findings", "count", "lowest_face_match",
+                                         "grade", NULL};
 
 /* face_match_min: a face-match score below this is reported as a failed match.
  * [MSFT25] advises liveness plus face match between the ID photo and a live capture
@@ -120,13 +121,26 @@ static const char *const photo_keys[] = {"findings", "count", "lowest_face_match
  * commonly apply to a genuine same-person match, so a score under it is one the
  * provider would itself send to review. Callers whose provider uses another scale
  * should also pass liveness_passed, which is read independently. */
-enum { P_FACE_MATCH_MIN };
+enum { P_FACE_MATCH_MIN, P_FACE_MATCH_FULL };
+/* face_match_full: a score at or below this earns all the indicator's points; between
+ * it and face_match_min the points grow linearly as the score falls (idr__ev_fraction),
+ * so 0.79 against 0.80 is a point, not a band. Project choice: 0.50 on a 0..1 scale is
+ * where a face-match score says "no better than chance that this is the same face";
+ * nothing below it is a closer call. A replaced photo or a failed liveness check is a
+ * finding of the provider, not a score, and always earns all the points. A pack that
+ * sets face_match_full >= face_match_min gets the old cliff back. */
 static const idr__param photo_params[] = {
     [P_FACE_MATCH_MIN] = {.name = "face_match_min",
                           .def = 0.80,
                           .min = 0.0,
                           .max = 1.0,
                           .doc = "face-match score (0..1) below which a match fails"},
+    [P_FACE_MATCH_FULL] = {.name = "face_match_full",
+                           .def = 0.50,
+                           .min = 0.0,
+                           .max = 1.0,
+                           .doc = "face-match score (0..1) at or below which a failed "
+                                  "match earns all the points (linear above it)"},
 };
 
 static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
@@ -137,7 +151,9 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
     long long count = 0;
     bool known = false;
     double lowest = NAN;
+    bool provider_finding = false; /* photo replaced or liveness failed: full points */
     const double face_min = idr__param_of(ctx, P_FACE_MATCH_MIN);
+    const double face_full = idr__param_of(ctx, P_FACE_MATCH_FULL);
     for (size_t i = 0; i < ctx->c->n_documents; i++) {
         const idr__document *d = &ctx->c->documents[i];
         const idr__verification *v = &d->verification;
@@ -149,9 +165,11 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
         const char *what = NULL;
         if (v->photo_replaced == 1) {
             idr__list_add(ctx, "; ", &what, "photo replaced");
+            provider_finding = true;
         }
         if (v->liveness_passed == 0) {
             idr__list_add(ctx, "; ", &what, "liveness check failed");
+            provider_finding = true;
         }
         if (!isnan(v->face_match_score) && v->face_match_score < face_min) {
             idr__list_add(ctx, "; ", &what,
@@ -185,6 +203,18 @@ static void eval_photo_replaced(idr__ctx *ctx, const idr__indicator *ind) {
     } else {
         idr__ev_num(ev, "lowest_face_match", lowest);
     }
+    if (provider_finding || face_full >= face_min) {
+        idr__ev_str(ev, "grade", "full points");
+        return;
+    }
+    /* Only low face-match scores: graded by the lowest, monotone (a lower score never
+     * earns fewer points). */
+    double f = idr__grade_linear(lowest, face_min, face_full);
+    idr__ev_fraction(ev, f);
+    idr__ev_strf(
+        ev, "grade",
+        "%.0f%% of the points (face match %.2f; none at %.2f, all at %.2f or below)",
+        f * 100, lowest, face_min, face_full);
 }
 
 static const idr__indicator doc_photo_replaced = {

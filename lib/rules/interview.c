@@ -4,8 +4,9 @@
  * Every input is a structured observation the caller recorded (interviews[]): idrisk
  * never analyses video, voice, language or accent. Connectivity symptoms ("lag",
  * "frozen") and a virtual background are never evidence here: they come from poor
- * connections and ordinary privacy choices. A documented accommodation ("camera_off",
- * "text_only") turns a camera refusal into a suppression.
+ * connections and ordinary privacy choices. Documented accommodations ("camera_off",
+ * "relay_service" ...) are applied by the rule pack's [explanation] entries, which
+ * move the hits they explain to `suppressed`.
  *
  * One hit per indicator: all interviews showing the sign are gathered into the
  * evidence (how many, and on which dates).
@@ -73,14 +74,9 @@ static void eval_camera(idr__ctx *ctx, const idr__indicator *ind) {
     if (off == 0) {
         return;
     }
-    /* A documented accommodation explains the camera being off [P23] (ADA). */
-    const char *acc = idr__has_accommodation(ctx, "camera_off")  ? "camera_off"
-                      : idr__has_accommodation(ctx, "text_only") ? "text_only"
-                                                                 : NULL;
-    if (acc) {
-        idr__suppress(ctx, ind, "documented accommodation %s", acc);
-        return;
-    }
+    /* A documented accommodation (camera_off, text_only) explains the camera being
+     * off [P23] (ADA): the pack's [explanation] entries suppress this hit after the
+     * evaluators run (lib/rules/report.c, idr__report_explain). */
     idr__ev *ev = idr__hit(ctx, ind);
     idr__ev_str(ev, "interviews", dates);
     idr__ev_int(ev, "count", off);

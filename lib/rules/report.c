@@ -6,9 +6,12 @@
  */
 #include "rules/rule.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+static void *note_slot(idr__report *res, void **arr, size_t *n, size_t *cap, size_t size);
 
 static bool grow_arr(idr__arena *a, void **arr, size_t n, size_t *cap, size_t size) {
     if (n < *cap) {
@@ -238,6 +241,51 @@ const idr__travel *idr__travel_covering(const idr__ctx *ctx, int32_t d) {
 }
 
 /* ------------------------------------------------------------------------------------
+ * Explanations (the pack's [explanation] entries): run once, after every evaluator and
+ * before the combinations, so a suppressed indicator neither scores nor completes a
+ * combination. Only hits are removed: an explanation can never add points.
+ * ---------------------------------------------------------------------------------- */
+static const idr__explanation *
+explained_by(const idr__ctx *ctx, const idr__rulepack *p, const char *id) {
+    for (size_t i = 0; i < p->n_explanations; i++) {
+        const idr__explanation *x = &p->explanations[i];
+        for (size_t k = 0; k < x->n_suppresses; k++) {
+            if (strcmp(x->suppresses[k], id) == 0 &&
+                idr__has_accommodation(ctx, x->name)) {
+                return x;
+            }
+        }
+    }
+    return NULL;
+}
+
+void idr__report_explain(idr__ctx *ctx, const idr__rulepack *p) {
+    idr__report *r = ctx->rep;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        idr__hitrec *h = r->hits[i];
+        const idr__explanation *x = h->rule ? explained_by(ctx, p, h->rule->id) : NULL;
+        if (!x) {
+            r->hits[kept++] = h;
+            continue;
+        }
+        const char *by =
+            idr__arena_printf(r->arena, "accommodation %s (%s)", x->name, x->label);
+        idr_suppressed *s = by ? note_slot(r, (void **)&r->suppressed, &r->n_suppressed,
+                                           &r->cap_suppressed, sizeof *s)
+                               : NULL;
+        if (!by) {
+            r->oom = true;
+        }
+        if (s) {
+            s->id = h->rule->id;
+            s->by = by;
+        }
+    }
+    r->n_hits = kept;
+}
+
+/* ------------------------------------------------------------------------------------
  * Reporting API for evaluators.
  * ---------------------------------------------------------------------------------- */
 static idr__hitrec *find_hit(idr__report *res, const char *id) {
@@ -353,6 +401,22 @@ void idr__ev_bool(idr__ev *ev, const char *key, bool val) {
         kv->value.type = IDR_VALUE_BOOL;
         kv->value.boolean = val ? 1 : 0;
     }
+}
+
+void idr__ev_fraction(idr__ev *ev, double f) {
+    if (!ev) {
+        return;
+    }
+    ev->graded = true;
+    ev->fraction = isnan(f) ? 1.0 : f < 0 ? 0.0 : f > 1 ? 1.0 : f;
+}
+
+double idr__grade_linear(double x, double zero, double full) {
+    if (zero == full) {
+        return 1.0;
+    }
+    double f = (x - zero) / (full - zero);
+    return isnan(f) ? 1.0 : f < 0 ? 0.0 : f > 1 ? 1.0 : f;
 }
 
 /* Grow one of the report's note arrays by a slot; NULL (and res->oom) on ENOMEM. */

@@ -29,6 +29,8 @@ typedef struct idr__ev {
     idr__evkv *kv;
     size_t n, cap;
     idr__arena *arena;
+    bool graded;     /* idr__ev_fraction() was called */
+    double fraction; /* 0..1: the share of the pack's points the hit earns */
 } idr__ev;
 
 /* One fired indicator or combination; `pub` is filled when the result is finished. */
@@ -68,6 +70,11 @@ idr__hitrec *idr__report_new_hit(idr__report *r);
 void idr__report_not_evaluated(idr__report *r, const char *id, const char *fmt, ...)
     IDR__PRINTF(3, 4);
 
+/* For lib/core, after every evaluator ran and before the combinations: move each hit
+ * that an [explanation] of `p` covers (its name among the record's accommodations) to
+ * `suppressed`, by "accommodation NAME (documented accommodation)". */
+void idr__report_explain(idr__ctx *ctx, const idr__rulepack *p);
+
 struct idr__ctx {
     const idr__modules *mods;  /* which modules loaded, and why not (read-only) */
     const idr_candidate *c;    /* the record */
@@ -88,6 +95,16 @@ void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) IDR__PRINT
 void idr__ev_int(idr__ev *ev, const char *key, long long val);
 void idr__ev_num(idr__ev *ev, const char *key, double val);
 void idr__ev_bool(idr__ev *ev, const char *key, bool val);
+/** A graded hit: the hit earns `f` (clamped to 0..1; NaN counts as 1) of the points
+ *  the pack gives the indicator, rounded to whole points, instead of all of them
+ *  (docs/rulepack.md "Graded points"). For signs measured on a scale (a face-match
+ *  score, an implied speed) where a threshold alone would be a cliff. The evaluator
+ *  must keep `f` monotone in the strength of the sign and show the measure and the
+ *  grade in its evidence. Never called: the hit earns all its points. */
+void idr__ev_fraction(idr__ev *ev, double f);
+/** The linear grade of `x` between `zero` (fraction 0) and `full` (fraction 1), either
+ *  order, clamped to 0..1; 1 when the two are equal (a plain threshold). */
+double idr__grade_linear(double x, double zero, double full);
 /** The indicator would have fired but context explains it. `by` says what cleared it
  *  ("approved travel 2025-03-01..2025-03-20 to GB", "accommodation camera_off"). */
 void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)

@@ -257,7 +257,9 @@ static const idr__indicator wrk_resume_template_reuse = {
  * data/tech_release_years.tsv (first public release). timeline_slack_years: one year of
  * slack for a claim of N years: "N years" is often rounded up, and early adopters used
  * previews. A date range counts only when the whole range ended before the release
- * year. */
+ * year, whether the technology is on the range's line or on a line of the role block
+ * under it; a single year ("used T in 2012", "T since 2010") when it is before the
+ * release year (enrichment finds the claims: lib/enrich/lists/lists.c). */
 enum { P_TIMELINE_SLACK_YEARS };
 static const idr__param timeline_params[] = {
     [P_TIMELINE_SLACK_YEARS] = {.name = "timeline_slack_years",
@@ -303,6 +305,10 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
                                     "in %d (%d years before %d)",
                                     cl->quote, cl->years, cl->tech->name, cl->tech->year,
                                     existed, y);
+        } else if (cl->at_year > 0 && cl->at_year < cl->tech->year) {
+            why = idr__arena_printf(
+                ctx->arena, "\"%s\": used in %d, but %s was first released in %d",
+                cl->quote, cl->at_year, cl->tech->name, cl->tech->year);
         } else if (cl->range_to > 0 && cl->range_to < cl->tech->year) {
             why = idr__arena_printf(ctx->arena,
                                     "\"%s\": used in %d-%d, but %s was first released in "
@@ -327,6 +333,8 @@ static void eval_timeline(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "technology", first->tech->name);
     if (first->years > 0) {
         idr__ev_strf(ev, "claimed", "%d years", first->years);
+    } else if (first->at_year > 0) {
+        idr__ev_strf(ev, "claimed", "%d", first->at_year);
     } else {
         idr__ev_strf(ev, "claimed", "%d-%d", first->range_from, first->range_to);
     }
@@ -344,9 +352,133 @@ static const idr__indicator wrk_timeline_anachronism = {
     .n_params = sizeof timeline_params / sizeof timeline_params[0],
 };
 
+/* ---- wrk_profile_recent, wrk_code_profile_recent [MAND24][U42-24][Nisos][KB4] ----
+ * A professional (LinkedIn) or code-hosting (GitHub) profile created shortly before the
+ * evaluation while the resume claims years of work: the personas of the cases are set
+ * up weeks before they apply, with a new profile behind a long career [MAND24][U42-24]
+ * [Nisos][KB4]. Someone with years in the trade usually has an older profile, but many
+ * keep none until a job search, so each is a weak sign alone; the combination
+ * combo_new_persona_profiles gives the pattern its weight.
+ *
+ * The claimed experience is the longer of: the time since the earliest employer start
+ * date on file, and the largest "N years of experience with T" claim of the resume
+ * (the technology claims of enrichment). The record has no application date; as_of
+ * stands for it (the evaluation is made while hiring).
+ *
+ * max_age_days: 90, project choice: the set-up weeks of a persona [Nisos][KB4] with
+ * margin, above eml_new_consumer_mailbox's 60 days because a profile is often made a
+ * little before the search itself. min_claimed_years: 3, project choice: past the
+ * first jobs, where having no profile yet is ordinary. */
+enum { P_PROFILE_MAX_AGE_DAYS, P_PROFILE_MIN_CLAIMED_YEARS };
+static const idr__param profile_params[] = {
+    [P_PROFILE_MAX_AGE_DAYS] = {.name = "max_age_days",
+                                .def = 90,
+                                .min = 1,
+                                .max = 3650,
+                                .doc = "age in days of the profile at the as-of date at "
+                                       "most which it counts as new"},
+    [P_PROFILE_MIN_CLAIMED_YEARS] = {.name = "min_claimed_years",
+                                     .def = 3,
+                                     .min = 0,
+                                     .max = 60,
+                                     .doc =
+                                         "years of claimed experience at least which a "
+                                         "new profile counts"},
+};
+
+static const char *const profile_keys[] = {"profile",       "created_at",   "age_days",
+                                           "claimed_years", "claimed_from", NULL};
+
+static void eval_profile_recent(idr__ctx *ctx,
+                                const idr__indicator *ind,
+                                idr__profile_kind kind,
+                                const char *what) {
+    const idr__work_history *wh = &ctx->c->work_history;
+    /* the oldest dated profile of the kind: a newer second one is not a new presence */
+    const idr__profile *oldest = NULL;
+    for (size_t i = 0; i < wh->n_profiles; i++) {
+        const idr__profile *p = &wh->profiles[i];
+        if (p->kind == kind && p->created_at != IDR__DATE_NONE &&
+            (!oldest || p->created_at < oldest->created_at)) {
+            oldest = p;
+        }
+    }
+    if (!oldest) {
+        idr__not_evaluated(ctx, ind, "no %s profile with a creation date on file", what);
+        return;
+    }
+    double years = 0;
+    const char *from = NULL;
+    int32_t first_start = IDR__DATE_NONE;
+    for (size_t i = 0; i < wh->n_employers; i++) {
+        int32_t st = wh->employers[i].start;
+        if (st != IDR__DATE_NONE && (first_start == IDR__DATE_NONE || st < first_start)) {
+            first_start = st;
+        }
+    }
+    if (first_start != IDR__DATE_NONE && first_start < ctx->today) {
+        years = (ctx->today - first_start) / 365.25;
+        from = idr__arena_printf(ctx->arena, "employment since %s",
+                                 idr__date_text(ctx, first_start));
+    }
+    const idr__record_facts *rf = &ctx->en->rec;
+    for (size_t i = 0; i < rf->n_tech_claims; i++) {
+        const idr__tech_claim *cl = &rf->tech_claims[i];
+        if (cl->years > years) {
+            years = cl->years;
+            from = idr__arena_printf(ctx->arena, "resume: \"%s\"", cl->quote);
+        }
+    }
+    if (!from) {
+        idr__not_evaluated(ctx, ind,
+                           "no employer start date or years-of-experience claim on file");
+        return;
+    }
+    int32_t age = ctx->today - oldest->created_at;
+    if (age > idr__param_of(ctx, P_PROFILE_MAX_AGE_DAYS) ||
+        years < idr__param_of(ctx, P_PROFILE_MIN_CLAIMED_YEARS)) {
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "profile",
+                oldest->handle ? oldest->handle
+                : oldest->url  ? oldest->url
+                               : what);
+    idr__ev_str(ev, "created_at", idr__date_text(ctx, oldest->created_at));
+    idr__ev_int(ev, "age_days", age);
+    idr__ev_int(ev, "claimed_years", (long long)years);
+    idr__ev_str(ev, "claimed_from", from);
+}
+
+static void eval_professional_recent(idr__ctx *ctx, const idr__indicator *ind) {
+    eval_profile_recent(ctx, ind, IDR__PROF_LINKEDIN, "professional (LinkedIn)");
+}
+
+static void eval_code_recent(idr__ctx *ctx, const idr__indicator *ind) {
+    eval_profile_recent(ctx, ind, IDR__PROF_GITHUB, "code-hosting (GitHub)");
+}
+
+static const idr__indicator wrk_profile_recent = {
+    .id = "wrk_profile_recent",
+    .evidence_keys = profile_keys,
+    .eval = eval_professional_recent,
+    .params = profile_params,
+    .n_params = sizeof profile_params / sizeof profile_params[0],
+};
+
+static const idr__indicator wrk_code_profile_recent = {
+    .id = "wrk_code_profile_recent",
+    .evidence_keys = profile_keys,
+    .eval = eval_code_recent,
+    .params = profile_params,
+    .n_params = sizeof profile_params / sizeof profile_params[0],
+};
+
 static const idr__indicator *const indicators[] = {
-    &wrk_timeline_anachronism, &wrk_github_aged_or_copied, &wrk_unverifiable_employers,
-    &wrk_referral_chain,       &wrk_resume_template_reuse, NULL};
+    &wrk_timeline_anachronism,   &wrk_github_aged_or_copied,
+    &wrk_unverifiable_employers, &wrk_referral_chain,
+    &wrk_resume_template_reuse,  &wrk_profile_recent,
+    &wrk_code_profile_recent,    NULL};
 
 const idr__family idr__family_work_history = {.name = "work_history",
                                               .prefix = "wrk_",

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../env_config.h"
 #include "idrisk/idrisk.h"
 
 static idr_engine *eng;
@@ -21,8 +22,12 @@ static idr_engine *eng;
  * whatever is loaded. */
 static void setup(void) {
     idr_error err;
-    cr_assert_eq(idr_engine_new(&eng, NULL, &err), IDR_OK, "%s (%s)", err.message,
-                 err.field);
+    idr_config *cfg = NULL;
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, &err), IDR_OK, "%s", err.message);
+    int rc = idr_engine_new(&eng, cfg, &err);
+    idr_config_free(cfg);
+    cr_assert_eq(rc, IDR_OK, "%s (%s)", err.message, err.field);
 }
 
 static void teardown(void) {

@@ -25,6 +25,11 @@
     "basis = catalog\ntitle = Holder complaint\ndetail = Complaint since {hired_at}\n"   \
     "verify = Call legal\nbenign = Payroll error\nsources = SSA\n"
 
+#define EXPL_ENTRY                                                                       \
+    "[explanation relay_service]\nkind = accommodation\n"                                \
+    "suppresses = ssn_invalid_structure, ssn_holder_complaint\nnote = A relay "          \
+    "operator\nsources = SSA\n"
+
 static int load(const char *text, idr__rulepack **p, idr_error *err) {
     return idr__rulepack_load(p, text, strlen(text), "test.pack", idr__indicator_find,
                               err);
@@ -109,6 +114,18 @@ static const bad_case bad_cases[] = {
      "70\n",
      "pack.band.medium"},
     {HEAD "just some words\n", "sources"},
+    /* explanations: an unknown kind, a missing note, a name that is not lower case,
+     * twice the same name, an undefined source, a key that does not exist */
+    {HEAD SSN_ENTRY "[explanation relay]\nkind = excuse\n", "relay.kind"},
+    {HEAD SSN_ENTRY "[explanation relay]\nkind = accommodation\n"
+                    "suppresses = ssn_invalid_structure\nsources = SSA\n",
+     "relay.note"},
+    {HEAD SSN_ENTRY "[explanation Relay]\n", "Relay"},
+    {HEAD SSN_ENTRY EXPL_ENTRY EXPL_ENTRY, "relay_service"},
+    {HEAD SSN_ENTRY "[explanation relay]\nkind = accommodation\n"
+                    "suppresses = ssn_invalid_structure\nnote = n\nsources = NOPE\n",
+     "relay.sources"},
+    {HEAD SSN_ENTRY "[explanation relay]\npoints = 5\n", "relay.points"},
     {HEAD "[weird thing]\n", "weird"},
 };
 
@@ -127,6 +144,39 @@ Test(rulepack, bad_packs_name_the_field) {
         cr_assert(strstr(err.message, "test.pack:") != NULL, "no file:line in \"%s\"",
                   err.message);
     }
+}
+
+Test(rulepack, explanation_loads_with_its_label) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    const char *text = HEAD SSN_ENTRY CPL_ENTRY EXPL_ENTRY
+        "[explanation night_shift]\nkind = declaration\nsuppresses = "
+        "ssn_holder_complaint\nnote = n\nsources = SSA, MSFT25\n";
+    cr_assert_eq(load(text, &p, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(p->n_explanations, 2);
+    cr_assert_str_eq(p->explanations[0].name, "relay_service");
+    cr_assert_str_eq(p->explanations[0].label, "documented accommodation");
+    cr_assert_eq(p->explanations[0].n_suppresses, 2);
+    cr_assert_str_eq(p->explanations[0].suppresses[1], "ssn_holder_complaint");
+    cr_assert_str_eq(p->explanations[1].label, "declared explanation");
+    idr__rulepack_free(p);
+}
+
+/* An id the pack does not define: the error names the explanation's `suppresses` and
+ * the file:line where it is written (an explanation may name an indicator defined
+ * further down, so the check runs once the whole pack is read). */
+Test(rulepack, explanation_of_an_unknown_indicator_names_file_and_line) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    const char *text = HEAD SSN_ENTRY
+        "[explanation relay_service]\nkind = accommodation\nnote = n\n"
+        "suppresses = ssn_invalid_structure, int_multiple_voicez\nsources = SSA\n";
+    /* HEAD is 9 lines, SSN_ENTRY 11: the suppresses line is line 24 */
+    cr_assert_eq(load(text, &p, &err), IDR_EDATA);
+    cr_assert_null(p);
+    cr_assert_str_eq(err.field, "relay_service.suppresses");
+    cr_assert(strstr(err.message, "test.pack:24:") != NULL, "%s", err.message);
+    cr_assert(strstr(err.message, "int_multiple_voicez") != NULL, "%s", err.message);
 }
 
 Test(rulepack, missing_file_is_eio) {

@@ -102,3 +102,30 @@ Test(rules_examples, two_independent_signs_ask_to_verify) {
     expect(r, "medium", "verify");
     cr_assert_eq(rh_score_of(r), 32);
 }
+
+Test(rules_examples, deaf_relay_service_stays_low) {
+    cJSON *r = score_file("deaf-relay-service.json");
+    expect(r, "low", "none");
+    cr_assert_eq(rh_score_of(r), 0);
+    cr_assert_str_eq(rh_suppressed(r, "int_multiple_voices"),
+                     "accommodation relay_service (documented accommodation)");
+}
+
+Test(rules_examples, documented_relocation_stays_low) {
+    cJSON *r = score_file("documented-relocation.json");
+    expect(r, "low", "none");
+    cr_assert_null(rh_reason(r, "adr_late_change"));
+    rh_assert_has(rh_suppressed(r, "adr_late_change"), "documented_relocation");
+}
+
+Test(rules_examples, new_persona_profiles_ask_to_verify_high) {
+    cJSON *r = score_file("new-persona-profiles.json");
+    expect(r, "high", "verify");
+    const char *ids[] = {"wrk_profile_recent", "wrk_code_profile_recent",
+                         "wrk_unverifiable_employers", "combo_new_persona_profiles",
+                         "wrk_timeline_anachronism"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        cr_assert_not_null(rh_reason(r, ids[i]), "%s did not fire", ids[i]);
+    }
+    rh_assert_has(rh_detail(r, "wrk_timeline_anachronism"), "Flutter");
+}

@@ -40,7 +40,7 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
         {"id_stock_or_ai_photo", 12},
         {"doc_expired", 5},
         {"id_identity_combo_implausible", 12},
-        {"id_rented_identity", 30},
+        {"id_rented_identity", 50},
         {"doc_refuses_inperson_notarized", 12},
         {"pay_prepay_pressure", 10},
         {"wf_off_platform_pressure", 5},
@@ -72,6 +72,8 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
         {"pay_shared_account", 25},
         {"net_shared_egress", 20},
         {"wrk_resume_template_reuse", 20},
+        {"wrk_profile_recent", 10},
+        {"wrk_code_profile_recent", 5},
     };
     cJSON *d = describe();
     cJSON *inds = cJSON_GetObjectItemCaseSensitive(d, "indicators");
@@ -86,6 +88,9 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
     cr_assert_not_null(find_id(combos, "combo_ship_forward_remote_access"));
     cr_assert_not_null(find_id(combos, "combo_crypto_third_party"));
     cr_assert_not_null(find_id(combos, "combo_synthetic_interview"));
+    cr_assert_not_null(find_id(combos, "combo_crypto_prepay"));
+    cr_assert_not_null(find_id(combos, "combo_anon_egress_unverifiable"));
+    cr_assert_not_null(find_id(combos, "combo_new_persona_profiles"));
     cJSON *rs = cJSON_GetObjectItemCaseSensitive(d, "ruleset");
     cr_assert_str_eq(rh_str(rs, "id"), "idrisk-default");
     cr_assert_str_eq(rh_str(rs, "version"), "2026.11.0");

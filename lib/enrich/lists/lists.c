@@ -605,6 +605,266 @@ tech_at(const idr__lists *l, const char *s, size_t n, bool any_only) {
     return best;
 }
 
+/* The line [ls, le) holds a date range (RE_RANGE): its length without the line end. */
+static bool line_has_range(const idr__lists *l, const char *text, size_t ls, size_t le) {
+    PCRE2_SIZE ov[6];
+    return match(l->re_range, text + ls, le - ls, 0, ov, 3) > 0;
+}
+
+/* A resume section heading alone on its line ("Skills", "EDUCATION:", "Technical
+ * skills: ..."): where a role's block ends. */
+static bool heading_line(const char *s, size_t n) {
+    static const char *const heads[] = {"skills",
+                                        "technical skills",
+                                        "core skills",
+                                        "key skills",
+                                        "education",
+                                        "certifications",
+                                        "certificates",
+                                        "projects",
+                                        "personal projects",
+                                        "summary",
+                                        "profile",
+                                        "languages",
+                                        "interests",
+                                        "awards",
+                                        "publications",
+                                        "references",
+                                        "experience",
+                                        "work experience",
+                                        "employment",
+                                        "employment history",
+                                        NULL};
+    while (n && (*s == ' ' || *s == '\t' || *s == '#' || *s == '*')) {
+        s++;
+        n--;
+    }
+    for (const char *const *h = heads; *h; h++) {
+        size_t hl = strlen(*h);
+        if (n >= hl && strncasecmp(s, *h, hl) == 0) {
+            size_t r = hl;
+            while (r < n && (s[r] == ' ' || s[r] == '\t' || s[r] == '\r')) {
+                r++;
+            }
+            if (r == n || s[r] == ':') {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* A bullet of a role ("- Built ...", "* ...", "• ...", "– ..."): only these are read as
+ * what was done in the role; a plain sentence under a header is as often a summary of
+ * the whole career ("I have 5 years of experience with X") as part of the role. */
+static bool bullet_line(const char *s, size_t n) {
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    if (n >= 2 && (*s == '-' || *s == '*' || *s == '+') &&
+        (s[1] == ' ' || s[1] == '\t')) {
+        return true;
+    }
+    /* U+2022 bullet, U+2013 en dash, U+25AA small square, U+25E6 white bullet */
+    static const char *const marks[] = {"\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x96\xaa",
+                                        "\xe2\x97\xa6", NULL};
+    for (const char *const *m = marks; *m; m++) {
+        if (n >= 3 && memcmp(s, *m, 3) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The bullets under a role header [hs, he) with the range from-to: a technology named
+ * there was used in the role. The block is the lines that follow up to a blank line,
+ * a line with its own date range, or a section heading, so a skills section after the
+ * last role is never read as part of it; within it only bullet lines are read
+ * (bullet_line), and a bullet with a years-of-experience claim is left to that
+ * claim. */
+static size_t role_lines(const idr__lists *l,
+                         idr__arena *a,
+                         const char *text,
+                         size_t n,
+                         size_t hs,
+                         size_t he,
+                         int from,
+                         int to,
+                         idr__tech_claim *out,
+                         size_t max) {
+    size_t found = 0;
+    size_t ls = he < n ? he + 1 : n;
+    while (ls < n && found < max) {
+        size_t le = ls;
+        while (le < n && text[le] != '\n') {
+            le++;
+        }
+        bool blank = true;
+        for (size_t i = ls; i < le; i++) {
+            if (!isspace((unsigned char)text[i])) {
+                blank = false;
+                break;
+            }
+        }
+        if (blank || heading_line(text + ls, le - ls) ||
+            line_has_range(l, text, ls, le)) {
+            break;
+        }
+        PCRE2_SIZE yov[4];
+        if (!bullet_line(text + ls, le - ls) ||
+            match(l->re_years, text + ls, le - ls, 0, yov, 2) > 0) {
+            ls = le < n ? le + 1 : n;
+            continue;
+        }
+        for (size_t i = ls; i < le && found < max; i++) {
+            if (i > ls && word_char((unsigned char)text[i - 1])) {
+                continue;
+            }
+            const idr__tech *t = tech_at(l, text + i, le - i, true);
+            if (!t) {
+                continue;
+            }
+            idr__tech_claim *c = &out[found++];
+            memset(c, 0, sizeof *c);
+            c->tech = t;
+            c->range_from = from;
+            c->range_to = to;
+            size_t hl = he - hs > 70 ? 70 : he - hs;
+            size_t bl = le - ls > 80 ? 80 : le - ls;
+            c->quote = idr__arena_printf(a, "%.*s / %.*s", (int)hl, text + hs, (int)bl,
+                                         text + ls);
+            i += strlen(t->lower);
+        }
+        ls = le < n ? le + 1 : n;
+    }
+    return found;
+}
+
+/* A year mention "since 2010", "in 2012", "from 2011", "during 2013" at s (a whole
+ * word), not the start of a range ("from 2011 to 2014" is RE_RANGE's): the year, else
+ * 0; *end is set past it. */
+static int year_point_at(const char *s, size_t n, size_t *end) {
+    static const char *const words[] = {"since", "in", "from", "during", NULL};
+    for (const char *const *w = words; *w; w++) {
+        size_t wl = strlen(*w);
+        if (n <= wl || strncasecmp(s, *w, wl) != 0 || !isspace((unsigned char)s[wl])) {
+            continue;
+        }
+        size_t k = wl;
+        while (k < n && isspace((unsigned char)s[k])) {
+            k++;
+        }
+        if (k + 4 > n || !(s[k] == '1' || s[k] == '2') ||
+            !(isdigit((unsigned char)s[k + 1]) && isdigit((unsigned char)s[k + 2]) &&
+              isdigit((unsigned char)s[k + 3])) ||
+            (k + 4 < n && isalnum((unsigned char)s[k + 4]))) {
+            continue;
+        }
+        int y = (s[k] - '0') * 1000 + (s[k + 1] - '0') * 100 + (s[k + 2] - '0') * 10 +
+                (s[k + 3] - '0');
+        if (y < 1900 || y > 2099) {
+            continue;
+        }
+        /* a range ("from 2011 - 2014", "in 2011 to 2014") is RE_RANGE's: a dash, "to"
+         * or "until" followed by a year */
+        size_t r = k + 4;
+        while (r < n && s[r] == ' ') {
+            r++;
+        }
+        size_t sep = r < n && s[r] == '-'                                 ? 1
+                     : r + 3 <= n && (unsigned char)s[r] == 0xe2          ? 3
+                     : r + 3 <= n && strncasecmp(s + r, "to ", 3) == 0    ? 3
+                     : r + 6 <= n && strncasecmp(s + r, "until ", 6) == 0 ? 6
+                                                                          : 0;
+        if (sep) {
+            r += sep;
+            while (r < n && s[r] == ' ') {
+                r++;
+            }
+            if (r < n && isdigit((unsigned char)s[r])) {
+                continue;
+            }
+        }
+        *end = k + 4;
+        return y;
+    }
+    return 0;
+}
+
+/* "used Kubernetes in 2012", "Rust since 2010": in each clause (a line cut at ';',
+ * '|' and ". ") without a date range, every technology named is paired with the
+ * nearest year mention of the clause. */
+static size_t year_points(const idr__lists *l,
+                          idr__arena *a,
+                          const char *text,
+                          size_t n,
+                          idr__tech_claim *out,
+                          size_t max) {
+    size_t found = 0;
+    for (size_t ls = 0; ls < n && found < max;) {
+        size_t le = ls;
+        while (le < n && text[le] != '\n') {
+            le++;
+        }
+        bool ranged = line_has_range(l, text, ls, le);
+        for (size_t cs = ls; !ranged && cs < le && found < max;) {
+            size_t ce = cs;
+            while (ce < le && text[ce] != ';' && text[ce] != '|' &&
+                   !(text[ce] == '.' && (ce + 1 == le || text[ce + 1] == ' '))) {
+                ce++;
+            }
+            /* the year mentions of the clause (a few at most) */
+            size_t at[8];
+            int yr[8];
+            size_t ny = 0;
+            for (size_t i = cs; i < ce && ny < 8; i++) {
+                if (i > cs && word_char((unsigned char)text[i - 1])) {
+                    continue;
+                }
+                size_t e = 0;
+                int y = year_point_at(text + i, ce - i, &e);
+                if (y) {
+                    at[ny] = i;
+                    yr[ny++] = y;
+                    i += e - 1;
+                }
+            }
+            for (size_t i = cs; ny && i < ce && found < max; i++) {
+                if (i > cs && word_char((unsigned char)text[i - 1])) {
+                    continue;
+                }
+                const idr__tech *t = tech_at(l, text + i, ce - i, true);
+                if (!t) {
+                    continue;
+                }
+                size_t best = 0;
+                for (size_t k = 1; k < ny; k++) {
+                    size_t dk = at[k] > i ? at[k] - i : i - at[k];
+                    size_t db = at[best] > i ? at[best] - i : i - at[best];
+                    if (dk < db) {
+                        best = k;
+                    }
+                }
+                idr__tech_claim *c = &out[found++];
+                memset(c, 0, sizeof *c);
+                c->tech = t;
+                c->at_year = yr[best];
+                size_t qs = cs;
+                while (qs < ce && isspace((unsigned char)text[qs])) {
+                    qs++;
+                }
+                c->quote =
+                    idr__arena_strndup(a, text + qs, ce - qs > 160 ? 160 : ce - qs);
+                i += strlen(t->lower);
+            }
+            cs = ce < le ? ce + 1 : le;
+        }
+        ls = le < n ? le + 1 : n;
+    }
+    return found;
+}
+
 size_t idr__lists_tech_claims(const idr__lists *l,
                               idr__arena *a,
                               const char *text,
@@ -650,7 +910,8 @@ size_t idr__lists_tech_claims(const idr__lists *l,
         }
         pos = q > pos ? q : pos + 1;
     }
-    /* "2010-2012 ... T" on one line: every technology the line names */
+    /* "2010-2012 ... T" on one line: every technology the line names; and in a role
+     * block, the lines under it (role_lines) */
     for (size_t pos = 0; pos < n && found < max;) {
         if (match(l->re_range, text, n, pos, ov, 3) <= 0) {
             break;
@@ -682,8 +943,10 @@ size_t idr__lists_tech_claims(const idr__lists *l,
             c->quote = idr__arena_strndup(a, text + ls, ql);
             i += strlen(t->lower);
         }
+        found += role_lines(l, a, text, n, ls, le, from, to, out + found, max - found);
         pos = le > ov[1] ? le : ov[1];
     }
+    found += year_points(l, a, text, n, out + found, max - found);
     return found;
 }
 
