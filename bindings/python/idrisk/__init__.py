@@ -166,6 +166,65 @@ class NotEvaluated:
 
 
 @dataclass(frozen=True)
+class CoverageFamily:
+    """How much of one indicator family could be checked (result-v1 ``coverage``).
+
+    ``evaluated + not_evaluated == total``; ``fired`` and ``suppressed`` count among
+    the evaluated, ``needs_store`` among the not evaluated. ``key`` marks a key family
+    (docs/scoring.md); ``uncovered`` one none of whose indicators could run."""
+
+    family: str
+    key: bool
+    uncovered: bool
+    total: int
+    evaluated: int
+    not_evaluated: int
+    fired: int
+    suppressed: int
+    needs_store: int
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What could be checked, as a whole and per family. ``low`` is True when too
+    little could be checked for "nothing found" to mean anything (the action is then
+    at least ``verify``, with the reason ``cov_insufficient_data``); ``missing`` says
+    what could not be checked, or is None."""
+
+    low: bool
+    missing: Optional[str]
+    total: int
+    evaluated: int
+    not_evaluated: int
+    fired: int
+    suppressed: int
+    needs_store: int
+    families: tuple[CoverageFamily, ...]
+
+
+_COUNTS = ("total", "evaluated", "not_evaluated", "fired", "suppressed", "needs_store")
+
+
+def _coverage(d: Mapping[str, Any]) -> Coverage:
+    c = d.get("coverage") or {}
+    fams = tuple(
+        CoverageFamily(
+            str(f["family"]),
+            bool(f.get("key")),
+            bool(f.get("uncovered")),
+            *(int(f.get(k, 0)) for k in _COUNTS),
+        )
+        for f in c.get("families", ())
+    )
+    return Coverage(
+        bool(c.get("low")),
+        c.get("missing"),
+        *(int(c.get(k, 0)) for k in _COUNTS),
+        fams,
+    )
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """The rule pack that produced a score."""
 
@@ -259,6 +318,11 @@ class Result:
                 NotEvaluated(n["id"], n.get("why", "")) for n in d.get("not_evaluated", ())
             ),
         )
+
+    @property
+    def coverage(self) -> Coverage:
+        """What could be checked, per indicator family (:class:`Coverage`)."""
+        return self._view("coverage", _coverage)  # type: ignore[no-any-return]
 
     @property
     def enrichment(self) -> Mapping[str, Any]:
@@ -1011,6 +1075,8 @@ __all__ = [
     "batch",
     "Result",
     "Reason",
+    "Coverage",
+    "CoverageFamily",
     "Suppressed",
     "NotEvaluated",
     "Ruleset",
