@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env_config.h"
+#include "../env_config.h"
 #include "idrisk/idrisk.h"
 
 #define AS_OF "\"as_of\":\"2026-03-01T12:00:00Z\""
