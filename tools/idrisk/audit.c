@@ -428,7 +428,8 @@ static outcome compare(const audit *a, int which) {
 }
 
 /* Impact ratio and adverse-rate ratio of `g`; NAN when undefined (the group is
- * excluded, the reference selects nobody, or the lowest adverse rate is 0). */
+ * excluded, or the reference selects nobody), an adverse ratio INFINITY when the
+ * group is flagged and the reference never is. */
 static void
 ratios(const outcome *o, const group *g, int which, double *impact, double *adverse) {
     *impact = *adverse = NAN;
@@ -443,11 +444,13 @@ ratios(const outcome *o, const group *g, int which, double *impact, double *adve
         *adverse = adv / o->min_adv;
     } else if (adv == 0) {
         *adverse = 1.0; /* nobody flagged here either: the same as the reference */
+    } else {
+        *adverse = INFINITY; /* flagged here, nobody in the reference: JSON null */
     }
 }
 
 static void add_num_or_null(cJSON *o, const char *k, double v) {
-    if (isnan(v)) {
+    if (isnan(v) || isinf(v)) {
         cJSON_AddNullToObject(o, k);
     } else {
         /* six decimals (v >= 0): no libm for round() in the CLI */
@@ -526,6 +529,8 @@ static int print_json(const audit *a, const outcome *oc, long min_n) {
 static void fmt_ratio(char *buf, size_t cap, double v, const char *mark) {
     if (isnan(v)) {
         snprintf(buf, cap, "-");
+    } else if (isinf(v)) {
+        snprintf(buf, cap, "inf");
     } else {
         snprintf(buf, cap, "%.3f%s", v, mark);
     }
