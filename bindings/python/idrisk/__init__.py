@@ -202,25 +202,33 @@ class Coverage:
     families: tuple[CoverageFamily, ...]
 
 
-_COUNTS = ("total", "evaluated", "not_evaluated", "fired", "suppressed", "needs_store")
+def _coverage_family(f: Mapping[str, Any]) -> CoverageFamily:
+    return CoverageFamily(
+        family=str(f["family"]),
+        key=bool(f.get("key")),
+        uncovered=bool(f.get("uncovered")),
+        total=int(f.get("total", 0)),
+        evaluated=int(f.get("evaluated", 0)),
+        not_evaluated=int(f.get("not_evaluated", 0)),
+        fired=int(f.get("fired", 0)),
+        suppressed=int(f.get("suppressed", 0)),
+        needs_store=int(f.get("needs_store", 0)),
+    )
 
 
 def _coverage(d: Mapping[str, Any]) -> Coverage:
     c = d.get("coverage") or {}
-    fams = tuple(
-        CoverageFamily(
-            str(f["family"]),
-            bool(f.get("key")),
-            bool(f.get("uncovered")),
-            *(int(f.get(k, 0)) for k in _COUNTS),
-        )
-        for f in c.get("families", ())
-    )
+    missing = c.get("missing")
     return Coverage(
-        bool(c.get("low")),
-        c.get("missing"),
-        *(int(c.get(k, 0)) for k in _COUNTS),
-        fams,
+        low=bool(c.get("low")),
+        missing=None if missing is None else str(missing),
+        total=int(c.get("total", 0)),
+        evaluated=int(c.get("evaluated", 0)),
+        not_evaluated=int(c.get("not_evaluated", 0)),
+        fired=int(c.get("fired", 0)),
+        suppressed=int(c.get("suppressed", 0)),
+        needs_store=int(c.get("needs_store", 0)),
+        families=tuple(_coverage_family(f) for f in c.get("families", ())),
     )
 
 
