@@ -407,8 +407,10 @@ static void compute_coverage(idr_result *res,
         idr__buf_puts(&b, b.len ? (i ? "; " : "; data missing: ") : "data missing: ");
         idr__buf_puts(&b, eng->warnings.v[i]);
     }
-    if (b.len) {
-        t->missing = b.oom ? NULL : idr__arena_strndup(res->arena, b.p, b.len);
+    if (b.oom) {
+        res->rep.oom = true; /* else a low coverage could go without its reason */
+    } else if (b.len) {
+        t->missing = idr__arena_strndup(res->arena, b.p, b.len);
         if (!t->missing) {
             res->rep.oom = true;
         }
