@@ -7,8 +7,11 @@ returns triage for a human reviewer (score, band, action ``none``/``verify``/
 >>> import idrisk
 >>> with idrisk.Engine() as engine:
 ...     result = engine.score({"candidate_id": "c-1"})
-...     result.action
-'none'
+...     (result.score, result.action, result.coverage.low)
+(0, 'verify', True)
+
+(An empty record scores 0 but never reads as "none": too little could be checked, so
+the action is at least ``verify``; ``result.coverage`` says what is missing.)
 
 An :class:`Engine` is immutable once built and may be shared by any number of threads;
 scoring runs without the GIL. Each :class:`Result` is a plain Python object: the C
