@@ -659,11 +659,13 @@ typedef struct idr_coverage_family {
 
 /**
  * The record's coverage as a whole. `low` is 1 when too little could be checked for
- * "nothing found" to mean anything: no key family could be evaluated, or the record
- * holds data that a missing database was needed for. A low-coverage result has
- * action at least "verify" and the reason `cov_insufficient_data` (0 points), so it
- * never reads as "none". `missing` says what could not be checked, in one sentence
- * (NULL when nothing key is missing).
+ * "nothing found" to mean anything: no key family could be evaluated, or a database
+ * is missing (the engine was built without one it expects, or the record holds data
+ * a missing database was needed for). A low-coverage result has action at least
+ * "verify" and the reason `cov_insufficient_data` (0 points, not a risk sign), so it
+ * never reads as "none"; score and band are unchanged. `missing` says what could not
+ * be checked, in one sentence; NULL when every key family was evaluated and no
+ * database is missing (docs/scoring.md "Coverage").
  * @since 0.3.0
  */
 typedef struct idr_coverage {
