@@ -11,3 +11,14 @@ set_tests_properties(golden_examples PROPERTIES LABELS nosan)
 # The source tree's rule pack and lists, never a stale installed copy.
 set_tests_properties(golden_examples cli_contract PROPERTIES
   ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
+# Coverage on the command line (first lines, --require-data, batch counts) and the
+# fairness audit with the name-origin invariance of a generated population
+# (docs/scoring.md "Coverage", docs/audit.md). Real CLI processes.
+foreach(t coverage_cli audit_invariance)
+  add_test(NAME ${t}
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/${t}.py
+            --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR}
+            --data-dir ${IDRISK_TEST_DATA_DIR})
+  set_tests_properties(${t} PROPERTIES LABELS nosan TIMEOUT 300 SKIP_RETURN_CODE 77
+    ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
+endforeach()

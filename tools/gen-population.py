@@ -21,6 +21,13 @@ fetch` writes):
   unique per hire, photo hashes are random 64-bit values and the resumes are varied
   enough that two hires' resume SimHashes differ by far more than 3 bits.
 
+With --name-origins GROUPS.csv (docs/audit.md) every hire is written once per name
+origin of NAME_ORIGINS, the same record each time except for the person's own name
+(identity, document, payout holder, shipment recipient, resume, mailbox and code-hosting
+handle), with candidate_id "<id>-<origin>"; GROUPS.csv maps each candidate_id to its
+origin, for `idrisk audit`. The copies share every identifier, so they are for scoring
+without a store (--ring-fraction 0 is required).
+
 The .mmdb files are read by a small reader of the MaxMind DB format written here, so
 the generator needs nothing beyond the standard library and the data directory.
 
@@ -48,6 +55,7 @@ import re
 import struct
 import sys
 import time
+import zlib
 from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -951,6 +959,57 @@ def plant_ring(g: Generator, kind: str, members: list[dict]) -> None:
         raise ValueError(kind)
 
 
+# Name pools by origin, for --name-origins: common given names and surnames as they
+# are written in US hiring records (Latin script, no diacritics), so that only the
+# origin of the name differs between the copies of a hire.
+NAME_ORIGINS = {
+    "english": ("James Emily Michael Sarah David Laura Thomas Hannah Robert Claire",
+                "Smith Taylor Walker Wright Harris Clarke Turner Hughes Parker Bennett"),
+    "spanish": ("Alejandro Lucia Javier Carmen Diego Sofia Mateo Elena Pablo Marisol",
+                "Garcia Martinez Rodriguez Lopez Hernandez Gonzalez Perez Sanchez Ramirez Torres"),
+    "chinese": ("Wei Jing Hao Xiu Ming Li Jun Yan Tao Mei",
+                "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou"),
+    "korean": ("Minjun Seoyeon Jiwoo Hayoon Dohyun Jiho Yuna Seojun Eunji Hyunwoo",
+               "Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim"),
+    "indian": ("Arjun Priya Rahul Ananya Vikram Deepa Rohan Kavya Sanjay Meera",
+               "Sharma Patel Singh Kumar Gupta Reddy Iyer Nair Rao Desai"),
+    "arabic": ("Omar Fatima Ahmed Layla Youssef Mariam Khalid Noor Hassan Salma",
+               "Haddad Khalil Mansour Nasser Saleh Farah Aziz Hamdan Kassem Darwish"),
+    "nigerian": ("Chinedu Ngozi Oluwaseun Adaeze Emeka Funmilayo Tunde Chiamaka Ifeanyi Yetunde",
+                 "Okafor Adeyemi Okonkwo Balogun Eze Adebayo Nwosu Ogunleye Obi Afolabi"),
+    "russian": ("Dmitri Anastasia Sergei Olga Alexei Natalia Ivan Tatiana Mikhail Irina",
+                "Ivanov Smirnov Kuznetsov Popov Volkov Sokolov Lebedev Kozlov Novikov Morozov"),
+}  # fmt: skip
+
+
+def origin_copy(c: dict, origin: str) -> dict:
+    """A copy of hire `c` whose own name comes from the pool of `origin`; the rest of
+    the record is unchanged. The surname is picked by the hire's surname and the given
+    name by the hire's id, so a household keeps one surname in every origin."""
+    firsts, lasts = (x.split() for x in NAME_ORIGINS[origin])
+    old = c["identity"]["full_name"]
+    of, ol = old.split()[0], old.split()[-1]
+    nf = firsts[zlib.crc32(c["candidate_id"].encode()) % len(firsts)]
+    nl = lasts[zlib.crc32(ol.encode()) % len(lasts)]
+    d = json.loads(json.dumps(c))
+    d["candidate_id"] = "%s-%s" % (c["candidate_id"], origin)
+    rename(d, "%s %s" % (nf, nl))
+    hh = d["identity"].get("household")
+    if hh:
+        d["identity"]["household"] = ["%s-%s" % (x, origin) for x in hh]
+    for e in d["contacts"]["emails"]:
+        local, _, dom = e["address"].partition("@")
+        head = "%s.%s" % (of.lower(), ol.lower())
+        if local.startswith(head):
+            e["address"] = "%s.%s%s@%s" % (nf.lower(), nl.lower(), local[len(head):], dom)
+    for pr in d["work_history"]["profiles"]:
+        m = re.fullmatch(r"(.*)%s(\d+)" % re.escape(ol.lower()), pr["handle"])
+        if m:
+            pr["handle"] = nf.lower()[: len(m.group(1))] + nl.lower() + m.group(2)
+            pr["url"] = "https://github.com/" + pr["handle"]
+    return d
+
+
 def rename(c: dict, name: str) -> None:
     """Give a hire another name everywhere the hire's own name appears."""
     old = c["identity"]["full_name"]
@@ -1003,8 +1062,18 @@ def generate(args: argparse.Namespace, out, truth_path: str) -> dict:
     if household:
         a, b = cands[household[0]], cands[household[1]]
         a["identity"]["household"] = [b["candidate_id"]]
+    groups = None
+    if args.name_origins:
+        groups = open(args.name_origins, "w", encoding="utf-8")
+        groups.write("candidate_id,group\n")
     for c in cands:
-        out.write(json.dumps(c, ensure_ascii=False, separators=(",", ":")) + "\n")
+        for origin in NAME_ORIGINS if groups else [None]:
+            rec = origin_copy(c, origin) if origin else c
+            out.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+            if groups:
+                groups.write("%s,%s\n" % (rec["candidate_id"], origin))
+    if groups:
+        groups.close()
 
     ids = [c["candidate_id"] for c in cands]
     truth = {
@@ -1056,7 +1125,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--start", default="2024-11-01", help="first offer date")
     ap.add_argument("--months", type=float, default=24, help="months of offers")
     ap.add_argument("--id-prefix", default="pop-", help="candidate_id prefix")
+    ap.add_argument("--name-origins", metavar="GROUPS.csv",
+                    help="write each hire once per name origin and their groups here")
     args = ap.parse_args(argv)
+    if args.name_origins and args.ring_fraction != 0:
+        ap.error("--name-origins needs --ring-fraction 0 (the copies share identifiers)")
     if args.n < 1 or not 0 <= args.ring_fraction <= 0.5:
         ap.error("--n must be >= 1 and --ring-fraction within 0..0.5")
     t0 = time.monotonic()

@@ -652,6 +652,48 @@ IDR_API size_t idr_result_warning_count(const idr_result *res);
 IDR_API const char *idr_result_warning(const idr_result *res, size_t i);
 
 /**
+ * Coverage of one indicator family (result-v1 `coverage`; docs/scoring.md): how many
+ * of the rule pack's indicators of the family ran on this record and how many could
+ * not (the data they read is absent, a database is missing, or they need the
+ * cross-candidate store). `evaluated + not_evaluated == total`; `fired` and
+ * `suppressed` count among the evaluated; `needs_store` among the not evaluated, when
+ * the record was scored without a store. One entry per family of the pack, in the
+ * pack's order. Owned by the result; fields may be appended in later versions.
+ * @since 0.3.0
+ */
+typedef struct idr_coverage_family {
+    const char *family; /* the pack category: "document", "network", ... */
+    size_t total, evaluated, not_evaluated, fired, suppressed, needs_store;
+    int key;       /* 1 for a key family (docs/scoring.md), else 0 */
+    int uncovered; /* 1 when none of the indicators that could run here ran */
+} idr_coverage_family;
+
+/**
+ * The record's coverage as a whole. `low` is 1 when too little could be checked for
+ * "nothing found" to mean anything: no key family could be evaluated, or a database
+ * is missing (the engine was built without one it expects, or the record holds data
+ * a missing database was needed for). A low-coverage result has action at least
+ * "verify" and the reason `cov_insufficient_data` (0 points, not a risk sign), so it
+ * never reads as "none"; score and band are unchanged. `missing` says what could not
+ * be checked, in one sentence; NULL when every key family was evaluated and no
+ * database is missing (docs/scoring.md "Coverage").
+ * @since 0.3.0
+ */
+typedef struct idr_coverage {
+    size_t total, evaluated, not_evaluated, fired, suppressed, needs_store;
+    int low;
+    const char *missing;
+} idr_coverage;
+
+/** The totals; never NULL for a result (zeros for NULL). Borrowed. @since 0.3.0 */
+IDR_API const idr_coverage *idr_result_coverage(const idr_result *res);
+/** Number of families in the coverage. @since 0.3.0 */
+IDR_API size_t idr_result_coverage_family_count(const idr_result *res);
+/** Family `i`, or NULL if out of range. Borrowed. @since 0.3.0 */
+IDR_API const idr_coverage_family *idr_result_coverage_family(const idr_result *res,
+                                                              size_t i);
+
+/**
  * A link to another candidate found in the store (result-v1 `links`): who shares an
  * identifier with this candidate and which kind, never the identifier.
  *  - `kind`: "ssn", "phone", "reference_phone", "email", "residence_address",

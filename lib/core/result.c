@@ -118,6 +118,19 @@ size_t idr_result_warning_count(const idr_result *res) {
     return res ? res->n_warnings : 0;
 }
 
+const idr_coverage *idr_result_coverage(const idr_result *res) {
+    static const idr_coverage none;
+    return res ? &res->cov : &none;
+}
+
+size_t idr_result_coverage_family_count(const idr_result *res) {
+    return res ? res->n_coverage : 0;
+}
+
+const idr_coverage_family *idr_result_coverage_family(const idr_result *res, size_t i) {
+    return res && i < res->n_coverage ? &res->coverage[i] : NULL;
+}
+
 size_t idr_result_link_count(const idr_result *res) {
     return res ? res->n_links : 0;
 }
@@ -209,6 +222,37 @@ write_note(idr__jw *w, const char *id, const char *textkey, const char *text) {
     idr__jw_obj_end(w);
 }
 
+#define COVERAGE_COUNTS(w, c)                                                            \
+    do {                                                                                 \
+        idr__jw_int(w, "total", (long long)(c)->total);                                  \
+        idr__jw_int(w, "evaluated", (long long)(c)->evaluated);                          \
+        idr__jw_int(w, "not_evaluated", (long long)(c)->not_evaluated);                  \
+        idr__jw_int(w, "fired", (long long)(c)->fired);                                  \
+        idr__jw_int(w, "suppressed", (long long)(c)->suppressed);                        \
+        idr__jw_int(w, "needs_store", (long long)(c)->needs_store);                      \
+    } while (0)
+
+/* result-v1 `coverage`: the totals, whether coverage is low and what is missing, then
+ * one object per family in the pack's order. */
+static void write_coverage(idr__jw *w, const idr_result *res) {
+    idr__jw_obj_begin(w, "coverage");
+    idr__jw_bool(w, "low", res->cov.low != 0);
+    idr__jw_str(w, "missing", res->cov.missing);
+    COVERAGE_COUNTS(w, &res->cov);
+    idr__jw_arr_begin(w, "families");
+    for (size_t i = 0; i < res->n_coverage; i++) {
+        const idr_coverage_family *f = &res->coverage[i];
+        idr__jw_obj_begin(w, NULL);
+        idr__jw_str(w, "family", f->family);
+        idr__jw_bool(w, "key", f->key != 0);
+        idr__jw_bool(w, "uncovered", f->uncovered != 0);
+        COVERAGE_COUNTS(w, f);
+        idr__jw_obj_end(w);
+    }
+    idr__jw_arr_end(w);
+    idr__jw_obj_end(w);
+}
+
 static void write_enrichment(idr__jw *w, const idr__enrichment_view *e) {
     idr__jw_obj_begin(w, "enrichment");
     idr__geo_enrichment_json(e, w);
@@ -272,6 +316,7 @@ int idr_result_to_json(const idr_result *res,
         write_note(&w, res->rep.suppressed[i].id, "by", res->rep.suppressed[i].by);
     }
     idr__jw_arr_end(&w);
+    write_coverage(&w, res);
     write_enrichment(&w, &res->enrichment);
     if (res->linked) {
         idr__jw_arr_begin(&w, "links");

@@ -21,6 +21,9 @@ struct idr_result {
     bool linked;                     /* scored against a store: `links` is written */
     idr_link_info *links;            /* at most IDR__LINKS_MAX, sorted */
     size_t n_links, links_omitted;
+    idr_coverage_family *coverage; /* one per family of the pack (score.c) */
+    size_t n_coverage;
+    idr_coverage cov;
     int score;
     idr_band band;
     idr_action action;

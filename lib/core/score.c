@@ -211,6 +211,225 @@ static void eval_combos(idr_result *res, const idr_engine *eng) {
     }
 }
 
+/* ------------------------------------------------------------------------------------
+ * Coverage (docs/scoring.md "Coverage"). A result says per family how much of the pack
+ * could run on the record, and a record on which too little could run never reads as
+ * "none": its action is floored at verify with the reason cov_insufficient_data. The
+ * floor is an action floor with 0 points, not a score contribution: missing data is
+ * not evidence of fraud, the score stays "monotonic in the evidence", and the band
+ * stays what the evidence says.
+ * ---------------------------------------------------------------------------------- */
+
+/* The key families: what a reviewer must have seen checked before "nothing found" is
+ * worth anything. Contacts count as one (either phones or emails will do). Payment,
+ * interviews, address and the post-hire families are not key: a pre-offer record has
+ * none of them by design. */
+static const struct {
+    const char *label;
+    const char *families[2];
+} key_groups[] = {
+    {"identity documents", {"document", NULL}},
+    {"contacts", {"phone", "email"}},
+    {"work history", {"work_history", NULL}},
+    {"network sessions", {"network", NULL}},
+};
+#define N_KEY_GROUPS (sizeof key_groups / sizeof key_groups[0])
+
+static const char *const cov_benign[] = {
+    "an early-stage record, scored before the steps that collect this data",
+    "a deployment without the databases (run `idrisk data fetch`)",
+};
+static const char *const cov_sources[] = {"idrisk-coverage"};
+
+/* Not an indicator of the pack: the engine adds it, with 0 points, when coverage is
+ * low. Its texts say that it is not a risk sign. */
+static const idr__rule cov_rule = {
+    .id = "cov_insufficient_data",
+    .category = "coverage",
+    .severity = IDR__SEV_LOW,
+    .points = 0,
+    .title = "Not enough could be checked (not a risk sign)",
+    .detail = "Too little could be checked for \"nothing found\" to mean anything: "
+              "{missing}. This is missing data, not evidence against the candidate.",
+    .verify = "Collect what is missing (a verified identity document, contacts, the "
+              "employment history, session logs) or load the missing databases, then "
+              "score again before relying on a low score.",
+    .benign = (const char **)cov_benign,
+    .n_benign = sizeof cov_benign / sizeof cov_benign[0],
+    .sources = (const char **)cov_sources,
+    .n_sources = 1,
+    .basis = "project",
+};
+
+/* The databases a rule could not use although the record holds the data it would
+ * have read them for (IDR__NEED_* bits). */
+static unsigned
+data_without_db(const idr__modules *m, const idr_candidate *c, unsigned needs) {
+    unsigned gap = 0;
+    if ((needs & IDR__NEED_GEO) && !m->geo && c->n_sessions > 0) {
+        gap |= IDR__NEED_GEO;
+    }
+    if ((needs & IDR__NEED_PHONE) && !m->phone && c->contacts.n_phones > 0) {
+        gap |= IDR__NEED_PHONE;
+    }
+    if ((needs & IDR__NEED_LISTS) && !m->lists) {
+        gap |= IDR__NEED_LISTS;
+    }
+    return gap;
+}
+
+static bool id_in_notes(const char *id, const void *notes, size_t n, size_t stride) {
+    for (size_t i = 0; i < n; i++) {
+        const char *nid = *(const char *const *)((const char *)notes + i * stride);
+        if (strcmp(nid, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static idr_coverage_family *cov_family(idr_result *res, const char *name) {
+    for (size_t i = 0; i < res->n_coverage; i++) {
+        if (strcmp(res->coverage[i].family, name) == 0) {
+            return &res->coverage[i];
+        }
+    }
+    idr_coverage_family *f = &res->coverage[res->n_coverage++];
+    memset(f, 0, sizeof *f);
+    f->family = name;
+    for (size_t g = 0; g < N_KEY_GROUPS; g++) {
+        for (size_t k = 0; k < 2 && key_groups[g].families[k]; k++) {
+            f->key |= strcmp(key_groups[g].families[k], name) == 0;
+        }
+    }
+    return f;
+}
+
+/* Count per family, decide `low`, and add the coverage reason. Runs after the
+ * indicators and combinations, before finalize(). `store_skipped` marks the rules not
+ * run for want of a store; `db_gap` and `db_skipped` say which databases were
+ * missing for data the record holds and how many rules that left unevaluated. */
+static void compute_coverage(idr_result *res,
+                             const idr_engine *eng,
+                             const bool *store_skipped,
+                             unsigned db_gap,
+                             size_t db_skipped) {
+    const idr__rulepack *p = eng->pack;
+    res->coverage = idr__arena_alloc(res->arena, (p->n_rules ? p->n_rules : 1) *
+                                                     sizeof *res->coverage);
+    if (!res->coverage) {
+        res->rep.oom = true;
+        return;
+    }
+    idr_coverage *t = &res->cov;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const idr__rule *r = &p->rules[i];
+        idr_coverage_family *f = cov_family(res, r->category);
+        bool fired = false;
+        for (size_t h = 0; h < res->rep.n_hits && !fired; h++) {
+            fired = res->rep.hits[h]->rule == r;
+        }
+        bool skipped =
+            !fired && id_in_notes(r->id, res->rep.not_evaluated, res->rep.n_not_evaluated,
+                                  sizeof *res->rep.not_evaluated);
+        bool suppressed =
+            !skipped && id_in_notes(r->id, res->rep.suppressed, res->rep.n_suppressed,
+                                    sizeof *res->rep.suppressed);
+        f->total++;
+        if (skipped) {
+            f->not_evaluated++;
+            f->needs_store += store_skipped[i];
+        } else {
+            f->evaluated++;
+            f->fired += fired;
+            f->suppressed += suppressed;
+        }
+    }
+    for (size_t i = 0; i < res->n_coverage; i++) {
+        idr_coverage_family *f = &res->coverage[i];
+        f->uncovered = f->evaluated == 0 && f->total > f->needs_store;
+        t->total += f->total;
+        t->evaluated += f->evaluated;
+        t->not_evaluated += f->not_evaluated;
+        t->fired += f->fired;
+        t->suppressed += f->suppressed;
+        t->needs_store += f->needs_store;
+    }
+    /* A key group is uncovered when every one of its families in the pack is. */
+    idr__buf b;
+    idr__buf_init(&b, idr__arena_allocator(res->arena));
+    size_t present = 0, uncovered = 0;
+    for (size_t g = 0; g < N_KEY_GROUPS; g++) {
+        bool in_pack = false, all_uncovered = true;
+        for (size_t k = 0; k < 2 && key_groups[g].families[k]; k++) {
+            for (size_t i = 0; i < res->n_coverage; i++) {
+                if (strcmp(res->coverage[i].family, key_groups[g].families[k]) == 0) {
+                    in_pack = true;
+                    all_uncovered &= res->coverage[i].uncovered != 0;
+                }
+            }
+        }
+        if (in_pack) {
+            present++;
+            if (all_uncovered) {
+                idr__buf_puts(&b, uncovered++ ? ", " : "not evaluated: ");
+                idr__buf_puts(&b, key_groups[g].label);
+            }
+        }
+    }
+    bool none_covered = present > 0 && uncovered == present;
+    if (none_covered) {
+        idr__buf_puts(&b, " (no key family could be evaluated)");
+    }
+    if (db_gap) {
+        idr__buf_puts(&b, b.len ? "; " : "");
+        idr__buf_printf(&b, "%zu indicator%s not evaluated because ", db_skipped,
+                        db_skipped == 1 ? "" : "s");
+        const char *sep = "";
+        if (db_gap & IDR__NEED_GEO) {
+            idr__buf_puts(&b, "the record has network sessions but no IP database is "
+                              "loaded");
+            sep = " and ";
+        }
+        if (db_gap & IDR__NEED_PHONE) {
+            idr__buf_printf(&b,
+                            "%sthe record has phone numbers but phone metadata is "
+                            "not available",
+                            sep);
+            sep = " and ";
+        }
+        if (db_gap & IDR__NEED_LISTS) {
+            idr__buf_printf(&b, "%sthe curated lists are not loaded", sep);
+        }
+    }
+    /* An engine built without a database it expects (its warnings) never gives a
+     * result that reads "none": the run is degraded for every record, whether or not
+     * this one's data happened to need the missing part. */
+    for (size_t i = 0; i < eng->warnings.n; i++) {
+        idr__buf_puts(&b, b.len ? (i ? "; " : "; data missing: ") : "data missing: ");
+        idr__buf_puts(&b, eng->warnings.v[i]);
+    }
+    if (b.oom) {
+        res->rep.oom = true; /* else a low coverage could go without its reason */
+    } else if (b.len) {
+        t->missing = idr__arena_strndup(res->arena, b.p, b.len);
+        if (!t->missing) {
+            res->rep.oom = true;
+        }
+    }
+    idr__buf_free(&b);
+    t->low = none_covered || db_gap != 0 || eng->warnings.n > 0;
+    if (t->low && t->missing) {
+        idr__hitrec *h = idr__report_new_hit(&res->rep);
+        if (h) {
+            h->rule = &cov_rule;
+            idr__ev_str(&h->ev, "missing", t->missing);
+            idr__ev_int(&h->ev, "evaluated", (long long)t->evaluated);
+            idr__ev_int(&h->ev, "total", (long long)t->total);
+        }
+    }
+}
+
 static void finalize(idr_result *res, const idr_engine *eng) {
     const idr__rulepack *p = eng->pack;
     double sum = 0;
@@ -248,6 +467,10 @@ static void finalize(idr_result *res, const idr_engine *eng) {
     res->action = res->band == IDR_BAND_CRITICAL ? IDR_ACTION_ESCALATE
                   : res->band == IDR_BAND_LOW    ? IDR_ACTION_NONE
                                                  : IDR_ACTION_VERIFY;
+    /* The coverage floor: low coverage never reads as "none" (the band stays). */
+    if (res->cov.low && res->action == IDR_ACTION_NONE) {
+        res->action = IDR_ACTION_VERIFY;
+    }
 }
 
 static void
@@ -427,11 +650,23 @@ static int score_impl(const idr_engine *eng,
     ctx.today = (int32_t)floor_div(ctx.now, 86400);
 
     const idr__rulepack *p = eng->pack;
+    bool *store_skipped = idr__arena_calloc(a, (p->n_rules ? p->n_rules : 1));
+    if (!store_skipped) {
+        idr_result_free(res);
+        return idr__err(err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    unsigned db_gap = 0;
+    size_t db_skipped = 0;
     for (size_t i = 0; i < p->n_rules; i++) {
         const idr__rule *r = &p->rules[i];
         const char *why = unavailable_reason(&eng->mods, &en, r->ind->needs);
         if (why) {
             idr__report_not_evaluated(ctx.rep, r->id, "%s", why);
+            store_skipped[i] = (r->ind->needs & IDR__NEED_STORE) && !en.links;
+            unsigned gap =
+                store_skipped[i] ? 0 : data_without_db(&eng->mods, cand, r->ind->needs);
+            db_gap |= gap;
+            db_skipped += gap != 0;
             continue;
         }
         ctx.rule = r;
@@ -440,6 +675,7 @@ static int score_impl(const idr_engine *eng,
     ctx.rule = NULL;
     idr__report_explain(&ctx, p); /* before the combinations: docs/scoring.md */
     eval_combos(res, eng);
+    compute_coverage(res, eng, store_skipped, db_gap, db_skipped);
     finalize(res, eng);
     collect_warnings(res, cand, eng);
     keep_enrichment(res, &en);

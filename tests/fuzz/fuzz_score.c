@@ -156,9 +156,22 @@ static void check_accessors(const idr_result *res) {
     CHECK(idr_result_band(res) && strcmp(idr_result_band(res), band_names[band]) == 0);
     CHECK(idr_result_action(res) &&
           strcmp(idr_result_action(res), action_names[action]) == 0);
-    CHECK(action == (band == IDR_BAND_LOW        ? IDR_ACTION_NONE
-                     : band == IDR_BAND_CRITICAL ? IDR_ACTION_ESCALATE
-                                                 : IDR_ACTION_VERIFY));
+    idr_action by_band = band == IDR_BAND_LOW        ? IDR_ACTION_NONE
+                         : band == IDR_BAND_CRITICAL ? IDR_ACTION_ESCALATE
+                                                     : IDR_ACTION_VERIFY;
+    /* The band's action, raised to verify only by the low-coverage floor. */
+    const idr_coverage *cov = idr_result_coverage(res);
+    CHECK(action ==
+          (cov->low && by_band == IDR_ACTION_NONE ? IDR_ACTION_VERIFY : by_band));
+    CHECK(cov->evaluated + cov->not_evaluated == cov->total);
+    CHECK(!cov->low || cov->missing);
+    size_t fam_total = 0;
+    for (size_t i = 0; i < idr_result_coverage_family_count(res); i++) {
+        const idr_coverage_family *f = idr_result_coverage_family(res, i);
+        CHECK(f && f->family && f->evaluated + f->not_evaluated == f->total);
+        fam_total += f->total;
+    }
+    CHECK(fam_total == cov->total);
     CHECK(idr_result_candidate_id(res) && idr_result_candidate_id(res)[0]);
     CHECK(idr_result_evaluated_at(res) > 0);
     (void)idr_result_as_of(res);

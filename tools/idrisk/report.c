@@ -224,6 +224,7 @@ typedef struct {
 
 typedef struct {
     unsigned long records, unreadable, no_band, no_action;
+    unsigned long low_coverage; /* results with coverage.low (docs/scoring.md) */
     unsigned long bands[BAND_N], actions[ACT_N], hist[10];
     unsigned long failed, failed_unreadable;
     char *pack_id, *pack_version, *pack_sha, *engine_version;
@@ -603,6 +604,8 @@ static int add_result(report *r, const cJSON *res, unsigned long line) {
         r->no_action++;
     else
         r->actions[action]++;
+    r->low_coverage += cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(res, "coverage"), "low"));
 
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(res, "ruleset");
     const char *sha = jstr(rs, "sha256"), *ev = jstr(res, "engine_version");
@@ -1442,6 +1445,18 @@ static void put_counts(FILE *o, const report *r) {
     put(o, "</table>\n");
     put(o, "<p class=\"small\">none: no follow-up suggested; verify: ask for the listed "
            "verification steps; escalate: security or legal review.</p>\n");
+    if (r->low_coverage) {
+        /* Said beside the actions: these verifies are missing data, not risk signs. */
+        putf(o,
+             "<p><strong>Low coverage:</strong> <span id=\"low-coverage\">%lu</span> "
+             "result%s (",
+             r->low_coverage, r->low_coverage == 1 ? "" : "s");
+        put_share(o, r->low_coverage, r->records);
+        put(o, ") could not be checked enough for &#8220;nothing found&#8221; to mean "
+               "anything (no key family evaluated, or a database missing); their action "
+               "is at least verify with the reason cov_insufficient_data, which is not a "
+               "risk sign.</p>\n");
+    }
     put_hbars(o, "Records per action", action_names, action_colours, r->actions, ACT_N);
 
     put(o, "<h2 id=\"scores\">Scores</h2>\n");

@@ -7,8 +7,11 @@ returns triage for a human reviewer (score, band, action ``none``/``verify``/
 >>> import idrisk
 >>> with idrisk.Engine() as engine:
 ...     result = engine.score({"candidate_id": "c-1"})
-...     result.action
-'none'
+...     (result.score, result.action, result.coverage.low)
+(0, 'verify', True)
+
+(An empty record scores 0 but never reads as "none": too little could be checked, so
+the action is at least ``verify``; ``result.coverage`` says what is missing.)
 
 An :class:`Engine` is immutable once built and may be shared by any number of threads;
 scoring runs without the GIL. Each :class:`Result` is a plain Python object: the C
@@ -166,6 +169,73 @@ class NotEvaluated:
 
 
 @dataclass(frozen=True)
+class CoverageFamily:
+    """How much of one indicator family could be checked (result-v1 ``coverage``).
+
+    ``evaluated + not_evaluated == total``; ``fired`` and ``suppressed`` count among
+    the evaluated, ``needs_store`` among the not evaluated. ``key`` marks a key family
+    (docs/scoring.md); ``uncovered`` one none of whose indicators could run."""
+
+    family: str
+    key: bool
+    uncovered: bool
+    total: int
+    evaluated: int
+    not_evaluated: int
+    fired: int
+    suppressed: int
+    needs_store: int
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What could be checked, as a whole and per family. ``low`` is True when too
+    little could be checked for "nothing found" to mean anything (the action is then
+    at least ``verify``, with the reason ``cov_insufficient_data``); ``missing`` says
+    what could not be checked, or is None."""
+
+    low: bool
+    missing: Optional[str]
+    total: int
+    evaluated: int
+    not_evaluated: int
+    fired: int
+    suppressed: int
+    needs_store: int
+    families: tuple[CoverageFamily, ...]
+
+
+def _coverage_family(f: Mapping[str, Any]) -> CoverageFamily:
+    return CoverageFamily(
+        family=str(f["family"]),
+        key=bool(f.get("key")),
+        uncovered=bool(f.get("uncovered")),
+        total=int(f.get("total", 0)),
+        evaluated=int(f.get("evaluated", 0)),
+        not_evaluated=int(f.get("not_evaluated", 0)),
+        fired=int(f.get("fired", 0)),
+        suppressed=int(f.get("suppressed", 0)),
+        needs_store=int(f.get("needs_store", 0)),
+    )
+
+
+def _coverage(d: Mapping[str, Any]) -> Coverage:
+    c = d.get("coverage") or {}
+    missing = c.get("missing")
+    return Coverage(
+        low=bool(c.get("low")),
+        missing=None if missing is None else str(missing),
+        total=int(c.get("total", 0)),
+        evaluated=int(c.get("evaluated", 0)),
+        not_evaluated=int(c.get("not_evaluated", 0)),
+        fired=int(c.get("fired", 0)),
+        suppressed=int(c.get("suppressed", 0)),
+        needs_store=int(c.get("needs_store", 0)),
+        families=tuple(_coverage_family(f) for f in c.get("families", ())),
+    )
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """The rule pack that produced a score."""
 
@@ -259,6 +329,11 @@ class Result:
                 NotEvaluated(n["id"], n.get("why", "")) for n in d.get("not_evaluated", ())
             ),
         )
+
+    @property
+    def coverage(self) -> Coverage:
+        """What could be checked, per indicator family (:class:`Coverage`)."""
+        return self._view("coverage", _coverage)  # type: ignore[no-any-return]
 
     @property
     def enrichment(self) -> Mapping[str, Any]:
@@ -1023,6 +1098,8 @@ __all__ = [
     "batch",
     "Result",
     "Reason",
+    "Coverage",
+    "CoverageFamily",
     "Suppressed",
     "NotEvaluated",
     "Ruleset",

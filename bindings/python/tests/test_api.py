@@ -104,7 +104,9 @@ def test_result_is_typed_and_consistent(engine, path):
     assert [x.id for x in r.reasons] == [x["id"] for x in d["reasons"]]
     for reason, raw in zip(r.reasons, d["reasons"]):
         assert isinstance(reason, idrisk.Reason)
-        assert reason.points == raw["points"] and reason.points > 0
+        assert reason.points == raw["points"]
+        # Every reason adds points except the coverage note (an action floor).
+        assert reason.points > 0 or reason.id == "cov_insufficient_data"
         assert reason.severity in ("low", "medium", "high", "critical")
         assert reason.title and reason.detail and reason.verify
         assert reason.sources and all(isinstance(s, str) for s in reason.sources)
@@ -121,7 +123,43 @@ def test_result_is_typed_and_consistent(engine, path):
     assert list(r.data) == d["data"]
     assert r.engine_version == idrisk.__version__
     assert r.evaluated_at == d["evaluated_at"]
+    cov = r.coverage
+    assert isinstance(cov, idrisk.Coverage)
+    assert (cov.low, cov.missing, cov.total, cov.evaluated) == (
+        d["coverage"]["low"],
+        d["coverage"]["missing"],
+        d["coverage"]["total"],
+        d["coverage"]["evaluated"],
+    )
+    assert [f.family for f in cov.families] == [
+        f["family"] for f in d["coverage"]["families"]
+    ]
+    assert sum(f.total for f in cov.families) == cov.total
+    assert all(f.evaluated + f.not_evaluated == f.total for f in cov.families)
     assert json.loads(r.to_json()) == d
+
+
+def test_coverage_of_an_empty_record(engine):
+    """An empty record never reads as "nothing found": coverage is low, the action
+    is verify and the 0-point reason says what is missing."""
+    r = engine.score({"candidate_id": "x"})
+    assert r.score == 0 and r.band == "low" and r.action == "verify"
+    assert r.coverage.low and r.coverage.evaluated == 0
+    assert "identity documents" in r.coverage.missing
+    assert {f.family for f in r.coverage.families if f.key} >= {"document", "network"}
+    (cov,) = [x for x in r.reasons if x.id == "cov_insufficient_data"]
+    assert cov.points == 0 and "not a risk sign" in cov.title
+    assert r.coverage.missing in cov.detail
+
+
+def test_coverage_of_a_checked_clean_hire(engine):
+    path = [p for p in EXAMPLES if p.stem == "clean-ordinary-hire"][0]
+    r = engine.score(path.read_bytes())
+    if data_dir() is None:
+        pytest.skip("no data directory: the engine is degraded, coverage is low")
+    assert not r.coverage.low and r.action == "none" and not r.reasons
+    doc = [f for f in r.coverage.families if f.family == "document"][0]
+    assert doc.key and doc.evaluated == doc.total > 0
 
 
 def test_examples_cover_reasons_and_suppression(engine):
@@ -174,7 +212,9 @@ def test_engine_freed_by_garbage_collection():
     r = eng.score(minimal())
     del eng
     gc.collect()
-    assert r.reasons == ()
+    # an empty record: only the coverage note (docs/scoring.md), readable after the GC
+    assert [x.id for x in r.reasons] == ["cov_insufficient_data"]
+    assert r.coverage.low
 
 
 def test_engine_options_by_name(tmp_path):
