@@ -92,7 +92,8 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->category = ru->category;
         r->severity = idr__severity_name(ru->severity);
         r->severity_code = (idr_severity)ru->severity;
-        r->points = ru->points;
+        r->points =
+            h->ev.graded ? idr__graded_points(ru->points, h->ev.grade) : ru->points;
         r->title = ru->title;
         r->detail = render_template(res, ru->detail, &h->ev);
         r->verify = ru->verify;

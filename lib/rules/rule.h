@@ -29,6 +29,8 @@ typedef struct idr__ev {
     idr__evkv *kv;
     size_t n, cap;
     idr__arena *arena;
+    bool graded;  /* idr__ev_grade() was called */
+    double grade; /* then: the share of the pack's points this hit earns, 0..1 */
 } idr__ev;
 
 /* One fired indicator or combination; `pub` is filled when the result is finished. */
@@ -88,6 +90,16 @@ void idr__ev_strf(idr__ev *ev, const char *key, const char *fmt, ...) IDR__PRINT
 void idr__ev_int(idr__ev *ev, const char *key, long long val);
 void idr__ev_num(idr__ev *ev, const char *key, double val);
 void idr__ev_bool(idr__ev *ev, const char *key, bool val);
+/** A graded hit: the reason earns idr__graded_points(pack points, share) instead of
+ *  the pack's points, which are then the maximum. `share` is clamped to 0..1 and must
+ *  grow with the strength of the evidence (the score stays monotone), and the
+ *  evaluator states in the evidence what the share was computed from, with the points
+ *  it gives (idr__graded_points), so every point stays explained. */
+void idr__ev_grade(idr__ev *ev, double share);
+/** The points a graded hit earns: `max` times `share`, rounded to a whole point. */
+static inline double idr__graded_points(double max, double share) {
+    return floor(max * share + 0.5);
+}
 /** The indicator would have fired but context explains it. `by` says what cleared it
  *  ("approved travel 2025-03-01..2025-03-20 to GB", "accommodation camera_off"). */
 void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)
