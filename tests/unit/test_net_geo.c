@@ -148,6 +148,19 @@ Test(net_geo, payee_company_jurisdiction_kp_fires) {
     }
 }
 
+/* The so-called DNR/LNR: only through the occupation authorities' own operators (a
+ * test ASN database row would be needed for a session; the list's entry and a
+ * free-text jurisdiction are checked here), never by the oblast's name. */
+Test(net_geo, dnr_is_named_only_by_its_own_names) {
+    cJSON *r = rh_score("{\"candidate_id\":\"p\",\"payment\":{\"payee_type\":\"company\","
+                        "\"payee_company\":{\"name\":\"Acme\",\"jurisdiction\":"
+                        "\"Donetsk People's Republic\"}}}");
+    rh_assert_has(rh_detail(r, SJ), "UA-DNR (so-called Donetsk People's Republic)");
+    r = rh_score("{\"candidate_id\":\"p\",\"payment\":{\"payee_type\":\"company\","
+                 "\"payee_company\":{\"name\":\"Acme\",\"jurisdiction\":\"Donetsk\"}}}");
+    cr_assert_null(rh_reason(r, SJ), "Donetsk oblast is partly free territory");
+}
+
 Test(net_geo, account_and_shipment_countries_and_crimea) {
     cJSON *r =
         rh_score("{\"candidate_id\":\"p\",\"payment\":{\"account_country\":\"IR\"},"
@@ -202,12 +215,13 @@ Test(net_geo, data_faults_are_named_with_file_and_line) {
              "IR\tcountry\t-\tIran\tITSR\n"
              "KP\tcountry\t-\tDPRK\tNKSR\tOFAC\n"
              "UA-43\tregion\t-\tCrimea\tEO 13685\tOFAC\n");
-    write_in(lists, "dprk_networks.tsv",
-             "asn\t131279\tStar\tAPNIC\n"
-             "prefix\t175.45.176.0/22\tStar\tAPNIC\n"
-             "prefix\t175.45.176.0/22\tStar again\tAPNIC\n"
-             "prefix\t175.45.176.0/33\tStar\tAPNIC\n"
-             "asn\tAS131279\tStar\tAPNIC\n");
+    write_in(lists, "sanctioned_networks.tsv",
+             "asn\t131279\tKP\tStar\tAPNIC\n"
+             "prefix\t175.45.176.0/22\tKP\tStar\tAPNIC\n"
+             "prefix\t175.45.176.0/22\tKP\tStar again\tAPNIC\n"
+             "prefix\t175.45.176.0/33\tKP\tStar\tAPNIC\n"
+             "asn\tAS131279\tKP\tStar\tAPNIC\n"
+             "asn\t64500\tIR\tNot loaded: IR's line is bad\tx\n");
     use_engine(test_engine_with(FIX "/maxmind", lists, NULL, NULL));
     const char *w = warnings();
     rh_assert_has(w, "sanctioned_jurisdictions.tsv: line 3 ignored");
@@ -215,16 +229,19 @@ Test(net_geo, data_faults_are_named_with_file_and_line) {
                   "sanctioned_jurisdictions.tsv: KP is listed again on line 4 (first on "
                   "line 2)");
     rh_assert_has(w, "sanctioned_jurisdictions.tsv: line 5 ignored");
-    rh_assert_has(w,
-                  "dprk_networks.tsv: prefix 175.45.176.0/22 is listed again on line 3 "
-                  "(first on line 2)");
-    rh_assert_has(w, "dprk_networks.tsv: line 4 ignored");
-    rh_assert_has(w, "dprk_networks.tsv: line 5 ignored");
+    rh_assert_has(
+        w, "sanctioned_networks.tsv: prefix 175.45.176.0/22 is listed again on line 3 "
+           "(first on line 2)");
+    rh_assert_has(w, "sanctioned_networks.tsv: line 4 ignored");
+    rh_assert_has(w, "sanctioned_networks.tsv: line 5 ignored");
+    rh_assert_has(w, "sanctioned_networks.tsv: line 6 ignored (needs kind asn|prefix, an "
+                     "AS number or a CIDR range, a jurisdiction code");
     /* the good lines still work */
     cJSON *r =
         rh_score("{\"candidate_id\":\"p\",\"payment\":{\"account_country\":\"KP\"}}");
     cr_assert_not_null(rh_reason(r, SJ));
-    static const char *const f[] = {"sanctioned_jurisdictions.tsv", "dprk_networks.tsv"};
+    static const char *const f[] = {"sanctioned_jurisdictions.tsv",
+                                    "sanctioned_networks.tsv"};
     for (size_t i = 0; i < 2; i++) {
         char p[256];
         snprintf(p, sizeof p, "%s/%s", lists, f[i]);

@@ -1,5 +1,6 @@
 /*
- * jurisdictions.c - data/sanctioned_jurisdictions.tsv and data/dprk_networks.tsv, and
+ * jurisdictions.c - data/sanctioned_jurisdictions.tsv and data/sanctioned_networks.tsv,
+ * and
  * the record's fields that fall in them (jurisdictions.h).
  *
  * Matching is exact on purpose: a country code, an ISO 3166-2 region code, a whole
@@ -19,6 +20,8 @@
 typedef struct jur_entry {
     const char *code;       /* "KP", "UA-43" */
     bool region;            /* an ISO 3166-2 region, matched by name */
+    bool networks_only;     /* found only through sanctioned_networks.tsv (and whole
+                               names in a free-text jurisdiction) */
     const char **countries; /* a region: the country codes it may be reported under */
     size_t n_countries;
     const char **names; /* normalised (norm()) */
@@ -28,20 +31,21 @@ typedef struct jur_entry {
     unsigned line;
 } jur_entry;
 
-typedef struct dprk_net {
+typedef struct sanc_net {
     bool prefix; /* a CIDR range, else an AS number */
     uint32_t asn;
     idr__cidr cidr;
+    const jur_entry *jur; /* the jurisdiction it is held in */
     const char *text, *holder, *source;
     unsigned line;
-} dprk_net;
+} sanc_net;
 
 struct idr__jurisdictions {
     const idr__alloc *al;
     idr__arena *arena;
     jur_entry *entries;
     size_t n_entries;
-    dprk_net *nets;
+    sanc_net *nets;
     size_t n_nets;
 };
 
@@ -183,13 +187,17 @@ static int load_jurisdictions(idr__loader *ld, idr__jurisdictions *j) {
         char *f[7];
         size_t nf = idr__split_tabs(line, f, 7);
         bool region = nf == 6 && strcmp(f[1], "region") == 0;
-        if (nf != 6 || !is_code(f[0]) || (strcmp(f[1], "country") != 0 && !region) ||
-            region != (strlen(f[0]) > 2) || (region && strcmp(f[2], "-") == 0) ||
-            !*f[3] || !*f[4] || !*f[5] || strcmp(f[5], "-") == 0) {
+        bool nets_only = nf == 6 && strcmp(f[1], "networks") == 0;
+        if (nf != 6 || !is_code(f[0]) ||
+            (strcmp(f[1], "country") != 0 && !region && !nets_only) ||
+            (region || nets_only) != (strlen(f[0]) > 2) ||
+            (region && strcmp(f[2], "-") == 0) || !*f[3] || !*f[4] || !*f[5] ||
+            strcmp(f[5], "-") == 0) {
             rc = idr__loader_warn(ld,
-                                  "%s: line %u ignored (needs code, kind country|region, "
-                                  "reported as, names, program, source; a region's code "
-                                  "is ISO 3166-2 and names its countries)",
+                                  "%s: line %u ignored (needs code, kind "
+                                  "country|region|networks, reported as, names, program, "
+                                  "source; a region's code is ISO 3166-2 and names its "
+                                  "countries)",
                                   path, lineno);
             continue;
         }
@@ -207,6 +215,7 @@ static int load_jurisdictions(idr__loader *ld, idr__jurisdictions *j) {
         jur_entry *e = &j->entries[j->n_entries];
         e->code = idr__arena_strdup(j->arena, f[0]);
         e->region = region;
+        e->networks_only = nets_only;
         e->n_countries = region ? split(j->arena, f[2], &e->countries, false) : 0;
         e->n_names = split(j->arena, f[3], &e->names, true);
         const char **raw = NULL;
@@ -229,10 +238,10 @@ static int load_jurisdictions(idr__loader *ld, idr__jurisdictions *j) {
     return rc;
 }
 
-/* dprk_networks.tsv: kind (asn|prefix), value, holder, source. */
+/* sanctioned_networks.tsv: kind (asn|prefix), value, jurisdiction, holder, source. */
 static int load_networks(idr__loader *ld, idr__jurisdictions *j) {
     char path[4096];
-    char *text = read_text(ld, "dprk_networks.tsv", path, sizeof path);
+    char *text = read_text(ld, "sanctioned_networks.tsv", path, sizeof path);
     if (!text) {
         return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
@@ -246,10 +255,14 @@ static int load_networks(idr__loader *ld, idr__jurisdictions *j) {
     char *cur = text, *line;
     unsigned lineno = 0;
     while (rc == IDR_OK && (line = next_line(&cur, &lineno)) != NULL && j->n_nets < cap) {
-        char *f[5];
-        dprk_net n = {0};
-        size_t nf = idr__split_tabs(line, f, 5);
-        bool ok = nf == 4 && *f[2] && *f[3] && strcmp(f[3], "-") != 0;
+        char *f[6];
+        sanc_net n = {0};
+        size_t nf = idr__split_tabs(line, f, 6);
+        bool ok = nf == 5 && *f[3] && *f[4] && strcmp(f[4], "-") != 0;
+        for (size_t k = 0; ok && k < j->n_entries && !n.jur; k++) {
+            n.jur = strcmp(j->entries[k].code, f[2]) == 0 ? &j->entries[k] : NULL;
+        }
+        ok = ok && n.jur;
         if (ok && strcmp(f[0], "asn") == 0) {
             char *end;
             errno = 0;
@@ -266,13 +279,14 @@ static int load_networks(idr__loader *ld, idr__jurisdictions *j) {
         if (!ok) {
             rc = idr__loader_warn(ld,
                                   "%s: line %u ignored (needs kind asn|prefix, an AS "
-                                  "number or a CIDR range, holder, source)",
+                                  "number or a CIDR range, a jurisdiction code of "
+                                  "sanctioned_jurisdictions.tsv, holder, source)",
                                   path, lineno);
             continue;
         }
-        const dprk_net *dup = NULL;
+        const sanc_net *dup = NULL;
         for (size_t k = 0; k < j->n_nets && !dup; k++) {
-            const dprk_net *o = &j->nets[k];
+            const sanc_net *o = &j->nets[k];
             bool same =
                 o->prefix == n.prefix &&
                 (n.prefix ? o->cidr.prefix == n.cidr.prefix &&
@@ -289,8 +303,8 @@ static int load_networks(idr__loader *ld, idr__jurisdictions *j) {
         }
         n.text = n.prefix ? idr__arena_strdup(j->arena, f[1])
                           : idr__arena_printf(j->arena, "AS%s", f[1]);
-        n.holder = idr__arena_strdup(j->arena, f[2]);
-        n.source = idr__arena_strdup(j->arena, f[3]);
+        n.holder = idr__arena_strdup(j->arena, f[3]);
+        n.source = idr__arena_strdup(j->arena, f[4]);
         n.line = lineno;
         if (idr__arena_failed(j->arena)) {
             rc = IDR_ENOMEM;
@@ -300,9 +314,10 @@ static int load_networks(idr__loader *ld, idr__jurisdictions *j) {
     }
     idr__free(ld->al, text);
     if (rc == IDR_OK && j->n_nets) {
-        rc = add_entry(ld, "dprk_networks", version,
-                       "networks the RIRs record as allocated to the DPRK, a source per "
-                       "entry (data/dprk_networks.tsv)");
+        rc = add_entry(ld, "sanctioned_networks", version,
+                       "networks the RIRs record as held in a sanctioned jurisdiction "
+                       "(the DPRK's own), a source per entry "
+                       "(data/sanctioned_networks.tsv)");
     }
     return rc;
 }
@@ -327,7 +342,7 @@ int idr__jurisdictions_open(idr__loader *ld, idr__jurisdictions **out, const cha
         idr__jurisdictions_close(j);
         *why = idr__arena_printf(ld->arena,
                                  "neither sanctioned_jurisdictions.tsv nor "
-                                 "dprk_networks.tsv has an entry in %s",
+                                 "sanctioned_networks.tsv has an entry in %s",
                                  ld->lists_dir ? ld->lists_dir : "(no lists directory)");
         return *why ? IDR_OK : IDR_ENOMEM;
     }
@@ -460,60 +475,69 @@ static bool add_hit(idr__enrichment *en, size_t *cap, const idr__jur_hit *h) {
     return true;
 }
 
-/* A session: the DPRK ranges (the address itself), the DPRK AS numbers (the ASN
+/* A session: the listed ranges (the address itself), the listed AS numbers (the ASN
  * database's answer), then the location database's country and region. Every basis
- * that holds is given. */
+ * that holds is given, then the program of each jurisdiction named, once. */
 static bool
 session_hit(idr__enrichment *en, const idr__jurisdictions *j, size_t i, size_t *cap) {
     const idr_candidate *c = en->c;
     const idr__session *s = &c->sessions[i];
     const idr__ip_info *in = en->ips ? &en->ips[i] : NULL;
     idr__arena *a = en->arena;
-    const char *basis = NULL, *place = NULL;
+    const char *basis = NULL;
+    const jur_entry *named[4] = {NULL};
+    size_t n_named = 0;
     bool by_net = false;
-    for (size_t k = 0; k < j->n_nets; k++) {
-        const dprk_net *n = &j->nets[k];
-        bool hit = n->prefix ? s->ip.family && idr__cidr_contains(&n->cidr, &s->ip)
-                             : in && in->asn == n->asn;
-        if (!hit) {
+    for (size_t k = 0; k <= j->n_nets; k++) {
+        const jur_entry *x = NULL;
+        const char *b = NULL;
+        if (k < j->n_nets) {
+            const sanc_net *n = &j->nets[k];
+            bool hit = n->prefix ? s->ip.family && idr__cidr_contains(&n->cidr, &s->ip)
+                                 : in && in->asn == n->asn;
+            if (hit) {
+                x = n->jur;
+                by_net = true;
+                b = idr__arena_printf(a,
+                                      "%s is on %s, a network the registry records as "
+                                      "held in %s by %s (data/sanctioned_networks.tsv "
+                                      "line %u)",
+                                      s->ip_text, n->text, x->name, n->holder, n->line);
+            }
+        } else if (in) {
+            const char *matched = NULL;
+            const char *texts[] = {in->region, in->city};
+            x = country_entry(j, in->country);
+            if (x) {
+                b = idr__arena_printf(a, "the IP location database places %s in %s",
+                                      s->ip_text, in->country);
+            } else if ((x = region_entry(j, a, in->country, texts, 2, &matched))) {
+                b = idr__arena_printf(a, "the IP location database places %s in %s, %s",
+                                      s->ip_text, matched, in->country);
+            }
+        }
+        if (!b) {
             continue;
         }
-        const char *b =
-            idr__arena_printf(a,
-                              "%s is on %s, a network allocated to the DPRK (%s; "
-                              "data/dprk_networks.tsv line %u)",
-                              s->ip_text, n->text, n->holder, n->line);
         basis = basis ? idr__arena_printf(a, "%s; %s", basis, b) : b;
-        by_net = true;
-        place = "KP (North Korea)";
-    }
-    if (in) {
-        const jur_entry *e = country_entry(j, in->country);
-        const char *matched = NULL;
-        const char *texts[] = {in->region, in->city};
-        const jur_entry *r =
-            e ? NULL : region_entry(j, a, in->country, texts, 2, &matched);
-        if (e || r) {
-            const jur_entry *x = e ? e : r;
-            const char *b =
-                e ? idr__arena_printf(a, "the IP location database places %s in %s; %s",
-                                      s->ip_text, in->country, entry_basis(a, e))
-                  : idr__arena_printf(
-                        a, "the IP location database places %s in %s, %s; %s", s->ip_text,
-                        matched, in->country, entry_basis(a, r));
-            basis = basis ? idr__arena_printf(a, "%s; %s", basis, b) : b;
-            if (!by_net) {
-                place = place_of(a, x);
-            }
+        bool seen = false;
+        for (size_t q = 0; q < n_named; q++) {
+            seen |= named[q] == x;
+        }
+        if (!seen && n_named < sizeof named / sizeof named[0]) {
+            named[n_named++] = x;
         }
     }
     if (!basis) {
         return true;
     }
+    for (size_t q = 0; q < n_named; q++) {
+        basis = idr__arena_printf(a, "%s; %s", basis, entry_basis(a, named[q]));
+    }
     idr__jur_hit h = {
         .field = idr__arena_printf(a, "sessions[%zu].ip", i),
         .value = s->ip_text,
-        .place = place,
+        .place = place_of(a, named[0]),
         .basis = basis,
         .session = (long)i,
         .by_location = !by_net,

@@ -1,6 +1,6 @@
 /*
  * enrich/lists/jurisdictions.h - the comprehensively sanctioned jurisdictions and the
- * DPRK's own networks (data/sanctioned_jurisdictions.tsv, data/dprk_networks.tsv), and
+ * DPRK's own networks (data/sanctioned_jurisdictions.tsv, data/sanctioned_networks.tsv), and
  * where a record's sessions, payout account, payee company and shipments fall in them.
  *
  * A module of its own (modules->jur), independent of the IP databases: the payment and
