@@ -94,6 +94,21 @@ Test(net_geo, pyongyang_session_escalates_with_the_fetched_data) {
     rh_assert_has(d, "not about the person");
     cJSON *reason = rh_reason(r, SJ);
     cr_assert_str_eq(rh_str(reason, "severity"), "critical");
+    /* DB-IP names the Crimea region "Crimea" and Sevastopol "Sebastopol City", under RU
+     * or UA; a Ukrainian-held Donetsk-oblast address is never named */
+    static const char *const crimea[] = {"5.3.41.1", "5.3.52.1"};
+    for (size_t i = 0; i < 2; i++) {
+        char rec[256];
+        snprintf(rec, sizeof rec,
+                 "{\"candidate_id\":\"c\",\"network\":{\"sessions\":[{\"ip\":\"%s\"}]}}",
+                 crimea[i]);
+        r = rh_score(rec);
+        rh_assert_has(rh_ev(r, SJ, "place"),
+                      i == 0 ? "UA-43 (Crimea)" : "UA-40 (Sevastopol)");
+    }
+    r = rh_score("{\"candidate_id\":\"c\",\"network\":{\"sessions\":[{\"ip\":"
+                 "\"5.105.214.1\"}]}}");
+    cr_assert_null(rh_reason(r, SJ), "UA/Donetsk cannot be told occupied or free");
 }
 
 Test(net_geo, dprk_range_needs_no_database_and_travel_never_clears_it) {
