@@ -70,7 +70,7 @@ typedef struct idr__modules {
     idr__lists *lists;
     const char *geo_unavailable, *phone_unavailable, *names_unavailable,
         *lists_unavailable;
-    /* data/sanctioned_jurisdictions.tsv and data/sanctioned_networks.tsv (jurisdictions.c) */
+    /* sanctioned jurisdictions and networks (lib/enrich/lists/jurisdictions.c) */
     idr__jurisdictions *jur;
     const char *jur_unavailable;
     /* configured address ranges (copies in the loader arena) */
@@ -420,8 +420,8 @@ typedef struct idr__links {
 /* ---- Sanctioned jurisdictions (lib/enrich/lists/jurisdictions.c) ---------------
  * Where the record places a session or a transaction in a comprehensively sanctioned
  * jurisdiction (data/sanctioned_jurisdictions.tsv) or on the DPRK's own networks
- * (data/sanctioned_networks.tsv): facts about a connection or a transaction, never about a
- * person. One entry per field that matched. */
+ * (data/sanctioned_networks.tsv): facts about a connection or a transaction, never about
+ * a person. One entry per field that matched. */
 typedef struct idr__jur_hit {
     const char *field; /* "sessions[2].ip", "payment.account_country", ... */
     const char *value; /* the record's value: the IP, "KP", "North Korea" */

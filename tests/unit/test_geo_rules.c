@@ -153,7 +153,8 @@ Test(geo_rules, sustained_access_from_another_country) {
              "\"identity\":{\"residence\":{\"country\":\"JP\"}}%s}",
              sessions);
     r = rh_score(buf);
-    cr_assert(rh_clean(r, "net_sustained_other_country"), "the claimed country is never a flag");
+    cr_assert(rh_clean(r, "net_sustained_other_country"),
+              "the claimed country is never a flag");
 }
 
 Test(geo_rules, offhours_pattern_in_claimed_zone) {

@@ -1,7 +1,8 @@
 /*
  * enrich/lists/jurisdictions.h - the comprehensively sanctioned jurisdictions and the
- * DPRK's own networks (data/sanctioned_jurisdictions.tsv, data/sanctioned_networks.tsv), and
- * where a record's sessions, payout account, payee company and shipments fall in them.
+ * networks held there, the DPRK's own among them (data/sanctioned_jurisdictions.tsv,
+ * data/sanctioned_networks.tsv), and where a record's sessions, payout account, payee
+ * company and shipments fall in them.
  *
  * A module of its own (modules->jur), independent of the IP databases: the payment and
  * address fields need no database, and the DPRK ranges are compared with the session
