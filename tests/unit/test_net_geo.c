@@ -150,8 +150,14 @@ Test(net_geo, payee_company_jurisdiction_kp_fires) {
         cr_assert_str_eq(rh_str(r, "action"), "escalate", "%s", fire[i]);
     }
     /* near misses: South Korea, a US state, a word inside another name */
-    static const char *const clean[] = {
-        "KR", "South Korea", "Korea, Republic of", "US-DE", "Cubao, Philippines", "UAE"};
+    static const char *const clean[] = {"KR",
+                                        "South Korea",
+                                        "Korea, Republic of",
+                                        "US-DE",
+                                        "Cubao, Philippines",
+                                        "UAE",
+                                        "KP Holdings",
+                                        "UA"};
     for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++) {
         char rec[512];
         snprintf(rec, sizeof rec,

@@ -413,13 +413,11 @@ text_entry(const idr__jurisdictions *j, idr__arena *a, const char *s) {
     for (size_t i = 0; i < j->n_entries; i++) {
         const jur_entry *e = &j->entries[i];
         size_t cl = strlen(e->code);
+        /* the code alone, or a country's ISO 3166-2 subdivision ("KP-01"); "KP
+         * Holdings" or "UA" is not a code of the list */
         if (n >= cl && strncasecmp(s, e->code, cl) == 0 &&
-            (n == cl || s[cl] == '-' || s[cl] == ' ' || s[cl] == ',')) {
-            /* "KP-01" is in KP; "UA-43" is Crimea, but "UA" alone is not */
-            if (!e->region || n == cl || !isalnum((unsigned char)s[cl + 1]) ||
-                s[cl] != '-') {
-                return e;
-            }
+            (n == cl || (!e->region && !e->networks_only && s[cl] == '-'))) {
+            return e;
         }
     }
     const char *t = norm(a, s);
