@@ -109,6 +109,11 @@ Test(net_geo, pyongyang_session_escalates_with_the_fetched_data) {
     r = rh_score("{\"candidate_id\":\"c\",\"network\":{\"sessions\":[{\"ip\":"
                  "\"5.105.214.1\"}]}}");
     cr_assert_null(rh_reason(r, SJ), "UA/Donetsk cannot be told occupied or free");
+    /* but the so-called DNR's own operator (AS202279) can */
+    r = rh_score("{\"candidate_id\":\"c\",\"network\":{\"sessions\":[{\"ip\":"
+                 "\"31.133.48.5\"}]}}");
+    rh_assert_has(rh_ev(r, SJ, "place"), "UA-DNR (so-called Donetsk People's Republic)");
+    rh_assert_has(rh_ev(r, SJ, "basis"), "AS202279");
 }
 
 Test(net_geo, dprk_range_needs_no_database_and_travel_never_clears_it) {
