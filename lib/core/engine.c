@@ -167,7 +167,12 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
                       .data_dir = eng->data_dir,
                       .lists_dir = eng->lists_dir,
                       .verify = cfg->verify};
-    rc = idr__modules_open(m, &ld);
+    for (size_t i = 0; rc == IDR_OK && i < eng->pack->n_warnings; i++) {
+        rc = idr__loader_warn(&ld, "rule pack: %s", eng->pack->warnings[i]);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__modules_open(m, &ld);
+    }
     if (rc == IDR_OK && (ld.oom || idr__arena_failed(a))) {
         /* a copy or a list a module could not report itself */
         rc = IDR_ENOMEM;

@@ -94,7 +94,8 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->severity_code = (idr_severity)ru->severity;
         /* A graded hit earns its share of the points, in whole points so that the
          * reasons still add up to the score (docs/rulepack.md "Graded points"). */
-        r->points = h->ev.graded ? floor(ru->points * h->ev.fraction + 0.5) : ru->points;
+        r->points =
+            h->ev.graded ? idr__graded_points(ru->points, h->ev.fraction) : ru->points;
         r->title = ru->title;
         r->detail = render_template(res, ru->detail, &h->ev);
         r->verify = ru->verify;

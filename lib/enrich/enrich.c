@@ -5,6 +5,7 @@
  */
 #include "enrich/enrich.h"
 #include "enrich/geo/geo.h"
+#include "enrich/lists/jurisdictions.h"
 #include "enrich/lists/lists.h"
 #include "enrich/names/names.h"
 #include "enrich/phone/phone.h"
@@ -49,13 +50,18 @@ int idr__loader_warn(idr__loader *ld, const char *fmt, ...) {
 }
 
 int idr__modules_open(idr__modules *m, idr__loader *ld) {
-    /* The order is the `data` order of every result: lists, names, geo, phone. The
+    /* The order is the `data` order of every result: lists, jurisdictions, names,
+     * geo, phone. The
      * lists need the name normaliser only to tokenise their names, which is done once
      * both are open, so neither module opens the other. */
     const char *why = NULL;
     int rc;
     if ((rc = idr__lists_open(ld, &m->lists, &why)) == IDR_OK && !m->lists) {
         m->lists_unavailable = why;
+    }
+    if (rc == IDR_OK && (rc = idr__jurisdictions_open(ld, &m->jur, &why)) == IDR_OK &&
+        !m->jur) {
+        m->jur_unavailable = why;
     }
     if (rc == IDR_OK && (rc = idr__names_open(ld, &m->names, &why)) == IDR_OK &&
         !m->names) {
@@ -84,6 +90,8 @@ void idr__modules_close(idr__modules *m) {
     idr__geo_close(m->geo);
     idr__names_close(m->names);
     idr__lists_close(m->lists);
+    idr__jurisdictions_close(m->jur);
+    m->jur = NULL;
     m->phone = NULL;
     m->geo = NULL;
     m->names = NULL;
@@ -117,6 +125,9 @@ int idr__enrich(const idr__modules *m,
     int rc = idr__residence_resolve(en);
     if (rc == IDR_OK) {
         rc = idr__geo_enrich(en);
+    }
+    if (rc == IDR_OK) {
+        rc = idr__jurisdiction_enrich(en);
     }
     if (rc == IDR_OK) {
         rc = idr__phone_enrich(en);

@@ -55,10 +55,11 @@ int idr__loader_warn(idr__loader *ld, const char *fmt, ...) IDR__PRINTF(2, 3);
  * reading it; a .mmdb is opened (mapped) only after it passed. */
 bool idr__loader_verify(idr__loader *ld, const char *name, const char *path);
 
-typedef struct idr__geo idr__geo;         /* lib/enrich/geo */
-typedef struct idr__phonedb idr__phonedb; /* lib/enrich/phone */
-typedef struct idr__names idr__names;     /* lib/enrich/names */
-typedef struct idr__lists idr__lists;     /* lib/enrich/lists */
+typedef struct idr__geo idr__geo;                     /* lib/enrich/geo */
+typedef struct idr__phonedb idr__phonedb;             /* lib/enrich/phone */
+typedef struct idr__names idr__names;                 /* lib/enrich/names */
+typedef struct idr__lists idr__lists;                 /* lib/enrich/lists */
+typedef struct idr__jurisdictions idr__jurisdictions; /* lib/enrich/lists */
 
 /* The opened modules: each NULL when unavailable, with the reason beside it. Owned by
  * the engine, read-only once built (shared by every scoring thread). */
@@ -69,6 +70,9 @@ typedef struct idr__modules {
     idr__lists *lists;
     const char *geo_unavailable, *phone_unavailable, *names_unavailable,
         *lists_unavailable;
+    /* sanctioned jurisdictions and networks (lib/enrich/lists/jurisdictions.c) */
+    idr__jurisdictions *jur;
+    const char *jur_unavailable;
     /* configured address ranges (copies in the loader arena) */
     const idr__cidr *allow; /* corporate VPN ranges */
     const char *const *allow_text;
@@ -416,6 +420,28 @@ typedef struct idr__links {
     idr__referrer referrer;
 } idr__links;
 
+/* ---- Sanctioned jurisdictions (lib/enrich/lists/jurisdictions.c) ---------------
+ * Where the record places a session or a transaction in a comprehensively sanctioned
+ * jurisdiction (data/sanctioned_jurisdictions.tsv) or on the DPRK's own networks
+ * (data/sanctioned_networks.tsv): facts about a connection or a transaction, never about
+ * a person. One entry per field that matched. */
+typedef struct idr__jur_hit {
+    const char *field; /* "sessions[2].ip", "payment.account_country", ... */
+    const char *value; /* the record's value: the IP, "KP", "North Korea" */
+    const char *place; /* "KP (North Korea)", "UA-43 (Crimea)" */
+    const char *basis; /* how it was found, with each list line's program and source */
+    long session;      /* the session's index, or -1 for a payment or address field */
+    bool by_location;  /* found only by a location database (not by the DPRK network
+                          lists): an allow-listed corporate range's geolocation */
+} idr__jur_hit;
+
+typedef struct idr__jur_facts {
+    bool loaded;        /* the lists are loaded (m->jur) */
+    idr__jur_hit *hits; /* in record order: sessions, payment, shipments */
+    size_t n_hits;
+    size_t sessions_checked; /* sessions compared (an address, or a located IP) */
+} idr__jur_facts;
+
 typedef struct idr__enrichment {
     const idr__modules *m;       /* read-only */
     const idr_candidate *c;      /* the record being enriched */
@@ -438,6 +464,7 @@ typedef struct idr__enrichment {
     const char *claimed_zone;
     const char *claimed_zone_unusable;
     idr__record_facts rec; /* names, screening, email domains, claims */
+    idr__jur_facts jur;    /* sanctioned jurisdictions (after the geo facts) */
     /* Cross-candidate links from the store (lib/store); NULL when the record is scored
      * without a store, and then the linkage indicators are "not evaluated". */
     const idr__links *links;

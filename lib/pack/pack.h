@@ -58,6 +58,11 @@ struct idr__indicator {
     unsigned needs;           /* IDR__NEED_* */
     const idr__param *params; /* [n_params] thresholds, in the order rules index them */
     size_t n_params;
+    /* Ids this indicator had before a rename, NULL-terminated (or NULL): a rule pack
+     * may still name it by one of them for one release, with a warning naming the new
+     * id (docs/rulepack.md "Renamed ids"). The lookup (idr__indicator_lookup) finds an
+     * indicator by these too; the pack keeps only the new id. */
+    const char *const *aliases;
 };
 
 /* How the pack loader finds the implementation of an indicator id: the engine hands it
@@ -127,6 +132,10 @@ typedef struct idr__rulepack {
     size_t n_explanations;
     const char **source_keys, **source_texts; /* [sources] section, in file order */
     size_t n_source_defs;
+    /* Load warnings, in file order (a renamed id used: "<file>:<line>: ..."); the
+     * engine makes them engine warnings. */
+    const char **warnings;
+    size_t n_warnings;
 } idr__rulepack;
 
 int idr__rulepack_load(idr__rulepack **out,

@@ -149,6 +149,26 @@ static int add_str(parser *ps, const char ***arr, size_t *n, const char *v) {
     return IDR_OK;
 }
 
+/* The indicator `id` names: itself, or (a deprecated id) the one it was renamed to,
+ * with a warning naming the new id. *out gets the id to use; NULL when unknown. */
+static int
+resolve_id(parser *ps, const char *id, const idr__indicator **ind, const char **out) {
+    *ind = ps->find(id);
+    *out = *ind ? (*ind)->id : NULL;
+    if (!*ind || strcmp((*ind)->id, id) == 0) {
+        return IDR_OK;
+    }
+    const char *w = idr__arena_printf(ps->p->arena,
+                                      "%s:%d: %s is a deprecated indicator id: it was "
+                                      "renamed %s; the old id is accepted until the "
+                                      "next release",
+                                      ps->name, ps->line, id, (*ind)->id);
+    if (!w) {
+        return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    return add_str(ps, &ps->p->warnings, &ps->p->n_warnings, w);
+}
+
 enum {
     K_CATEGORY = 1,
     K_SEVERITY = 2,
@@ -248,11 +268,16 @@ static int begin_section(parser *ps, char *hdr) {
     }
     snprintf(ps->section, sizeof ps->section, "%s", id);
     if (strcmp(hdr, "indicator") == 0) {
-        const idr__indicator *ind = ps->find(id);
+        const idr__indicator *ind;
+        const char *now = NULL;
+        int rc2 = resolve_id(ps, id, &ind, &now);
+        if (rc2) {
+            return rc2;
+        }
         if (!ind) {
             return perr(ps, NULL, "no indicator with this id is implemented");
         }
-        if (idr__rulepack_find(ps->p, id)) {
+        if (idr__rulepack_find(ps->p, now)) {
             return perr(ps, NULL, "indicator defined twice");
         }
         idr__rule *r = grow(ps->p->arena, ps->p->rules, ps->p->n_rules, sizeof *r);
@@ -262,7 +287,7 @@ static int begin_section(parser *ps, char *hdr) {
         ps->p->rules = r;
         ps->rule = &r[ps->p->n_rules++];
         memset(ps->rule, 0, sizeof *ps->rule);
-        ps->rule->id = idr__arena_strdup(ps->p->arena, id);
+        ps->rule->id = idr__arena_strdup(ps->p->arena, now);
         ps->rule->ind = ind;
         ps->param_seen = 0;
         ps->param_values = NULL;
@@ -470,6 +495,14 @@ static int entry_kv(parser *ps, const char *key, char *v) {
         size_t n;
         if ((rc = split_list(ps, key, v, '|', &ids, &n))) {
             return rc;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const idr__indicator *ind;
+            const char *now;
+            if ((rc = resolve_id(ps, ids[k], &ind, &now))) {
+                return rc;
+            }
+            ids[k] = now ? now : ids[k]; /* an unknown id is refused by validate() */
         }
         const char ***g = grow(a, (void *)c->groups, c->n_groups, sizeof *g);
         size_t *gl = grow(a, c->group_len, c->n_groups, sizeof *gl);

@@ -806,14 +806,26 @@ static const idr__indicator net_claimed_location_mismatch = {
 };
 
 /* ------------------------------------------------------------------------------------
- * net_multi_country_logins: impossible travel [G22][P25]
+ * net_impossible_travel (was net_multi_country_logins) [G22][P25]
+ * Graded by the implied speed: a jump just above airliner speed between neighbouring
+ * places earns part of the pack's points, a continental jump in an hour all of them.
  * ---------------------------------------------------------------------------------- */
-static const char *const travel_keys[] = {"from_ip",  "from_place", "from_at",  "to_ip",
-                                          "to_place", "to_at",      "distance", "hours",
-                                          "speed",    "count",      NULL};
+static const char *const travel_keys[] = {
+    "from_ip", "from_place", "from_at", "to_ip",  "to_place",    "to_at", "distance",
+    "hours",   "speed",      "count",   "points", "not_counted", NULL};
 
-/* Parameters of net_multi_country_logins, in idr__param_of order. */
-enum { TRAVEL_MAX_SPEED, TRAVEL_MIN_JUMP, TRAVEL_ACCURACY };
+/* The id before the rename: accepted by rule packs for one release. */
+static const char *const travel_aliases[] = {"net_multi_country_logins", NULL};
+
+/* Parameters of net_impossible_travel, in idr__param_of order. */
+enum {
+    TRAVEL_MAX_SPEED,
+    TRAVEL_MIN_JUMP,
+    TRAVEL_ACCURACY,
+    TRAVEL_FULL_SPEED,
+    TRAVEL_MIN_SHARE,
+    TRAVEL_DOMESTIC_JUMP
+};
 static const idr__param travel_params[] = {
     /* Implied speed above this between consecutive sessions, after subtracting both
      * accuracy radii [G22][P25 describe logins from several countries in a short
@@ -835,6 +847,35 @@ static const idr__param travel_params[] = {
      .doc = "least distance between consecutive sessions, after both accuracy radii, "
             "in km"},
     DEFAULT_ACCURACY_PARAM,
+    /* The grade: the hit earns min_share of the pack's points at max_speed_kmh, rising
+     * with the logarithm of the speed to all of them at this speed. Project choice: at
+     * five times airliner speed no timing or geolocation error explains the jump (a
+     * transatlantic jump in under two hours; Europe to East Asia in under two and a
+     * half), while 1,000-2,000 km/h is reached by two mislocated addresses a few
+     * hundred km apart within the hour. */
+    {.name = "full_speed_kmh",
+     .def = 5000,
+     .min = 1,
+     .max = 1e6,
+     .doc = "implied speed from which the hit earns all of the pack's points, in km/h"},
+    {.name = "min_share",
+     .def = 0.4,
+     .min = 0,
+     .max = 1,
+     .doc = "share of the pack's points earned at max_speed_kmh (0..1)"},
+    /* Within one country the jump must be longer: mobile carriers and many ISPs hand out
+     * addresses from a few regional gateways, so two sessions of one subscriber can
+     * geolocate to gateways 1,000-2,000 km apart minutes apart (a domestic gateway
+     * switch). Project choice: 2,000 km after both accuracy radii still catches a
+     * coast-to-coast jump in the US (about 4,000 km) or Russia or China. Sessions on
+     * one network (the same AS) in one country are that network's gateways and never
+     * count. */
+    {.name = "domestic_min_jump_km",
+     .def = 2000,
+     .min = 0,
+     .max = 20000,
+     .doc = "least distance, after both accuracy radii, between consecutive sessions "
+            "in the same country, in km"},
 };
 
 /* A located session for the time-ordered walk: ties keep input order, so the order is
@@ -852,11 +893,20 @@ static int cmp_timed(const void *pa, const void *pb) {
     return a->i < b->i ? -1 : a->i > b->i;
 }
 
+/* "1,234 km/h" (the km formatter's grouping). */
+static const char *fmt_kmh(idr__ctx *ctx, double kmh) {
+    const char *km = fmt_km(ctx, kmh);
+    return idr__arena_printf(ctx->arena, "%.*s km/h", (int)(strlen(km) - 3), km);
+}
+
 static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     const idr_candidate *c = ctx->c;
     const double max_speed = idr__param_of(ctx, TRAVEL_MAX_SPEED);
     const double min_jump = idr__param_of(ctx, TRAVEL_MIN_JUMP);
     const double assumed = idr__param_of(ctx, TRAVEL_ACCURACY);
+    const double full_speed = idr__param_of(ctx, TRAVEL_FULL_SPEED);
+    const double min_share = idr__param_of(ctx, TRAVEL_MIN_SHARE);
+    const double domestic_jump = idr__param_of(ctx, TRAVEL_DOMESTIC_JUMP);
     if (!(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
         idr__not_evaluated(ctx, ind, "no IP location database is loaded");
         return;
@@ -887,6 +937,7 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     }
     size_t hits = 0, best_a = 0, best_b = 0;
     double best_speed = -1, best_km = 0, best_h = 0;
+    const char *domestic = NULL;
     for (size_t k = 1; k < n; k++) {
         size_t a = order[k - 1].i, b = order[k].i;
         const idr__ip_info *ia = &ctx->en->ips[a], *ib = &ctx->en->ips[b];
@@ -900,6 +951,24 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         if (speed <= max_speed) {
             continue;
         }
+        bool same_cc = ia->country[0] && strcmp(ia->country, ib->country) == 0;
+        if (same_cc && ((ia->asn && ia->asn == ib->asn) || eff < domestic_jump)) {
+            const char *why =
+                ia->asn && ia->asn == ib->asn
+                    ? idr__arena_printf(ctx->arena,
+                                        "%s and %s: both on AS%u in %s, the network's "
+                                        "own gateways",
+                                        c->sessions[a].ip_text, c->sessions[b].ip_text,
+                                        ia->asn, ia->country)
+                    : idr__arena_printf(ctx->arena,
+                                        "%s and %s: %s apart within %s, less than the "
+                                        "%s a domestic jump needs",
+                                        c->sessions[a].ip_text, c->sessions[b].ip_text,
+                                        fmt_km(ctx, km), ia->country,
+                                        fmt_km(ctx, domestic_jump));
+            idr__list_add_unique(ctx, "; ", &domestic, why);
+            continue;
+        }
         hits++;
         if (speed > best_speed) {
             best_speed = speed;
@@ -910,9 +979,22 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
         }
     }
     if (hits == 0) {
+        if (domestic || cleared) {
+            idr__suppress(ctx, ind, "%s%s%s", domestic ? domestic : "",
+                          domestic && cleared ? "; " : "", cleared ? cleared : "");
+        }
         return;
     }
+    /* The grade rises with log(speed): each doubling of the speed adds the same share,
+     * so the points are monotone in the speed and capped at the pack's. */
+    double share = 1;
+    if (!isinf(best_speed) && full_speed > max_speed) {
+        share = min_share + (1 - min_share) * log(best_speed / max_speed) /
+                                log(full_speed / max_speed);
+        share = share < min_share ? min_share : share > 1 ? 1 : share;
+    }
     idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_fraction(ev, share);
     idr__ev_str(ev, "from_ip", c->sessions[best_a].ip_text);
     idr__ev_str(ev, "from_place", fmt_place(ctx, &ctx->en->ips[best_a]));
     idr__ev_str(ev, "from_at", session_at(ctx, &c->sessions[best_a]));
@@ -924,18 +1006,27 @@ static void eval_impossible_travel(idr__ctx *ctx, const idr__indicator *ind) {
     if (isinf(best_speed)) {
         idr__ev_str(ev, "speed", "no time between them");
     } else {
-        idr__ev_strf(ev, "speed", "%.0f km/h", best_speed);
+        idr__ev_str(ev, "speed", fmt_kmh(ctx, best_speed));
     }
     idr__ev_int(ev, "count", (long long)hits);
+    const double max_pts = ctx->rule->points;
+    idr__ev_strf(ev, "points",
+                 "%g of %g, graded by the fastest jump (%s): %.0f%% of the points at "
+                 "%s, rising to all of them from %s",
+                 idr__graded_points(max_pts, share), max_pts,
+                 isinf(best_speed) ? "simultaneous" : fmt_kmh(ctx, best_speed),
+                 min_share * 100, fmt_kmh(ctx, max_speed), fmt_kmh(ctx, full_speed));
+    idr__ev_str(ev, "not_counted", domestic ? domestic : "none");
 }
 
-static const idr__indicator net_multi_country_logins = {
-    .id = "net_multi_country_logins",
+static const idr__indicator net_impossible_travel = {
+    .id = "net_impossible_travel",
     .evidence_keys = travel_keys,
     .eval = eval_impossible_travel,
     .needs = IDR__NEED_GEO,
     .params = travel_params,
     .n_params = sizeof travel_params / sizeof travel_params[0],
+    .aliases = travel_aliases,
 };
 
 /* ------------------------------------------------------------------------------------
@@ -1129,14 +1220,21 @@ static const idr__indicator net_astrill_vpn = {
 };
 
 /* ------------------------------------------------------------------------------------
- * net_russia_china_isp: sustained access from a country other than the claimed ones
- * [SEAL][MAND24][G22]. Scored only as a mismatch against the candidate's own claims;
- * no country appears in this code.
+ * net_sustained_other_country (was net_russia_china_isp): sustained access from a
+ * country other than the claimed ones [SEAL][MAND24][G22]. Scored only as a mismatch
+ * against the candidate's own claims; no country appears in this code. The old id
+ * named two countries this never measured (it fired for GB and DE sessions of a
+ * candidate claiming the US): the sources describe sustained access from *another*
+ * country as the sign, and scoring a nationality of an ISP as such is what [SEAL] warns
+ * against, so the id was renamed rather than the rule narrowed.
  * ---------------------------------------------------------------------------------- */
 static const char *const foreign_keys[] = {"count",   "located",  "countries",
                                            "claimed", "sessions", NULL};
 
-/* Parameters of net_russia_china_isp, in idr__param_of order. */
+/* The id before the rename: accepted by rule packs for one release. */
+static const char *const foreign_aliases[] = {"net_russia_china_isp", NULL};
+
+/* Parameters of net_sustained_other_country, in idr__param_of order. */
 enum { FOREIGN_MIN_SESSIONS, FOREIGN_MIN_SHARE };
 /* Persistent access from elsewhere: at least this many sessions, and at least this
  * share of the located ones, from countries other than the claimed ones.
@@ -1233,13 +1331,14 @@ static void eval_foreign(idr__ctx *ctx, const idr__indicator *ind) {
     idr__ev_str(ev, "sessions", sessions);
 }
 
-static const idr__indicator net_russia_china_isp = {
-    .id = "net_russia_china_isp",
+static const idr__indicator net_sustained_other_country = {
+    .id = "net_sustained_other_country",
     .evidence_keys = foreign_keys,
     .eval = eval_foreign,
     .needs = IDR__NEED_GEO,
     .params = foreign_params,
     .n_params = sizeof foreign_params / sizeof foreign_params[0],
+    .aliases = foreign_aliases,
 };
 
 /* ------------------------------------------------------------------------------------
@@ -1489,15 +1588,94 @@ static const idr__indicator net_shared_egress = {
     .needs = IDR__NEED_STORE,
 };
 
+/* ------------------------------------------------------------------------------------
+ * net_sanctioned_jurisdiction [OFAC-NKSR][OFAC-ITSR][OFAC-CACR][OFAC-UKR][APNIC-KP]
+ * A session from a comprehensively sanctioned jurisdiction or from the DPRK's own
+ * networks, or a payout account, payee company or shipment address in such a
+ * jurisdiction (enrichment: ctx->en->jur, lib/enrich/lists/jurisdictions.c). A legal
+ * fact about the connection or the transaction, never about the person: this is the
+ * one network indicator that names countries, because the sanctions programs do.
+ * Approved travel and the declared work country do not clear it (nobody is approved to
+ * work from the DPRK, and a transaction there needs a licence whoever travels). Only
+ * an allow-listed corporate VPN range clears a session found by its geolocation alone:
+ * that address is the company's own egress. A session on a DPRK network is never
+ * cleared.
+ *
+ * Overlap: no pay_* indicator reads payment.account_country or the payee company's
+ * jurisdiction, and pay_sanctions_match screens names against the SDN list (a listed
+ * person or company, another fact), so nothing is counted twice; however many fields
+ * match, this indicator is one reason with one set of points.
+ * ---------------------------------------------------------------------------------- */
+static const char *const sanctioned_keys[] = {"field", "value", "place",   "basis",
+                                              "count", "all",   "cleared", NULL};
+
+static void eval_sanctioned(idr__ctx *ctx, const idr__indicator *ind) {
+    const idr__jur_facts *f = &ctx->en->jur;
+    const idr_candidate *c = ctx->c;
+    if (!f->loaded) {
+        idr__not_evaluated(ctx, ind, "%s",
+                           ctx->mods && ctx->mods->jur_unavailable
+                               ? ctx->mods->jur_unavailable
+                               : "the sanctioned-jurisdiction lists are not loaded");
+        return;
+    }
+    const char *all = NULL, *cleared = NULL;
+    const idr__jur_hit *first = NULL;
+    size_t count = 0;
+    for (size_t k = 0; k < f->n_hits; k++) {
+        const idr__jur_hit *h = &f->hits[k];
+        if (h->session >= 0 && h->by_location && (size_t)h->session < c->n_sessions &&
+            ctx->en->ips[h->session].allow_listed) {
+            idr__list_add_unique(ctx, "; ", &cleared,
+                                 listed(ctx, (size_t)h->session, false));
+            continue;
+        }
+        idr__list_add(
+            ctx, "; ", &all,
+            idr__arena_printf(ctx->arena, "%s %s: %s", h->field, h->value, h->place));
+        if (count++ == 0) {
+            first = h;
+        }
+    }
+    if (!first) {
+        if (cleared) {
+            idr__suppress(ctx, ind, "%s", cleared);
+        } else if (f->sessions_checked && !(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
+            idr__not_evaluated(ctx, ind,
+                               "sessions compared only with the DPRK's address ranges: "
+                               "no IP location database is loaded (payment and "
+                               "shipping countries were checked)");
+        }
+        return;
+    }
+    idr__ev *ev = idr__hit(ctx, ind);
+    idr__ev_str(ev, "field", first->field);
+    idr__ev_str(ev, "value", first->value);
+    idr__ev_str(ev, "place", first->place);
+    idr__ev_str(ev, "basis", first->basis);
+    idr__ev_int(ev, "count", (long long)count);
+    idr__ev_str(ev, "all", all);
+    idr__ev_str(ev, "cleared", cleared ? cleared : "none");
+}
+
+/* Not IDR__NEED_GEO nor IDR__NEED_LISTS: its own lists (modules->jur), and the payment
+ * and shipping fields need no IP database. */
+static const idr__indicator net_sanctioned_jurisdiction = {
+    .id = "net_sanctioned_jurisdiction",
+    .evidence_keys = sanctioned_keys,
+    .eval = eval_sanctioned,
+};
+
 static const idr__indicator *const indicators[] = {&net_claimed_location_mismatch,
-                                                   &net_multi_country_logins,
+                                                   &net_impossible_travel,
                                                    &net_vpn_vps_proxy,
                                                    &net_domestic_distance_mismatch,
                                                    &net_workday_offset,
                                                    &net_astrill_vpn,
-                                                   &net_russia_china_isp,
+                                                   &net_sustained_other_country,
                                                    &net_offhours_pattern,
                                                    &net_shared_egress,
+                                                   &net_sanctioned_jurisdiction,
                                                    NULL};
 
 const idr__family idr__family_network = {.name = "network",

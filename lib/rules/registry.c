@@ -45,6 +45,14 @@ const idr__indicator *idr__indicator_find(const char *id) {
             return ind;
         }
     }
+    /* a deprecated id: the pack loader warns and uses the new one */
+    for (size_t i = 0; (ind = idr__indicator_at(i)) != NULL; i++) {
+        for (const char *const *a = ind->aliases; a && *a; a++) {
+            if (strcmp(*a, id) == 0) {
+                return ind;
+            }
+        }
+    }
     return NULL;
 }
 

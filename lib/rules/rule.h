@@ -96,15 +96,21 @@ void idr__ev_int(idr__ev *ev, const char *key, long long val);
 void idr__ev_num(idr__ev *ev, const char *key, double val);
 void idr__ev_bool(idr__ev *ev, const char *key, bool val);
 /** A graded hit: the hit earns `f` (clamped to 0..1; NaN counts as 1) of the points
- *  the pack gives the indicator, rounded to whole points, instead of all of them
- *  (docs/rulepack.md "Graded points"). For signs measured on a scale (a face-match
- *  score, an implied speed) where a threshold alone would be a cliff. The evaluator
- *  must keep `f` monotone in the strength of the sign and show the measure and the
- *  grade in its evidence. Never called: the hit earns all its points. */
+ *  the pack gives the indicator, rounded to whole points (idr__graded_points), instead
+ *  of all of them (docs/rulepack.md "Graded points"). For signs measured on a scale (a
+ *  face-match score, an implied speed) where a threshold alone would be a cliff. The
+ *  evaluator must keep `f` monotone in the strength of the sign and show the measure
+ *  and the points it gives in its evidence, so every point stays explained. Never
+ *  called: the hit earns all its points. */
 void idr__ev_fraction(idr__ev *ev, double f);
 /** The linear grade of `x` between `zero` (fraction 0) and `full` (fraction 1), either
  *  order, clamped to 0..1; 1 when the two are equal (a plain threshold). */
 double idr__grade_linear(double x, double zero, double full);
+/** The points a graded hit earns: `max` times `f`, rounded to a whole point, so that
+ *  the reasons still add up to the score. */
+static inline double idr__graded_points(double max, double f) {
+    return floor(max * f + 0.5);
+}
 /** The indicator would have fired but context explains it. `by` says what cleared it
  *  ("approved travel 2025-03-01..2025-03-20 to GB", "accommodation camera_off"). */
 void idr__suppress(idr__ctx *ctx, const idr__indicator *ind, const char *fmt, ...)

@@ -198,7 +198,7 @@ Test(datafaults, flipped_bit_is_refused_by_name) {
     cr_assert(!has_data(CITY), "a refused file is not in the data list");
     cJSON *r = rh_score(LONDON_RECORD);
     cr_assert_not_null(rh_not_evaluated(r, "net_claimed_location_mismatch"));
-    cr_assert_not_null(rh_not_evaluated(r, "net_multi_country_logins"));
+    cr_assert_not_null(rh_not_evaluated(r, "net_impossible_travel"));
 }
 
 Test(datafaults, size_mode_compares_the_size_only) {

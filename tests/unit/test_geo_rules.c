@@ -105,17 +105,17 @@ Test(geo_rules, impossible_travel_between_sessions) {
         "{\"ip\":\"81.2.69.142\",\"at\":\"2025-03-05T10:00:00Z\",\"event\":\"login\"},"
         "{\"ip\":\"2001:218::1\",\"at\":\"2025-03-05T11:00:00Z\",\"event\":\"login\"}]}"
         "}");
-    const char *d = rh_detail(r, "net_multi_country_logins");
+    const char *d = rh_detail(r, "net_impossible_travel");
     rh_assert_has(d, "81.2.69.142 (London, GB)");
     rh_assert_has(d, "2001:218::1 (JP)");
-    rh_assert_has(rh_ev(r, "net_multi_country_logins", "speed"), "km/h");
+    rh_assert_has(rh_ev(r, "net_impossible_travel", "speed"), "km/h");
 }
 
 Test(geo_rules, slow_travel_is_clean) {
     cJSON *r = rh_score("{\"candidate_id\":\"g1\"," ATLANTA ",\"network\":{\"sessions\":["
                         "{\"ip\":\"81.2.69.142\",\"at\":\"2025-03-05T10:00:00Z\"},"
                         "{\"ip\":\"2001:218::1\",\"at\":\"2025-03-06T10:00:00Z\"}]}}");
-    cr_assert(rh_clean(r, "net_multi_country_logins"));
+    cr_assert(rh_clean(r, "net_impossible_travel"));
 }
 
 Test(geo_rules, anonymizer_database_flags_vpn_egress) {
@@ -145,7 +145,7 @@ Test(geo_rules, sustained_access_from_another_country) {
     char buf[1024];
     snprintf(buf, sizeof buf, "{\"candidate_id\":\"g1\"," ATLANTA "%s}", sessions);
     cJSON *r = rh_score(buf);
-    const char *d = rh_detail(r, "net_russia_china_isp");
+    const char *d = rh_detail(r, "net_sustained_other_country");
     rh_assert_has(d, "3 of 3 located sessions came from JP");
     rh_assert_has(d, "claims US");
     snprintf(buf, sizeof buf,
@@ -153,7 +153,8 @@ Test(geo_rules, sustained_access_from_another_country) {
              "\"identity\":{\"residence\":{\"country\":\"JP\"}}%s}",
              sessions);
     r = rh_score(buf);
-    cr_assert(rh_clean(r, "net_russia_china_isp"), "the claimed country is never a flag");
+    cr_assert(rh_clean(r, "net_sustained_other_country"),
+              "the claimed country is never a flag");
 }
 
 Test(geo_rules, offhours_pattern_in_claimed_zone) {
@@ -251,7 +252,7 @@ Test(geo_rules,
                         "\"vpn_client\":\"astrill\"}]}}");
     cr_assert_not_null(rh_not_evaluated(r, "net_claimed_location_mismatch"));
     cr_assert_not_null(rh_not_evaluated(r, "net_vpn_vps_proxy"));
-    cr_assert_not_null(rh_not_evaluated(r, "net_multi_country_logins"));
+    cr_assert_not_null(rh_not_evaluated(r, "net_impossible_travel"));
     /* the endpoint agent's report needs no database */
     cr_assert_not_null(rh_reason(r, "net_astrill_vpn"));
     cr_assert_eq(

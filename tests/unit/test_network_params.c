@@ -76,64 +76,64 @@ Test(network_params, mismatch_default_accuracy_km) {
     cJSON_Delete(d);
 }
 
-/* ---- net_multi_country_logins ---- */
+/* ---- net_impossible_travel ---- */
 
 Test(network_params, travel_max_speed_kmh) {
     cJSON *d, *o;
-    both(FIX "/maxmind", "net_multi_country_logins", "param.max_speed_kmh = 100000",
+    both(FIX "/maxmind", "net_impossible_travel", "param.max_speed_kmh = 100000",
          "{\"candidate_id\":\"p\"," LONDON_TO_TOKYO_IN("2025-03-05T11:00:00Z") "}", &d,
          &o);
-    cr_assert(fired(d, "net_multi_country_logins"));
-    cr_assert(rh_clean(o, "net_multi_country_logins"));
+    cr_assert(fired(d, "net_impossible_travel"));
+    cr_assert(rh_clean(o, "net_impossible_travel"));
     cJSON_Delete(d);
 }
 
 Test(network_params, travel_min_jump_km) {
     cJSON *d, *o;
-    both(FIX "/maxmind", "net_multi_country_logins", "param.min_jump_km = 20000",
+    both(FIX "/maxmind", "net_impossible_travel", "param.min_jump_km = 20000",
          "{\"candidate_id\":\"p\"," LONDON_TO_TOKYO_IN("2025-03-05T11:00:00Z") "}", &d,
          &o);
-    cr_assert(fired(d, "net_multi_country_logins"));
-    cr_assert(rh_clean(o, "net_multi_country_logins"), "London-Tokyo is under 20,000 km");
+    cr_assert(fired(d, "net_impossible_travel"));
+    cr_assert(rh_clean(o, "net_impossible_travel"), "London-Tokyo is under 20,000 km");
     cJSON_Delete(d);
 }
 
 Test(network_params, travel_default_accuracy_km) {
     /* London to Atlanta (flat fixtures, no radius: 6,7xx km) in one hour */
     cJSON *d, *o;
-    both(FIX "/geo-flat", "net_multi_country_logins", "param.default_accuracy_km = 5000",
+    both(FIX "/geo-flat", "net_impossible_travel", "param.default_accuracy_km = 5000",
          "{\"candidate_id\":\"p\",\"network\":{\"sessions\":["
          "{\"ip\":\"192.0.2.9\",\"at\":\"2025-03-05T10:00:00Z\"},"
          "{\"ip\":\"198.51.100.9\",\"at\":\"2025-03-05T11:00:00Z\"}]}}",
          &d, &o);
-    cr_assert(fired(d, "net_multi_country_logins"));
-    cr_assert(rh_clean(o, "net_multi_country_logins"), "two 5,000 km radii overlap");
+    cr_assert(fired(d, "net_impossible_travel"));
+    cr_assert(rh_clean(o, "net_impossible_travel"), "two 5,000 km radii overlap");
     cJSON_Delete(d);
 }
 
-/* ---- net_russia_china_isp ---- */
+/* ---- net_sustained_other_country ---- */
 
 Test(network_params, foreign_min_sessions) {
     cJSON *d, *o;
-    both(FIX "/maxmind", "net_russia_china_isp", "param.min_sessions = 1",
+    both(FIX "/maxmind", "net_sustained_other_country", "param.min_sessions = 1",
          "{\"candidate_id\":\"p\",\"identity\":{\"residence\":{\"country\":\"US\"}},"
          "\"network\":{\"sessions\":[{\"ip\":\"2001:218::1\"}]}}",
          &d, &o);
-    cr_assert(rh_clean(d, "net_russia_china_isp"), "one session is not sustained");
-    cr_assert(fired(o, "net_russia_china_isp"));
+    cr_assert(rh_clean(d, "net_sustained_other_country"), "one session is not sustained");
+    cr_assert(fired(o, "net_sustained_other_country"));
     cJSON_Delete(d);
 }
 
 Test(network_params, foreign_min_share) {
     /* 2 of 5 located sessions from JP while claiming GB */
     cJSON *d, *o;
-    both(FIX "/maxmind", "net_russia_china_isp", "param.min_share = 0.4",
+    both(FIX "/maxmind", "net_sustained_other_country", "param.min_share = 0.4",
          "{\"candidate_id\":\"p\",\"identity\":{\"residence\":{\"country\":\"GB\"}},"
          "\"network\":{\"sessions\":[{\"ip\":\"2001:218::1\"},{\"ip\":\"2001:218::2\"},"
          "{\"ip\":\"81.2.69.142\"},{\"ip\":\"81.2.69.143\"},{\"ip\":\"81.2.69.144\"}]}}",
          &d, &o);
-    cr_assert(rh_clean(d, "net_russia_china_isp"), "40%% is under half");
-    cr_assert(fired(o, "net_russia_china_isp"));
+    cr_assert(rh_clean(d, "net_sustained_other_country"), "40%% is under half");
+    cr_assert(fired(o, "net_sustained_other_country"));
     cJSON_Delete(d);
 }
 

@@ -128,4 +128,38 @@ Test(rules_examples, new_persona_profiles_ask_to_verify_high) {
         cr_assert_not_null(rh_reason(r, ids[i]), "%s did not fire", ids[i]);
     }
     rh_assert_has(rh_detail(r, "wrk_timeline_anachronism"), "Flutter");
+/* issue 11: the sanctioned-jurisdiction indicator escalates a session from the DPRK's
+ * own range (matched on the address, so with or without the fetched databases) and a
+ * payee company registered there. */
+Test(rules_examples, pyongyang_session_escalates) {
+    cJSON *r = score_file("pyongyang-session.json");
+    expect(r, "critical", "escalate");
+    rh_assert_has(rh_detail(r, "net_sanctioned_jurisdiction"), "175.45.176.0/22");
+}
+
+Test(rules_examples, payee_in_sanctioned_jurisdiction_escalates) {
+    cJSON *r = score_file("payee-sanctioned-jurisdiction.json");
+    expect(r, "critical", "escalate");
+    cr_assert_eq(rh_score_of(r), 70);
+}
+
+/* Two sessions on one carrier's network in one country, minutes apart, 458 km between
+ * the gateways the database names: not travel (it fired 20 points before issue 11). */
+Test(rules_examples, domestic_gateway_switch_stays_low) {
+    cJSON *r = score_file("domestic-gateway-switch.json");
+    expect(r, "low", "none");
+    cr_assert_null(rh_reason(r, "net_impossible_travel"));
+}
+
+/* Atlanta to London in 35 minutes (about 11,000 km/h): the full graded points. */
+Test(rules_examples, continental_jump_earns_the_full_graded_points) {
+    cJSON *r = score_file("impossible-travel-continental.json");
+    if (rh_not_evaluated(r, "net_impossible_travel")) {
+        cr_skip_test("needs the fetched IP data");
+    }
+    expect(r, "medium", "verify");
+    cJSON *reason = rh_reason(r, "net_impossible_travel");
+    cr_assert_not_null(reason);
+    cr_assert_float_eq(cJSON_GetObjectItemCaseSensitive(reason, "points")->valuedouble,
+                       30.0, 1e-9);
 }
