@@ -128,6 +128,8 @@ Test(rules_examples, new_persona_profiles_ask_to_verify_high) {
         cr_assert_not_null(rh_reason(r, ids[i]), "%s did not fire", ids[i]);
     }
     rh_assert_has(rh_detail(r, "wrk_timeline_anachronism"), "Flutter");
+}
+
 /* issue 11: the sanctioned-jurisdiction indicator escalates a session from the DPRK's
  * own range (matched on the address, so with or without the fetched databases) and a
  * payee company registered there. */
