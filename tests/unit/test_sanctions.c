@@ -347,3 +347,206 @@ Test(sanctions, organisation_near_misses_do_not_match) {
         cr_assert(rh_clean(r, "pay_sanctions_match"), "%s fired", names[i]);
     }
 }
+
+/* ---- A full list the user supplies (IDR_CFG_SANCTIONS_FILE) ---------------------- */
+
+#define FIXTURES IDR_TEST_SOURCE_DIR "/tests/fixtures/sanctions"
+
+static int engine_with_user_list(const char *file, const char *format, idr_error *err) {
+    idr_config *cfg = NULL;
+    memset(err, 0, sizeof *err);
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(test_config_from_env(cfg, err), IDR_OK, "%s", err->message);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_RULES_FILE,
+                                    IDR_TEST_SOURCE_DIR "/data/rules/default.pack", err),
+                 IDR_OK);
+    cr_assert_eq(
+        idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, IDR_TEST_SOURCE_DIR "/data", err),
+        IDR_OK);
+    cr_assert_eq(idr_config_set_by_name(cfg, "sanctions_file", file, err), IDR_OK, "%s",
+                 err->message);
+    if (format) {
+        cr_assert_eq(idr_config_set_by_name(cfg, "sanctions_format", format, err), IDR_OK,
+                     "%s", err->message);
+    }
+    rh_teardown();
+    int rc = idr_engine_new(&rh_engine, cfg, err);
+    idr_config_free(cfg);
+    return rc;
+}
+
+/* The engine description's warnings joined, and its data entry for the user list. */
+static char *engine_warnings(void) {
+    char *js = NULL;
+    idr_error err;
+    cr_assert_eq(idr_engine_describe_json(rh_engine, &js, &err), IDR_OK);
+    cJSON *d = cJSON_Parse(js);
+    idr_free(js);
+    static char buf[8192];
+    buf[0] = '\0';
+    cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(d, "warnings")) {
+        strncat(buf, w->valuestring, sizeof buf - strlen(buf) - 2);
+        strncat(buf, "\n", sizeof buf - strlen(buf) - 1);
+    }
+    bool listed = false;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItem(d, "data")) {
+        const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(w, "name"));
+        listed = listed || (n && strcmp(n, "sanctions_user") == 0);
+    }
+    cJSON_Delete(d);
+    cr_assert(listed, "the user list is in the engine's data list");
+    return buf;
+}
+
+Test(sanctions, sdn_csv_names_aliases_and_remark_identifiers) {
+    idr_error err;
+    cr_assert_eq(engine_with_user_list(FIXTURES "/sdn/sdn.csv", NULL, &err), IDR_OK, "%s",
+                 err.message);
+    char *warn = engine_warnings();
+    rh_assert_has(warn, "sdn.csv:6");
+    rh_assert_has(warn, "alt.csv:4");
+    rh_assert_has(warn, "1 vessel and aircraft");
+    /* an a.k.a. from alt.csv */
+    cJSON *r = payee("company", "Fixture Traders Group Ltd");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "entry"),
+                  "EXAMPLE FIXTURE TRADING LLC");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "sources"), "OFAC-SDN ent_num 90001");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "program"), "DPRK3");
+    /* a quoted name with a comma and doubled quotes */
+    r = payee("company", "Orchard Fixture Software OFS");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    /* "SURNAME, Given Patronymic" and an alt name */
+    r = payee("holder", "Petr Fixturo");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    r = payee("holder", "Pyotr Fixturov");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    /* the curated subset stays in use: Volasys is on both */
+    r = payee("company", "VOLASYS SILVERSTAR");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "count"), "2");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "matches"), "OFAC-Sep18");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "matches"), "ent_num 90003");
+    /* the vessel is not loaded */
+    r = payee("company", "Fixture Vessel");
+    cr_assert(rh_clean(r, "pay_sanctions_match"));
+    /* identifiers from the Remarks: email, website, wallet, phone */
+    r = rh_score(
+        J({"candidate_id" : "u", "contacts" : {"emails" : ["HR@fixture-sdn.example"]}}));
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "candidate email");
+    r = rh_score(J({
+        "candidate_id" : "u",
+        "work_history" :
+            {"employers" : [ {"name" : "X", "domain" : "jobs.fixture-sdn.example"} ]}
+    }));
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "employer domain");
+    r = rh_score(J({
+        "candidate_id" : "u",
+        "payment" : {
+            "crypto_wallets" : [ {
+                "chain" : "bitcoin",
+                "address" : "bc1qfixture0000000000000000000000000000000"
+            } ]
+        }
+    }));
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "bitcoin wallet");
+    r = rh_score(J({
+        "candidate_id" : "u",
+        "contacts" : {"phones" : [ {"number" : "+7 (423) 200-00-00"} ]}
+    }));
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "candidate phone");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "value"), "+74232000000");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "threshold"),
+                     "exact identifier match");
+    r = rh_score(J({
+        "candidate_id" : "u",
+        "contacts" : {"phones" : [ {"number" : "+7 423 200-00-01"} ]}
+    }));
+    cr_assert(rh_clean(r, "pay_sanctions_match"), "one digit off is another number");
+}
+
+Test(sanctions, sdn_directory_and_upper_case_names) {
+    char dir[64];
+    strcpy(dir, "/tmp/idr-sdnup-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    const char *names[3][2] = {
+        {"sdn.csv", "SDN.CSV"}, {"alt.csv", "ALT.CSV"}, {"add.csv", "ADD.CSV"}};
+    char src[512], dst[512];
+    for (int i = 0; i < 3; i++) {
+        snprintf(src, sizeof src, "%s/sdn/%s", FIXTURES, names[i][0]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, names[i][1]);
+        FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+        cr_assert(in && out);
+        int c;
+        while ((c = fgetc(in)) != EOF) {
+            fputc(c, out);
+        }
+        fclose(in);
+        fclose(out);
+    }
+    idr_error err;
+    cr_assert_eq(engine_with_user_list(dir, NULL, &err), IDR_OK, "%s", err.message);
+    cJSON *r = payee("company", "China Silver Star Co");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "count"), "2",
+                     "curated and ALT.CSV");
+    for (int i = 0; i < 3; i++) {
+        snprintf(dst, sizeof dst, "%s/%s", dir, names[i][1]);
+        unlink(dst);
+    }
+    rmdir(dir);
+}
+
+Test(sanctions, ftm_entities_aliases_wallets_and_bad_lines) {
+    idr_error err;
+    cr_assert_eq(engine_with_user_list(FIXTURES "/entities.ftm.json", NULL, &err), IDR_OK,
+                 "%s", err.message);
+    char *warn = engine_warnings();
+    rh_assert_has(warn, "entities.ftm.json:5: not JSON");
+    rh_assert_has(warn, "entities.ftm.json:6: entity without a name");
+    cJSON *r = payee("company", "Lantern Soft Fixture Inc.");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "sources"), "OpenSanctions fx-org-1");
+    r = payee("company", "Lantern");
+    cr_assert(rh_clean(r, "pay_sanctions_match"), "weak aliases are not matched on");
+    r = payee("holder", "Mira Olegovna Fixturova");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    r = payee("holder", "Mira Fixturova");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    r = rh_score(J({
+        "candidate_id" : "f",
+        "payment" : {
+            "crypto_wallets" :
+                [ {"chain" : "tron", "address" : "TFixtureWalletAddress00000000001"} ]
+        }
+    }));
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "entry"),
+                  "Fixture Lantern Software Ltd");
+    r = rh_score(J({
+        "candidate_id" : "f",
+        "contacts" : {"emails" : ["billing@lantern-fixture.example"]}
+    }));
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    r = rh_score(J({
+        "candidate_id" : "f",
+        "contacts" : {"phones" : [ {"number" : "+82 2-3456-7890"} ]}
+    }));
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "candidate phone");
+    r = payee("company", "Chinyong IT Cooperation Co.");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "count"), "2");
+}
+
+Test(sanctions, unreadable_or_unusable_list_fails_the_build_naming_it) {
+    idr_error err;
+    cr_assert_eq(engine_with_user_list("/nonexistent/sdn.csv", NULL, &err), IDR_EIO);
+    cr_assert_str_eq(err.field, "sanctions_file");
+    rh_assert_has(err.message, "/nonexistent/sdn.csv");
+    cr_assert_null(rh_engine);
+    /* a file in the other format: nothing usable */
+    cr_assert_eq(engine_with_user_list(FIXTURES "/README.md", "ftm", &err), IDR_EDATA);
+    rh_assert_has(err.message, "no usable entry");
+    cr_assert_null(rh_engine);
+    idr_config *cfg = NULL;
+    cr_assert_eq(idr_config_new(&cfg), IDR_OK);
+    cr_assert_eq(idr_config_set_by_name(cfg, "sanctions_format", "xml", &err),
+                 IDR_EINVAL);
+    cr_assert_str_eq(err.field, "sanctions_format");
+    idr_config_free(cfg);
+}
