@@ -22,10 +22,12 @@
  *
  * The index maps every key token, and for organisations every two adjacent tokens
  * joined, to the list names that hold it. Screening looks a name's tokens up and
- * compares it only with the names found; a token held by more than
- * IDR__INDEX_COMMON names ("trading", "korea" on a full SDN list) is not used to find
- * candidates unless it is the name's only token. A misspelt word is therefore found
- * only through another word of the name: the price of a bounded cost.
+ * compares it only with the names found: those holding one of its rarer words; a word
+ * held by more than IDR__INDEX_COMMON names ("trading", "korea" on a full SDN list) is
+ * not used that way, and a name whose every word is that common is compared with the
+ * names holding all of its words. At most IDR__INDEX_MAX_CANDIDATES names are compared.
+ * A misspelt word is therefore found only through another word of the name: the price
+ * of a cost that does not grow with the list.
  */
 #include "enrich/lists/lists.h"
 
@@ -562,6 +564,79 @@ static int cmp_u32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static bool in_postings(const idr__watch_index *x, const index_tok *t, uint32_t id) {
+    const uint32_t *v = x->ids + t->first;
+    size_t lo = 0, hi = t->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < t->count && v[lo] == id;
+}
+
+/* The candidates of one key, appended to out[*n..max). */
+static void key_candidates(const idr__watch_index *x,
+                           const idr__org_key *k,
+                           uint32_t *out,
+                           size_t *n,
+                           size_t max) {
+    /* the lookup words: every key token and every two adjacent ones joined */
+    const index_tok *found[2 * IDR__ORG_MAX_TOKENS];
+    bool single[2 * IDR__ORG_MAX_TOKENS];
+    size_t nf = 0;
+    char joined[sizeof k->buf];
+    for (size_t i = 0; i < k->n; i++) {
+        const index_tok *t = find_tok(x, ktok(k, i));
+        if (t) {
+            single[nf] = true;
+            found[nf++] = t;
+        }
+        if (i + 1 < k->n && (size_t)k->len[i] + k->len[i + 1] < sizeof joined) {
+            memcpy(joined, ktok(k, i), k->len[i]);
+            memcpy(joined + k->len[i], ktok(k, i + 1), k->len[i + 1] + 1u);
+            t = find_tok(x, joined);
+            if (t) {
+                single[nf] = false;
+                found[nf++] = t;
+            }
+        }
+    }
+    bool any_rare = false;
+    const index_tok *smallest = NULL;
+    for (size_t i = 0; i < nf; i++) {
+        any_rare |= found[i]->count <= IDR__INDEX_COMMON;
+        if (single[i] && (!smallest || found[i]->count < smallest->count)) {
+            smallest = found[i];
+        }
+    }
+    if (any_rare) {
+        /* the names holding one of the name's rarer words */
+        for (size_t i = 0; i < nf; i++) {
+            for (uint32_t j = 0; found[i]->count <= IDR__INDEX_COMMON &&
+                                 j < found[i]->count && *n < max;
+                 j++) {
+                out[(*n)++] = x->ids[found[i]->first + j];
+            }
+        }
+        return;
+    }
+    /* every word common ("Korea Trading"): the names holding all of them */
+    for (uint32_t j = 0; smallest && j < smallest->count && *n < max; j++) {
+        uint32_t id = x->ids[smallest->first + j];
+        bool all = true;
+        for (size_t i = 0; i < nf && all; i++) {
+            all = !single[i] || found[i] == smallest || in_postings(x, found[i], id);
+        }
+        if (all) {
+            out[(*n)++] = id;
+        }
+    }
+}
+
 size_t idr__watch_index_candidates(const idr__watch_index *x,
                                    const idr__org_key *const *keys,
                                    size_t n_keys,
@@ -570,42 +645,9 @@ size_t idr__watch_index_candidates(const idr__watch_index *x,
     if (!x) {
         return 0;
     }
-    /* the lookup words: every key token and every two adjacent ones joined */
-    const index_tok *found[4 * IDR__ORG_MAX_TOKENS];
-    size_t nf = 0;
-    char joined[512];
-    for (size_t q = 0; q < n_keys; q++) {
-        const idr__org_key *k = keys[q];
-        for (size_t i = 0; i < k->n && nf + 2 <= sizeof found / sizeof *found; i++) {
-            const index_tok *t = find_tok(x, ktok(k, i));
-            if (t) {
-                found[nf++] = t;
-            }
-            if (i + 1 < k->n && (size_t)k->len[i] + k->len[i + 1] < sizeof joined) {
-                memcpy(joined, ktok(k, i), k->len[i]);
-                memcpy(joined + k->len[i], ktok(k, i + 1), k->len[i + 1] + 1u);
-                t = find_tok(x, joined);
-                if (t) {
-                    found[nf++] = t;
-                }
-            }
-        }
-    }
-    bool any_rare = false;
-    const index_tok *rarest = NULL;
-    for (size_t i = 0; i < nf; i++) {
-        any_rare |= found[i]->count <= IDR__INDEX_COMMON;
-        rarest = !rarest || found[i]->count < rarest->count ? found[i] : rarest;
-    }
     size_t n = 0;
-    for (size_t i = 0; i < nf; i++) {
-        const index_tok *t = found[i];
-        if (any_rare ? t->count > IDR__INDEX_COMMON : t != rarest) {
-            continue;
-        }
-        for (uint32_t j = 0; j < t->count && n < max; j++) {
-            out[n++] = x->ids[t->first + j];
-        }
+    for (size_t q = 0; q < n_keys; q++) {
+        key_candidates(x, keys[q], out, &n, max);
     }
     qsort(out, n, sizeof *out, cmp_u32);
     size_t m = 0;
