@@ -414,6 +414,7 @@ Test(sanctions, sdn_csv_names_aliases_and_remark_identifiers) {
                   "EXAMPLE FIXTURE TRADING LLC");
     rh_assert_has(rh_ev(r, "pay_sanctions_match", "sources"), "OFAC-SDN ent_num 90001");
     rh_assert_has(rh_ev(r, "pay_sanctions_match", "program"), "DPRK3");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "matched_by"), "name");
     /* a quoted name with a comma and doubled quotes */
     r = payee("company", "Orchard Fixture Software OFS");
     cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
@@ -456,6 +457,7 @@ Test(sanctions, sdn_csv_names_aliases_and_remark_identifiers) {
     }));
     cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "field"), "candidate phone");
     cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "value"), "+74232000000");
+    cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "matched_by"), "phone");
     cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "threshold"),
                      "exact identifier match");
     r = rh_score(J({

@@ -616,8 +616,8 @@ static void key_candidates(const idr__watch_index *x,
     if (any_rare) {
         /* the names holding one of the name's rarer words */
         for (size_t i = 0; i < nf; i++) {
-            for (uint32_t j = 0; found[i]->count <= IDR__INDEX_COMMON &&
-                                 j < found[i]->count && *n < max;
+            for (uint32_t j = 0;
+                 found[i]->count <= IDR__INDEX_COMMON && j < found[i]->count && *n < max;
                  j++) {
                 out[(*n)++] = x->ids[found[i]->first + j];
             }

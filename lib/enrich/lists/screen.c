@@ -10,19 +10,24 @@
  * What is screened: the payee company, the account holder, the staffing firm or
  * employer of record, the employers on the resume (names); the payout wallets (exact
  * address); for sanctions also the candidate's and references' email addresses and
- * the employers' domains (exact address, domain or subdomain). The candidate's own
+ * phones and the employers' domains (exact address, E.164 number, domain or
+ * subdomain). The sanctions list is the curated file plus the user's full list when
+ * configured (IDR_CFG_SANCTIONS_FILE, userlist.c). The candidate's own
  * name is not screened: in these schemes it is usually a stolen or rented identity of
  * a real person [P25].
  *
- * Name matching (docs/names.md):
- *  - entities: the name normaliser's similarity (legal forms such as LLC, Inc., Co.
- *    ignored), spread over the longer name's words, at least IDR__SCREEN_MATCH, and
- *    every token of the shorter name covered by a token of the other at least
- *    SCREEN_TOKEN_FLOOR, so that two generic words in common ("Green ... Trading")
- *    cannot carry an unrelated distinctive word;
- *  - persons: the same tokens exactly, in any order, after normalisation. A fuzzy match
- *    of personal names across romanisations would make a name's origin move the
- *    score, which idrisk never allows; an exact hit is what a human must clear.
+ * Name matching (docs/sanctions.md; the keys and the index are match.c's):
+ *  - entities: organisation keys (legal forms, abbreviations, joined words), paired
+ *    word for word in any order, every pair at least 0.80 alike and the mean at least
+ *    IDR__SCREEN_MATCH, with the same number of words: two generic words in common
+ *    ("Green ... Trading") cannot carry an unrelated distinctive word;
+ *  - persons: the same tokens exactly, in any order, after normalisation (a listed
+ *    patronymic may be missing). A fuzzy match of personal names across romanisations
+ *    would make a name's origin move the score, which idrisk never allows; an exact
+ *    hit is what a human must clear.
+ * Only the list names the index finds through a shared word are compared, so the cost
+ * per screened name does not grow with a full SDN list; identifiers (emails, domains,
+ * wallets, phones as E.164) are binary-searched.
  */
 #include "enrich/lists/lists.h"
 
