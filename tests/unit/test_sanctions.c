@@ -536,6 +536,39 @@ Test(sanctions, ftm_entities_aliases_wallets_and_bad_lines) {
     cr_assert_str_eq(rh_ev(r, "pay_sanctions_match", "count"), "2");
 }
 
+/* Unquoted fields, LF line ends, an empty record and a short one: the good records
+ * load, the bad ones are warned about by line. */
+Test(sanctions, sdn_csv_unquoted_fields_and_bad_records) {
+    char dir[64];
+    strcpy(dir, "/tmp/idr-sdnlf-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sdn.csv", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(",,,,,,,,,,,\n"
+          "3,QUILLFIXTURE NETWORKS LTD,-0-,DPRK3,-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n"
+          "4,\"B\"\n"
+          "5,\"MULTI\nLINE FIXTURE CO\",-0-,DPRK3,-0-,-0-,-0-,-0-,-0-,-0-,-0-,Email "
+          "Address "
+          "m@multi-fixture.example\n",
+          f);
+    fclose(f);
+    idr_error err;
+    cr_assert_eq(engine_with_user_list(path, "sdn-csv", &err), IDR_OK, "%s", err.message);
+    char *warn = engine_warnings();
+    rh_assert_has(warn, "sdn.csv:1:");
+    rh_assert_has(warn, "sdn.csv:3:");
+    rh_assert_has(warn, "alt.csv not read");
+    cJSON *r = payee("company", "Quillfixture Networks");
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"));
+    r = rh_score(
+        J({"candidate_id" : "m", "contacts" : {"emails" : ["m@multi-fixture.example"]}}));
+    cr_assert_not_null(rh_reason(r, "pay_sanctions_match"), "a quoted line break");
+    unlink(path);
+    rmdir(dir);
+}
+
 Test(sanctions, unreadable_or_unusable_list_fails_the_build_naming_it) {
     idr_error err;
     cr_assert_eq(engine_with_user_list("/nonexistent/sdn.csv", NULL, &err), IDR_EIO);

@@ -186,10 +186,11 @@ static size_t csv_record(char **pp, char **f, size_t max, size_t *lines) {
             p++;
             continue;
         }
+        /* the terminator may just have been overwritten (out == p): go by `sep` */
         if (sep == '\r') {
             p++;
-        }
-        if (*p == '\n') {
+            p += *p == '\n';
+        } else if (sep == '\n') {
             p++;
         }
         (*lines)++;
