@@ -692,13 +692,13 @@ int idr__lists_load_user(idr__loader *ld,
         return IDR_EDATA;
     }
     if (rc == IDR_OK) {
-        idr__data_entry d = {"sanctions_user",
-                             strcmp(format, "ftm") == 0 ? "OpenSanctions FollowTheMoney"
-                                                        : "OFAC SDN CSV",
-                             idr__arena_printf(ld->arena, "%zu entries", loaded),
-                             NULL,
-                             "as supplied by the user",
-                             file};
+        idr__data_entry d = {
+            "sanctions_user",
+            strcmp(format, "ftm") == 0 ? "OpenSanctions FollowTheMoney" : "OFAC SDN CSV",
+            idr__arena_printf(ld->arena, "%zu entr%s", loaded, loaded == 1 ? "y" : "ies"),
+            NULL,
+            "as supplied by the user",
+            file};
         rc = idr__loader_add_data(ld, &d);
     }
     if (rc == IDR_OK && idr__arena_failed(u.a)) {
