@@ -155,6 +155,17 @@ typedef struct idr_config idr_config;
  *  warning names it and its indicators are not evaluated (docs/data-integrity.md).
  *  Files without a manifest are used unverified. @since 0.2.0 */
 #define IDR_CFG_VERIFY_DATA 10
+/** "sanctions_file" (string): a full sanctions list to screen against beside the
+ *  curated subset (which stays loaded): OFAC's SDN CSV files (the path of sdn.csv, with
+ *  alt.csv and add.csv beside it, or their directory) or an OpenSanctions
+ *  FollowTheMoney export (entities.ftm.json, one entity per line). Read when the engine
+ *  is built: a file that cannot be read fails idr_engine_new() with IDR_EIO naming it
+ *  (IDR_EDATA when nothing in it is usable); each bad line is an engine warning naming
+ *  file:line (docs/sanctions.md). @since 0.4.0 */
+#define IDR_CFG_SANCTIONS_FILE 11
+/** "sanctions_format" (string: "auto", "sdn-csv" or "ftm"; default "auto": a file
+ *  starting with "{" is FollowTheMoney, anything else SDN CSV). @since 0.4.0 */
+#define IDR_CFG_SANCTIONS_FORMAT 12
 
 /** Create a configuration with the compiled-in defaults (no environment variables are
  *  consulted). @return IDR_OK or IDR_ENOMEM. */
@@ -162,8 +173,9 @@ IDR_API IDR_NODISCARD int idr_config_new(idr_config **out);
 /** Free a configuration. NULL is a no-op. */
 IDR_API void idr_config_free(idr_config *cfg);
 /** Set a string option (IDR_CFG_DATA_DIR, _RULES_FILE, _ALLOW_CIDR, _RELAY_CIDR,
- *  _LISTS_DIR, _VERIFY_DATA). The value is copied. A bad value fails here with IDR_EINVAL
- * naming the option; the repeatable options add one entry per call. */
+ *  _LISTS_DIR, _VERIFY_DATA, _SANCTIONS_FILE, _SANCTIONS_FORMAT). The value is copied. A
+ * bad value fails here with IDR_EINVAL naming the option; the repeatable options add one
+ * entry per call. */
 IDR_API int
 idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *err);
 /** Set an integer option (IDR_CFG_MAX_*). Out-of-range values fail with IDR_EINVAL. */

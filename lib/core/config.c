@@ -115,6 +115,21 @@ int idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *e
                             value);
         }
         return IDR_OK;
+    case IDR_CFG_SANCTIONS_FILE:
+        dst = &cfg->sanctions_file;
+        name = "sanctions_file";
+        break;
+    case IDR_CFG_SANCTIONS_FORMAT:
+        if (strcmp(value, "auto") != 0 && strcmp(value, "sdn-csv") != 0 &&
+            strcmp(value, "ftm") != 0) {
+            return idr__err(err, IDR_EINVAL, "sanctions_format",
+                            "sanctions_format must be \"auto\", \"sdn-csv\" or "
+                            "\"ftm\", not \"%s\"",
+                            value);
+        }
+        dst = &cfg->sanctions_format;
+        name = "sanctions_format";
+        break;
     case IDR_CFG_ALLOW_CIDR:
         return add_cidr(cfg, &cfg->allow, "allow_cidr", value, err);
     case IDR_CFG_RELAY_CIDR:
@@ -182,6 +197,8 @@ static const struct {
     {"max_sessions", IDR_CFG_MAX_SESSIONS, true},
     {"lists_dir", IDR_CFG_LISTS_DIR, false},
     {"verify_data", IDR_CFG_VERIFY_DATA, false},
+    {"sanctions_file", IDR_CFG_SANCTIONS_FILE, false},
+    {"sanctions_format", IDR_CFG_SANCTIONS_FORMAT, false},
 };
 
 int idr_config_set_by_name(idr_config *cfg,

@@ -15,6 +15,7 @@ typedef struct idr__cfg_cidrs {
 struct idr_config {
     idr__arena *arena;
     const char *data_dir, *rules_file, *lists_dir;
+    const char *sanctions_file, *sanctions_format; /* IDR_CFG_SANCTIONS_* */
     idr__cfg_cidrs allow, relay;
     idr__limits limits;
     idr__alloc alloc; /* the engine's allocator when has_alloc (the config's own arena

@@ -166,6 +166,8 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
                       .al = idr__arena_allocator(a),
                       .data_dir = eng->data_dir,
                       .lists_dir = eng->lists_dir,
+                      .sanctions_file = cfg->sanctions_file,
+                      .sanctions_format = cfg->sanctions_format,
                       .verify = cfg->verify};
     for (size_t i = 0; rc == IDR_OK && i < eng->pack->n_warnings; i++) {
         rc = idr__loader_warn(&ld, "rule pack: %s", eng->pack->warnings[i]);
@@ -180,6 +182,14 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     eng->data = ld.data;
     eng->n_data = ld.n_data;
     eng->warnings = ld.warnings;
+    if (rc && ld.fail) {
+        /* a list the caller named could not be used: say which and why (copied out of
+         * the engine arena before it is freed) */
+        char why[1024];
+        snprintf(why, sizeof why, "%s", ld.fail);
+        idr_engine_free(eng);
+        return idr__err(err, rc, "sanctions_file", "%s", why);
+    }
     if (rc) {
         idr_engine_free(eng);
         return idr__err(err, rc, NULL, "cannot build the engine: %s", idr_strerror(rc));

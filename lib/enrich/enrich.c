@@ -67,8 +67,8 @@ int idr__modules_open(idr__modules *m, idr__loader *ld) {
         !m->names) {
         m->names_unavailable = why;
     }
-    if (rc == IDR_OK && m->lists && m->names) {
-        idr__lists_prepare_names(m->lists, m->names);
+    if (rc == IDR_OK && m->lists) {
+        rc = idr__lists_prepare_names(m->lists, m->names);
     }
     if (rc == IDR_OK && (rc = idr__geo_open(ld, &m->geo, &why)) == IDR_OK && !m->geo) {
         m->geo_unavailable = why;

@@ -37,8 +37,11 @@ typedef struct idr__loader {
     bool oom; /* a module ran out of memory where it returns no code: the engine
                  build then fails with IDR_ENOMEM instead of degrading silently */
     const char *data_dir, *lists_dir; /* fetched databases; curated lists and packs */
-    idr__verify_mode verify;          /* how fetched files are checked */
-    idr__data_entry *data;            /* filled by the modules, in load order */
+    /* IDR_CFG_SANCTIONS_FILE / _FORMAT: the user's full sanctions list, or NULL */
+    const char *sanctions_file, *sanctions_format;
+    const char *fail; /* why a module failed the build (IDR_EIO, IDR_EDATA), or NULL */
+    idr__verify_mode verify; /* how fetched files are checked */
+    idr__data_entry *data;   /* filled by the modules, in load order */
     size_t n_data;
     idr__strv warnings; /* engine warnings, in load order */
 } idr__loader;
@@ -282,7 +285,8 @@ typedef enum {
     IDR__SCREEN_BY_NAME = 1, /* name similarity at least IDR__SCREEN_MATCH */
     IDR__SCREEN_BY_EMAIL,    /* a normalised address listed, or on a listed domain */
     IDR__SCREEN_BY_DOMAIN,   /* a listed domain or a subdomain of one */
-    IDR__SCREEN_BY_WALLET    /* a listed wallet address */
+    IDR__SCREEN_BY_WALLET,   /* a listed wallet address */
+    IDR__SCREEN_BY_PHONE     /* a listed phone number (E.164) */
 } idr__screen_by;
 
 typedef struct idr__screen_hit {

@@ -359,14 +359,32 @@ static const idr__indicator pay_prepay_pressure = {
  * enrichment (lib/enrich/lists/screen.c, docs/names.md); these indicators report its
  * hits: the first in the evidence, every one in `matches`. The score, threshold and
  * the list entry's source are in the evidence. */
-static const char *const screen_keys[] = {"field",     "value",   "entry",   "score",
-                                          "threshold", "sources", "program", "matches",
-                                          "count",     NULL};
+static const char *const screen_keys[] = {"field",     "value",      "entry",   "score",
+                                          "threshold", "sources",    "program", "matches",
+                                          "count",     "matched_by", NULL};
+
+/* What matched: the name, or which listed identifier (exact). */
+static const char *screen_by_text(idr__screen_by by) {
+    switch (by) {
+    case IDR__SCREEN_BY_NAME:
+        return "name";
+    case IDR__SCREEN_BY_EMAIL:
+        return "email";
+    case IDR__SCREEN_BY_DOMAIN:
+        return "domain";
+    case IDR__SCREEN_BY_WALLET:
+        return "wallet";
+    case IDR__SCREEN_BY_PHONE:
+        return "phone";
+    }
+    return "name";
+}
 
 static const char *screen_text(idr__ctx *ctx, const idr__screen_hit *h) {
     return h->by != IDR__SCREEN_BY_NAME
-               ? idr__arena_printf(ctx->arena, "%s %s is listed for %s [%s]", h->field,
-                                   h->value, h->entry, h->sources)
+               ? idr__arena_printf(ctx->arena, "%s %s is listed (%s) for %s [%s]",
+                                   h->field, h->value, screen_by_text(h->by), h->entry,
+                                   h->sources)
                : idr__arena_printf(ctx->arena,
                                    "%s \"%s\" matches \"%s\" (score %.2f >= %.2f) [%s]",
                                    h->field, h->value, h->matched, h->score,
@@ -411,6 +429,7 @@ static void report_screening(idr__ctx *ctx,
     idr__ev_str(ev, "program", h->program);
     idr__ev_str(ev, "matches", all);
     idr__ev_int(ev, "count", (long long)s->n_hits);
+    idr__ev_str(ev, "matched_by", screen_by_text(h->by));
 }
 
 static void eval_sanctions(idr__ctx *ctx, const idr__indicator *ind) {

@@ -26,6 +26,12 @@ printf '{"candidate_id":' >"$T/trunc.json"
 "$IDRISK" score "$T/trunc.json" >"$T/out" 2>"$T/err"; check truncated_json 2 $?
 "$IDRISK" score "$T/missing.json" >"$T/out" 2>"$T/err"; check missing_file 1 $?
 "$IDRISK" score --rules "$T/missing.pack" "$T/ok.json" >"$T/out" 2>"$T/err"; check missing_rules 1 $?
+"$IDRISK" score --sanctions "$T/missing-sdn.csv" "$T/ok.json" >"$T/out" 2>"$T/err"; check missing_sanctions 1 $?
+grep -q 'missing-sdn.csv' "$T/err" || { echo "FAIL missing_sanctions: file not named: $(cat "$T/err")"; fail=$((fail + 1)); }
+"$IDRISK" score --sanctions-format xml "$T/ok.json" >"$T/out" 2>"$T/err"; check bad_sanctions_format 2 $?
+grep -q 'sanctions_format' "$T/err" || { echo "FAIL bad_sanctions_format: option not named: $(cat "$T/err")"; fail=$((fail + 1)); }
+"$IDRISK" score --json --sanctions "$ROOT/tests/fixtures/sanctions/sdn/sdn.csv" "$T/ok.json" >"$T/out" 2>"$T/err"; check sanctions_file 0 $?
+grep -q 'sanctions_user' "$T/out" || { echo "FAIL sanctions_file: the user list is not in the result's data"; fail=$((fail + 1)); }
 printf '[pack]\nid = x\nversion = 1\nband.medium = 20\nband.high = 45\nband.critical = 70\n[sources]\nG22 = g\n[indicator ssn_invalid_structure]\ncategory = ssn\nseverity = loud\n' >"$T/bad.pack"
 "$IDRISK" score --rules "$T/bad.pack" "$T/ok.json" >"$T/out" 2>"$T/err"; check bad_rules 1 $?
 grep -q 'ssn_invalid_structure.severity' "$T/err" || { echo "FAIL bad_rules: entry.key not named: $(cat "$T/err")"; fail=$((fail + 1)); }

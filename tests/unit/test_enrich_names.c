@@ -138,7 +138,7 @@ Test(enrich_names, screening_hits_are_on_the_enrichment, .fini = done) {
     cr_assert_eq(s->hits[0].by, IDR__SCREEN_BY_NAME);
     cr_assert_str_eq(s->hits[0].field, "payee company");
     cr_assert_str_eq(s->hits[0].value, "GREEN ALPINE TRADING, L.L.C.");
-    cr_assert_str_eq(s->hits[0].entry, "Green Alpine Trading LLC");
+    cr_assert_str_eq(s->hits[0].entry, "Green Alpine Trading, LLC");
     cr_assert_str_eq(s->hits[0].entry_kind, "entity");
     cr_assert_float_eq(s->hits[0].score, 1.0, 1e-12);
     const idr__screening *f = &en.rec.fronts;

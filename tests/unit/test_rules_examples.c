@@ -55,6 +55,16 @@ Test(rules_examples, crypto_third_party) {
     rh_assert_has(rh_detail(r, "pay_third_party_account"), "Northwind Digital Services");
 }
 
+Test(rules_examples, ofac_primary_name_payee_escalates) {
+    cJSON *r = score_file("ofac-primary-name-payee.json");
+    cr_assert_str_eq(rh_str(r, "action"), "escalate");
+    cr_assert_eq(rh_score_of(r), 100);
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "entry"),
+                  "Chinyong Information Technology Cooperation Company");
+    rh_assert_has(rh_ev(r, "pay_sanctions_match", "matches"), "Volasys Silver Star");
+    cr_assert_not_null(rh_reason(r, "pay_front_company_match"));
+}
+
 Test(rules_examples, approved_travel_stays_low) {
     cJSON *r = score_file("approved-travel-london.json");
     expect(r, "low", "none");

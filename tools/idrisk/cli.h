@@ -43,6 +43,7 @@ enum {
 typedef struct cli_opts {
     bool json, record, restart, require_data;
     const char *data_dir, *rules, *country, *verify_data;
+    const char *sanctions, *sanctions_format; /* --sanctions, --sanctions-format */
     const char *allow[CLI_MAX_CIDRS], *relay[CLI_MAX_CIDRS];
     int n_allow, n_relay;
     const char *db, *in, *out, *errors, *report, *as_of, *before;

@@ -13,12 +13,13 @@
  *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
  * --verify-data full|size|off, --require-data (fail when a database is missing
- * instead of degrading). Options are parsed with getopt_long, so they may come
- * before or after the command and its words (`idrisk --db S store stats` and
- * `idrisk store stats --db S` are the same), `--opt=value` works and `--` ends them.
- * An option that the command does not take is a usage error, never ignored.
- * Environment: IDRISK_DATA_DIR (when no --data-dir) and IDRISK_LISTS_DIR; the library
- * itself reads no environment, so this front end turns them into config options.
+ * instead of degrading), --sanctions FILE, --sanctions-format F. Options are parsed
+ * with getopt_long, so they may come before or after the command and its words
+ * (`idrisk --db S store stats` and `idrisk store stats --db S` are the same),
+ * `--opt=value` works and `--` ends them. An option that the command does not take is
+ * a usage error, never ignored. Environment: IDRISK_DATA_DIR (when no --data-dir) and
+ * IDRISK_LISTS_DIR; the library itself reads no environment, so this front end turns
+ * them into config options.
  *
  * Exit status: 0 when the command did its job (a candidate scored, whatever the score;
  * a batch with every record scored), 2 for bad input or usage (the message names the
@@ -84,6 +85,11 @@ static void usage(FILE *f) {
         "options may come before or after the command; --opt=value works; -- ends "
         "them\n"
         "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+        "         --sanctions FILE (a full list beside the curated one: OFAC sdn.csv "
+        "with "
+        "alt.csv\n"
+        "         and add.csv beside it, or an OpenSanctions entities.ftm.json)\n"
+        "         --sanctions-format auto|sdn-csv|ftm (default auto)\n"
         "         --verify-data full|size|off (fetched files against their manifests; "
         "default full)\n"
         "         --require-data (fail, exit 1, when a database is missing instead of "
@@ -104,6 +110,8 @@ enum {
     O_ALLOW,
     O_RELAY,
     O_VERIFY,
+    O_SANCTIONS,
+    O_SANCTIONS_FORMAT,
     O_COUNTRY,
     O_DB,
     O_RECORD,
@@ -133,6 +141,8 @@ static const struct option long_opts[] = {
     {"allow-cidr", required_argument, NULL, O_ALLOW},
     {"relay-cidr", required_argument, NULL, O_RELAY},
     {"verify-data", required_argument, NULL, O_VERIFY},
+    {"sanctions", required_argument, NULL, O_SANCTIONS},
+    {"sanctions-format", required_argument, NULL, O_SANCTIONS_FORMAT},
     {"country", required_argument, NULL, O_COUNTRY},
     {"db", required_argument, NULL, O_DB},
     {"record", no_argument, NULL, O_RECORD},
@@ -190,6 +200,12 @@ static int parse_args(int argc, char **argv, cli_opts *o) {
             break;
         case O_VERIFY:
             o->verify_data = optarg;
+            break;
+        case O_SANCTIONS:
+            o->sanctions = optarg;
+            break;
+        case O_SANCTIONS_FORMAT:
+            o->sanctions_format = optarg;
             break;
         case O_ALLOW:
         case O_RELAY: {
@@ -311,6 +327,12 @@ int cli_build_engine(const cli_opts *o, idr_engine **eng) {
     }
     if (rc == IDR_OK && o->rules) {
         rc = idr_config_set_str(cfg, IDR_CFG_RULES_FILE, o->rules, &err);
+    }
+    if (rc == IDR_OK && o->sanctions) {
+        rc = idr_config_set_str(cfg, IDR_CFG_SANCTIONS_FILE, o->sanctions, &err);
+    }
+    if (rc == IDR_OK && o->sanctions_format) {
+        rc = idr_config_set_str(cfg, IDR_CFG_SANCTIONS_FORMAT, o->sanctions_format, &err);
     }
     for (int i = 0; rc == IDR_OK && i < o->n_allow; i++) {
         rc = idr_config_set_str(cfg, IDR_CFG_ALLOW_CIDR, o->allow[i], &err);

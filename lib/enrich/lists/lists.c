@@ -43,6 +43,7 @@ struct idr__lists {
     domain_set free_mail, disposable;
     idr__watch_entry *watch;
     size_t n_watch;
+    idr__watch_index *index; /* every watch name, by token (match.c) */
     idr__tech *tech;
     size_t n_tech;
     pcre2_code *re_mailbox, *re_years, *re_range;
@@ -345,7 +346,8 @@ static int load_watch(idr__loader *ld,
         e->domains = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
         e->emails = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
         e->wallets = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
-        if (!e->domains || !e->emails || !e->wallets) {
+        e->phones = idr__arena_calloc(l->arena, (ni + 1) * sizeof(char *));
+        if (!e->domains || !e->emails || !e->wallets || !e->phones) {
             idr__free(ld->al, text);
             return IDR_ENOMEM;
         }
@@ -366,6 +368,11 @@ static int load_watch(idr__loader *ld,
                 const char *addr = strchr(id + 7, ':');
                 e->wallets[e->n_wallets++] =
                     idr__arena_strdup(l->arena, addr ? addr + 1 : id + 7);
+            } else if (strncmp(id, "phone:", 6) == 0) {
+                const char *ph = idr__phone_canon(l->arena, id + 6);
+                if (ph) {
+                    e->phones[e->n_phones++] = ph;
+                }
             }
         }
         e->sources = idr__arena_strdup(l->arena, f[4]);
@@ -466,6 +473,14 @@ int idr__lists_open(idr__loader *ld, idr__lists **out, const char **why) {
             rc = load_tech(ld, l);
         }
     }
+    /* the user's full list, beside the curated subset (both are screened) */
+    if (rc == IDR_OK && ld->sanctions_file) {
+        const char *msg = NULL;
+        rc = idr__lists_load_user(ld, l, ld->sanctions_file, ld->sanctions_format, &msg);
+        if (rc != IDR_OK && rc != IDR_ENOMEM) {
+            ld->fail = msg;
+        }
+    }
     if (rc == IDR_OK) {
         l->re_mailbox = compile(RE_MAILBOX, PCRE2_CASELESS);
         l->re_years = compile(RE_YEARS, PCRE2_CASELESS);
@@ -528,18 +543,60 @@ const idr__tech *idr__lists_tech(const idr__lists *l, size_t *n) {
     return l ? l->tech : NULL;
 }
 
-void idr__lists_prepare_names(idr__lists *l, const idr__names *nm) {
-    for (size_t i = 0; l && i < l->n_watch; i++) {
-        idr__watch_entry *e = &l->watch[i];
-        idr__name_toks *t = idr__arena_alloc(l->arena, e->n_names * sizeof *t);
-        if (!t) {
-            return; /* screening then tokenises on the fly */
-        }
-        for (size_t k = 0; k < e->n_names; k++) {
-            idr__name_tokenize(nm, e->names[k], &t[k]);
-        }
-        e->toks = t;
+int idr__lists_prepare_names(idr__lists *l, const idr__names *nm) {
+    if (!l || l->n_watch == 0) {
+        return IDR_OK;
     }
+    return idr__watch_index_build(l->arena, l->al, nm, l->watch, l->n_watch, &l->index);
+}
+
+const idr__watch_index *idr__lists_index(const idr__lists *l) {
+    return l ? l->index : NULL;
+}
+
+int idr__lists_reserve_watch(idr__lists *l, size_t extra) {
+    idr__watch_entry *v = idr__arena_calloc(l->arena, (l->n_watch + extra) * sizeof *v);
+    if (!v) {
+        return IDR_ENOMEM;
+    }
+    if (l->n_watch) {
+        memcpy(v, l->watch, l->n_watch * sizeof *v);
+    }
+    l->watch = v;
+    return IDR_OK;
+}
+
+idr__watch_entry *idr__lists_watch_append(idr__lists *l) {
+    return &l->watch[l->n_watch++];
+}
+
+idr__arena *idr__lists_arena(idr__lists *l) {
+    return l->arena;
+}
+
+const char *idr__phone_canon(idr__arena *a, const char *s) {
+    char d[40];
+    size_t n = 0;
+    const char *p = s;
+    while (*p == ' ') {
+        p++;
+    }
+    bool intl = *p == '+' || (p[0] == '0' && p[1] == '0');
+    p += *p == '+' ? 1 : intl ? 2 : 0;
+    for (; *p && n + 1 < sizeof d; p++) {
+        if (*p >= '0' && *p <= '9') {
+            d[n++] = *p;
+        } else if (!strchr(" -.()/", *p)) {
+            return NULL; /* not a phone number */
+        }
+    }
+    d[n] = '\0';
+    /* without "+" or "00", only a number long enough to carry a country code is taken
+     * as international (docs/sanctions.md) */
+    if (n < 7 || n > 15 || (!intl && n < 11)) {
+        return NULL;
+    }
+    return idr__arena_printf(a, "+%s", d);
 }
 
 /* ---- Matching ------------------------------------------------------------------- */

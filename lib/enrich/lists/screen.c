@@ -10,29 +10,29 @@
  * What is screened: the payee company, the account holder, the staffing firm or
  * employer of record, the employers on the resume (names); the payout wallets (exact
  * address); for sanctions also the candidate's and references' email addresses and
- * the employers' domains (exact address, domain or subdomain). The candidate's own
+ * phones and the employers' domains (exact address, E.164 number, domain or
+ * subdomain). The sanctions list is the curated file plus the user's full list when
+ * configured (IDR_CFG_SANCTIONS_FILE, userlist.c). The candidate's own
  * name is not screened: in these schemes it is usually a stolen or rented identity of
  * a real person [P25].
  *
- * Name matching (docs/names.md):
- *  - entities: the name normaliser's similarity (legal forms such as LLC, Inc., Co.
- *    ignored), spread over the longer name's words, at least IDR__SCREEN_MATCH, and
- *    every token of the shorter name covered by a token of the other at least
- *    SCREEN_TOKEN_FLOOR, so that two generic words in common ("Green ... Trading")
- *    cannot carry an unrelated distinctive word;
- *  - persons: the same tokens exactly, in any order, after normalisation. A fuzzy match
- *    of personal names across romanisations would make a name's origin move the
- *    score, which idrisk never allows; an exact hit is what a human must clear.
+ * Name matching (docs/sanctions.md; the keys and the index are match.c's):
+ *  - entities: organisation keys (legal forms, abbreviations, joined words), paired
+ *    word for word in any order, every pair at least 0.80 alike and the mean at least
+ *    IDR__SCREEN_MATCH, with the same number of words: two generic words in common
+ *    ("Green ... Trading") cannot carry an unrelated distinctive word;
+ *  - persons: the same tokens exactly, in any order, after normalisation (a listed
+ *    patronymic may be missing). A fuzzy match of personal names across romanisations
+ *    would make a name's origin move the score, which idrisk never allows; an exact
+ *    hit is what a human must clear.
+ * Only the list names the index finds through a shared word are compared, so the cost
+ * per screened name does not grow with a full SDN list; identifiers (emails, domains,
+ * wallets, phones as E.164) are binary-searched.
  */
 #include "enrich/lists/lists.h"
 
 #include <string.h>
 #include <strings.h>
-
-/* Each token of the shorter name must match a token of the other this well: 0.8 lets
- * "Tech" cover "Technologies" and "Traders" cover "Trading" (Jaro-Winkler 0.87, 0.83)
- * but not "Valley" cover "Alpine" (0.67). Project choice, measured in docs/names.md. */
-#define SCREEN_TOKEN_FLOOR 0.80
 
 /* A growing array of hits in the enrichment arena. */
 typedef struct hitv {
@@ -44,6 +44,7 @@ typedef struct screener {
     idr__enrichment *en;
     const idr__watch_entry *w;
     size_t n_w;
+    const idr__watch_index *x;
     hitv hits[3]; /* by idr__watch_list; [0] the front-company domains */
     int rc;
 } screener;
@@ -86,64 +87,9 @@ static void add_hit(screener *s,
     push(s, h, &x);
 }
 
-/* Company names are screened without one-letter tokens: an initial matches any word
- * with that first letter, which identifies a person's given name but no company. */
-static void drop_initials(idr__name_toks *t) {
-    size_t j = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        if (!t->initial[i]) {
-            t->off[j] = t->off[i];
-            t->len[j] = t->len[i];
-            t->initial[j] = false;
-            t->nick[j] = t->nick[i];
-            j++;
-        }
-    }
-    if (j > 0) {
-        t->n = j;
-    }
-}
-
-/* Similarity of a screened name with one list name, or -1 when it is not a match. */
-static double name_score(const idr__names *nm,
-                         const idr__watch_entry *e,
-                         size_t k,
-                         const idr__name_toks *x) {
-    idr__name_toks tmp;
-    const idr__name_toks *y = e->toks ? &e->toks[k] : NULL;
-    if (!y) {
-        idr__name_tokenize(nm, e->names[k], &tmp);
-        y = &tmp;
-    }
-    if (x->n == 0 || y->n == 0) {
-        return -1.0;
-    }
-    if (strcmp(e->kind, "person") == 0) {
-        if (x->n != y->n) {
-            return -1.0;
-        }
-        double s = idr__name_toks_similarity(nm, x, y);
-        return x->n == y->n && s >= 1.0 ? 1.0 : -1.0;
-    }
-    idr__name_toks xe = *x, ye = *y;
-    drop_initials(&xe);
-    drop_initials(&ye);
-    if (xe.n != ye.n) {
-        /* the spread below caps such a pair at 7/8 = 0.875 < IDR__SCREEN_MATCH: skip the
-         * comparison (most list entries end here) */
-        return -1.0;
-    }
-    double min_pair = 0.0;
-    double s = idr__name_toks_similarity_ex(nm, &xe, &ye, &min_pair);
-    /* Unlike person names (where a missing middle name is normal), a company name
-     * with words the other lacks is another company: "Korea Trading" is not "Korea
-     * Sinjin Trading". The pairing's sum is spread over the longer name's words. */
-    size_t lo = xe.n < ye.n ? xe.n : ye.n, hi = xe.n < ye.n ? ye.n : xe.n;
-    s = s * (double)lo / (double)hi;
-    return s >= IDR__SCREEN_MATCH && min_pair >= SCREEN_TOKEN_FLOOR ? s : -1.0;
-}
-
-/* Screen one name (tokens `x`) against both lists. */
+/* Screen one name (tokens `x`) against both lists: only the list names the index finds
+ * through a shared word are compared (match.c); each entry is reported once, with the
+ * best of its names. */
 static void
 screen_name(screener *s, const char *field, const char *value, const idr__name_toks *x) {
     if (!value || !*value) {
@@ -151,51 +97,72 @@ screen_name(screener *s, const char *field, const char *value, const idr__name_t
     }
     s->en->rec.sanctions.checked++;
     s->en->rec.fronts.checked++;
-    const idr__names *nm = s->en->m->names;
-    for (size_t i = 0; i < s->n_w; i++) {
-        const idr__watch_entry *e = &s->w[i];
+    idr__org_key qo, qp, y;
+    idr__org_key_from_toks(x, &qo);
+    idr__person_key_from_toks(x, &qp);
+    const idr__org_key *keys[2] = {&qo, &qp};
+    uint32_t ids[IDR__INDEX_MAX_CANDIDATES];
+    size_t n = idr__watch_index_candidates(s->x, keys, 2, ids, IDR__INDEX_MAX_CANDIDATES);
+    for (size_t i = 0; i < n;) {
+        const idr__watch_name *wn = idr__watch_index_name(s->x, ids[i]);
+        uint32_t entry = wn->entry;
         double best = -1.0;
         const char *matched = NULL;
-        for (size_t k = 0; k < e->n_names; k++) {
-            double sc = name_score(nm, e, k, x);
+        /* ids are sorted and an entry's names are indexed together: one run per entry */
+        for (; i < n && (wn = idr__watch_index_name(s->x, ids[i]))->entry == entry; i++) {
+            idr__org_key_unpack(wn->key, &y);
+            double sc = wn->person ? (idr__person_key_match(&qp, &y) ? 1.0 : -1.0)
+                                   : idr__org_similarity(&qo, &y);
             if (sc > best) {
                 best = sc;
-                matched = e->names[k];
+                matched = s->w[entry].names[wn->k];
             }
         }
         if (best >= 0) {
+            const idr__watch_entry *e = &s->w[entry];
             add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_NAME, field, value, matched,
                     best);
         }
     }
 }
 
-static bool dom_match(const char *d, const char *listed) {
-    size_t ld = strlen(d), lp = strlen(listed);
-    return strcmp(d, listed) == 0 ||
-           (ld > lp && d[ld - lp - 1] == '.' && strcmp(d + ld - lp, listed) == 0);
+/* Entries listing identifier `value` of `kind` (match.c), of list `which`. */
+static size_t
+ident_hits(const screener *s, char kind, const char *value, uint32_t *out, size_t max) {
+    return idr__watch_index_ident(s->x, kind, value, out, max);
 }
 
-/* A normalised address (sanctions list only). */
+/* The listed domain `dom` or a parent domain of it is listed: every label boundary is
+ * looked up. */
+static size_t domain_hits(const screener *s, const char *dom, uint32_t *out, size_t max) {
+    size_t n = 0;
+    for (const char *p = dom; p && *p && n < max;) {
+        n += ident_hits(s, 'd', p, out + n, max - n);
+        p = strchr(p, '.');
+        p = p ? p + 1 : NULL;
+    }
+    return n;
+}
+
+#define IDENT_MAX 64
+
+/* A normalised address (sanctions list only): listed, or on a listed domain. */
 static void screen_email(screener *s, const char *field, const idr__email_info *em) {
     const char *norm = em->normalized, *dom = em->domain;
     if (!norm) {
         return;
     }
     s->en->rec.sanctions.checked++;
-    for (size_t i = 0; i < s->n_w; i++) {
-        const idr__watch_entry *e = &s->w[i];
-        if (e->list != IDR__WATCH_SANCTIONS) {
-            continue;
+    uint32_t ids[2 * IDENT_MAX];
+    size_t n = ident_hits(s, 'e', norm, ids, IDENT_MAX);
+    n += domain_hits(s, dom, ids + n, IDENT_MAX);
+    for (size_t i = 0; i < n; i++) {
+        const idr__watch_entry *e = &s->w[ids[i]];
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = ids[j] == ids[i];
         }
-        bool hit = false;
-        for (size_t k = 0; k < e->n_emails && !hit; k++) {
-            hit = strcmp(norm, e->emails[k]) == 0;
-        }
-        for (size_t k = 0; k < e->n_domains && !hit; k++) {
-            hit = dom_match(dom, e->domains[k]);
-        }
-        if (hit) {
+        if (!seen && e->list == IDR__WATCH_SANCTIONS) {
             add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_EMAIL, field, norm, NULL,
                     1.0);
         }
@@ -208,25 +175,15 @@ static void screen_domain(screener *s, const char *field, const char *dom) {
         return;
     }
     s->en->rec.sanctions.checked++;
-    for (size_t i = 0; i < s->n_w; i++) {
-        const idr__watch_entry *e = &s->w[i];
-        for (size_t k = 0; e->list == IDR__WATCH_SANCTIONS && k < e->n_domains; k++) {
-            if (dom_match(dom, e->domains[k])) {
-                add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_DOMAIN, field, dom, NULL,
-                        1.0);
-                break;
-            }
+    uint32_t ids[IDENT_MAX];
+    size_t n = domain_hits(s, dom, ids, IDENT_MAX);
+    for (size_t i = 0; i < n; i++) {
+        const idr__watch_entry *e = &s->w[ids[i]];
+        if (e->list == IDR__WATCH_SANCTIONS) {
+            add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_DOMAIN, field, dom, NULL,
+                    1.0);
         }
     }
-}
-
-/* Wallet addresses: hex (0x...) addresses are case-insensitive (EIP-55 case is only a
- * checksum); every other chain's encoding is compared exactly. */
-static bool wallet_eq(const char *a, const char *b) {
-    if (strncmp(a, "0x", 2) == 0 || strncmp(a, "0X", 2) == 0) {
-        return strcasecmp(a, b) == 0;
-    }
-    return strcmp(a, b) == 0;
 }
 
 static void screen_wallet(screener *s, const char *chain, const char *addr) {
@@ -235,18 +192,31 @@ static void screen_wallet(screener *s, const char *chain, const char *addr) {
     }
     s->en->rec.sanctions.checked++;
     s->en->rec.fronts.checked++;
+    uint32_t ids[IDENT_MAX];
+    size_t n = ident_hits(s, 'w', addr, ids, IDENT_MAX);
     const char *field = NULL;
-    for (size_t i = 0; i < s->n_w; i++) {
-        const idr__watch_entry *e = &s->w[i];
-        for (size_t k = 0; k < e->n_wallets; k++) {
-            if (wallet_eq(addr, e->wallets[k])) {
-                field = field ? field
-                              : idr__arena_printf(s->en->arena, "%s wallet",
-                                                  chain ? chain : "payout");
-                add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_WALLET, field, addr, NULL,
-                        1.0);
-                break;
-            }
+    for (size_t i = 0; i < n; i++) {
+        const idr__watch_entry *e = &s->w[ids[i]];
+        field = field ? field
+                      : idr__arena_printf(s->en->arena, "%s wallet",
+                                          chain ? chain : "payout");
+        add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_WALLET, field, addr, NULL, 1.0);
+    }
+}
+
+/* A phone number in E.164 (as the phone module parsed it) against listed numbers. */
+static void screen_phone(screener *s, const char *field, const idr__phone_info *ph) {
+    if (!ph || !ph->parsed || !ph->e164) {
+        return;
+    }
+    s->en->rec.sanctions.checked++;
+    uint32_t ids[IDENT_MAX];
+    size_t n = ident_hits(s, 'p', ph->e164, ids, IDENT_MAX);
+    for (size_t i = 0; i < n; i++) {
+        const idr__watch_entry *e = &s->w[ids[i]];
+        if (e->list == IDR__WATCH_SANCTIONS) {
+            add_hit(s, &s->hits[e->list], e, IDR__SCREEN_BY_PHONE, field, ph->e164, NULL,
+                    1.0);
         }
     }
 }
@@ -255,20 +225,12 @@ static void screen_wallet(screener *s, const char *chain, const char *addr) {
 
 static const idr__watch_entry *
 front_domain(const screener *s, const char *dom, const char *email) {
-    for (size_t i = 0; dom && i < s->n_w; i++) {
-        const idr__watch_entry *e = &s->w[i];
-        if (e->list != IDR__WATCH_FRONT) {
-            continue;
-        }
-        for (size_t k = 0; k < e->n_domains; k++) {
-            if (dom_match(dom, e->domains[k])) {
-                return e;
-            }
-        }
-        for (size_t k = 0; email && k < e->n_emails; k++) {
-            if (strcmp(email, e->emails[k]) == 0) {
-                return e;
-            }
+    uint32_t ids[2 * IDENT_MAX];
+    size_t n = dom ? domain_hits(s, dom, ids, IDENT_MAX) : 0;
+    n += email ? ident_hits(s, 'e', email, ids + n, IDENT_MAX) : 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s->w[ids[i]].list == IDR__WATCH_FRONT) {
+            return &s->w[ids[i]];
         }
     }
     return NULL;
@@ -334,6 +296,7 @@ int idr__screen_enrich(idr__enrichment *en) {
     idr__record_facts *rf = &en->rec;
     screener s = {.en = en};
     s.w = idr__lists_watch(en->m->lists, &s.n_w);
+    s.x = idr__lists_index(en->m->lists);
     if (!en->m->lists) {
         return IDR_OK; /* the screening indicators need the lists: not evaluated */
     }
@@ -375,6 +338,13 @@ int idr__screen_enrich(idr__enrichment *en) {
     }
     for (size_t i = 0; i < c->contacts.n_emails; i++) {
         screen_email(&s, "candidate email", &en->emails[i]);
+    }
+    /* phones: the candidate's and the references' (E.164 from the phone module) */
+    for (size_t i = 0; en->phones && i < c->contacts.n_phones; i++) {
+        screen_phone(&s, "candidate phone", &en->phones[i]);
+    }
+    for (size_t i = 0; en->ref_phones && i < en->n_ref_phones; i++) {
+        screen_phone(&s, "reference phone", &en->ref_phones[i]);
     }
     screen_front_domains(&s);
     rf->sanctions.hits = s.hits[IDR__WATCH_SANCTIONS].v;
