@@ -444,6 +444,7 @@ typedef struct idr__jur_facts {
     idr__jur_hit *hits; /* in record order: sessions, payment, shipments */
     size_t n_hits;
     size_t sessions_checked; /* sessions compared (an address, or a located IP) */
+    size_t fields_checked;   /* payment and shipping fields that were given */
 } idr__jur_facts;
 
 typedef struct idr__enrichment {

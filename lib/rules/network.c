@@ -1640,6 +1640,16 @@ static void eval_sanctioned(idr__ctx *ctx, const idr__indicator *ind) {
     if (!first) {
         if (cleared) {
             idr__suppress(ctx, ind, "%s", cleared);
+        } else if (!f->sessions_checked) {
+            /* Without sessions the network family stays "not evaluated" for coverage
+             * (a clean answer here would count it as checked for a record with no
+             * network data); the payment and shipping part is said in the why. */
+            idr__not_evaluated(ctx, ind, "%s",
+                               f->fields_checked
+                                   ? "no sessions to check (the payment and shipping "
+                                     "countries were checked: none is sanctioned)"
+                                   : "no session, payment country, payee jurisdiction "
+                                     "or shipping address to check");
         } else if (f->sessions_checked && !(ctx->en->geo_caps & IDR__GEO_CAP_LOCATION)) {
             idr__not_evaluated(ctx, ind,
                                "sessions compared only with the DPRK's address ranges: "

@@ -334,10 +334,6 @@ idr__ev *idr__hit(idr__ctx *ctx, const idr__indicator *ind) {
     return &h->ev;
 }
 
-    ev->graded = true;
-    ev->grade = share >= 1 ? 1 : share > 0 ? share : 0; /* NaN: 0 */
-}
-
 static idr__evkv *ev_slot(idr__ev *ev, const char *key) {
     if (!ev) {
         return NULL;

@@ -299,3 +299,32 @@ Test(net_local, too_few_sessions_are_not_evaluated) {
     rh_assert_has(rh_not_evaluated(r, "net_workday_offset"), "5 counted session(s)");
     free(b);
 }
+
+/* The remote-operated laptop farm: sessions far from the claimed home inside the
+ * claimed country, on a UTC+9 working week: both network signs and their combination
+ * (12 + 10 + 15 = 37, medium, verify). */
+Test(net_local, far_domestic_sessions_on_foreign_hours_combine) {
+    buf *b = calloc(1, sizeof *b);
+    begin(b, "\"timezone\":\"America/New_York\"," ATLANTA, "");
+    utc9_workweek(b);
+    cJSON *r = finish(b, "");
+    cr_assert_not_null(rh_reason(r, "net_domestic_distance_mismatch"));
+    cr_assert_not_null(rh_reason(r, "net_workday_offset"));
+    rh_assert_has(rh_detail(r, "combo_remote_operated_farm"), "net_workday_offset");
+    cr_assert_eq(rh_score_of(r), 37);
+    cr_assert_str_eq(rh_str(r, "action"), "verify");
+    free(b);
+}
+
+/* A declared night shift explains the hours: the combination needs both members. */
+Test(net_local, night_shift_declared_leaves_no_farm_combination) {
+    buf *b = calloc(1, sizeof *b);
+    begin(b, "\"timezone\":\"America/New_York\"," ATLANTA,
+          "\"accommodations\":[\"night_shift\"],");
+    utc9_workweek(b);
+    cJSON *r = finish(b, "");
+    cr_assert_not_null(rh_reason(r, "net_domestic_distance_mismatch"));
+    cr_assert_null(rh_reason(r, "net_workday_offset"));
+    cr_assert_null(rh_reason(r, "combo_remote_operated_farm"));
+    free(b);
+}

@@ -579,6 +579,8 @@ int idr__jurisdiction_enrich(idr__enrichment *en) {
         ok = session_hit(en, j, i, &cap);
     }
     const idr__payment *p = &c->payment;
+    en->jur.fields_checked += (size_t)(p->account_country[0] != 0) +
+                              (size_t)(p->payee_company_jurisdiction != NULL);
     const jur_entry *e = country_entry(j, p->account_country);
     if (ok && e) {
         ok = field_hit(en, &cap, "payment.account_country", p->account_country, e,
@@ -594,6 +596,7 @@ int idr__jurisdiction_enrich(idr__enrichment *en) {
         const idr__address *ad = &c->equipment.shipments[i].address;
         const char *matched = ad->country;
         const char *texts[] = {ad->region, ad->city};
+        en->jur.fields_checked += (size_t)(ad->country[0] || ad->region || ad->city);
         e = country_entry(j, ad->country);
         if (!e) {
             e = region_entry(j, a, ad->country, texts, 2, &matched);
