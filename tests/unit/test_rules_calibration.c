@@ -34,7 +34,10 @@ Test(calibration, post_hire_identity_mismatch_forces_escalate) {
     r = rh_score(
         J({"candidate_id" : "k1", "post_hire" : {"different_person_suspected" : false}}));
     cr_assert(rh_clean(r, "id_rented_identity"));
-    cr_assert_str_eq(rh_str(r, "action"), "none");
+    /* nothing else on the record could be checked: the coverage floor, not a sign */
+    cr_assert_str_eq(rh_str(r, "action"), "verify");
+    cr_assert_eq(rh_score_of(r), 0);
+    cr_assert_not_null(rh_reason(r, "cov_insufficient_data"));
 }
 
 Test(calibration, crypto_with_prepayment_pressure_reaches_high) {

@@ -175,3 +175,15 @@ Test(rules_examples, continental_jump_earns_the_full_graded_points) {
     cr_assert_float_eq(cJSON_GetObjectItemCaseSensitive(reason, "points")->valuedouble,
                        30.0, 1e-9);
 }
+
+/* The domestic laptop farm worked on a UTC+9 week: each network sign alone stays low,
+ * together they ask to verify through combo_remote_operated_farm. */
+Test(rules_examples, remote_operated_farm_asks_to_verify) {
+    cJSON *r = score_file("remote-operated-farm.json");
+    if (rh_not_evaluated(r, "net_domestic_distance_mismatch")) {
+        cr_skip_test("needs the fetched IP data");
+    }
+    expect(r, "medium", "verify");
+    cr_assert_not_null(rh_reason(r, "combo_remote_operated_farm"));
+    cr_assert_eq(rh_score_of(r), 37);
+}
