@@ -204,8 +204,8 @@ Test(bounds, thousands_of_contacts_and_references) {
     put(&b, "],\"emails\":[");
     for (int i = 0; i < 1000; i++) {
         put(&b, "%s\"someone.%d.%.150s@mail%d.example\"", i ? "," : "", i,
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-            "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "first.middle.last.department.team.first.middle.last.department.team.first."
+            "middle.last.department.team.first.middle.last.department.team.first.mid",
             i);
     }
     put(&b, "]},\"work_history\":{\"employers\":[");
