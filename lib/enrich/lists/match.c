@@ -446,7 +446,7 @@ static int add_postings(idr__arena *ar,
                         size_t *cap,
                         const idr__alloc *al) {
     size_t need = *n + 2 * k->n + 1;
-    if (need > *cap) {
+    if (need > *cap || !*v) {
         size_t c = *cap ? *cap : 1024;
         while (c < need) {
             c *= 2;

@@ -520,7 +520,8 @@ static int load_ftm(loader *u, const char *path, size_t *loaded, const char **ms
         cJSON *schema = j ? cJSON_GetObjectItemCaseSensitive(j, "schema") : NULL;
         cJSON *id = j ? cJSON_GetObjectItemCaseSensitive(j, "id") : NULL;
         cJSON *props = j ? cJSON_GetObjectItemCaseSensitive(j, "properties") : NULL;
-        if (!cJSON_IsString(schema) || !cJSON_IsString(id) || !cJSON_IsObject(props)) {
+        if (!schema || !id || !props || !cJSON_IsString(schema) || !cJSON_IsString(id) ||
+            !cJSON_IsObject(props)) {
             bad_line(u, path, line,
                      j ? "not a FollowTheMoney entity (id, schema, properties)"
                        : "not JSON");
@@ -588,9 +589,10 @@ static int load_ftm(loader *u, const char *path, size_t *loaded, const char **ms
             e->kind = strcmp(sch, "Person") == 0 ? "person" : "entity";
             e->sources =
                 idr__arena_printf(a, "OpenSanctions %s (user list)", id->valuestring);
-            e->program = cJSON_IsString(ds0) ? idr__arena_printf(a, "OpenSanctions [%s]",
-                                                                 ds0->valuestring)
-                                             : "OpenSanctions";
+            e->program =
+                ds0 && cJSON_IsString(ds0)
+                    ? idr__arena_printf(a, "OpenSanctions [%s]", ds0->valuestring)
+                    : "OpenSanctions";
             set_idents(e, &d);
             ids[n_ids].id = idr__arena_strdup(a, id->valuestring);
             ids[n_ids].entry = (uint32_t)(first + *loaded);
