@@ -31,8 +31,12 @@ cppcheck --enable=warning,portability,performance --error-exitcode=1 --inline-su
 echo "-- clang-tidy"
 # Two at a time: the CI runner has two cores. --quiet drops the per-file count of
 # suppressed warnings; any remaining diagnostic is an error (WarningsAsErrors '*').
+# One file per clang-tidy process: clang-tidy 14 given several files in one run carries
+# the analyzer's va_list state from one translation unit into the next, and reports
+# `valist.Uninitialized` in functions that take a va_list (lib/parse/candidate.c after
+# lib/pack/rulepack.c) which it does not report when each file is analysed alone.
 find lib -name '*.c' | sort |
-    xargs -P2 -n4 "$TIDY" -p "$B" --quiet 2>/dev/null || rc=1
+    xargs -P2 -n1 "$TIDY" -p "$B" --quiet 2>/dev/null || rc=1
 
 if [ "$rc" -ne 0 ]; then
     echo "static-analysis: findings above" >&2
