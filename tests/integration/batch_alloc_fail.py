@@ -27,7 +27,7 @@ import subprocess
 
 from batch_common import Checks, Cli, args, cases, stripped, tmpdir, write_jsonl
 
-RESUME_EVERY = 4
+RESUME_EVERY = 8
 THREADED = 12
 MIN_TOTAL = 40
 
