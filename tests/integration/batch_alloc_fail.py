@@ -5,8 +5,8 @@ sources with tests/alloc/cli_alloc.c: a counting allocator installed through
 idr_config_set_allocator that fails the Nth library allocation after engine build and
 every later one, like a full heap).
 
-A reference run without failures counts the allocations a batch makes (T, about 600
-for the 22 records). Then, for every N in 1..T (every allocation site of every record's
+A reference run without failures counts the allocations a batch makes (T, about 1,600
+for the 46 records). Then, for every N in 1..T (every allocation site of every record's
 parse, link, record, score and JSON write fails once), the batch runs with the Nth
 allocation failing and must:
   - end with exit 1 and "out of memory" on stderr (never a signal, never exit 0 or 3:
