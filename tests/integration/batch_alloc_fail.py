@@ -25,7 +25,7 @@ import os
 import sqlite3
 import subprocess
 
-from batch_common import Checks, Cli, args, cases, stripped, tmpdir, write_jsonl
+from batch_common import Checks, Cli, args, maxmind_data_dir, cases, stripped, tmpdir, write_jsonl
 
 RESUME_EVERY = 8
 THREADED = 12
@@ -50,13 +50,7 @@ def main():
     cli.common = []
     t = Checks()
     with tmpdir() as d:
-        data = os.path.join(d, "data")
-        os.mkdir(data)
-        fix = os.path.join(os.path.abspath(a.source), "tests/fixtures/maxmind")
-        for f in os.listdir(fix):
-            if f.endswith(".mmdb"):
-                os.symlink(os.path.join(fix, f), os.path.join(data, f))
-        cli.common = ["--data-dir", data]
+        cli.common = ["--data-dir", maxmind_data_dir(d, a.source)]
         inp = os.path.join(d, "in.jsonl")
         recs = records(a.source)
         write_jsonl(inp, recs)

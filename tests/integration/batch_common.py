@@ -108,5 +108,17 @@ def results(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def maxmind_data_dir(d, source):
+    """A data directory in `d` holding links to MaxMind's small test databases
+    (tests/fixtures/maxmind): an engine that is cheap to build on every run."""
+    data = os.path.join(d, "data")
+    os.mkdir(data)
+    fix = os.path.join(os.path.abspath(source), "tests/fixtures/maxmind")
+    for f in os.listdir(fix):
+        if f.endswith(".mmdb"):
+            os.symlink(os.path.join(fix, f), os.path.join(data, f))
+    return data
+
+
 def tmpdir():
     return tempfile.TemporaryDirectory(prefix="idrisk-batch-")

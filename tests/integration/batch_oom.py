@@ -13,7 +13,7 @@ import os
 import resource
 import subprocess
 
-from batch_common import Checks, Cli, args, many, stripped, tmpdir, write_jsonl
+from batch_common import Checks, Cli, args, maxmind_data_dir, many, stripped, tmpdir, write_jsonl
 
 N = 300
 STEPS = 12
@@ -32,13 +32,7 @@ def main():
     cli.common = []
     t = Checks()
     with tmpdir() as d:
-        data = os.path.join(d, "data")
-        os.mkdir(data)
-        fix = os.path.join(os.path.abspath(a.source), "tests/fixtures/maxmind")
-        for f in os.listdir(fix):
-            if f.endswith(".mmdb"):
-                os.symlink(os.path.join(fix, f), os.path.join(data, f))
-        cli.common = ["--data-dir", data]
+        cli.common = ["--data-dir", maxmind_data_dir(d, a.source)]
         inp = os.path.join(d, "in.jsonl")
         write_jsonl(inp, many(a.source, N))
         fixed = ["--as-of", "2026-01-01T00:00:00Z", "--jobs", "2"]
