@@ -87,6 +87,15 @@ static void drop_conflicting_classes(idr__loader *ld, idr__geo *g, const char *p
     g->n_classes = out;
 }
 
+/* Lines in `text` (an upper bound on its entries), for sizing a list once. */
+static size_t line_count(const char *text) {
+    size_t n = 1;
+    for (const char *p = text; *p; p++) {
+        n += *p == '\n';
+    }
+    return n;
+}
+
 /* asn_classes.tsv: ASN<TAB>class<TAB>organisation<TAB>source */
 void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     char path[4096];
@@ -103,10 +112,7 @@ void idr__geo_load_asn_classes(idr__loader *ld, idr__geo *g) {
     }
     char version[20];
     list_version(text, version);
-    size_t cap = 1;
-    for (const char *p = text; *p; p++) {
-        cap += *p == '\n';
-    }
+    size_t cap = line_count(text);
     g->classes = idr__calloc(g->al, cap, sizeof *g->classes);
     if (!g->classes) {
         ld->oom = true;
@@ -160,10 +166,7 @@ void idr__geo_load_operators(idr__loader *ld, idr__geo *g) {
     }
     char version[20];
     list_version(text, version);
-    size_t cap = 1;
-    for (const char *p = text; *p; p++) {
-        cap += *p == '\n';
-    }
+    size_t cap = line_count(text);
     g->ops = idr__calloc(g->al, cap, sizeof *g->ops);
     if (!g->ops) {
         ld->oom = true;
@@ -280,10 +283,7 @@ void idr__geo_load_mobile(idr__loader *ld, idr__geo *g) {
     }
     char version[20];
     list_version(text, version);
-    size_t cap = 1;
-    for (const char *p = text; *p; p++) {
-        cap += *p == '\n';
-    }
+    size_t cap = line_count(text);
     g->mobile = idr__calloc(g->al, cap, sizeof *g->mobile);
     if (!g->mobile) {
         ld->oom = true;
