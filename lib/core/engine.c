@@ -95,6 +95,11 @@ static int check_taxonomy(const idr__rulepack *p, idr_error *err) {
     return IDR_OK;
 }
 
+static const char *render(const idr_engine *eng,
+                          void (*fn)(const idr_engine *, idr__jw *));
+static void render_data_list(const idr_engine *eng, idr__jw *w);
+static void render_ruleset(const idr_engine *eng, idr__jw *w);
+
 int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     if (!out) {
         return idr__err(err, IDR_EINVAL, NULL, "out must not be NULL");
@@ -182,6 +187,13 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     eng->data = ld.data;
     eng->n_data = ld.n_data;
     eng->warnings = ld.warnings;
+    if (rc == IDR_OK) {
+        eng->ruleset_json = render(eng, render_ruleset);
+        eng->data_json = render(eng, render_data_list);
+        if (!eng->ruleset_json || !eng->data_json) {
+            rc = IDR_ENOMEM;
+        }
+    }
     if (rc && ld.fail) {
         /* a list the caller named could not be used: say which and why (copied out of
          * the engine arena before it is freed) */
@@ -251,8 +263,8 @@ static void write_strs(idr__jw *w, const char *key, const char *const *v, size_t
     idr__jw_arr_end(w);
 }
 
-void idr__write_data_list(const idr_engine *eng, idr__jw *w) {
-    idr__jw_arr_begin(w, "data");
+static void render_data_list(const idr_engine *eng, idr__jw *w) {
+    idr__jw_arr_begin(w, NULL);
     for (size_t i = 0; i < eng->n_data; i++) {
         const idr__data_entry *d = &eng->data[i];
         idr__jw_obj_begin(w, NULL);
@@ -271,12 +283,31 @@ void idr__write_data_list(const idr_engine *eng, idr__jw *w) {
     idr__jw_arr_end(w);
 }
 
-void idr__write_ruleset(const idr_engine *eng, idr__jw *w) {
-    idr__jw_obj_begin(w, "ruleset");
+static void render_ruleset(const idr_engine *eng, idr__jw *w) {
+    idr__jw_obj_begin(w, NULL);
     idr__jw_str(w, "id", eng->pack->id);
     idr__jw_str(w, "version", eng->pack->version);
     idr__jw_str(w, "sha256", eng->pack->sha256);
     idr__jw_obj_end(w);
+}
+
+/* `render` into a string of the engine arena; NULL when out of memory. */
+static const char *render(const idr_engine *eng,
+                          void (*fn)(const idr_engine *, idr__jw *)) {
+    idr__buf b;
+    idr__buf_init(&b, idr__arena_allocator(eng->arena));
+    idr__jw w;
+    idr__jw_init(&w, &b, false);
+    fn(eng, &w);
+    return idr__buf_take(&b, NULL);
+}
+
+void idr__write_data_list(const idr_engine *eng, idr__jw *w) {
+    idr__jw_raw(w, "data", eng->data_json);
+}
+
+void idr__write_ruleset(const idr_engine *eng, idr__jw *w) {
+    idr__jw_raw(w, "ruleset", eng->ruleset_json);
 }
 
 int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) {

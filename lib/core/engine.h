@@ -30,6 +30,10 @@ struct idr_engine {
      * per engine, so those hashes mean nothing outside the process (a store links
      * under its own key, idr_candidate_from_json_for_store). */
     idr__id_key id_key;
+    /* The `ruleset` object and the `data` list as JSON, rendered once at build: every
+     * result carries them unchanged, and rebuilding them was a quarter of a result's
+     * rendering (bench/RESULTS.md). */
+    const char *ruleset_json, *data_json;
 };
 
 /* Results borrow rule texts, the data list and warnings from their engine, so each

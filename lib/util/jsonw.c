@@ -132,11 +132,24 @@ size_t idr__utf8_seq(const unsigned char *s, size_t n) {
     return len;
 }
 
+/* Bytes copied verbatim by idr__json_escape without a closer look: printable ASCII
+ * other than '"' and '\\'. Most result text is such runs, which the loop below skips
+ * with one test per byte (result rendering: bench/RESULTS.md). */
+static inline bool json_plain(unsigned char c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void idr__json_escape(idr__buf *b, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t run = 0; /* start of the pending run of bytes copied verbatim */
     size_t i = 0;
     while (i < n) {
+        while (i < n && json_plain(s[i])) {
+            i++;
+        }
+        if (i == n) {
+            break;
+        }
         unsigned c = s[i];
         const char *rep = NULL;
         char hex[8];
