@@ -263,9 +263,26 @@ void idr__jw_str(idr__jw *w, const char *key, const char *v) {
     idr__jw_strn(w, key, v, v ? strlen(v) : 0);
 }
 
+/* Decimal digits of v into the end of tmp[24]; returns where they start. Results carry
+ * dozens of integers; vsnprintf per integer was a third of rendering them. */
+static char *fmt_ll(long long v, char tmp[24]) {
+    char *e = tmp + 24, *p = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) {
+        *--p = '-';
+    }
+    return p;
+}
+
 void idr__jw_int(idr__jw *w, const char *key, long long v) {
     jw_key(w, key);
-    idr__buf_printf(w->b, "%lld", v);
+    char tmp[24];
+    char *p = fmt_ll(v, tmp);
+    idr__buf_put(w->b, p, (size_t)(tmp + 24 - p));
 }
 
 void idr__jw_num(idr__jw *w, const char *key, double v) {
@@ -276,7 +293,9 @@ void idr__jw_num(idr__jw *w, const char *key, double v) {
     }
     char tmp[64];
     if (fabs(v) < 1e15 && v == (double)(long long)v) {
-        snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+        char *p = fmt_ll((long long)v, tmp);
+        idr__buf_put(w->b, p, (size_t)(tmp + 24 - p));
+        return;
     } else if (fabs(v) < 1e15) {
         /* Six decimals, trailing zeros dropped: stable across platforms for the
          * magnitudes idrisk writes (coordinates, km, scores). */

@@ -108,6 +108,17 @@ def main():
             f.write("not a checkpoint")
         r = cli.run("batch", "--in", p("in.jsonl"), "--out", p("garbage.jsonl"))
         t.check(r.returncode == 2, "a file that is not a checkpoint: exit %d, want 2" % r.returncode)
+        # A checkpoint of format 1 (its input hashed with SHA-256) cannot vouch for
+        # the input: refused, naming the format and --restart.
+        old = dict(ck, format="idrisk.batch-checkpoint/1")
+        old["input"] = {k: v for k, v in ck["input"].items() if k != "blake2b"}
+        old["input"]["sha256"] = "0" * 64
+        with open(p("old.jsonl.ckpt"), "w") as f:
+            json.dump(old, f)
+        r = cli.run("batch", "--in", p("in.jsonl"), "--out", p("old.jsonl"))
+        t.check(r.returncode == 2 and b"earlier idrisk" in r.stderr and b"--restart" in r.stderr,
+                "a format-1 checkpoint: exit %d, want 2 naming the earlier format (%s)"
+                % (r.returncode, r.stderr))
 
         # --as-of: records without their own as_of (absent or null) get it; a date
         # means its midnight UTC; records with one keep theirs.

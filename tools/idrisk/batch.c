@@ -59,7 +59,7 @@
 #define CHECKPOINT_SECONDS 1.0
 #define CHECKPOINT_EVERY   1000
 #define PROGRESS_SECONDS   0.25
-#define CHECKPOINT_FORMAT  "idrisk.batch-checkpoint/1"
+#define CHECKPOINT_FORMAT  "idrisk.batch-checkpoint/2"
 #define PATH_BYTES         4096
 
 enum { PHASE_INDEX = 1, PHASE_SCORE = 2, PHASE_DONE = 3 };
@@ -94,7 +94,7 @@ typedef struct counts {
 } counts;
 
 typedef struct ckpt {
-    char input_sha256[65];
+    char input_hash[65]; /* BLAKE2b-256, hex */
     uint64_t input_size;
     char engine_sha256[65];
     char rules_sha256[65];
@@ -264,10 +264,14 @@ next_line(reader *r, char **line, size_t *len, bool *too_long, uint64_t *end_off
     return 1;
 }
 
-/* Phase 0: SHA-256 and size of the whole input, and its non-blank lines. */
+/* Phase 0: BLAKE2b-256 and size of the whole input, and its non-blank lines. BLAKE2b,
+ * not SHA-256: libsodium's SHA-256 took a tenth of a batch's CPU on 5 KB records
+ * (bench/RESULTS.md); the hash only tells one input from another. */
 static int fingerprint(FILE *f, ckpt *ck, uint64_t *lines) {
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
+    crypto_generichash_state h;
+    if (crypto_generichash_init(&h, NULL, 0, 32) != 0) {
+        return -1;
+    }
     unsigned char *buf = malloc(READ_CHUNK);
     if (!buf) {
         return -1;
@@ -276,7 +280,7 @@ static int fingerprint(FILE *f, ckpt *ck, uint64_t *lines) {
     bool content = false;
     size_t got;
     while ((got = fread(buf, 1, READ_CHUNK, f)) > 0) {
-        crypto_hash_sha256_update(&h, buf, got);
+        crypto_generichash_update(&h, buf, got);
         size += got;
         for (size_t i = 0; i < got; i++) {
             unsigned char c = buf[i];
@@ -293,9 +297,9 @@ static int fingerprint(FILE *f, ckpt *ck, uint64_t *lines) {
     if (ferror(f)) {
         return -1;
     }
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&h, d);
-    hex(d, sizeof d, ck->input_sha256);
+    unsigned char d[32];
+    crypto_generichash_final(&h, d, sizeof d);
+    hex(d, sizeof d, ck->input_hash);
     ck->input_size = size;
     *lines = count;
     return 0;
@@ -378,7 +382,8 @@ static bool str(const cJSON *o, const char *k, char *out, size_t cap) {
     return true;
 }
 
-/* Read a checkpoint. Returns 0, 1 when there is none, -1 when the file is not one. */
+/* Read a checkpoint. Returns 0, 1 when there is none, -1 when the file is not one, -2
+ * when it is one of an earlier format. */
 static int ckpt_load(const char *path, ckpt *ck) {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -396,7 +401,7 @@ static int ckpt_load(const char *path, ckpt *ck) {
     memset(ck, 0, sizeof *ck);
     bool ok =
         cJSON_IsString(fmt) && strcmp(fmt->valuestring, CHECKPOINT_FORMAT) == 0 &&
-        str(in, "sha256", ck->input_sha256, sizeof ck->input_sha256) &&
+        str(in, "blake2b", ck->input_hash, sizeof ck->input_hash) &&
         num(in, "size", &ck->input_size) &&
         str(j, "engine_sha256", ck->engine_sha256, sizeof ck->engine_sha256) &&
         str(j, "rules_sha256", ck->rules_sha256, sizeof ck->rules_sha256) &&
@@ -414,7 +419,13 @@ static int ckpt_load(const char *path, ckpt *ck) {
     /* Absent from a checkpoint written before coverage was counted: 0. */
     ok = ok && (!cJSON_GetObjectItemCaseSensitive(c, "low_coverage") ||
                 num(c, "low_coverage", &ck->c.low_coverage));
+    /* Format 1 hashed the input with SHA-256: it cannot vouch for this input. */
+    bool older = !ok && cJSON_IsString(fmt) &&
+                 strcmp(fmt->valuestring, "idrisk.batch-checkpoint/1") == 0;
     cJSON_Delete(j);
+    if (older) {
+        return -2;
+    }
     for (int p = PHASE_INDEX; ok && p <= PHASE_DONE; p++) {
         if (strcmp(phase, phase_names[p]) == 0) {
             ck->phase = p;
@@ -451,7 +462,7 @@ static int ckpt_save(const batch *b) {
     cJSON *in = cJSON_AddObjectToObject(j, "input");
     cJSON_AddStringToObject(in, "path", b->o->in);
     cJSON_AddNumberToObject(in, "size", (double)ck->input_size);
-    cJSON_AddStringToObject(in, "sha256", ck->input_sha256);
+    cJSON_AddStringToObject(in, "blake2b", ck->input_hash);
     cJSON_AddStringToObject(j, "engine_sha256", ck->engine_sha256);
     cJSON_AddStringToObject(j, "rules_sha256", ck->rules_sha256);
     cJSON_AddStringToObject(j, "as_of", ck->as_of);
@@ -1060,7 +1071,7 @@ static int write_report(const batch *b, bool only_if_missing) {
 /* Why checkpoint `old` is not this batch's, or NULL when it is. */
 static const char *mismatch(const ckpt *old, const ckpt *now, bool as_of_given) {
     if (old->input_size != now->input_size ||
-        strcmp(old->input_sha256, now->input_sha256) != 0) {
+        strcmp(old->input_hash, now->input_hash) != 0) {
         return "the input is not the same file content";
     }
     if (strcmp(old->engine_sha256, now->engine_sha256) != 0) {
@@ -1216,6 +1227,8 @@ static int load_checkpoint(batch *b, bool *done) {
     const char *why = NULL;
     if (l == -1) {
         why = "it is not a batch checkpoint";
+    } else if (l == -2) {
+        why = "it was written by an earlier idrisk (checkpoint format 1)";
     } else if (l == 0 && !b->checkpointing) {
         why = "this run cannot resume (--in is not a regular file)";
     } else if (l == 0) {
