@@ -2,6 +2,8 @@
  * test_core.c - arena, buffer, JSON writer, SHA-256, config and error texts.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +56,45 @@ Test(jsonw, escapes_and_keeps_order) {
                      "\"arr\":[\"caf\xc3\xa9\",\"bad\xef\xbf\xbd\"],\"raw\":{\"k\":1}}");
     cr_assert_eq(len, strlen(s));
     free(s);
+}
+
+/* The integer writer and the escaper's fast path agree with printf and with the
+ * byte-by-byte rules at their edges. */
+Test(jsonw, integers_and_plain_runs_at_their_edges) {
+    static const long long ints[] = {0,   1,         -1,        9,         10,
+                                     -10, 123456789, LLONG_MAX, LLONG_MIN, LLONG_MIN + 1};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        idr__buf b;
+        idr__buf_init(&b, NULL);
+        idr__jw w;
+        idr__jw_init(&w, &b, false);
+        idr__jw_arr_begin(&w, NULL);
+        idr__jw_int(&w, NULL, ints[i]);
+        idr__jw_num(&w, NULL, (double)(ints[i] % 1000000000LL));
+        idr__jw_arr_end(&w);
+        char *s = idr__buf_take(&b, NULL);
+        char want[64];
+        snprintf(want, sizeof want, "[%lld,%lld]", ints[i], ints[i] % 1000000000LL);
+        cr_assert_str_eq(s, want);
+        free(s);
+    }
+    /* every byte value alone, then inside a plain run: the same escape either way */
+    for (int c = 1; c < 256; c++) {
+        char one[2] = {(char)c, 0}, run[8] = {'a', 'b', (char)c, 'c', 'd', 0};
+        idr__buf b1, b2;
+        idr__buf_init(&b1, NULL);
+        idr__buf_init(&b2, NULL);
+        idr__json_escape(&b1, one, 1);
+        idr__json_escape(&b2, run, 5);
+        char *s1 = idr__buf_take(&b1, NULL), *s2 = idr__buf_take(&b2, NULL);
+        char want[64];
+        snprintf(want, sizeof want, "ab%scd", s1);
+        cr_assert_str_eq(s2, want, "byte 0x%02x", c);
+        bool plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+        cr_assert_eq(strcmp(s1, one) == 0, plain, "byte 0x%02x", c);
+        free(s1);
+        free(s2);
+    }
 }
 
 Test(sha256, known_vectors) {
