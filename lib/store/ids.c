@@ -462,7 +462,10 @@ int idr__simhash(const idr__alloc *al,
     if (indexed) {
         /* standard SimHash: each word 3-shingle votes for the bits of its 64-bit hash
          * (SipHash-2-4 under a fixed key, see idr__store_keys_init) */
-        int64_t vote[64] = {0};
+        /* a bit is set when more than half of the shingles vote for it: ones[b] >
+         * shingles - ones[b], counted without a branch per bit */
+        uint32_t ones[64] = {0};
+        uint32_t shingles = 0;
         char *sh = idr__malloc(al, len + 3);
         indexed = ok = sh != NULL;
         for (size_t i = 0; indexed && i + 2 < n; i++) {
@@ -481,12 +484,13 @@ int idr__simhash(const idr__alloc *al,
                 h |= (uint64_t)h8[b] << (8 * b);
             }
             for (int b = 0; b < 64; b++) {
-                vote[b] += (h >> b) & 1u ? 1 : -1;
+                ones[b] += (uint32_t)((h >> b) & 1u);
             }
+            shingles++;
         }
         uint64_t v = 0;
         for (int b = 0; b < 64; b++) {
-            if (vote[b] > 0) {
+            if ((uint64_t)ones[b] * 2 > shingles) {
                 v |= UINT64_C(1) << b;
             }
         }

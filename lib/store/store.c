@@ -419,10 +419,14 @@ static int open_db(idr_store *st, unsigned flags, idr_error *err) {
      * so it survives the process being killed at any moment (what batch resume relies
      * on); the WAL is fsynced at each checkpoint, and idr_store_sync() forces one, so
      * that the last commits also survive a power loss once it returns. FULL would
-     * fsync every record: it bounded recording at a few hundred records per second. */
+     * fsync every record: it bounded recording at a few hundred records per second.
+     * temp_store=MEMORY keeps the statement journal of each grouped record's SAVEPOINT
+     * in memory: on disk it was 75 pwrite calls per record (377,742 for 5,000 records,
+     * now 10,499 in all, strace -c). */
     rc = exec_sql(st,
                   "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-                  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+                  "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA "
+                  "temp_store = MEMORY; "
                   "PRAGMA mmap_size = 268435456",
                   err, "configuring the connection");
     if (rc != IDR_OK) {
