@@ -182,6 +182,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
     eng->data = ld.data;
     eng->n_data = ld.n_data;
     eng->warnings = ld.warnings;
+    eng->checked = ld.checked;
     if (rc && ld.fail) {
         /* a list the caller named could not be used: say which and why (copied out of
          * the engine arena before it is freed) */
