@@ -10,6 +10,7 @@ CLI processes on a copy of the fetched gazetteers, lists and ASN database in a t
 - with the stamps, `score` gives the same result as `--verify-data full`;
 - an in-place edit of a file: `data verify` says "damaged", exits 1 and removes that
   stamp; `score` then refuses the file with the usual warning;
+- `data fetch` verifies and stamps at its end;
 - usage errors exit 2, an unreadable data directory exits 1.
 
 Usage: data_verify_cli.py --idrisk BIN --source ROOT --data-dir DIR
@@ -43,9 +44,11 @@ def check(cond: bool, what: str) -> None:
         print("FAIL:", what, file=sys.stderr)
 
 
-def run(args: list[str]) -> subprocess.CompletedProcess:
+def run(args: list[str], **extra: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("IDRISK_DATA_DIR", None)
+    env.pop("IDRISK_FETCH_SCRIPT", None)
+    env.update(extra)
     return subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -152,7 +155,22 @@ def main() -> int:
         check("us-zips.tsv does not match its manifest" in p.stdout + p.stderr,
               "score refuses the edited file: %r" % p.stderr)
 
-        # 5. Usage and directory errors.
+        # 5. data fetch verifies at its end (a fetch script that finds everything
+        #    present does nothing, as a second real fetch would).
+        noop = os.path.join(tmp, "fetch-noop.sh")
+        with open(noop, "w") as fh:
+            fh.write("exit 0\n")
+        with open(zips, "r+b") as fh:  # undo the edit
+            fh.seek(100)
+            fh.write(c)
+        p = run([exe, "data", "fetch", "--data-dir", d], IDRISK_FETCH_SCRIPT=noop)
+        check(p.returncode == 0, "data fetch exits 0 (%d: %s)" % (p.returncode, p.stderr))
+        check(os.path.isfile(os.path.join(d, "manifest.d", "us-zips.stamp")),
+              "data fetch stamps the repaired file")
+        check(sum(line.startswith("ok ") for line in p.stdout.splitlines()) == len(NAMES),
+              "data fetch prints the verify lines: %r" % p.stdout)
+
+        # 6. Usage and directory errors.
         p = run([exe, "data", "verify"])
         check(p.returncode == 2 and "--data-dir" in p.stderr, "no directory: exit 2")
         p = run([exe, "data", "frobnicate", "--data-dir", d])
