@@ -936,7 +936,8 @@ typedef void (*idr_data_verify_fn)(void *ctx,
  * would not change its ctime), so a call right after a fetch can take 2 s longer.
  * `report` (may be NULL) hears about each file. Not for use while something writes the
  * data directory; calls on different directories may run in parallel.
- * @return IDR_OK when every file matches and is stamped; IDR_EDATA when any is
+ * @return IDR_OK when every file matches (each is stamped, unless its ctime lies in
+ *   the future: a wrong clock, said in its detail); IDR_EDATA when any is
  *   damaged, missing, unreadable or changed (err says how many; `report` says which);
  *   IDR_EIO when manifest.d cannot be read or a stamp cannot be written (the files
  *   matched: engines will hash them in full); IDR_EINVAL without a directory;
