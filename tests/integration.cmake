@@ -22,3 +22,11 @@ foreach(t coverage_cli audit_invariance)
   set_tests_properties(${t} PROPERTIES LABELS nosan TIMEOUT 300 SKIP_RETURN_CODE 77
     ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
 endforeach()
+# `idrisk data verify` and the default verify mode ("stamp") on a temporary copy of the
+# fetched gazetteers and lists (docs/data-integrity.md).
+add_test(NAME data_verify_cli
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/data_verify_cli.py
+          --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR}
+          --data-dir ${IDRISK_TEST_DATA_DIR})
+set_tests_properties(data_verify_cli PROPERTIES LABELS nosan TIMEOUT 300
+  SKIP_RETURN_CODE 77 ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")

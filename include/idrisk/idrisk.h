@@ -146,14 +146,21 @@ typedef struct idr_config idr_config;
  *  (a 24-month login history). Scoring is near-linear in the sessions and the result
  *  stays bounded (docs/input-limits.md). @since 0.2.0 */
 #define IDR_CFG_MAX_SESSIONS 9
-/** "verify_data" (string: "full", "size" or "off"; default "full"): how each fetched
- *  file that a manifest (DATA_DIR/manifest.d/NAME.json) names is checked at engine
- *  build before it is used. "full" hashes it (SHA-256, about 1 s for 250 MB) and
- *  compares with the manifest's sha256; "size" only compares its size with the
- *  manifest's `size` (a full hash when the manifest has no size); "off" checks nothing,
- *  for callers who verify out of band. A file that fails is not used: an engine
- *  warning names it and its indicators are not evaluated (docs/data-integrity.md).
- *  Files without a manifest are used unverified. @since 0.2.0 */
+/** "verify_data" (string: "stamp", "full", "size" or "off"; default "stamp"): how each
+ *  fetched file that a manifest (DATA_DIR/manifest.d/NAME.json) names is checked at
+ *  engine build before it is used. "full" hashes it (SHA-256, about 1 s for 235 MB) and
+ *  compares with the manifest's sha256. "stamp" trusts a file without reading it when
+ *  its stamp (DATA_DIR/manifest.d/NAME.stamp, written by idr_data_verify(), so by
+ *  `idrisk data verify` and `idrisk data fetch`) records the manifest's sha256 and the
+ *  file's current size, mtime, ctime, inode and device; any other file (no stamp, a
+ *  stale one: written, copied or replaced since) is hashed as in "full". A stamp cannot
+ *  see damage that changes no metadata (bit rot): "full" or another idr_data_verify()
+ *  checks that. "size" only compares its size with the manifest's `size` (a full hash
+ *  when the manifest has no size); "off" checks nothing, for callers who verify out of
+ *  band. A file that fails is not used: an engine warning names it and its indicators
+ *  are not evaluated (docs/data-integrity.md). Files without a manifest are used
+ *  unverified. The engine never writes into the data directory. @since 0.2.0 ("stamp"
+ *  and the default since 0.4.0) */
 #define IDR_CFG_VERIFY_DATA 10
 /** "sanctions_file" (string): a full sanctions list to screen against beside the
  *  curated subset (which stays loaded): OFAC's SDN CSV files (the path of sdn.csv, with
@@ -901,6 +908,46 @@ IDR_API const idr_data_source *idr_result_data(const idr_result *res, size_t i);
  */
 IDR_API int
 idr_result_to_json(const idr_result *res, char **out, size_t *len_out, idr_error *err);
+
+/* ------------------------------------------------------------------------------------
+ * Data directory: the fetched files against their manifests, once, for cheap engines.
+ * ---------------------------------------------------------------------------------- */
+
+/** Called by idr_data_verify() once per manifest, in name order. `name` is the
+ *  manifest's (manifest.d/NAME.json), `path` the file it names ("" when it names none),
+ *  `status` one of "ok", "damaged" (the sha256 differs), "missing", "unreadable",
+ *  "changed" (written while it was read) and "unverified" (the manifest names no usable
+ *  sha256 or file; not a failure); `detail` a sentence, "" for a plain "ok". The
+ *  strings live until the callback returns. @since 0.4.0 */
+typedef void (*idr_data_verify_fn)(void *ctx,
+                                   const char *name,
+                                   const char *path,
+                                   const char *status,
+                                   const char *detail);
+
+/**
+ * Check every file that a manifest in DATA_DIR/manifest.d names against the manifest's
+ * sha256, reading each in full, and write a stamp (manifest.d/NAME.stamp, atomically:
+ * a temporary file renamed over it) for each that matches, recording its size, mtime,
+ * ctime, inode and device and the sha256. Engines in the default verify mode ("stamp",
+ * IDR_CFG_VERIFY_DATA) then trust such a file without reading it until any of that
+ * changes. The stamp of a file that fails is removed. A file whose ctime is less than 2
+ * seconds old is read only after that (a write in the same file-system clock tick
+ * would not change its ctime), so a call right after a fetch can take 2 s longer.
+ * `report` (may be NULL) hears about each file. Not for use while something writes the
+ * data directory; calls on different directories may run in parallel.
+ * @return IDR_OK when every file matches (each is stamped, unless its ctime lies in
+ *   the future: a wrong clock, said in its detail); IDR_EDATA when any is
+ *   damaged, missing, unreadable or changed (err says how many; `report` says which);
+ *   IDR_EIO when manifest.d cannot be read or a stamp cannot be written (the files
+ *   matched: engines will hash them in full); IDR_EINVAL without a directory;
+ *   IDR_ENOMEM.
+ * @since 0.4.0
+ */
+IDR_API int idr_data_verify(const char *data_dir,
+                            idr_data_verify_fn report,
+                            void *ctx,
+                            idr_error *err);
 
 /* ------------------------------------------------------------------------------------
  * Lookups: what the engine's databases say, for `idrisk lookup`.

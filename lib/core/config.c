@@ -102,7 +102,9 @@ int idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *e
         name = "lists_dir";
         break;
     case IDR_CFG_VERIFY_DATA:
-        if (strcmp(value, "full") == 0) {
+        if (strcmp(value, "stamp") == 0) {
+            cfg->verify = IDR__VERIFY_STAMP;
+        } else if (strcmp(value, "full") == 0) {
             cfg->verify = IDR__VERIFY_FULL;
         } else if (strcmp(value, "size") == 0) {
             cfg->verify = IDR__VERIFY_SIZE;
@@ -110,8 +112,8 @@ int idr_config_set_str(idr_config *cfg, int key, const char *value, idr_error *e
             cfg->verify = IDR__VERIFY_OFF;
         } else {
             return idr__err(err, IDR_EINVAL, "verify_data",
-                            "verify_data must be \"full\", \"size\" or \"off\", not "
-                            "\"%s\"",
+                            "verify_data must be \"stamp\", \"full\", \"size\" or "
+                            "\"off\", not \"%s\"",
                             value);
         }
         return IDR_OK;

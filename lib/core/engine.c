@@ -194,6 +194,7 @@ int idr_engine_new(idr_engine **out, const idr_config *cfg, idr_error *err) {
             rc = IDR_ENOMEM;
         }
     }
+    eng->checked = ld.checked;
     if (rc && ld.fail) {
         /* a list the caller named could not be used: say which and why (copied out of
          * the engine arena before it is freed) */

@@ -26,6 +26,7 @@ struct idr_engine {
     idr__data_entry *data; /* databases and lists in use, in load order */
     size_t n_data;
     idr__strv warnings;
+    idr__verify_count checked; /* what the data checks did at build (tests read it) */
     /* Hashes document and account numbers of candidates parsed without a store: random
      * per engine, so those hashes mean nothing outside the process (a store links
      * under its own key, idr_candidate_from_json_for_store). */

@@ -26,10 +26,21 @@ typedef idr_data_source idr__data_entry;
 /* How a fetched file that a manifest names is checked before a module uses it
  * (IDR_CFG_VERIFY_DATA, docs/data-integrity.md). */
 typedef enum idr__verify_mode {
-    IDR__VERIFY_FULL = 0, /* SHA-256 of the whole file against the manifest's sha256 */
-    IDR__VERIFY_SIZE,     /* the manifest's size when it has one, else as FULL */
-    IDR__VERIFY_OFF       /* no check: the caller verifies out of band */
+    IDR__VERIFY_STAMP = 0, /* the default: trusted when the file's identity (size, times,
+                              inode, device) is the one its stamp recorded when it last
+                              matched the manifest's sha256 in full; else as FULL */
+    IDR__VERIFY_FULL,      /* SHA-256 of the whole file against the manifest's sha256 */
+    IDR__VERIFY_SIZE,      /* the manifest's size when it has one, else as FULL */
+    IDR__VERIFY_OFF        /* no check: the caller verifies out of band */
 } idr__verify_mode;
+
+/* What the checks of one engine build did (tests read it: a stamp that spares the
+ * hash is visible as a file trusted and no byte hashed). */
+typedef struct idr__verify_count {
+    unsigned hashed;       /* files hashed in full */
+    unsigned trusted;      /* files trusted by their stamp, not read */
+    uint64_t hashed_bytes; /* bytes read by those hashes */
+} idr__verify_count;
 
 typedef struct idr__loader {
     idr__arena *arena;    /* lives as long as the engine */
@@ -40,8 +51,9 @@ typedef struct idr__loader {
     /* IDR_CFG_SANCTIONS_FILE / _FORMAT: the user's full sanctions list, or NULL */
     const char *sanctions_file, *sanctions_format;
     const char *fail; /* why a module failed the build (IDR_EIO, IDR_EDATA), or NULL */
-    idr__verify_mode verify; /* how fetched files are checked */
-    idr__data_entry *data;   /* filled by the modules, in load order */
+    idr__verify_mode verify;   /* how fetched files are checked */
+    idr__verify_count checked; /* what those checks did */
+    idr__data_entry *data;     /* filled by the modules, in load order */
     size_t n_data;
     idr__strv warnings; /* engine warnings, in load order */
 } idr__loader;
@@ -57,6 +69,17 @@ int idr__loader_warn(idr__loader *ld, const char *fmt, ...) IDR__PRINTF(2, 3);
  * digest (or size, or the read error) has been added. Each file is hashed once, by
  * reading it; a .mmdb is opened (mapped) only after it passed. */
 bool idr__loader_verify(idr__loader *ld, const char *name, const char *path);
+
+struct stat;
+/* Write data_dir/manifest.d/<name>.stamp atomically (a temporary file in manifest.d
+ * renamed over it): the identity in `st` of the file `file` (relative to data_dir)
+ * whose full SHA-256 was just found equal to `sha256`, the manifest's. Only
+ * idr_data_verify() and tests call it. 0, or -1 with errno set. */
+int idr__stamp_write(const char *data_dir,
+                     const char *name,
+                     const char *file,
+                     const struct stat *st,
+                     const char sha256[65]);
 
 typedef struct idr__geo idr__geo;                     /* lib/enrich/geo */
 typedef struct idr__phonedb idr__phonedb;             /* lib/enrich/phone */

@@ -1,14 +1,15 @@
 /*
  * test_datafaults.c - faults in data files (issue 9 item 4, docs/data-integrity.md):
- * fetched files checked against their manifests at engine build (full, size and off
- * modes), duplicate ZIP codes in the gazetteer, TLD-wide entries in a domain list, and
- * truncated or bit-flipped .mmdb files without a manifest. Each test builds its data
- * directory in /tmp from tests/fixtures and removes it afterwards. A broken rule pack
- * is covered by test_rulepack.c.
+ * fetched files checked against their manifests at engine build (stamp, full, size and
+ * off modes), the stamps idr_data_verify() writes, duplicate ZIP codes in the gazetteer,
+ * TLD-wide entries in a domain list, and truncated or bit-flipped .mmdb files without a
+ * manifest. Each test builds its data directory in /tmp from tests/fixtures and removes
+ * it afterwards. A broken rule pack is covered by test_rulepack.c.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "../rules_helpers.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,10 +126,10 @@ static void engine_with(const char *verify) {
                                     IDR_TEST_SOURCE_DIR "/data/rules/default.pack", &err),
                  IDR_OK, "%s", err.message);
     cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_DATA_DIR, dir, &err), IDR_OK);
-    /* the default ("full") unless the test says otherwise, whatever the
+    /* the default ("stamp") unless the test says otherwise, whatever the
      * environment helper set */
     cr_assert_eq(
-        idr_config_set_by_name(cfg, "verify_data", verify ? verify : "full", &err),
+        idr_config_set_by_name(cfg, "verify_data", verify ? verify : "stamp", &err),
         IDR_OK, "%s", err.message);
     if (lists_here) { /* curated lists from the temporary directory */
         cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_LISTS_DIR, dir, &err), IDR_OK);
@@ -239,7 +240,196 @@ Test(datafaults, bad_verify_mode_is_refused) {
     cr_assert_eq(idr_config_set_by_name(cfg, "verify_data", "partial", &err), IDR_EINVAL);
     rh_assert_has(err.message, "verify_data");
     cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_VERIFY_DATA, "full", &err), IDR_OK);
+    cr_assert_eq(idr_config_set_str(cfg, IDR_CFG_VERIFY_DATA, "stamp", &err), IDR_OK);
     idr_config_free(cfg);
+}
+
+/* ---- stamps (verify_data "stamp", idr_data_verify) ---- */
+
+/* A stamp for dir/rel saying that its current identity matched `sha256`, written as
+ * idr_data_verify() writes it, whatever the file's content. */
+static void forge_stamp(const char *name, const char *rel, const char *sha256) {
+    char p[256];
+    struct stat st;
+    path_of(p, sizeof p, rel);
+    cr_assert_eq(stat(p, &st), 0);
+    cr_assert_eq(idr__stamp_write(dir, name, rel, &st, sha256), 0, "%s", strerror(errno));
+}
+
+static bool exists(const char *rel) {
+    char p[256];
+    struct stat st;
+    path_of(p, sizeof p, rel);
+    return stat(p, &st) == 0;
+}
+
+/* What idr_data_verify() reported, one "status name" line per file. */
+static void collect(void *ctx,
+                    const char *name,
+                    const char *path,
+                    const char *status,
+                    const char *detail) {
+    (void)path;
+    (void)detail;
+    char *all = ctx;
+    snprintf(all + strlen(all), 1024 - strlen(all), "%s %s\n", status, name);
+}
+
+Test(datafaults, matching_stamp_spares_the_hash) {
+    char want[65];
+    strcpy(want, write_manifest(CITY, CITY ".mmdb", -1));
+    forge_stamp(CITY, CITY ".mmdb", want);
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 1);
+    cr_assert_eq(rh_engine->checked.hashed, 0);
+    cr_assert_eq(rh_engine->checked.hashed_bytes, 0);
+    cr_assert(has_data(CITY));
+    /* Proof that the file was not read: damage it, then stamp its new identity with
+     * the manifest's digest (what bit rot under an intact stamp looks like). Stamp
+     * mode trusts it, which is the documented limit; full mode reads it and refuses
+     * it. */
+    flip_bit(CITY ".mmdb");
+    forge_stamp(CITY, CITY ".mmdb", want);
+    engine_with("stamp");
+    cr_assert_null(strstr(warnings(), "does not match"), "%s", warnings());
+    cr_assert(has_data(CITY));
+    cr_assert_eq(rh_engine->checked.hashed_bytes, 0);
+    engine_with("full");
+    rh_assert_has(warnings(), "sha256 expected");
+    cr_assert(!has_data(CITY));
+    cr_assert_eq(rh_engine->checked.trusted, 0);
+    cr_assert_eq(rh_engine->checked.hashed_bytes, (uint64_t)file_size(CITY ".mmdb"));
+}
+
+Test(datafaults, missing_stamp_hashes_silently_and_writes_nothing) {
+    write_manifest(CITY, CITY ".mmdb", -1);
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 0);
+    cr_assert_eq(rh_engine->checked.hashed, 1);
+    cr_assert_eq(rh_engine->checked.hashed_bytes, (uint64_t)file_size(CITY ".mmdb"));
+    cr_assert_null(strstr(warnings(), "manifest"), "a match is silent: %s", warnings());
+    cr_assert(has_data(CITY));
+    cr_assert(!exists("manifest.d/" CITY ".stamp"), "an engine never writes a stamp");
+    /* and a damaged file without a stamp is refused, as in full mode */
+    flip_bit(CITY ".mmdb");
+    engine_with("stamp");
+    rh_assert_has(warnings(), "sha256 expected");
+    cr_assert(!has_data(CITY));
+}
+
+Test(datafaults, stamp_of_another_digest_hashes) {
+    char want[65];
+    strcpy(want, write_manifest(CITY, CITY ".mmdb", -1));
+    /* a stamp from an older manifest: identity right, digest not the manifest's */
+    forge_stamp(CITY, CITY ".mmdb",
+                "00000000000000000000000000000000000000000000000000000000000000ff");
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 0);
+    cr_assert_eq(rh_engine->checked.hashed, 1);
+    cr_assert_null(strstr(warnings(), "manifest"), "%s", warnings());
+    cr_assert(has_data(CITY));
+    /* the file damaged and stamped with the damaged content's digest: hashed, caught */
+    flip_bit(CITY ".mmdb");
+    char p[256], got[65];
+    path_of(p, sizeof p, CITY ".mmdb");
+    cr_assert_eq(idr__sha256_file(p, got, NULL), 0);
+    forge_stamp(CITY, CITY ".mmdb", got);
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.hashed, 1);
+    rh_assert_has(warnings(), want);
+    cr_assert(!has_data(CITY));
+}
+
+Test(datafaults, malformed_stamp_is_ignored) {
+    char want[65], text[512];
+    strcpy(want, write_manifest(CITY, CITY ".mmdb", -1));
+    forge_stamp(CITY, CITY ".mmdb", want);
+    char p[256];
+    path_of(p, sizeof p, "manifest.d/" CITY ".stamp");
+    size_t len = 0;
+    char *stamp = idr__read_file(NULL, p, 4096, &len);
+    cr_assert_not_null(stamp);
+    /* cut before its last line (the device): incomplete, so not trusted */
+    char *last = strstr(stamp, "device ");
+    cr_assert_not_null(last);
+    *last = '\0';
+    snprintf(text, sizeof text, "%s", stamp);
+    free(stamp);
+    write_text("manifest.d/" CITY ".stamp", text);
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 0);
+    cr_assert_eq(rh_engine->checked.hashed, 1);
+    cr_assert(has_data(CITY));
+}
+
+Test(datafaults, data_verify_stamps_and_an_edit_makes_the_stamp_stale) {
+    char want[65], seen[1024] = "";
+    strcpy(want, write_manifest(CITY, CITY ".mmdb", -1));
+    write_text("lists/free-email-domains.txt", "gmail.com\n");
+    write_manifest("free-email-domains", "lists/free-email-domains.txt", -1);
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_data_verify(dir, collect, seen, &err), IDR_OK, "%s", err.message);
+    rh_assert_has(seen, "ok " CITY "\n");
+    rh_assert_has(seen, "ok free-email-domains\n");
+    cr_assert(strstr(seen, "ok " CITY) < strstr(seen, "ok free-email"), "name order");
+    cr_assert(exists("manifest.d/" CITY ".stamp"));
+    cr_assert(exists("manifest.d/free-email-domains.stamp"));
+    /* the files were just written: the stamp came more than a second after their
+     * ctime (it waits 2 s past it), so no later write can share the ctime it saw */
+    char sp[256], *text;
+    struct stat sst;
+    path_of(sp, sizeof sp, "manifest.d/" CITY ".stamp");
+    cr_assert_eq(stat(sp, &sst), 0);
+    text = idr__read_file(NULL, sp, 4096, NULL);
+    cr_assert_not_null(text);
+    const char *c = strstr(text, "\nctime_ns ");
+    cr_assert_not_null(c, "%s", text);
+    long long ctime_ns = strtoll(c + 10, NULL, 10);
+    free(text);
+    long long stamp_ns =
+        (long long)sst.st_mtim.tv_sec * 1000000000LL + sst.st_mtim.tv_nsec;
+    cr_assert_gt(stamp_ns - ctime_ns, 1000000000LL, "stamped %lld ns after the ctime",
+                 stamp_ns - ctime_ns);
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 2);
+    cr_assert_eq(rh_engine->checked.hashed, 0);
+    cr_assert(has_data(CITY));
+    /* An in-place edit after the stamp: idr_data_verify() hashed only once the clock
+     * had passed the file's ctime, so this write changes it and the stamp is stale. */
+    flip_bit(CITY ".mmdb");
+    engine_with("stamp");
+    cr_assert_eq(rh_engine->checked.trusted, 1, "the list's stamp still holds");
+    cr_assert_eq(rh_engine->checked.hashed, 1);
+    rh_assert_has(warnings(), "does not match its manifest");
+    rh_assert_has(warnings(), want);
+    cr_assert(!has_data(CITY));
+}
+
+Test(datafaults, data_verify_reports_damage_and_drops_the_stamp) {
+    char want[65];
+    strcpy(want, write_manifest(CITY, CITY ".mmdb", -1));
+    forge_stamp(CITY, CITY ".mmdb", want);
+    flip_bit(CITY ".mmdb");
+    forge_stamp(CITY, CITY ".mmdb", want); /* bit rot under an intact stamp */
+    write_text("gazetteer/us-zips.tsv", "30303\t33.75\t-84.39\n");
+    write_manifest("us-zips", "gazetteer/us-zips.tsv", -1);
+    char p[256];
+    path_of(p, sizeof p, "gazetteer/us-zips.tsv");
+    cr_assert_eq(unlink(p), 0);
+    char seen[1024] = "";
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    cr_assert_eq(idr_data_verify(dir, collect, seen, &err), IDR_EDATA);
+    rh_assert_has(err.message, "2 data files");
+    rh_assert_has(seen, "damaged " CITY "\n");
+    rh_assert_has(seen, "missing us-zips\n");
+    cr_assert(!exists("manifest.d/" CITY ".stamp"), "the stamp of a bad file is removed");
+    engine_with("stamp"); /* so the engine now hashes it and refuses it */
+    rh_assert_has(warnings(), "sha256 expected");
+    cr_assert(!has_data(CITY));
+    cr_assert_eq(idr_data_verify(NULL, NULL, NULL, &err), IDR_EINVAL);
+    cr_assert_eq(idr_data_verify("/nonexistent/idrisk", NULL, NULL, &err), IDR_EIO);
 }
 
 Test(datafaults, file_without_manifest_is_used_unverified) {

@@ -105,5 +105,6 @@ void cli_print_json_readable(const cJSON *v, int indent);
 int cli_cmd_batch(const cli_opts *o);
 int cli_cmd_store(const cli_opts *o);
 int cli_cmd_audit(const cli_opts *o);
+int cli_cmd_data(const cli_opts *o);
 
 #endif

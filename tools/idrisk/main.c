@@ -10,9 +10,11 @@
  *   idrisk lookup phone NUMBER [--country CC] [--json]
  *   idrisk audit --results R.jsonl --groups G.csv [--min-n N] [--json]  (audit.c)
  *   idrisk data fetch                   fetch the open databases into the data dir
+ *   idrisk data verify                  hash them against their manifests, stamp them
+ *                                       (data_cmd.c)
  *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
- * --verify-data full|size|off, --require-data (fail when a database is missing
+ * --verify-data stamp|full|size|off, --require-data (fail when a database is missing
  * instead of degrading), --sanctions FILE, --sanctions-format F. Options are parsed
  * with getopt_long, so they may come before or after the command and its words
  * (`idrisk --db S store stats` and `idrisk store stats --db S` are the same),
@@ -41,16 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#ifndef IDR_FETCH_SCRIPT_INSTALLED
-    #define IDR_FETCH_SCRIPT_INSTALLED ""
-#endif
-#ifndef IDR_FETCH_SCRIPT_SOURCE
-    #define IDR_FETCH_SCRIPT_SOURCE ""
-#endif
 
 static void usage(FILE *f) {
     fputs(
@@ -81,6 +75,10 @@ static void usage(FILE *f) {
         "                                  (group labels only in GROUPS.csv, "
         "docs/audit.md)\n"
         "  data fetch                      fetch the open databases (npm registry)\n"
+        "  data verify                     hash them against their manifests; stamp "
+        "the good\n"
+        "                                  ones so engines need not (exit 1: a file "
+        "is bad)\n"
         "  version                         (also --version)\n"
         "options may come before or after the command; --opt=value works; -- ends "
         "them\n"
@@ -90,8 +88,9 @@ static void usage(FILE *f) {
         "alt.csv\n"
         "         and add.csv beside it, or an OpenSanctions entities.ftm.json)\n"
         "         --sanctions-format auto|sdn-csv|ftm (default auto)\n"
-        "         --verify-data full|size|off (fetched files against their manifests; "
-        "default full)\n"
+        "         --verify-data stamp|full|size|off (fetched files against their "
+        "manifests;\n"
+        "         default stamp: full hash unless `data verify` stamped the file)\n"
         "         --require-data (fail, exit 1, when a database is missing instead of "
         "degrading)\n"
         "times (--as-of, --before): YYYY-MM-DD (midnight UTC) or RFC 3339 "
@@ -933,43 +932,6 @@ static int cmd_lookup(const cli_opts *o) {
     return EXIT_SCORED;
 }
 
-static bool is_file(const char *p) {
-    struct stat st;
-    return p && *p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int cmd_data(const cli_opts *o) {
-    if (o->n_args != 2 || strcmp(o->args[1], "fetch") != 0) {
-        fprintf(stderr, "idrisk: data fetch\n");
-        return EXIT_BADINPUT;
-    }
-    const char *script = getenv("IDRISK_FETCH_SCRIPT");
-    if (!is_file(script)) {
-        script = is_file(IDR_FETCH_SCRIPT_INSTALLED) ? IDR_FETCH_SCRIPT_INSTALLED
-                                                     : IDR_FETCH_SCRIPT_SOURCE;
-    }
-    if (!is_file(script)) {
-        fprintf(stderr, "idrisk: the fetch script is not installed\n");
-        return EXIT_FAIL;
-    }
-    const char *dir = o->data_dir ? o->data_dir : getenv("IDRISK_DATA_DIR");
-    if (!dir || !*dir) {
-        fprintf(stderr, "idrisk: data fetch needs --data-dir DIR or IDRISK_DATA_DIR\n");
-        return EXIT_BADINPUT;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", script, dir, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-        fprintf(stderr, "idrisk: cannot run %s\n", script);
-        return EXIT_FAIL;
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_SCORED : EXIT_FAIL;
-}
-
 typedef struct command {
     const char *name;
     int (*run)(const cli_opts *o);
@@ -992,7 +954,7 @@ static const command commands[] = {
     {"lookup", cmd_lookup, CLI_OPT_JSON | CLI_OPT_COUNTRY},
     {"audit", cli_cmd_audit,
      CLI_OPT_JSON | CLI_OPT_RESULTS | CLI_OPT_GROUPS | CLI_OPT_MIN_N},
-    {"data", cmd_data, 0},
+    {"data", cli_cmd_data, 0},
     {"version", cmd_version, 0},
 };
 
