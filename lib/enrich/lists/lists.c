@@ -132,6 +132,15 @@ static bool tld_wide(const char *l) {
     return rest[0] == '.' || rest[0] == '\0' || !strchr(rest, '.') || strchr(rest, '*');
 }
 
+static void sort_unless_sorted(const char **v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i - 1], v[i]) > 0) {
+            qsort(v, n, sizeof *v, cmp_str);
+            return;
+        }
+    }
+}
+
 static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/lists/%s.txt", ld->data_dir, name);
@@ -143,38 +152,46 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     if (!ds->text) {
         return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
+    /* at most one entry per '\r' or '\n' plus one */
     size_t lines = 1;
     for (size_t i = 0; i < len; i++) {
-        lines += ds->text[i] == '\n';
+        lines += ds->text[i] == '\n' || ds->text[i] == '\r';
     }
     ds->v = idr__calloc(ld->al, lines, sizeof *ds->v);
     ds->wild = idr__calloc(ld->al, lines, sizeof *ds->wild);
     if (!ds->v || !ds->wild) {
         return IDR_ENOMEM;
     }
-    /* Line numbers for the warnings: strtok_r skips empty lines, so count the line
-     * breaks between the end of one entry and the next. */
+    /* One pass over the text: entries are the runs of bytes between '\r' and '\n'
+     * (NUL-terminated in place, lower-cased), each with its line number for the
+     * warnings. */
     size_t lineno = 1, skipped = 0;
-    const char *prev = ds->text, *first_bad = NULL;
+    const char *first_bad = NULL;
     size_t first_bad_line = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(ds->text, "\r\n", &save); l;
-         l = strtok_r(NULL, "\r\n", &save)) {
-        for (const char *p = prev; p < l; p++) {
-            /* the '\0' strtok_r wrote over the previous entry's '\r' or '\n' */
-            lineno += *p == '\n' || (*p == '\0' && p[1] != '\n');
+    char *p = ds->text, *end = ds->text + len;
+    while (p < end) {
+        if (*p == '\n' || *p == '\r') {
+            lineno += *p == '\n';
+            p++;
+            continue;
         }
-        prev = l + strlen(l);
-        for (char *p = l; *p; p++) {
-            *p = (char)tolower((unsigned char)*p);
+        char *l = p;
+        size_t at = lineno;
+        for (char c; p < end && (c = *p) != '\n' && c != '\r'; p++) {
+            /* ASCII only, whatever the locale: domain names compare as bytes */
+            *p = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         }
-        if (l[0] == '#' || l[0] == '\0') {
+        if (p < end) {
+            lineno += *p == '\n'; /* counted before the NUL replaces it */
+            *p++ = '\0';
+        }
+        if (l[0] == '#') {
             continue;
         }
         if (tld_wide(l)) {
             if (skipped++ == 0) {
                 first_bad = l;
-                first_bad_line = lineno;
+                first_bad_line = at;
             }
             continue;
         }
@@ -195,8 +212,10 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
             return rc;
         }
     }
-    qsort(ds->v, ds->n, sizeof *ds->v, cmp_str);
-    qsort(ds->wild, ds->n_wild, sizeof *ds->wild, cmp_str);
+    /* The fetched lists come sorted: checking costs one comparison per entry, sorting
+     * about seventeen (61M instructions of the 113M these lists took to load). */
+    sort_unless_sorted(ds->v, ds->n);
+    sort_unless_sorted(ds->wild, ds->n_wild);
     ds->loaded = ds->n + ds->n_wild > 0;
     return ds->loaded ? add_manifest(ld, name) : IDR_OK;
 }
