@@ -465,8 +465,9 @@ static void *idx_map(const char *path,
         *why = "is truncated or damaged (its size does not add up)";
     } else if (idx_checksum(map, len) != h.checksum) {
         *why = "is damaged (checksum mismatch)";
+    } else if (!m->sha256 || strlen(m->sha256) != 64) {
+        *why = "cannot be matched to its TSV file (the TSV's manifest gives no sha256)";
     } else if (stat(tsv, &src) != 0 || (uint64_t)src.st_size != h.src_size ||
-               !m->sha256 || strlen(m->sha256) != 64 ||
                strncasecmp(m->sha256, h.src_sha256, 64) != 0 ||
                (m->size >= 0 && (uint64_t)m->size != h.src_size)) {
         *why = "was built from another version of the TSV file";
