@@ -488,7 +488,7 @@ static bool cities_sane(const city_entry *c, size_t n, const char *str, size_t l
     }
     for (size_t i = 0; i < n; i++) {
         if (c[i].admin1 >= len || c[i].admin1_norm >= len || c[i].name >= len ||
-            c[i].norm >= len || memchr(c[i].cc, '\0', sizeof c[i].cc) == NULL) {
+            c[i].norm >= len || c[i].cc[sizeof c[i].cc - 1] != '\0') {
             return false;
         }
     }
@@ -497,7 +497,7 @@ static bool cities_sane(const city_entry *c, size_t n, const char *str, size_t l
 
 static bool zips_sane(const zip_entry *z, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (memchr(z[i].zip, '\0', sizeof z[i].zip) == NULL) {
+        if (z[i].zip[sizeof z[i].zip - 1] != '\0') {
             return false;
         }
     }
