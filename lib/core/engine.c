@@ -422,3 +422,18 @@ int idr_engine_lookup_phone(const idr_engine *eng,
     }
     return idr__phone_lookup_json(&eng->mods, number, country, out, err);
 }
+
+int idr_data_build_indexes(const char *data_dir, idr_error *err) {
+    if (!data_dir || !*data_dir) {
+        return idr__err(err, IDR_EINVAL, "data_dir", "no data directory given");
+    }
+    if (idr__crypto_init() != 0) {
+        return idr__err(err, IDR_EINTERNAL, NULL, "libsodium could not be initialised");
+    }
+    char why[4400];
+    int rc = idr__geo_write_indexes(NULL, data_dir, why, sizeof why);
+    if (rc != IDR_OK) {
+        return idr__err(err, rc, "data_dir", "gazetteer index not written: %s", why);
+    }
+    return IDR_OK;
+}

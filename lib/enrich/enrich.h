@@ -574,6 +574,14 @@ void idr__email_enrichment_json(const idr__enrichment_view *v, idr__jw *w);
 
 /* What the databases say about one IP address or phone number, as JSON (the public
  * lookup calls). Same errors as idr_engine_lookup_ip / idr_engine_lookup_phone. */
+/* Build the binary indexes of the gazetteers in data_dir (gazetteer/us-zips.idx and
+ * cities.idx, from the TSV files beside them; an index whose TSV is absent or holds no
+ * usable line is removed), which engine build maps instead of parsing the TSV files
+ * (gazetteer.c). IDR_OK, or IDR_EIO / IDR_ENOMEM with the file and reason in `why`. */
+int idr__geo_write_indexes(const idr__alloc *al,
+                           const char *data_dir,
+                           char *why,
+                           size_t n);
 int idr__geo_lookup_json(const idr__modules *m,
                          const char *ip,
                          char **out,

@@ -37,6 +37,13 @@ printf '[pack]\nid = x\nversion = 1\nband.medium = 20\nband.high = 45\nband.crit
 grep -q 'ssn_invalid_structure.severity' "$T/err" || { echo "FAIL bad_rules: entry.key not named: $(cat "$T/err")"; fail=$((fail + 1)); }
 "$IDRISK" score < /dev/null >"$T/out" 2>"$T/err"; check score_no_file 2 $?
 "$IDRISK" frobnicate >"$T/out" 2>"$T/err"; check unknown_command 2 $?
+# data index: the gazetteer indexes beside their TSV files; a bad sub-command is usage
+mkdir -p "$T/dd/gazetteer"
+printf 'US\tGA\tGeorgia\tAtlanta\t33.749\t-84.38798\n' >"$T/dd/gazetteer/cities.tsv"
+"$IDRISK" data index --data-dir "$T/dd" >"$T/out" 2>"$T/err"; check data_index 0 $?
+[ -s "$T/dd/gazetteer/cities.idx" ] || { echo "FAIL data_index: no cities.idx"; fail=$((fail + 1)); }
+[ -e "$T/dd/gazetteer/us-zips.idx" ] && { echo "FAIL data_index: us-zips.idx without its TSV"; fail=$((fail + 1)); }
+"$IDRISK" data frob --data-dir "$T/dd" >"$T/out" 2>"$T/err"; check data_bad_subcommand 2 $?
 "$IDRISK" rules >"$T/out" 2>"$T/err"; check rules 0 $?
 grep -q 'ssn_invalid_structure' "$T/out" || { echo "FAIL rules: indicator missing from listing"; fail=$((fail + 1)); }
 "$IDRISK" rules --json >"$T/out" 2>"$T/err"; check rules_json 0 $?

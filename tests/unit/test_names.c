@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../env_config.h"
@@ -171,5 +172,156 @@ Test(names, concurrent_use_beyond_the_pool) {
         void *r = NULL;
         pthread_join(th[i], &r);
         cr_assert_null(r, "thread %d saw a wrong similarity", i);
+    }
+}
+
+static bool same_toks(const idr__name_toks *a, const idr__name_toks *b) {
+    if (a->n != b->n) {
+        return false;
+    }
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->len[i] != b->len[i] || a->initial[i] != b->initial[i] ||
+            a->nick[i] != b->nick[i] ||
+            memcmp(a->buf + a->off[i], b->buf + b->off[i], a->len[i]) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static char *toks_str(const idr__name_toks *t, char *out, size_t cap) {
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->n && o + 1 < cap; i++) {
+        o += (size_t)snprintf(out + o, cap - o, "%s[%s]", i ? " " : "",
+                              t->buf + t->off[i]);
+    }
+    return out;
+}
+
+/* The ASCII fast path (no ICU) must give exactly the transliterator's tokens. Every
+ * printable and control byte, in random strings, plus the name-like shapes the
+ * generator and the examples use. */
+Test(names, ascii_fast_path_agrees_with_icu) {
+    static const char *const fixed[] = {
+        "John Smith",
+        "Smith, John",
+        "O'Brien",
+        "Mary-Jane  Watson",
+        "Dr. Jane Doe Jr.",
+        "Green Alpine L.L.C.",
+        "A1B2 c3",
+        "`tick' quote`",
+        "\t\x01\x7f tab",
+        "MiXeD CaSe 0123456789",
+        "___",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n",
+    };
+    idr__name_toks a, b;
+    char sa[512], sb[512];
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        idr__name_tokenize(eng->mods.names, fixed[i], &a);
+        idr__name_tokenize_icu(eng->mods.names, fixed[i], &b);
+        cr_assert(same_toks(&a, &b), "\"%s\": fast %s, ICU %s", fixed[i],
+                  toks_str(&a, sa, sizeof sa), toks_str(&b, sb, sizeof sb));
+    }
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    char s[96];
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t len = 1 + (size_t)(x % (sizeof s - 1));
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* half letters and spaces (name-like), half any byte 1..127 */
+            unsigned r = (unsigned)(x >> 32);
+            s[i] = (r & 1) ? " abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-'"
+                                 [(r >> 1) % 56]
+                           : (char)(1 + (r >> 1) % 127);
+        }
+        s[len] = '\0';
+        idr__name_tokenize(eng->mods.names, s, &a);
+        idr__name_tokenize_icu(eng->mods.names, s, &b);
+        cr_assert(same_toks(&a, &b), "string %d: fast %s, ICU %s", k,
+                  toks_str(&a, sa, sizeof sa), toks_str(&b, sb, sizeof sb));
+    }
+}
+
+/* data/names_translit.tsv is derived data: each line must be what the transliterator
+ * gives today, the tokens through the table must equal the tokens through ICU, and
+ * every non-ASCII name of the curated watch lists must have its line. */
+Test(names, translit_table_agrees_with_icu) {
+    FILE *f = fopen(IDR_TEST_SOURCE_DIR "/data/names_translit.tsv", "r");
+    cr_assert_not_null(f);
+    char line[2048];
+    size_t used = 0;
+    idr__name_toks a, b;
+    char sa[512], sb[512];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab) {
+            continue;
+        }
+        *tab = '\0';
+        idr__name_tokenize(eng->mods.names, line, &a);
+        idr__name_tokenize_icu(eng->mods.names, line, &b);
+        cr_assert(same_toks(&a, &b), "\"%s\": table %s, ICU %s", line,
+                  toks_str(&a, sa, sizeof sa), toks_str(&b, sb, sizeof sb));
+        /* the stored text itself, tokenised as ASCII, is what ICU's output gives */
+        idr__name_tokenize(eng->mods.names, tab + 1, &a);
+        cr_assert(same_toks(&a, &b), "\"%s\": stored \"%s\" is stale", line, tab + 1);
+        used++;
+    }
+    fclose(f);
+    cr_assert_gt(used, 0);
+    static const char *const lists[] = {IDR_TEST_SOURCE_DIR "/data/sanctions_sdn_itw.tsv",
+                                        IDR_TEST_SOURCE_DIR "/data/front_companies.tsv"};
+    for (size_t k = 0; k < 2; k++) {
+        f = fopen(lists[k], "r");
+        cr_assert_not_null(f);
+        while (fgets(line, sizeof line, f)) {
+            if (line[0] == '#') {
+                continue;
+            }
+            /* columns 1 and 3: the name and its aliases (';' or ',' separated) */
+            char *col[4] = {line, NULL, NULL, NULL};
+            for (int c = 1; c < 4 && col[c - 1]; c++) {
+                char *t = strchr(col[c - 1], '\t');
+                col[c] = t ? t + 1 : NULL;
+                if (t) {
+                    *t = '\0';
+                }
+            }
+            for (int c = 0; c < 3; c += 2) {
+                char *save = NULL;
+                for (char *nm = col[c] ? strtok_r(col[c], ";,", &save) : NULL; nm;
+                     nm = strtok_r(NULL, ";,", &save)) {
+                    while (*nm == ' ') {
+                        nm++;
+                    }
+                    bool ascii = true;
+                    for (const char *p = nm; *p; p++) {
+                        ascii = ascii && (unsigned char)*p < 0x80;
+                    }
+                    if (ascii) {
+                        continue;
+                    }
+                    char cmd[1024];
+                    snprintf(cmd, sizeof cmd, "%s\t", nm);
+                    FILE *t = fopen(IDR_TEST_SOURCE_DIR "/data/names_translit.tsv", "r");
+                    bool found = false;
+                    char l2[2048];
+                    while (t && !found && fgets(l2, sizeof l2, t)) {
+                        found = strncmp(l2, cmd, strlen(cmd)) == 0;
+                    }
+                    if (t) {
+                        fclose(t);
+                    }
+                    cr_assert(found, "%s: \"%s\" has no line in data/names_translit.tsv",
+                              lists[k], nm);
+                }
+            }
+        }
+        fclose(f);
     }
 }

@@ -1,9 +1,13 @@
 /*
- * data_cmd.c - `idrisk data fetch|verify [--data-dir DIR]`: the fetched databases.
+ * data_cmd.c - `idrisk data fetch|verify|index [--data-dir DIR]`: the fetched
+ * databases.
  *
- *   idrisk data fetch    run the fetch script (tools/fetch-data.sh), then verify
+ *   idrisk data fetch    run the fetch script (tools/fetch-data.sh), then verify,
+ *                        then index
  *   idrisk data verify   every manifest-named file hashed in full against its
  *                        manifest; a stamp written for each that matches
+ *   idrisk data index    the gazetteer indexes engine build maps
+ *                        (idr_data_build_indexes(), docs/geo.md)
  *
  * The directory is --data-dir, else IDRISK_DATA_DIR. verify prints one line per
  * manifest, `STATUS NAME PATH[: detail]` (STATUS as idr_data_verify() reports it: ok,
@@ -61,6 +65,17 @@ static int verify(const char *dir) {
     return EXIT_SCORED;
 }
 
+/* The gazetteer indexes engine build maps (idr_data_build_indexes). */
+static int build_indexes(const char *dir) {
+    idr_error err;
+    memset(&err, 0, sizeof err);
+    if (idr_data_build_indexes(dir, &err) != IDR_OK) {
+        fprintf(stderr, "idrisk: %s\n", err.message);
+        return EXIT_FAIL;
+    }
+    return EXIT_SCORED;
+}
+
 static int fetch(const char *dir) {
     const char *script = getenv("IDRISK_FETCH_SCRIPT");
     if (!is_file(script)) {
@@ -86,15 +101,17 @@ static int fetch(const char *dir) {
     }
     /* The script checked what it kept against the manifests with sha256sum; this
      * checks everything once more in the library and leaves the stamps that spare
-     * every engine build the hash. */
-    return verify(dir);
+     * every engine build the hash; then the indexes that spare it the parse. */
+    int rc = verify(dir);
+    return rc == EXIT_SCORED ? build_indexes(dir) : rc;
 }
 
 int cli_cmd_data(const cli_opts *o) {
     bool is_fetch = o->n_args == 2 && strcmp(o->args[1], "fetch") == 0;
     bool is_verify = o->n_args == 2 && strcmp(o->args[1], "verify") == 0;
-    if (!is_fetch && !is_verify) {
-        fprintf(stderr, "idrisk: data fetch|verify [--data-dir DIR]\n");
+    bool is_index = o->n_args == 2 && strcmp(o->args[1], "index") == 0;
+    if (!is_fetch && !is_verify && !is_index) {
+        fprintf(stderr, "idrisk: data fetch|verify|index [--data-dir DIR]\n");
         return EXIT_BADINPUT;
     }
     const char *dir = o->data_dir ? o->data_dir : getenv("IDRISK_DATA_DIR");
@@ -103,5 +120,5 @@ int cli_cmd_data(const cli_opts *o) {
                 o->args[1]);
         return EXIT_BADINPUT;
     }
-    return is_fetch ? fetch(dir) : verify(dir);
+    return is_fetch ? fetch(dir) : is_verify ? verify(dir) : build_indexes(dir);
 }

@@ -11,6 +11,7 @@
  *   idrisk audit --results R.jsonl --groups G.csv [--min-n N] [--json]  (audit.c)
  *   idrisk data fetch                   fetch the open databases into the data dir
  *   idrisk data verify                  hash them against their manifests, stamp them
+ *   idrisk data index                   rebuild its gazetteer indexes (done by fetch)
  *                                       (data_cmd.c)
  *   idrisk version (or --version)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
@@ -79,6 +80,8 @@ static void usage(FILE *f) {
         "the good\n"
         "                                  ones so engines need not (exit 1: a file "
         "is bad)\n"
+        "  data index                      rebuild the gazetteer indexes of the data "
+        "dir\n"
         "  version                         (also --version)\n"
         "options may come before or after the command; --opt=value works; -- ends "
         "them\n"

@@ -84,6 +84,7 @@ void idr__geo_manifest_load(const char *data_dir,
                             const char *name,
                             idr__geo_manifest *m) {
     memset(m, 0, sizeof *m);
+    m->size = -1;
     char path[4096];
     if (snprintf(path, sizeof path, "%s/manifest.d/%s.json", data_dir, name) >=
         (int)sizeof path) {
@@ -103,6 +104,10 @@ void idr__geo_manifest_load(const char *data_dir,
         m->attribution = mf_str(m->root, "attribution");
         m->build_date = mf_str(m->root, "build_date");
         m->type = mf_str(m->root, "type");
+        m->sha256 = mf_str(m->root, "sha256");
+        const cJSON *sz = cJSON_GetObjectItemCaseSensitive(m->root, "size");
+        m->size =
+            cJSON_IsNumber(sz) && sz->valuedouble >= 0 ? (long long)sz->valuedouble : -1;
     }
 }
 
@@ -177,8 +182,7 @@ void idr__geo_close(idr__geo *g) {
         idr__geo_db_close(g->dbs[i]);
     }
     idr__free(g->al, g->dbs);
-    idr__free(g->al, g->zips);
-    idr__free(g->al, g->cities);
+    idr__geo_free_gazetteers(g);
     idr__free(g->al, g->classes);
     idr__free(g->al, g->ops);
     idr__free(g->al, g->mobile);

@@ -35,17 +35,23 @@ extern const char *const idr__geo_kind_names[];
 
 typedef struct idr__geo_db idr__geo_db; /* one opened .mmdb (mmdb.c) */
 
+/* zip_entry and city_entry are also the records of the binary gazetteer indexes
+ * (gazetteer.c), mapped as they are: plain data, no pointers, fixed sizes. */
 typedef struct zip_entry {
     char zip[6];
     double lat, lon;
-    unsigned line;     /* in us-zips.tsv, 1-based */
-    unsigned dup_line; /* another line giving this ZIP other coordinates; 0 when none:
+    uint32_t line;     /* in us-zips.tsv, 1-based */
+    uint32_t dup_line; /* another line giving this ZIP other coordinates; 0 when none:
                           such a ZIP is ambiguous and places no residence */
 } zip_entry;
 
 typedef struct city_entry {
-    const char *cc, *admin1, *admin1_norm, *name, *norm;
     double lat, lon;
+    /* offsets into idr__geo.city_str: admin1 code and admin1 name (both normalised),
+     * the name as written and normalised */
+    uint32_t admin1, admin1_norm, name, norm;
+    char cc[4];     /* ISO country code, NUL-terminated */
+    uint32_t spare; /* 0 */
 } city_entry;
 
 typedef struct asn_class {
@@ -67,6 +73,11 @@ struct idr__geo {
     size_t n_zips;
     city_entry *cities;
     size_t n_cities;
+    const char *city_str; /* the strings city_entry offsets point into */
+    size_t city_str_len;
+    void *zip_map, *city_map; /* mapped indexes (zips/cities point into them), or NULL */
+    size_t zip_map_len, city_map_len;
+    char *city_str_own; /* city_str when parsed from the TSV (from al) */
     asn_class *classes;
     size_t n_classes;
     vpn_operator *ops;
@@ -100,6 +111,8 @@ char *idr__geo_next_line_n(char **cursor, unsigned *lineno);
 typedef struct idr__geo_manifest {
     struct cJSON *root;
     const char *version, *license, *attribution, *build_date, *type;
+    const char *sha256; /* the file's, as the fetch recorded it */
+    long long size;     /* -1 when absent */
 } idr__geo_manifest;
 void idr__geo_manifest_load(const char *data_dir, const char *name, idr__geo_manifest *m);
 void idr__geo_manifest_free(idr__geo_manifest *m);
@@ -148,6 +161,8 @@ void idr__geo_db_query(const idr__geo_db *db,
  * IDR__GEO_CAP_GAZETTEER each; an unusable file is a warning). */
 void idr__geo_load_zips(idr__loader *ld, idr__geo *g);
 void idr__geo_load_cities(idr__loader *ld, idr__geo *g);
+/* Release what the two loaders made (mapped or allocated). */
+void idr__geo_free_gazetteers(idr__geo *g);
 /* Each located session's distance to en->residence, once that is known. */
 void idr__geo_fill_distances(idr__enrichment *en);
 

@@ -139,6 +139,15 @@ static bool tld_wide(const char *l) {
     return rest[0] == '.' || rest[0] == '\0' || !strchr(rest, '.') || strchr(rest, '*');
 }
 
+static void sort_unless_sorted(const char **v, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(v[i - 1], v[i]) > 0) {
+            qsort(v, n, sizeof *v, cmp_str);
+            return;
+        }
+    }
+}
+
 static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/lists/%s.txt", ld->data_dir, name);
@@ -150,46 +159,58 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
     if (!ds->text) {
         return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
     }
+    /* at most one entry per '\r' or '\n' plus one */
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++) {
-        lines += ds->text[i] == '\n';
+    const char *end_text = ds->text + len;
+    for (const char *q = ds->text; (q = memchr(q, '\n', (size_t)(end_text - q))) != NULL;
+         q++) {
+        lines++;
+    }
+    for (const char *q = ds->text; (q = memchr(q, '\r', (size_t)(end_text - q))) != NULL;
+         q++) {
+        lines++;
     }
     ds->v = idr__calloc(ld->al, lines, sizeof *ds->v);
     ds->wild = idr__calloc(ld->al, lines, sizeof *ds->wild);
     if (!ds->v || !ds->wild) {
         return IDR_ENOMEM;
     }
-    /* Line numbers for the warnings: strtok_r skips empty lines, so count the line
-     * breaks between the end of one entry and the next. */
-    size_t lineno = 1, skipped = 0;
-    const char *prev = ds->text, *first_bad = NULL;
+    /* Entries are the runs of bytes between '\r' and '\n', NUL-terminated in place
+     * and lower-cased (ASCII only, whatever the locale: domain names compare as
+     * bytes), each with its line number for the warnings. Lines are found with memchr
+     * and lower-cased in a counted loop: these lists hold 136,000 lines. */
+    size_t lineno = 0, skipped = 0;
+    const char *first_bad = NULL;
     size_t first_bad_line = 0;
-    char *save = NULL;
-    for (char *l = strtok_r(ds->text, "\r\n", &save); l;
-         l = strtok_r(NULL, "\r\n", &save)) {
-        for (const char *p = prev; p < l; p++) {
-            /* the '\0' strtok_r wrote over the previous entry's '\r' or '\n' */
-            lineno += *p == '\n' || (*p == '\0' && p[1] != '\n');
-        }
-        prev = l + strlen(l);
-        for (char *p = l; *p; p++) {
-            *p = (char)tolower((unsigned char)*p);
-        }
-        if (l[0] == '#' || l[0] == '\0') {
-            continue;
-        }
-        if (tld_wide(l)) {
-            if (skipped++ == 0) {
-                first_bad = l;
-                first_bad_line = lineno;
+    char *end = ds->text + len; /* *end is the NUL idr__read_file adds */
+    for (char *p = ds->text; p < end; lineno++) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        char *eol = nl ? nl : end;
+        while (p < eol) {
+            char *cr = memchr(p, '\r', (size_t)(eol - p));
+            char *l = p, *e = cr ? cr : eol;
+            p = e + (e < eol);
+            *e = '\0';
+            if (l == e || l[0] == '#') {
+                continue;
             }
-            continue;
+            for (char *q = l; q < e; q++) {
+                *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + ('a' - 'A') : *q);
+            }
+            if (tld_wide(l)) {
+                if (skipped++ == 0) {
+                    first_bad = l;
+                    first_bad_line = lineno + 1;
+                }
+                continue;
+            }
+            if (l[0] == '*' && l[1] == '.') {
+                ds->wild[ds->n_wild++] = l + 2;
+            } else {
+                ds->v[ds->n++] = l;
+            }
         }
-        if (l[0] == '*' && l[1] == '.') {
-            ds->wild[ds->n_wild++] = l + 2;
-        } else {
-            ds->v[ds->n++] = l;
-        }
+        p = eol + 1;
     }
     if (skipped) {
         int rc = idr__loader_warn(
@@ -202,8 +223,10 @@ static int load_domains(idr__loader *ld, domain_set *ds, const char *name) {
             return rc;
         }
     }
-    qsort(ds->v, ds->n, sizeof *ds->v, cmp_str);
-    qsort(ds->wild, ds->n_wild, sizeof *ds->wild, cmp_str);
+    /* The fetched lists come sorted: checking costs one comparison per entry, sorting
+     * about seventeen (61M instructions of the 113M these lists took to load). */
+    sort_unless_sorted(ds->v, ds->n);
+    sort_unless_sorted(ds->wild, ds->n_wild);
     ds->loaded = ds->n + ds->n_wild > 0;
     return ds->loaded ? add_manifest(ld, name) : IDR_OK;
 }

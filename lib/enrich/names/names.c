@@ -23,7 +23,15 @@
  * a free one, and when all are busy clones a private one from a prototype that is never
  * used to transliterate (cloning under a mutex). Names that are pure ASCII never touch
  * ICU at all: for ASCII, NFKC and transliteration are the identity and case folding is
- * tolower(), so the fast path gives the same tokens.
+ * tolower(), so the fast path gives the same tokens (test names.ascii_fast_path_*).
+ *
+ * Engine build cost: creating the transliterator takes about 15 ms, and its first use
+ * on a script loads that script's rules (Han-Latin alone about 90 ms, once per
+ * process). The prototype and the pool are therefore made on the first non-ASCII name
+ * (under clone_lock, published through tr_state), not at engine build, and the
+ * non-ASCII names of the curated lists are looked up in data/names_translit.tsv: ICU's
+ * own output for them, used only when the file names the running ICU version and
+ * checked against ICU by test names.translit_table_agrees_with_icu.
  */
 #include "enrich/names/names.h"
 
@@ -58,6 +66,12 @@
  * person. 0.85 keeps even an exact shared token below IDR__NAME_MATCH (0.88). */
 #define SINGLE_TOKEN_SCALE 0.85
 
+/* One line of data/names_translit.tsv: a name and ICU's transliteration of it. */
+typedef struct translit_pair {
+    const char *in, *out;
+    size_t in_len;
+} translit_pair;
+
 typedef struct nick_pair {
     const char *name;
     unsigned group;
@@ -68,7 +82,11 @@ struct idr__names {
     UTransliterator *proto; /* cloned from, never used to transliterate */
     UTransliterator *pool[IDR__NAMES_POOL];
     atomic_flag busy[IDR__NAMES_POOL];
-    pthread_mutex_t clone_lock;
+    pthread_mutex_t clone_lock; /* also guards the lazy creation of proto and pool */
+    atomic_int tr_state;        /* 0 not made yet, 1 made, -1 creation failed */
+    translit_pair *tl;          /* names_translit.tsv, sorted by input */
+    size_t n_tl;
+    char *tl_text;        /* the file's bytes, which tl[] point into */
     USpoofChecker *spoof; /* confusable check; const use is thread-safe */
     UIDNA *idna;          /* punycode to Unicode; const use is thread-safe */
     nick_pair *nick;      /* sorted by name, then group */
@@ -236,15 +254,58 @@ static void tokenize_plain(const char *s, size_t n, idr__name_toks *out) {
     idr__arena_free(a);
 }
 
+static UTransliterator *open_proto(void) {
+    UChar id[sizeof TRANSLIT_ID];
+    u_uastrcpy(id, TRANSLIT_ID);
+    UParseError pe;
+    UErrorCode st = U_ZERO_ERROR;
+    UTransliterator *t = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
+    if (U_FAILURE(st)) {
+        if (t) {
+            utrans_close(t);
+        }
+        return NULL;
+    }
+    return t;
+}
+
+/* Make the prototype and the pool on first use. Double-checked: tr_state is published
+ * with release order after proto and pool are complete, so a thread that reads 1 with
+ * acquire order sees them; creation itself runs under clone_lock, once. */
+static bool ensure_translit(idr__names *nm) {
+    int s = atomic_load_explicit(&nm->tr_state, memory_order_acquire);
+    if (s != 0) {
+        return s > 0;
+    }
+    pthread_mutex_lock(&nm->clone_lock);
+    s = atomic_load_explicit(&nm->tr_state, memory_order_relaxed);
+    if (s == 0) {
+        UErrorCode st = U_ZERO_ERROR;
+        nm->proto = open_proto();
+        st = nm->proto ? U_ZERO_ERROR : U_MISSING_RESOURCE_ERROR;
+        for (int i = 0; i < IDR__NAMES_POOL && U_SUCCESS(st); i++) {
+            nm->pool[i] = utrans_clone(nm->proto, &st);
+        }
+        s = U_SUCCESS(st) ? 1 : -1;
+        atomic_store_explicit(&nm->tr_state, s, memory_order_release);
+    }
+    pthread_mutex_unlock(&nm->clone_lock);
+    return s > 0;
+}
+
 static UTransliterator *acquire(const idr__names *cnm, int *slot) {
-    idr__names *nm = (idr__names *)cnm; /* the pool flags are the only mutable part */
+    /* the pool flags and the lazily made transliterators are the only mutable part */
+    idr__names *nm = (idr__names *)cnm;
+    *slot = -1;
+    if (!ensure_translit(nm)) {
+        return NULL;
+    }
     for (int i = 0; i < IDR__NAMES_POOL; i++) {
         if (!atomic_flag_test_and_set_explicit(&nm->busy[i], memory_order_acquire)) {
             *slot = i;
             return nm->pool[i];
         }
     }
-    *slot = -1;
     UErrorCode st = U_ZERO_ERROR;
     pthread_mutex_lock(&nm->clone_lock);
     UTransliterator *t = utrans_clone(nm->proto, &st);
@@ -268,8 +329,25 @@ static void release(const idr__names *cnm, UTransliterator *t, int slot) {
 /* Capacity for the transliterated text: Han and Hangul grow several-fold. */
 #define WORK_CAP (IDR__NAME_MAX_INPUT * 4)
 
-static void
-tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out) {
+static int cmp_translit(const void *a, const void *b) {
+    const translit_pair *x = a, *y = b;
+    size_t n = x->in_len < y->in_len ? x->in_len : y->in_len;
+    int c = memcmp(x->in, y->in, n);
+    return c ? c : (x->in_len > y->in_len) - (x->in_len < y->in_len);
+}
+
+/* ICU's transliteration of the n bytes at s from names_translit.tsv, or NULL. */
+static const char *translit_known(const idr__names *nm, const char *s, size_t n) {
+    if (!nm->n_tl) {
+        return NULL;
+    }
+    translit_pair key = {s, NULL, n};
+    const translit_pair *p = bsearch(&key, nm->tl, nm->n_tl, sizeof key, cmp_translit);
+    return p ? p->out : NULL;
+}
+
+static void tokenize_icu(
+    const idr__names *nm, const char *s, size_t n, bool force_icu, idr__name_toks *out) {
     UChar src[IDR__NAME_MAX_INPUT + 1];
     UChar work[WORK_CAP];
     UChar fold[WORK_CAP];
@@ -286,14 +364,21 @@ tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out)
     }
     memcpy(work, src, (size_t)len * sizeof(UChar));
     int32_t wlen = len, limit = len;
-    int slot = -1;
-    UTransliterator *tr = acquire(nm, &slot);
+    const char *known =
+        len < IDR__NAME_MAX_INPUT && !force_icu ? translit_known(nm, s, n) : NULL;
+    UTransliterator *tr = NULL;
     st = U_ZERO_ERROR;
-    if (tr) {
-        utrans_transUChars(tr, work, &wlen, WORK_CAP, 0, &limit, &st);
-        release(nm, tr, slot);
+    if (known) {
+        u_strFromUTF8(work, WORK_CAP, &wlen, known, -1, &st);
+    } else {
+        int slot = -1;
+        tr = acquire(nm, &slot);
+        if (tr) {
+            utrans_transUChars(tr, work, &wlen, WORK_CAP, 0, &limit, &st);
+            release(nm, tr, slot);
+        }
     }
-    if (!tr || U_FAILURE(st)) {
+    if ((!known && !tr) || U_FAILURE(st) || wlen > WORK_CAP) {
         /* too long once transliterated, or no transliterator: fold the input as is */
         memcpy(work, src, (size_t)len * sizeof(UChar));
         wlen = len;
@@ -337,6 +422,8 @@ tokenize_icu(const idr__names *nm, const char *s, size_t n, idr__name_toks *out)
     tb_finish(&b);
 }
 
+static void nick_rows(const idr__names *nm, idr__name_toks *out);
+
 void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out) {
     if (!s) {
         memset(out, 0, sizeof *out);
@@ -350,10 +437,23 @@ void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out
     if (ascii) {
         tokenize_ascii(s, n, out);
     } else if (nm) {
-        tokenize_icu(nm, s, n, out);
+        tokenize_icu(nm, s, n, false, out);
     } else {
         tokenize_plain(s, n, out);
     }
+    nick_rows(nm, out);
+}
+
+void idr__name_tokenize_icu(const idr__names *nm, const char *s, idr__name_toks *out) {
+    if (!s || !nm) {
+        idr__name_tokenize(nm, s, out);
+        return;
+    }
+    tokenize_icu(nm, s, strnlen(s, IDR__NAME_MAX_INPUT), true, out);
+    nick_rows(nm, out);
+}
+
+static void nick_rows(const idr__names *nm, idr__name_toks *out) {
     /* look each token up in the nickname table once, not once per pair compared */
     for (size_t i = 0; i < out->n; i++) {
         const nick_pair *p =
@@ -846,30 +946,68 @@ static int load_nicknames(idr__loader *ld, idr__names *nm) {
     return idr__loader_add_data(ld, &d);
 }
 
+/* data/names_translit.tsv: "# icu: VERSION", then "name<TAB>ICU's transliteration".
+ * Used only when VERSION is the running ICU's; otherwise (or when absent) every
+ * non-ASCII name goes through the transliterator, which gives the same tokens, only
+ * later. A line without a tab is skipped. */
+static int load_translit(idr__loader *ld, idr__names *nm) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/names_translit.tsv",
+             ld->lists_dir ? ld->lists_dir : ".");
+    size_t len = 0;
+    char *text = idr__read_file(ld->al, path, (size_t)4 << 20, &len);
+    if (!text) {
+        return errno == ENOMEM ? IDR_ENOMEM : IDR_OK;
+    }
+    const char *v = strstr(text, "# icu: ");
+    size_t vl = strlen(U_ICU_VERSION);
+    if (!v || strncmp(v + 7, U_ICU_VERSION, vl) != 0 ||
+        (v[7 + vl] != '\n' && v[7 + vl] != '\r')) {
+        idr__free(ld->al, text);
+        return IDR_OK;
+    }
+    size_t cap = 1;
+    for (size_t i = 0; i < len; i++) {
+        cap += text[i] == '\n';
+    }
+    nm->tl = idr__calloc(nm->al, cap, sizeof *nm->tl);
+    if (!nm->tl) {
+        idr__free(ld->al, text);
+        return IDR_ENOMEM;
+    }
+    nm->tl_text = text;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line && nm->n_tl < cap;
+         line = strtok_r(NULL, "\n", &save)) {
+        line[strcspn(line, "\r")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab) {
+            continue;
+        }
+        *tab = '\0';
+        nm->tl[nm->n_tl++] = (translit_pair){line, tab + 1, (size_t)(tab - line)};
+    }
+    qsort(nm->tl, nm->n_tl, sizeof *nm->tl, cmp_translit);
+    return IDR_OK;
+}
+
 int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     *out = NULL;
+    *why = NULL; /* nothing here can make the module unavailable any more */
     idr__names *nm = idr__calloc(ld->al, 1, sizeof *nm);
     if (!nm) {
         return IDR_ENOMEM;
     }
     nm->al = ld->al;
     pthread_mutex_init(&nm->clone_lock, NULL);
-    UChar id[sizeof TRANSLIT_ID];
-    u_uastrcpy(id, TRANSLIT_ID);
-    UParseError pe;
-    UErrorCode st = U_ZERO_ERROR;
-    nm->proto = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, &pe, &st);
-    for (int i = 0; i < IDR__NAMES_POOL && U_SUCCESS(st); i++) {
-        nm->pool[i] = utrans_clone(nm->proto, &st);
+    for (int i = 0; i < IDR__NAMES_POOL; i++) {
         atomic_flag_clear(&nm->busy[i]);
     }
-    if (U_FAILURE(st)) {
-        *why = idr__arena_printf(ld->arena, "ICU transliterator unavailable (%s)",
-                                 u_errorName(st));
-        idr__names_close(nm);
-        return *why ? IDR_OK : IDR_ENOMEM;
-    }
-    st = U_ZERO_ERROR;
+    atomic_init(&nm->tr_state, 0);
+    /* The transliterator is made on first use (ensure_translit), not here: even asking
+     * ICU's registry which transforms it has costs about as much as making one. An ICU
+     * without Any-Latin then folds non-ASCII names without transliterating them. */
+    UErrorCode st = U_ZERO_ERROR;
     nm->spoof = uspoof_open(&st);
     if (U_SUCCESS(st)) {
         uspoof_setChecks(nm->spoof, USPOOF_CONFUSABLE, &st);
@@ -889,6 +1027,9 @@ int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
         nm->idna = NULL;
     }
     int rc = load_nicknames(ld, nm);
+    if (rc == IDR_OK) {
+        rc = load_translit(ld, nm);
+    }
     if (rc != IDR_OK) {
         idr__names_close(nm);
         return rc;
@@ -928,5 +1069,7 @@ void idr__names_close(idr__names *nm) {
     pthread_mutex_destroy(&nm->clone_lock);
     idr__free(nm->al, nm->nick);
     idr__free(nm->al, nm->nick_text);
+    idr__free(nm->al, nm->tl);
+    idr__free(nm->al, nm->tl_text);
     idr__free(nm->al, nm);
 }

@@ -23,6 +23,9 @@ void idr__names_close(idr__names *n);
  * `nm` may be NULL (ICU unavailable): ASCII is handled the same way, other bytes are
  * kept as they are (idr__norm_simple). Never fails; NULL gives no tokens. */
 void idr__name_tokenize(const idr__names *nm, const char *s, idr__name_toks *out);
+/* The same through the ICU transliterator whatever the input: no ASCII fast path, no
+ * names_translit.tsv. For the tests that hold those two to ICU's answer. */
+void idr__name_tokenize_icu(const idr__names *nm, const char *s, idr__name_toks *out);
 
 /* The same, also giving the smallest token similarity of the best pairing (how well
  * the worst-matching token of the shorter name is covered), for screening. */
