@@ -34,8 +34,9 @@ double now_s() {
 void report(const char *name, size_t records, size_t bytes, size_t rounds, double t) {
     double n = static_cast<double>(records) * static_cast<double>(rounds);
     double mb = static_cast<double>(bytes) * static_cast<double>(rounds) / 1e6;
-    std::printf("json parser=%s records=%zu bytes=%zu rounds=%zu mb_s=%.1f us_record=%.3f\n",
-                name, records, bytes, rounds, mb / t, t / n * 1e6);
+    std::printf(
+        "json parser=%s records=%zu bytes=%zu rounds=%zu mb_s=%.1f us_record=%.3f\n",
+        name, records, bytes, rounds, mb / t, t / n * 1e6);
 }
 
 /* Run one round (every record once) until `seconds` have passed; returns rounds and
@@ -104,7 +105,8 @@ int main(int argc, char **argv) {
             for (const simdjson::padded_string &s : padded) {
                 simdjson::dom::element doc;
                 if (parser.parse(s).get(doc) != simdjson::SUCCESS) {
-                    std::fprintf(stderr, "bench_json: simdjson failed to parse a record\n");
+                    std::fprintf(stderr,
+                                 "bench_json: simdjson failed to parse a record\n");
                     return false;
                 }
             }
@@ -118,8 +120,10 @@ int main(int argc, char **argv) {
             for (const std::string &s : recs) {
                 simdjson::dom::element doc;
                 /* realloc_if_needed: copies into the parser's padded buffer */
-                if (parser.parse(s.data(), s.size(), true).get(doc) != simdjson::SUCCESS) {
-                    std::fprintf(stderr, "bench_json: simdjson failed to parse a record\n");
+                if (parser.parse(s.data(), s.size(), true).get(doc) !=
+                    simdjson::SUCCESS) {
+                    std::fprintf(stderr,
+                                 "bench_json: simdjson failed to parse a record\n");
                     return false;
                 }
             }

@@ -16,8 +16,8 @@
  *
  * Output: one line per measurement, "key value" pairs after a tag, e.g.
  *   build verify=off builds=5 min_ms=310.2 median_ms=320.4 max_ms=401.9
- *   latency op=score_json records=1000 calls=100000 p50_us=... p99_us=... max_us=... mean_us=...
- * DATA_DIR defaults to $IDRISK_DATA_DIR and the lists to $IDRISK_LISTS_DIR.
+ *   latency op=score_json records=1000 calls=100000 p50_us=... p99_us=... max_us=...
+ * mean_us=... DATA_DIR defaults to $IDRISK_DATA_DIR and the lists to $IDRISK_LISTS_DIR.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +69,8 @@ static int build(idr_engine **eng, const char *data, const char *verify) {
 
 /* Read the first `max` non-blank lines of a JSONL file into one buffer; lines[i] points
  * into it (newline replaced by NUL). Returns the count, 0 on failure. */
-static size_t read_lines(const char *path, size_t max, char **buf, char ***lines,
-                         size_t **lens) {
+static size_t
+read_lines(const char *path, size_t max, char **buf, char ***lines, size_t **lens) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         perror(path);
