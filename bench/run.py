@@ -43,6 +43,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -158,6 +159,10 @@ def versions(idrisk: str) -> dict:
     return v
 
 
+def load() -> str:
+    return "%.2f %.2f %.2f" % os.getloadavg()
+
+
 def find_mmdb(data_dir: str, pattern: str) -> str | None:
     hits = sorted(glob.glob(os.path.join(data_dir, pattern)))
     return hits[0] if hits else None
@@ -267,8 +272,10 @@ def build_rows(R: dict) -> list[tuple[str, str, object, int]]:
 def table(R: dict, B: dict | None) -> list[str]:
     peer_rps = R["peer"]["rps"] if R.get("peer") else None
     lines = ["| run | records | wall s | records/s | records/s per core | x peer per core "
-             "| x peer total | peak RSS MiB |" + (" before: records/s per core | before: RSS MiB |" if B else ""),
-             "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if B else "")]
+             "| x peer total | records/CPU-s | peak RSS MiB |"
+             + (" before: records/s per core | before: records/CPU-s | before: RSS MiB |"
+                if B else ""),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if B else "")]
     before = {}
     if B:
         if B.get("peer"):
@@ -281,10 +288,12 @@ def table(R: dict, B: dict | None) -> list[str]:
         ratio = x["rps"] / peer_rps if peer_rps else None
         cells = [label, fmt(x["records"]), fmt(x["wall_s"], "", 2), fmt(x["rps"]),
                  fmt(per_core), fmt(ratio_core, "x", 2) if key != "peer" else "1.00x",
-                 fmt(ratio, "x", 2) if key != "peer" else "1.00x", fmt(x["rss_kb"] / 1024, "", 1)]
+                 fmt(ratio, "x", 2) if key != "peer" else "1.00x", fmt(x["records"] / x["cpu_s"]),
+                 fmt(x["rss_kb"] / 1024, "", 1)]
         if B:
             y = before.get(key)
             cells += [fmt(y["rps"] / y["jobs"]) if y else "-",
+                      fmt(y["records"] / y["cpu_s"]) if y else "-",
                       fmt(y["rss_kb"] / 1024, "", 1) if y else "-"]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -303,7 +312,8 @@ def targets(R: dict) -> list[str]:
     if b1:
         pc = b1["rps"]
         row(">= %s records/s per core (batch, no store, --jobs 1)" % fmt(T_PER_CORE),
-            fmt(pc), pc >= T_PER_CORE, "%.1fx short" % (T_PER_CORE / pc))
+            "%s (%s per CPU-second)" % (fmt(pc), fmt(b1["records"] / b1["cpu_s"])),
+            pc >= T_PER_CORE, "%.1fx short" % (T_PER_CORE / pc))
     if b1 and peer:
         r1 = b1["rps"] / peer["rps"]
         row(">= %.0fx the Python peer (1 core against 1 core)" % T_PEER_RATIO, "%.2fx" % r1,
@@ -366,6 +376,8 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
          "- %s; %s; Python %s" % (v["idrisk"], v["gcc"], v["python"]),
          "- Debian packages: " + ", ".join("%s %s" % (k, v[k]) for k in v
                                            if k not in ("idrisk", "gcc", "python")),
+         "- load average (1, 5, 15 min) at the start: %s; at the end: %s (other work on the "
+         "machine slows the wall-time figures)" % (R.get("load_start", "-"), R.get("load_end", "-")),
          "", "## Command", "", "```", R["command"], "```", "",
          "Records: %s (%s, %.1f MB, %.0f bytes a record on average); `--verify-data %s` for "
          "the batch runs. The peer: `%s` with `%s` and `%s`."
@@ -378,7 +390,9 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
     L += table(R, B)
     L += ["", "records/s is records over the process's wall time (engine build, reading and "
           "writing included); per core divides by --jobs; x peer compares with the peer's "
-          "records/s. Peak RSS is the process's maximum resident set (`getrusage`).", "",
+          "records/s; records/CPU-s divides by the process's user + system CPU time, less "
+          "sensitive to a busy machine than the wall time. Peak RSS is the process's maximum "
+          "resident set (`getrusage`).", "",
           "## Targets of issue 12", ""]
     L += targets(R)
     L += ["", "## Engine build, single-call latency, JSON parsing", ""]
@@ -479,7 +493,26 @@ def main() -> int:
                     "(default bench/RESULTS-baseline.md when present)")
     ap.add_argument("--save-json", help="write this run's numbers here")
     ap.add_argument("--label", default="", help="a name for this run in --save-json")
+    ap.add_argument("--render", metavar="JSON", help="run nothing: write --out from the "
+                    "numbers a run saved with --save-json")
     a = ap.parse_args()
+    a.out = os.path.abspath(a.out)
+    if a.before is None:
+        d = os.path.join(ROOT, "bench", "baseline.json")
+        a.before = d if os.path.exists(d) and os.path.abspath(a.save_json or a.render or "") != d else None
+    if a.before_md is None:
+        d = os.path.join(ROOT, "bench", "RESULTS-baseline.md")
+        a.before_md = d if os.path.exists(d) and a.out != d else None
+    if a.render:
+        with open(a.render) as f:
+            R = json.load(f)
+        B = None
+        if a.before:
+            with open(a.before) as f:
+                B = json.load(f)
+        write_report(a, R, B, a.out)
+        print("wrote %s" % a.out)
+        return 0
 
     if not a.data_dir or not os.path.isdir(a.data_dir):
         ap.error("--data-dir (or IDRISK_DATA_DIR) must name the fetched data directory")
@@ -488,13 +521,6 @@ def main() -> int:
     if not os.access(idrisk, os.X_OK):
         ap.error("no idrisk CLI at %s (build it, or pass --idrisk)" % idrisk)
     build = os.path.abspath(a.build or os.path.dirname(idrisk))
-    a.out = os.path.abspath(a.out)
-    if a.before is None:
-        d = os.path.join(ROOT, "bench", "baseline.json")
-        a.before = d if os.path.exists(d) and os.path.abspath(a.save_json or "") != d else None
-    if a.before_md is None:
-        d = os.path.join(ROOT, "bench", "RESULTS-baseline.md")
-        a.before_md = d if os.path.exists(d) and a.out != d else None
     os.makedirs(a.work, exist_ok=True)
     W = lambda f: os.path.join(a.work, f)  # noqa: E731
     env = dict(os.environ)
@@ -504,7 +530,8 @@ def main() -> int:
 
     R: dict = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "label": a.label, "machine": machine(), "versions": versions(idrisk),
-               "command": " ".join(["/usr/bin/python3", "bench/run.py"] + sys.argv[1:])}
+               "command": shlex.join(["/usr/bin/python3", "bench/run.py"] + sys.argv[1:]),
+               "load_start": load()}
 
     # 1. the population
     if a.inp:
@@ -668,6 +695,7 @@ def main() -> int:
     if R["callgrind"] and not R["callgrind"].get("ok"):
         ok = False
 
+    R["load_end"] = load()
     B = None
     if a.before:
         with open(a.before) as f:
