@@ -83,6 +83,19 @@ def run(cmd: list[str], out_path: str, env: dict | None = None) -> dict:
     }
 
 
+def fastest(times: int, fn) -> dict:
+    """Run fn() `times` times (at least once); the run with the least wall time, or the
+    first failed one."""
+    best = None
+    for _ in range(max(1, times)):
+        r = fn()
+        if r["rc"] != 0:
+            return r
+        if best is None or r["wall_s"] < best["wall_s"]:
+            best = r
+    return best
+
+
 def count_lines(path: str) -> int:
     n = 0
     with open(path, "rb") as f:
@@ -323,11 +336,13 @@ def targets(R: dict) -> list[str]:
             % (T_PEER_RATIO, ball["jobs"]), "%.2fx" % rall, rall >= T_PEER_RATIO,
             "%.1fx short" % (T_PEER_RATIO / rall))
     lat = R.get("latency", {}).get("score_json")
+    cpu = R.get("latency", {}).get("score_json_cpu")
     if lat:
-        row("idr_engine_score_json warm p50 <= %.0f us" % T_P50_US, "%.1f us" % lat["p50_us"],
-            lat["p50_us"] <= T_P50_US, "%.1fx over" % (lat["p50_us"] / T_P50_US))
-        row("idr_engine_score_json warm p99 <= %.0f us" % T_P99_US, "%.1f us" % lat["p99_us"],
-            lat["p99_us"] <= T_P99_US, "%.1fx over" % (lat["p99_us"] / T_P99_US))
+        for q, t in (("p50", T_P50_US), ("p99", T_P99_US)):
+            v = lat[q + "_us"]
+            row("idr_engine_score_json warm %s <= %.0f us" % (q, t), "%.1f us%s" % (
+                v, " (%.1f us on the thread's CPU clock)" % cpu[q + "_us"] if cpu else ""),
+                v <= t, "%.1fx over" % (v / t))
     for mode in ("off", "full"):
         bd = R.get("build", {}).get(mode)
         if bd:
@@ -380,9 +395,9 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
          "machine slows the wall-time figures)" % (R.get("load_start", "-"), R.get("load_end", "-")),
          "", "## Command", "", "```", R["command"], "```", "",
          "Records: %s (%s, %.1f MB, %.0f bytes a record on average); `--verify-data %s` for "
-         "the batch runs. The peer: `%s` with `%s` and `%s`."
+         "the batch runs; the fastest of %d run(s) each. The peer: `%s` with `%s` and `%s`."
          % (fmt(R["n"]), R["population"], R["pop_bytes"] / 1e6, R["pop_bytes"] / R["n"],
-            a.verify_data, os.path.relpath(a.peer, ROOT) if a.peer else "-",
+            a.verify_data, R.get("repeat", 1), os.path.relpath(a.peer, ROOT) if a.peer else "-",
             os.path.basename(R.get("city") or "-"), os.path.basename(R.get("asn") or "-")),
          "", "## Throughput", ""]
     if B:
@@ -479,6 +494,8 @@ def main() -> int:
     ap.add_argument("--verify-data", default="off", choices=("off", "size", "full"),
                     help="for the batch runs (default off: the peer verifies nothing)")
     ap.add_argument("--builds", type=int, default=5, help="engine builds to time")
+    ap.add_argument("--repeat", type=int, default=1, help="run the peer and each batch this "
+                    "many times and keep the fastest (a busy machine only slows a run)")
     ap.add_argument("--latency-calls", type=int, default=100000)
     ap.add_argument("--json-seconds", type=float, default=2.0)
     ap.add_argument("--python-n", default="4000,16000",
@@ -531,7 +548,7 @@ def main() -> int:
     R: dict = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                "label": a.label, "machine": machine(), "versions": versions(idrisk),
                "command": shlex.join(["/usr/bin/python3", "bench/run.py"] + sys.argv[1:]),
-               "load_start": load()}
+               "load_start": load(), "repeat": max(1, a.repeat)}
 
     # 1. the population
     if a.inp:
@@ -561,7 +578,8 @@ def main() -> int:
             % a.peer)
     else:
         log("== Python peer over %d records" % n)
-        r = run([PY, a.peer, R["city"], R["asn"], pop, W("peer.jsonl")], W("peer.log"), env)
+        r = fastest(a.repeat, lambda: run([PY, a.peer, R["city"], R["asn"], pop,
+                                            W("peer.jsonl")], W("peer.log"), env))
         got = count_lines(W("peer.jsonl")) if r["rc"] == 0 else 0
         if r["rc"] != 0 or got != n:
             log("run.py: the peer failed (exit %d, %d of %d results):\n%s"
@@ -586,17 +604,22 @@ def main() -> int:
     R["batch"] = []
     for key, label, jobs, store, inp in runs:
         out, db = W("out-%s.jsonl" % key), W("store-%s.db" % key)
-        for f in (out, out + ".ckpt", out + ".errors", db, db + "-wal", db + "-shm",
-                  db + "-journal"):
-            if os.path.exists(f):
-                os.remove(f)
         want = count_lines(inp)
         log("== %s (%d records)" % (label, want))
         cmd = [idrisk, "batch", "--in", inp, "--out", out, "--jobs", str(jobs),
                "--data-dir", a.data_dir, "--verify-data", a.verify_data]
         if store:
             cmd += ["--db", db]
-        r = run(cmd, W("batch-%s.log" % key), env)
+
+        def fresh_run(cmd=cmd, out=out, db=db, key=key):
+            # a fresh output and a fresh store every time: a rerun would only resume
+            for f in (out, out + ".ckpt", out + ".errors", db, db + "-wal", db + "-shm",
+                      db + "-journal"):
+                if os.path.exists(f):
+                    os.remove(f)
+            return run(cmd, W("batch-%s.log" % key), env)
+
+        r = fastest(a.repeat, fresh_run)
         got = count_lines(out) if os.path.exists(out) else 0
         if r["rc"] != 0 or got != want:
             log("run.py: %s failed (exit %d, %d of %d results):\n%s"
