@@ -379,6 +379,48 @@ def targets(R: dict) -> list[str]:
     return out
 
 
+def key_measures(R: dict, B: dict) -> list[tuple[str, str, str]]:
+    """(measure, before, now) for the numbers outside the throughput table."""
+
+    def get(d, *path):
+        for k in path:
+            if not isinstance(d, dict) or k not in d or d[k] is None:
+                return None
+            d = d[k]
+        return d
+
+    def py(d, mode, i):
+        rows = get(d, "python", mode) or []
+        return rows[i]["maxrss_kb"] / 1024 if len(rows) > i else None
+
+    rows = []
+    spec = [
+        ("instructions per record (score + result JSON, callgrind)",
+         lambda d: get(d, "callgrind", "per_record"), "", 0),
+        ("instructions of the engine build (callgrind, verify_data off)",
+         lambda d: get(d, "callgrind", "build_ir"), "", 0),
+        ("idr_engine_score_json p50, wall clock", lambda d: get(d, "latency", "score_json",
+                                                                 "p50_us"), " us", 1),
+        ("idr_engine_score_json p99, wall clock", lambda d: get(d, "latency", "score_json",
+                                                                 "p99_us"), " us", 1),
+        ("idr_engine_score_json p50, thread CPU clock",
+         lambda d: get(d, "latency", "score_json_cpu", "p50_us"), " us", 1),
+        ("idr_engine_score_json p99, thread CPU clock",
+         lambda d: get(d, "latency", "score_json_cpu", "p99_us"), " us", 1),
+        ("engine build, verify_data off (min)", lambda d: get(d, "build", "off", "min_ms"),
+         " ms", 1),
+        ("engine build, verify_data full (min)", lambda d: get(d, "build", "full", "min_ms"),
+         " ms", 1),
+        ("`idrisk score` of one file (min)", lambda d: get(d, "score_one", "min_ms"), " ms", 0),
+        ("Python score_iter peak RSS, smaller N", lambda d: py(d, "iter", 0), " MiB", 1),
+        ("Python score_iter peak RSS, larger N", lambda d: py(d, "iter", 1), " MiB", 1),
+        ("Python score_many peak RSS, larger N", lambda d: py(d, "many", 1), " MiB", 1),
+    ]
+    for name, f, unit, digits in spec:
+        rows.append((name, fmt(f(B), unit, digits), fmt(f(R), unit, digits)))
+    return rows
+
+
 def write_report(a, R: dict, B: dict | None, path: str) -> None:
     m, v = R["machine"], R["versions"]
     L = ["# idrisk benchmarks", "",
@@ -400,9 +442,14 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
             a.verify_data, R.get("repeat", 1), os.path.relpath(a.peer, ROOT) if a.peer else "-",
             os.path.basename(R.get("city") or "-"), os.path.basename(R.get("asn") or "-")),
          "", "## Throughput", ""]
+    if R.get("label"):
+        L += ["This run: %s." % R["label"], ""]
     if B:
         L += ["The before columns: %s (%s)." % (B.get("label", "baseline"), B.get("date", "")), ""]
     L += table(R, B)
+    if B:
+        L += ["", "| measure | before | now |", "|---|---:|---:|"] + [
+            "| %s | %s | %s |" % row for row in key_measures(R, B)]
     L += ["", "records/s is records over the process's wall time (engine build, reading and "
           "writing included); per core divides by --jobs; x peer compares with the peer's "
           "records/s; records/CPU-s divides by the process's user + system CPU time, less "
