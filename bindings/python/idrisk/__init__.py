@@ -763,17 +763,57 @@ class Engine(_Counted):
             self._leave()
 
     def score_many(self, records: Iterable[Record], workers: int = 1) -> list[Result]:
-        """Score records, in input order. ``workers`` > 1 scores on that many threads
-        sharing this engine (the GIL is released while C scores). The first error
-        raised by a record propagates."""
+        """Score records, in input order, into one list. ``workers`` > 1 scores on that
+        many threads sharing this engine (the GIL is released while C scores). The first
+        error raised by a record propagates.
+
+        The list holds every result (each keeps its JSON text, about 10 KB for a
+        typical hire), so memory grows with the input: for large inputs iterate over
+        :meth:`score_iter` instead."""
+        return list(self.score_iter(records, workers))
+
+    def score_iter(
+        self, records: Iterable[Record], workers: int = 1, window: Optional[int] = None
+    ) -> Iterator[Result]:
+        """Score records lazily: an iterator of results in input order, with memory
+        bounded whatever the input's length (records are read from ``records`` only as
+        results are taken).
+
+        ``workers`` > 1 scores on that many threads sharing this engine, with at most
+        ``window`` records in flight (default ``4 * workers``): read ahead of the
+        result being waited for, never the whole input. The first error raised by a
+        record propagates when its result is reached, after the results before it;
+        the records in flight behind it are dropped. ``ValueError`` for ``workers`` or
+        ``window`` below 1, at the call."""
         if workers < 1:
             raise ValueError("idrisk: workers must be at least 1")
+        if window is None:
+            window = 4 * workers
+        if window < 1:
+            raise ValueError("idrisk: window must be at least 1")
         if workers == 1:
-            return [self.score(r) for r in records]
-        from concurrent.futures import ThreadPoolExecutor
+            return (self.score(r) for r in records)
+        return self._score_pooled(iter(records), workers, window)
 
+    def _score_pooled(
+        self, records: Iterator[Record], workers: int, window: int
+    ) -> Iterator[Result]:
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        pending: deque[Future[Result]] = deque()
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(self.score, records))
+            try:
+                for rec in records:
+                    pending.append(pool.submit(self.score, rec))
+                    if len(pending) >= window:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                # An error, or a caller that stopped early: nothing more is scored.
+                for f in pending:
+                    f.cancel()
 
     # -- lookups and description -------------------------------------------------
 
