@@ -45,6 +45,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uidna.h>
+#include <unicode/ures.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
@@ -991,9 +992,35 @@ static int load_translit(idr__loader *ld, idr__names *nm) {
     return IDR_OK;
 }
 
+/* Whether this ICU has the transliteration rules Any-Latin is made from: the bundle of
+ * rule-based transform ids in its translit tree (about 10k instructions, where asking
+ * the transliterator registry costs 137M). Without them a non-ASCII name could only be
+ * folded as written and would be compared wrongly, so the module is unavailable. */
+static bool icu_has_translit(UErrorCode *why) {
+    UErrorCode st = U_ZERO_ERROR;
+    UResourceBundle *rb = ures_openDirect(U_ICUDATA_NAME "-translit", "root", &st);
+    UResourceBundle *ids =
+        U_SUCCESS(st) ? ures_getByKey(rb, "RuleBasedTransliteratorIDs", NULL, &st) : NULL;
+    UResourceBundle *han =
+        U_SUCCESS(st) ? ures_getByKey(ids, "Han-Latin", NULL, &st) : NULL;
+    ures_close(han);
+    ures_close(ids);
+    ures_close(rb);
+    *why = st;
+    return U_SUCCESS(st);
+}
+
 int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     *out = NULL;
-    *why = NULL; /* nothing here can make the module unavailable any more */
+    *why = NULL;
+    UErrorCode tst = U_ZERO_ERROR;
+    if (!icu_has_translit(&tst)) {
+        *why = idr__arena_printf(ld->arena,
+                                 "ICU has no transliteration rules (%s): names in other "
+                                 "scripts cannot be compared",
+                                 u_errorName(tst));
+        return *why ? IDR_OK : IDR_ENOMEM;
+    }
     idr__names *nm = idr__calloc(ld->al, 1, sizeof *nm);
     if (!nm) {
         return IDR_ENOMEM;
@@ -1005,8 +1032,8 @@ int idr__names_open(idr__loader *ld, idr__names **out, const char **why) {
     }
     atomic_init(&nm->tr_state, 0);
     /* The transliterator is made on first use (ensure_translit), not here: even asking
-     * ICU's registry which transforms it has costs about as much as making one. An ICU
-     * without Any-Latin then folds non-ASCII names without transliterating them. */
+     * ICU's registry which transforms it has costs about as much as making one;
+     * icu_has_translit() above checked that its rules are there. */
     UErrorCode st = U_ZERO_ERROR;
     nm->spoof = uspoof_open(&st);
     if (U_SUCCESS(st)) {
