@@ -32,6 +32,7 @@ typedef struct idr__phone_shim idr__phone_shim;
 
 typedef struct idr__phone_fact {
     int parsed;       /* 1 when libphonenumber parsed the input */
+    int fast_parse;   /* 1 when the shim's own parser read it (same answer; tests) */
     int valid;        /* IsValidNumber: the number matches a range in the metadata */
     int possible;     /* IsPossibleNumber: only the length fits */
     int country_code; /* calling code, e.g. 44; 0 when not parsed */
