@@ -45,20 +45,24 @@ using i18n::phonenumbers::PhoneNumberUtil;
 namespace {
 
 /* ------------------------------------------------------------------------------------
- * Fast path: libphonenumber's number-type and region matching over its own metadata,
- * with the patterns compiled once by PCRE2 with JIT instead of ICU regular expressions
- * matched through a fresh RegexMatcher on every call (Debian builds libphonenumber
- * with ICU, not RE2). It replaces GetNumberType and GetRegionCodeForNumber only; Parse,
- * formatting and geocoding stay libphonenumber's.
+ * Fast path: libphonenumber's Parse (for the common input forms), number-type, region
+ * and possible-length logic over its own metadata, with the patterns compiled once by
+ * PCRE2 instead of ICU regular expressions matched through a fresh RegexMatcher on
+ * every call (Debian builds libphonenumber with ICU, not RE2). Input the parser is not
+ * sure about (letters, extensions, IDD prefixes, unknown codes, bad lengths, other
+ * characters) goes to the library's Parse; formatting for display and geocoding stay
+ * libphonenumber's.
  *
  * The metadata is the library's own compiled-in blob (i18n::phonenumbers::
  * metadata_get(), a serialized PhoneMetadataCollection), read here with a minimal
  * protobuf wire reader (libprotobuf is not linked directly). The logic mirrors
- * PhoneNumberUtil::GetNumberTypeHelper, IsNumberMatchingDesc and
- * GetRegionCodeForNumberFromRegionList of libphonenumber 8.12. If anything in the blob
- * is unexpected or a pattern does not compile, the fast path is off and every call
- * uses the library. Verified against the library by tests/unit/test_phone_shim.c and on
- * every input of tests/fuzz/fuzz_phone.c (IDR__PHONE_LIBRARY forces the library).
+ * PhoneNumberUtil::ParseHelper, TestNumberLength, GetNumberTypeHelper,
+ * IsNumberMatchingDesc and GetRegionCodeForNumberFromRegionList of libphonenumber
+ * 8.12. If anything in the blob is unexpected or a pattern does not compile, the fast
+ * path is off and every call uses the library. Verified against the library by
+ * tests/phone/phone_agree.cc (over 100,000 numbers from every region's examples),
+ * tests/unit/test_phone_shim.c and on every input of tests/fuzz/fuzz_phone.c
+ * (IDR__PHONE_LIBRARY forces the library).
  * ---------------------------------------------------------------------------------- */
 
 /* One PhoneNumberDesc: a number matches when its length is listed (or no lengths are
@@ -189,17 +193,16 @@ struct Wire {
 /* Capture groups the match data holds (national prefix patterns use up to 2). */
 const uint32_t kGroups = 10;
 
+/* Compiled for PCRE2's interpreter, not its JIT: JIT-compiling the ~2,500 patterns
+ * cost about 107M instructions (30 ms) at every engine build, paid by every one-shot
+ * `idrisk score`, and saves only about 4,000 instructions (15%) per number looked up
+ * (callgrind, docs/phone.md): the JIT pays off only after some 25,000 numbers. */
 pcre2_code *compile(const std::string &pattern, bool full) {
     int errcode = 0;
     PCRE2_SIZE erroff = 0;
     uint32_t opts = PCRE2_ANCHORED | (full ? PCRE2_ENDANCHORED : 0);
-    pcre2_code *re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()),
-                                   pattern.size(), opts, &errcode, &erroff, nullptr);
-    if (re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0) {
-        pcre2_code_free(re);
-        re = nullptr;
-    }
-    return re;
+    return pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                         opts, &errcode, &erroff, nullptr);
 }
 
 class Fast {
