@@ -13,11 +13,12 @@
  * letter (the last ones must fall back to the library). For each number the shim's
  * scoring lookup (flags 0) must give exactly what PhoneNumberUtil::Parse followed by
  * IsValidNumber, GetNumberType, GetRegionCodeForNumber (for a valid number; the
- * calling code's region otherwise), IsPossibleNumber and Format(E164) give: the same
- * parse status, calling code, national significant number, Italian leading zeros,
- * validity, type, region and possibility. The seed is fixed, so every run checks the
- * same numbers. The run also requires that the shim's parser read at least
- * MIN_NUMBERS of them itself (otherwise the library would be compared with itself).
+ * calling code's region otherwise), IsPossibleNumber, Format(E164) and the offline
+ * geocoder give: the same parse status, calling code, national significant number,
+ * Italian leading zeros, validity, type, region, possibility and area. The seed is fixed,
+ * so every run checks the same numbers. The run also requires that the shim's parser read
+ * at least MIN_NUMBERS of them itself (otherwise the library would be compared with
+ * itself).
  */
 #include <cstdint>
 #include <cstdio>
@@ -28,6 +29,9 @@
 #include <string>
 #include <vector>
 
+#include <unicode/locid.h>
+
+#include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
@@ -35,6 +39,7 @@
 #include "idrisk/idrisk.h"
 
 using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberOfflineGeocoder;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 namespace {
@@ -88,6 +93,8 @@ struct Example {
 
 struct Checker {
     const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
+    PhoneNumberOfflineGeocoder geocoder;
+    icu::Locale english{"en"};
     idr__phone_shim *shim = nullptr;
     size_t n = 0, n_fast = 0, n_valid_fast = 0, n_parsed = 0, n_bad = 0;
 
@@ -158,6 +165,9 @@ struct Checker {
             fail(num, hint, why);
         } else if (f.possible != (util.IsPossibleNumber(pn) ? 1 : 0)) {
             fail(num, hint, "possible differs");
+        } else if ((valid ? geocoder.GetDescriptionForValidNumber(pn, english) : "") !=
+                   f.area) {
+            fail(num, hint, std::string("area differs: shim '") + f.area + "'");
         }
         n_valid_fast += static_cast<size_t>(f.fast_parse && valid);
     }
