@@ -35,6 +35,27 @@ namespace phonenumbers {
  * libphonenumber but declared only in its private metadata.h. */
 int metadata_size();
 const void *metadata_get();
+
+/* The offline geocoder's compiled-in English/other-language prefix tables, exported
+ * by libgeocoding but declared only in its private geocoding_data.h (layout of the
+ * 8.12 series). */
+struct CountryLanguages {
+    const char **available_languages;
+    const int available_languages_size;
+};
+struct PrefixDescriptions {
+    const int32_t *prefixes;
+    const int prefixes_size;
+    const char **descriptions;
+    const int32_t *possible_lengths;
+    const int possible_lengths_size;
+};
+const int *get_country_calling_codes();
+int get_country_calling_codes_size();
+const CountryLanguages *get_country_languages(int index);
+const char **get_prefix_language_code_pairs();
+int get_prefix_language_code_pairs_size();
+const PrefixDescriptions *get_prefix_descriptions(int index);
 } // namespace phonenumbers
 } // namespace i18n
 
@@ -50,8 +71,9 @@ namespace {
  * PCRE2 instead of ICU regular expressions matched through a fresh RegexMatcher on
  * every call (Debian builds libphonenumber with ICU, not RE2). Input the parser is not
  * sure about (letters, extensions, IDD prefixes, unknown codes, bad lengths, other
- * characters) goes to the library's Parse; formatting for display and geocoding stay
- * libphonenumber's.
+ * characters) goes to the library's Parse; formatting for display stays
+ * libphonenumber's. The geocoder's description is read from its tables directly (see
+ * Areas below).
  *
  * The metadata is the library's own compiled-in blob (i18n::phonenumbers::
  * metadata_get(), a serialized PhoneMetadataCollection), read here with a minimal
@@ -759,6 +781,157 @@ class Fast {
     std::unordered_map<int, const Meta *> nongeo_;
 };
 
+/* ------------------------------------------------------------------------------------
+ * The offline geocoder's English description of a valid number, from the same
+ * compiled-in tables PhoneNumberOfflineGeocoder reads (GetDescriptionForValidNumber
+ * with the "en" locale, libgeocoding 8.12): the "<code>_en" prefix table of the calling
+ * code, looked up as AreaCodeMap::Lookup does (the longest listed prefix length first,
+ * binary search narrowing downwards), else the ICU English name of the number's
+ * region. The library's geocoder allocates a file name through a std::stringstream,
+ * takes a lock and, for the country name, runs GetRegionCodeForNumber through ICU
+ * again on every call; here the tables are found once at engine build and the region
+ * is the one the matcher already chose. Checked against the library geocoder by
+ * tests/phone/phone_agree.cc on every valid number.
+ * ---------------------------------------------------------------------------------- */
+class Areas {
+  public:
+    /* false: the tables look unexpected; the library's geocoder is used. */
+    bool build(const PhoneNumberUtil &util, const icu::Locale &english) {
+        namespace pn = i18n::phonenumbers;
+        const int *codes = pn::get_country_calling_codes();
+        int n_codes = pn::get_country_calling_codes_size();
+        const char **pairs = pn::get_prefix_language_code_pairs();
+        int n_pairs = pn::get_prefix_language_code_pairs_size();
+        if (!codes || n_codes <= 0 || !pairs || n_pairs <= 0) {
+            return false;
+        }
+        for (int i = 0; i < n_codes; i++) {
+            int cc = codes[i];
+            if (cc <= 0 || cc >= 1000 || (i && codes[i - 1] >= cc)) {
+                return false;
+            }
+            /* MappingFileProvider::GetFileName: "en" among the code's languages. */
+            const pn::CountryLanguages *langs = pn::get_country_languages(i);
+            bool has_en = false;
+            for (int k = 0; langs && k < langs->available_languages_size; k++) {
+                has_en |= std::strcmp(langs->available_languages[k], "en") == 0;
+            }
+            if (!has_en) {
+                continue;
+            }
+            std::string file = std::to_string(cc) + "_en";
+            for (int k = 0; k < n_pairs; k++) {
+                if (file == pairs[k]) {
+                    const pn::PrefixDescriptions *d = pn::get_prefix_descriptions(k);
+                    if (!d || d->prefixes_size < 0 || d->possible_lengths_size < 0 ||
+                        (d->prefixes_size && (!d->prefixes || !d->descriptions))) {
+                        return false;
+                    }
+                    for (int l = 0; l < d->possible_lengths_size; l++) {
+                        if (d->possible_lengths[l] <= 0) {
+                            return false;
+                        }
+                    }
+                    tables_[cc] = d;
+                    break;
+                }
+            }
+        }
+        std::set<std::string> regions;
+        util.GetSupportedRegions(&regions);
+        for (const std::string &r : regions) {
+            if (r.size() != 2 || r[0] < 'A' || r[0] > 'Z' || r[1] < 'A' || r[1] > 'Z') {
+                continue;
+            }
+            icu::UnicodeString name;
+            icu::Locale("", r.c_str()).getDisplayCountry(english, name);
+            name.toUTF8String(names_[(r[0] - 'A') * 26 + (r[1] - 'A')]);
+        }
+        return true;
+    }
+
+    /* `region`: the region GetRegionCodeForNumber gives for the valid number. false:
+     * not decided here (more digits than a 64-bit prefix holds; the library's geocoder
+     * answers). */
+    bool describe(int cc,
+                  const std::string &nsn,
+                  const std::string &region,
+                  std::string *out) const {
+        if (cc <= 0 || cc >= 1000 || nsn.size() > 15) {
+            return false;
+        }
+        const char *d = lookup(tables_[cc], cc, nsn);
+        if (d && *d) {
+            *out = d;
+        } else if (region.size() == 2 && region[0] >= 'A' && region[0] <= 'Z' &&
+                   region[1] >= 'A' && region[1] <= 'Z') {
+            *out = names_[(region[0] - 'A') * 26 + (region[1] - 'A')];
+        } else {
+            out->clear(); /* "ZZ", "001": no name */
+        }
+        return true;
+    }
+
+  private:
+    static const char *lookup(const i18n::phonenumbers::PrefixDescriptions *t,
+                              int cc,
+                              const std::string &nsn) {
+        if (!t || t->prefixes_size == 0) {
+            return nullptr;
+        }
+        /* The code and the NSN as one number (at most 3 + 15 digits: no overflow),
+         * cut to each listed prefix length in turn (the
+         * library prints and re-reads it; the code's first digit is never 0). */
+        std::string digits = std::to_string(cc) + nsn;
+        int64_t prefix = 0;
+        for (char c : digits) {
+            prefix = prefix * 10 + (c - '0');
+        }
+        int n_digits = static_cast<int>(digits.size());
+        int current = t->prefixes_size - 1;
+        for (int li = t->possible_lengths_size - 1; li >= 0; li--) {
+            int length = t->possible_lengths[li];
+            for (; n_digits > length; n_digits--) {
+                prefix /= 10;
+            }
+            current = search(t, 0, current, prefix);
+            if (current < 0) {
+                return nullptr;
+            }
+            if (prefix == t->prefixes[current]) {
+                return t->descriptions[current];
+            }
+        }
+        return nullptr;
+    }
+
+    /* AreaCodeMap::BinarySearch: the index of `value`, else of the largest prefix
+     * below it (-1 when none). */
+    static int search(const i18n::phonenumbers::PrefixDescriptions *t,
+                      int start,
+                      int end,
+                      int64_t value) {
+        int current = 0;
+        while (start <= end) {
+            current = (start + end) / 2;
+            int64_t v = t->prefixes[current];
+            if (v == value) {
+                return current;
+            }
+            if (v > value) {
+                current--;
+                end = current;
+            } else {
+                start = current + 1;
+            }
+        }
+        return current;
+    }
+
+    const i18n::phonenumbers::PrefixDescriptions *tables_[1000] = {};
+    std::string names_[26 * 26];
+};
+
 struct MatchDataFree {
     void operator()(pcre2_match_data *md) const {
         pcre2_match_data_free(md);
@@ -778,6 +951,8 @@ struct idr__phone_shim {
     icu::Locale english{"en"};
     Fast fast;
     bool fast_ok = false;
+    Areas areas;
+    bool areas_ok = false;
 };
 
 namespace {
@@ -961,7 +1136,8 @@ int lookup(const idr__phone_shim *s,
     }
     if (f->valid) {
         std::string area;
-        {
+        if (!fast || !s->areas_ok ||
+            !s->areas.describe(pn.country_code(), nsn, rc, &area)) {
             std::lock_guard<std::mutex> lock(s->geocoder_mu);
             area = s->geocoder.GetDescriptionForValidNumber(pn, s->english);
         }
@@ -978,6 +1154,7 @@ extern "C" int idr__phone_shim_new(idr__phone_shim **out, char *why, size_t why_
         const PhoneNumberUtil &util = *PhoneNumberUtil::GetInstance();
         idr__phone_shim *s = new idr__phone_shim();
         s->fast_ok = s->fast.build(util);
+        s->areas_ok = s->areas.build(util, s->english);
         *out = s;
         return IDR_OK;
     } catch (const std::bad_alloc &) {
