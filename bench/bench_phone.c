@@ -5,14 +5,14 @@
  *   bench_phone [SECONDS_PER_CASE]     (default 1)
  *
  * Cases:
- *  - shim: one idr__phone_shim_lookup as scoring calls it (libphonenumber Parse,
- *    GetNumberType, which also decides validity, IsPossibleNumber, E.164 Format, the
- *    region and the offline geocoder's description) over valid numbers of 12 regions;
+ *  - shim: one idr__phone_shim_lookup as scoring calls it (the shim's own parser and
+ *    PCRE2 matcher for type, which also decides validity, possible length, E.164, the
+ *    region, and the offline geocoder's description) over valid numbers of 12 regions;
  *  - shim-display: the same plus the international and national display forms (what
  *    `idrisk lookup phone` asks for);
- *  - shim-library: the scoring call with libphonenumber's own GetNumberType and
- *    GetRegionCodeForNumber instead of the PCRE2 matcher (IDR__PHONE_LIBRARY), run
- *    under the same load for a fair comparison;
+ *  - shim-library: the scoring call with libphonenumber's own Parse, GetNumberType,
+ *    GetRegionCodeForNumber, IsPossibleNumber and Format instead of the shim's parser
+ *    and matcher (IDR__PHONE_LIBRARY), run under the same load for a fair comparison;
  *  - shim-invalid: the scoring call for numbers that parse but are not valid;
  *  - lookup: idr_engine_lookup_phone, i.e. the shim plus the JSON answer;
  *  - score: idr_engine_score_json of a candidate with two phones and one reference

@@ -105,14 +105,22 @@ static void check_terminated(const char *s, size_t cap) {
 
 static idr__phone_shim *shim;
 
-/* The PCRE2 fast path must answer exactly what libphonenumber's matcher answers. */
-static void
-same_as_library(const char *num, size_t n, const char *hint, const idr__phone_fact *f) {
+/* The shim's parser and PCRE2 matcher must answer exactly what libphonenumber's Parse
+ * and matcher answer: the same status and error, or the same facts. */
+static void same_as_library(
+    const char *num, size_t n, const char *hint, int rc, const idr__phone_fact *f) {
     idr__phone_fact lib;
-    if (idr__phone_shim_lookup(shim, num, n, hint,
-                               IDR__PHONE_DISPLAY | IDR__PHONE_LIBRARY, &lib) != IDR_OK ||
-        lib.valid != f->valid || strcmp(lib.type, f->type) != 0 ||
-        strcmp(lib.region, f->region) != 0 || strcmp(lib.e164, f->e164) != 0) {
+    int lrc = idr__phone_shim_lookup(shim, num, n, hint,
+                                     IDR__PHONE_DISPLAY | IDR__PHONE_LIBRARY, &lib);
+    if (lrc != rc || strcmp(lib.error, f->error) != 0) {
+        abort();
+    }
+    if (rc == IDR_OK &&
+        (lib.valid != f->valid || lib.possible != f->possible ||
+         lib.country_code != f->country_code || strcmp(lib.type, f->type) != 0 ||
+         strcmp(lib.region, f->region) != 0 || strcmp(lib.e164, f->e164) != 0 ||
+         strcmp(lib.international, f->international) != 0 ||
+         strcmp(lib.national, f->national) != 0 || strcmp(lib.area, f->area) != 0)) {
         abort();
     }
 }
@@ -232,8 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (grc == IDR_OK && (!g.parsed || g.e164[0] != '+' || (!g.valid && g.area[0]))) {
             abort();
         }
-        if (grc == IDR_OK) {
-            same_as_library(built, n, hint, &g);
+        if (grc == IDR_OK || grc == IDR_EINVAL) {
+            same_as_library(built, n, hint, grc, &g);
         }
         return 0;
     }
@@ -267,6 +275,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (f.parsed || !f.error[0]) {
             abort();
         }
+        same_as_library((const char *)data + skip, size - skip, hint, rc, &f);
         return 0;
     }
     if (!f.parsed || f.e164[0] != '+' || !f.e164[1]) {
@@ -284,6 +293,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!known || (f.valid && !f.possible) || (!f.valid && f.area[0])) {
         abort();
     }
-    same_as_library((const char *)data + skip, size - skip, hint, &f);
+    same_as_library((const char *)data + skip, size - skip, hint, rc, &f);
     return 0;
 }

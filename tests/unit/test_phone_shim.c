@@ -185,6 +185,9 @@ static void compare_paths(const char *num, size_t *n_valid) {
     int ra = idr__phone_shim_lookup(shim, num, strlen(num), NULL, 0, &a);
     int rb = idr__phone_shim_lookup(shim, num, strlen(num), NULL, IDR__PHONE_LIBRARY, &b);
     cr_assert_eq(ra, rb, "%s", num);
+    cr_assert_str_eq(a.error, b.error, "%s", num);
+    cr_assert_str_eq(a.e164, b.e164, "%s", num);
+    cr_assert_eq(a.possible, b.possible, "%s", num);
     cr_assert_eq(a.valid, b.valid, "%s: valid fast %d library %d", num, a.valid, b.valid);
     cr_assert_str_eq(a.type, b.type, "%s", num);
     cr_assert_str_eq(a.region, b.region, "%s", num);
@@ -221,6 +224,34 @@ Test(phone_shim, fast_path_agrees_with_library, .timeout = 120) {
     }
     cr_log_info("fast path: %zu numbers, %zu valid, no difference", n, n_valid);
     cr_assert_gt(n_valid, 300, "too few valid numbers to mean anything: %zu", n_valid);
+}
+
+/* Which inputs the shim's own parser reads (tests/phone/phone_agree.cc checks that it
+ * reads them as libphonenumber does) and which it leaves to the library. */
+Test(phone_shim, own_parser_reads_common_forms) {
+    static const struct {
+        const char *number, *hint;
+        int fast;
+        const char *e164;
+    } cases[] = {
+        {"+1 (612) 555-0123", NULL, 1, "+16125550123"},
+        {"+44 (0)20 7946 0000", NULL, 1, "+442079460000"}, /* national prefix dropped */
+        {"+39 06 1234 5678", NULL, 1, "+390612345678"},    /* Italian leading zero */
+        {"020 7946 0000", "GB", 1, "+442079460000"},
+        {"011 15-2345-6789", "AR", 1, "+5491123456789"},  /* transform rule 9$1 */
+        {"00 44 20 7946 0000", "DE", 0, "+442079460000"}, /* IDD prefix: library */
+        {"+1 612 555 0123 ext. 7", NULL, 0, "+16125550123"},
+        {"tel:+16125550123", NULL, 0, "+16125550123"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        idr__phone_fact f;
+        cr_assert_eq(idr__phone_shim_lookup(shim, cases[i].number,
+                                            strlen(cases[i].number), cases[i].hint, 0,
+                                            &f),
+                     IDR_OK, "%s: %s", cases[i].number, f.error);
+        cr_assert_eq(f.fast_parse, cases[i].fast, "%s", cases[i].number);
+        cr_assert_str_eq(f.e164, cases[i].e164, "%s", cases[i].number);
+    }
 }
 
 Test(phone_shim, region_supported) {

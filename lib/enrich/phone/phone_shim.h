@@ -32,6 +32,7 @@ typedef struct idr__phone_shim idr__phone_shim;
 
 typedef struct idr__phone_fact {
     int parsed;       /* 1 when libphonenumber parsed the input */
+    int fast_parse;   /* 1 when the shim's own parser read it (same answer; tests) */
     int valid;        /* IsValidNumber: the number matches a range in the metadata */
     int possible;     /* IsPossibleNumber: only the length fits */
     int country_code; /* calling code, e.g. 44; 0 when not parsed */
@@ -73,13 +74,14 @@ int idr__phone_shim_lookup(const idr__phone_shim *s,
  * the parse (ICU regular expressions inside libphonenumber), so the scoring path asks
  * only for E.164 and the lookup command for the display forms too. */
 #define IDR__PHONE_DISPLAY 0x1u /* fill `international` and `national` */
-/* Decide type, validity and region with libphonenumber's own GetNumberType and
- * GetRegionCodeForNumber instead of the shim's PCRE2 matcher over the same metadata
- * (for verification; results are identical, see phone_shim.cc). */
+/* Parse and decide type, validity, possibility and region with libphonenumber's own
+ * Parse, GetNumberType, GetRegionCodeForNumber and IsPossibleNumber instead of the
+ * shim's parser and PCRE2 matcher over the same metadata (for verification; results
+ * are identical, see phone_shim.cc). */
 #define IDR__PHONE_LIBRARY 0x2u
 
-/** Whether the PCRE2 fast path is on (it turns itself off if the metadata cannot be
- *  read or a pattern does not compile). */
+/** Whether the shim's parser and PCRE2 matcher are on (it turns itself off if the
+ * metadata cannot be read or a pattern does not compile). */
 int idr__phone_shim_fast(const idr__phone_shim *s);
 
 /** Whether libphonenumber knows `region` (two letters). Thread-safe. */
