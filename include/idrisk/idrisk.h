@@ -284,6 +284,14 @@ IDR_API IDR_NODISCARD int idr_candidate_from_json(idr_candidate **out,
 IDR_API void idr_candidate_free(idr_candidate *cand);
 /** The candidate's `candidate_id`. Borrowed. */
 IDR_API const char *idr_candidate_id(const idr_candidate *cand);
+/**
+ * Evaluate `cand` at `as_of` (seconds since 1970-01-01T00:00:00Z) when its record gave
+ * no `as_of` (absent or null), instead of at the time of the scoring call; a record's
+ * own `as_of` is kept. The same as writing `"as_of"` into the JSON before parsing, for
+ * callers who fix one instant for many records (`idrisk batch --as-of`) without
+ * rewriting each record. NULL is a no-op. @since 0.4.0
+ */
+IDR_API void idr_candidate_set_default_as_of(idr_candidate *cand, int64_t as_of);
 
 /* ------------------------------------------------------------------------------------
  * Scoring and results.

@@ -527,3 +527,9 @@ void idr_candidate_free(idr_candidate *cand) {
 const char *idr_candidate_id(const idr_candidate *cand) {
     return cand ? cand->candidate_id : NULL;
 }
+
+void idr_candidate_set_default_as_of(idr_candidate *cand, int64_t as_of) {
+    if (cand && cand->as_of == IDR__TIME_NONE && as_of != IDR__TIME_NONE) {
+        cand->as_of = as_of;
+    }
+}

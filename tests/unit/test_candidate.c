@@ -986,3 +986,35 @@ Test(candidate, limit_sessions_separate_from_array) {
     cr_assert_eq(idr__default_limits.max_sessions, 20000);
     cr_assert_geq(idr__default_limits.max_input_bytes, (size_t)20000 * 200);
 }
+
+/* idr_candidate_set_default_as_of: fills an absent or null as_of, keeps a record's
+ * own, and is what writing "as_of" into the record would give. */
+Test(candidate, default_as_of_fills_only_what_the_record_left_out) {
+    const int64_t t = 1764547200; /* 2025-12-01T00:00:00Z */
+    static const char *const absent = "{\"candidate_id\":\"a\"}";
+    static const char *const null_ = "{\"candidate_id\":\"n\",\"as_of\":null}";
+    static const char *const own =
+        "{\"candidate_id\":\"o\",\"as_of\":\"2024-03-01T00:00:00Z\"}";
+    static const char *const written =
+        "{\"candidate_id\":\"a\",\"as_of\":\"2025-12-01T00:00:00Z\"}";
+    idr_candidate_set_default_as_of(NULL, t);
+    idr_candidate *c = NULL, *w = NULL;
+    cr_assert_eq(idr_candidate_from_json(&c, NULL, absent, strlen(absent), NULL), IDR_OK);
+    cr_assert_eq(idr_candidate_from_json(&w, NULL, written, strlen(written), NULL),
+                 IDR_OK);
+    idr_candidate_set_default_as_of(c, t);
+    cr_assert_eq(c->as_of, t);
+    cr_assert_eq(c->as_of, w->as_of);
+    idr_candidate_free(c);
+    idr_candidate_free(w);
+    cr_assert_eq(idr_candidate_from_json(&c, NULL, null_, strlen(null_), NULL), IDR_OK);
+    idr_candidate_set_default_as_of(c, t);
+    cr_assert_eq(c->as_of, t);
+    idr_candidate_free(c);
+    cr_assert_eq(idr_candidate_from_json(&c, NULL, own, strlen(own), NULL), IDR_OK);
+    int64_t before = c->as_of;
+    idr_candidate_set_default_as_of(c, t);
+    cr_assert_eq(c->as_of, before);
+    cr_assert_neq(before, t);
+    idr_candidate_free(c);
+}
