@@ -139,11 +139,29 @@ static inline bool json_plain(unsigned char c) {
     return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
+/* Whether any of the 8 bytes in x may not be plain: a byte below 0x20, '"', '\\',
+ * 0x7F or 0x80 and above. The zero-byte tests can flag a plain byte above a flagged
+ * one (a borrow), never miss one, so a flagged word is looked at byte by byte. Eight
+ * bytes a test: escaping was 40% of rendering a result, one test per byte. */
+static inline bool word_special(uint64_t x) {
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = x ^ (ones * '"'), bs = x ^ (ones * '\\'), del = x ^ (ones * 0x7F);
+    uint64_t low = (x - ones * 0x20) & ~x;
+    uint64_t zero = ((q - ones) & ~q) | ((bs - ones) & ~bs) | ((del - ones) & ~del);
+    return ((low | zero) & high) != 0 || (x & high) != 0;
+}
+
 void idr__json_escape(idr__buf *b, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t run = 0; /* start of the pending run of bytes copied verbatim */
     size_t i = 0;
     while (i < n) {
+        for (uint64_t x; i + 8 <= n; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (word_special(x)) {
+                break;
+            }
+        }
         while (i < n && json_plain(s[i])) {
             i++;
         }

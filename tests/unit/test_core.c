@@ -97,6 +97,36 @@ Test(jsonw, integers_and_plain_runs_at_their_edges) {
     }
 }
 
+/* The escaper tests eight bytes at a time: a byte needing care at every position of
+ * a word, and after a plain word, is still found. */
+Test(jsonw, special_byte_at_every_word_position) {
+    static const unsigned char specials[] = {0x00, 0x01, 0x0a, 0x1f, '"', '\\',
+                                             0x7f, 0x80, 0xbf, 0xc3, 0xff};
+    for (size_t k = 0; k < sizeof specials; k++) {
+        char one[2] = {(char)specials[k], 0};
+        idr__buf b1;
+        idr__buf_init(&b1, NULL);
+        idr__json_escape(&b1, one, 1);
+        char *esc = idr__buf_take(&b1, NULL);
+        for (size_t pos = 0; pos < 24; pos++) {
+            char run[32];
+            memset(run, 'a', 24);
+            run[24] = 0;
+            run[pos] = (char)specials[k];
+            idr__buf b;
+            idr__buf_init(&b, NULL);
+            idr__json_escape(&b, run, 24);
+            char *got = idr__buf_take(&b, NULL);
+            char want[64];
+            snprintf(want, sizeof want, "%.*s%s%.*s", (int)pos, run, esc, (int)(23 - pos),
+                     run + pos + 1);
+            cr_assert_str_eq(got, want, "byte 0x%02x at %zu", specials[k], pos);
+            free(got);
+        }
+        free(esc);
+    }
+}
+
 Test(sha256, known_vectors) {
     char hex[65];
     idr__sha256_hex("", 0, hex);
