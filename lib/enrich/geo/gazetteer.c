@@ -7,7 +7,6 @@
  * and each located session gets its distance to the residence.
  */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* MAP_POPULATE */
 
 #include "enrich/geo/geo_internal.h"
 
@@ -311,11 +310,6 @@ static bool parse_cities(idr__geo *g, const char *path) {
  * naming the index; an absent index is parsed silently (data fetched before indexes).
  * ================================================================================== */
 
-#ifdef MAP_POPULATE
-    #define IDX_POPULATE MAP_POPULATE /* one read-ahead instead of a fault per page */
-#else
-    #define IDX_POPULATE 0
-#endif
 #define IDX_MAGIC   "IDRGIDX"
 #define IDX_VERSION 1u
 #define IDX_BOM     0x01020304u
@@ -450,12 +444,15 @@ static void *idx_map(const char *path,
         return NULL;
     }
     size_t len = (size_t)st.st_size;
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | IDX_POPULATE, fd, 0);
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
         *why = "cannot be mapped";
         return NULL;
     }
+    /* the checksum below reads it all: one read-ahead instead of a fault per page
+     * (advice only, so its failure changes nothing) */
+    (void)posix_madvise(map, len, POSIX_MADV_WILLNEED);
     idx_header h;
     memcpy(&h, map, sizeof h);
     if (memcmp(h.magic, IDX_MAGIC, sizeof IDX_MAGIC) != 0 || h.bom != IDX_BOM) {
