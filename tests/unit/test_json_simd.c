@@ -237,3 +237,54 @@ Test(json_simd, long_strings) {
     cr_expect_geq(jtd_check(s, n, why, sizeof why), 0, "%s", why);
     free(s);
 }
+
+/* The text screen (idr__json_simd_text_ok samples every 30th byte) against a plain
+ * byte-by-byte reading of its contract, for number runs around 60 at every offset. */
+static int naive_text_ok(const char *s, size_t n) {
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strchr("0123456789+-eE.", s[i]) && s[i]) {
+            if (++run >= 60) {
+                return 0;
+            }
+        } else {
+            run = 0;
+        }
+        if (s[i] == '-' && i + 1 < n && s[i + 1] == '0' &&
+            (i + 2 >= n || !strchr(".eE", s[i + 2]) || !s[i + 2]) &&
+            (i == 0 || (s[i - 1] && strchr(":,[ \t\n\r", s[i - 1])))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+Test(json_simd, text_screen) {
+    char s[400];
+    for (size_t run = 1; run <= 130; run++) {
+        for (size_t off = 0; off < 70; off++) {
+            size_t n = 0;
+            for (size_t i = 0; i < off; i++) {
+                s[n++] = 'a';
+            }
+            for (size_t i = 0; i < run; i++) {
+                s[n++] = "12.e+5-"[i % 7];
+            }
+            for (size_t tail = 0; tail < 3 && n < sizeof s; tail++) {
+                s[n++] = 'x';
+            }
+            cr_expect_eq(idr__json_simd_text_ok(s, n), naive_text_ok(s, n),
+                         "run %zu off %zu", run, off);
+            cr_expect_eq(idr__json_simd_text_ok(s, off + run),
+                         naive_text_ok(s, off + run), "run %zu off %zu at the end", run,
+                         off);
+        }
+    }
+    static const char *const minus[] = {
+        "-0",   ":-0",  ", -0}", "[-0]", "-0.5", "-0e1", "a-0", "1-0", "\"2024-01-02\"",
+        ":-0E", ":-01", "x:-0",  "\t-0", "-",    "0-"};
+    for (size_t i = 0; i < sizeof minus / sizeof minus[0]; i++) {
+        cr_expect_eq(idr__json_simd_text_ok(minus[i], strlen(minus[i])),
+                     naive_text_ok(minus[i], strlen(minus[i])), "%s", minus[i]);
+    }
+}
