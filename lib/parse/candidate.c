@@ -1,8 +1,9 @@
 /*
  * candidate.c - parse and validate an `idrisk.candidate/1` record: the entry point.
  *
- * idr__candidate_parse checks the size, refuses escaped NULs, lets cJSON build the
- * tree (diagnosing malformed JSON and cJSON's own nesting limit here), then runs the
+ * idr__candidate_parse checks the size, refuses escaped NULs, takes the tree from the
+ * simdjson shim (json_simd.h) or else lets cJSON build it (diagnosing malformed JSON and
+ * cJSON's own nesting limit here), then runs the
  * key scan (keyscan.c) and the extraction (extract.c) into a fresh arena. This file
  * also holds the parser's error reporting: fail, pend, warn, want. The contract and
  * the map of the other files are in parse/parser.h.
