@@ -1,12 +1,14 @@
 /*
  * candidate.c - parse and validate an `idrisk.candidate/1` record: the entry point.
  *
- * idr__candidate_parse checks the size, refuses escaped NULs, lets cJSON build the
- * tree (diagnosing malformed JSON and cJSON's own nesting limit here), then runs the
+ * idr__candidate_parse checks the size, refuses escaped NULs, takes the tree from the
+ * simdjson shim (json_simd.h) or else lets cJSON build it (diagnosing malformed JSON and
+ * cJSON's own nesting limit here), then runs the
  * key scan (keyscan.c) and the extraction (extract.c) into a fresh arena. This file
  * also holds the parser's error reporting: fail, pend, warn, want. The contract and
  * the map of the other files are in parse/parser.h.
  */
+#include "parse/json_simd.h"
 #include "parse/parser.h"
 
 #include <ctype.h>
@@ -391,6 +393,15 @@ static void malformed(parser *p, const char *json, size_t len, const char *at) {
                      "malformed JSON at byte %zu (line %zu, column %zu)", off, line, col);
 }
 
+/* A tree from the simdjson shim lives in its arena; cJSON's own is freed node by node. */
+static void drop_tree(cJSON *root, idr__arena *tree) {
+    if (tree) {
+        idr__arena_free(tree);
+    } else {
+        cJSON_Delete(root);
+    }
+}
+
 /* ====================================================================================
  * Entry points
  * ================================================================================== */
@@ -456,8 +467,26 @@ int idr__candidate_parse_al(idr_candidate **out,
         i++;
     }
 
+    /* simdjson first when the caller uses the C library's allocator (simdjson allocates
+     * with operator new, beyond a custom allocator's reach and its failure tests); the
+     * shim answers NULL for anything cJSON might read differently, and cJSON then
+     * parses and words every error exactly as before (json_simd.h). */
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    cJSON *root = NULL;
+    idr__arena *tree = NULL;
+    if (!al && idr__json_simd_available() && idr__json_simd_text_ok(json, len)) {
+        tree = idr__arena_new(NULL, 4 * len + 4096);
+        root = idr__json_simd_parse(tree, json, len);
+        if (root) {
+            end = json + len; /* simdjson accepts trailing whitespace only */
+        } else {
+            idr__arena_free(tree);
+            tree = NULL;
+        }
+    }
+    if (!root) {
+        root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+    }
     if (!root) {
         size_t upto =
             end && end >= json && end < json + len ? (size_t)(end - json) + 1 : len;
@@ -473,24 +502,24 @@ int idr__candidate_parse_al(idr_candidate **out,
     /* Only whitespace (and NUL padding) may follow the value. */
     for (const char *q = end; q && q < json + len; q++) {
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r' && *q != '\0') {
-            cJSON_Delete(root);
+            drop_tree(root, tree);
             malformed(&p, json, len, q);
             return p.rc;
         }
     }
     if (!IS_OBJECT(root)) {
         const char *what = type_name(root); /* static text: fine after the delete */
-        cJSON_Delete(root);
+        drop_tree(root, tree);
         return idr__err(err, IDR_EINVAL, "",
                         "the candidate record must be a JSON object, not %s", what);
     }
 
     if (idr__parse_scan(&p, root) != IDR_OK) {
-        cJSON_Delete(root);
+        drop_tree(root, tree);
         return p.rc;
     }
     if (p.pend_rc != IDR_OK) {
-        cJSON_Delete(root);
+        drop_tree(root, tree);
         return idr__err(err, p.pend_rc, p.pend_path, "%s: %s",
                         p.pend_path[0] ? p.pend_path : "(top level)", p.pend_what);
     }
@@ -500,7 +529,7 @@ int idr__candidate_parse_al(idr_candidate **out,
     idr_candidate *c = a ? idr__arena_alloc(a, sizeof *c) : NULL;
     if (!c) {
         idr__arena_free(a);
-        cJSON_Delete(root);
+        drop_tree(root, tree);
         return idr__err(err, IDR_ENOMEM, "", "out of memory while parsing the candidate");
     }
     *c = *idr__parse_blank();
@@ -509,7 +538,7 @@ int idr__candidate_parse_al(idr_candidate **out,
     p.c = c;
     p.a = a;
     int rc = idr__parse_obj(&p, &idr__parse_root, root, (char *)c);
-    cJSON_Delete(root);
+    drop_tree(root, tree);
     if (rc != IDR_OK) {
         idr__arena_free(a);
         return rc;

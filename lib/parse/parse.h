@@ -22,7 +22,8 @@ int idr__candidate_parse(idr_candidate **out,
 /** idr__candidate_parse() with the candidate's memory (its arena and the parse's
  *  scratch) from `al` (NULL: the C library) and document and account numbers hashed
  *  under `key` (NULL: an all-zero key, for tests only; the engine passes its private
- *  key, a store its own). cJSON's parse tree is the C library's. The candidate keeps
+ *  key, a store its own). The JSON tree (cJSON's or simdjson's, json_simd.h) is the C
+ *  library's; with a non-NULL `al` the tree is always cJSON's. The candidate keeps
  *  the key's fingerprint (c->key_fp). */
 int idr__candidate_parse_al(idr_candidate **out,
                             const idr__alloc *al,

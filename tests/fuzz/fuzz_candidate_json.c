@@ -5,17 +5,23 @@
  * default limits. Beyond "no crash, no leak, no UB" it checks the parser's contract:
  * success gives a candidate with a non-empty id and no error code; failure gives no
  * candidate and an idr_error whose code matches the status and whose strings are
- * NUL-terminated within their arrays.
+ * NUL-terminated within their arrays. And the simdjson parse path agrees with the
+ * cJSON path on the input: same tree, same outcome (tests/json_tree_diff.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../json_tree_diff.h"
 #include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    char why[512];
+    if (jtd_check((const char *)data, size, why, sizeof why) < 0) {
+        abort();
+    }
     idr_candidate *c = (idr_candidate *)&c; /* must be overwritten */
     idr_error err;
     memset(&err, 0xa5, sizeof err);
