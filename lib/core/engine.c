@@ -292,7 +292,8 @@ static void render_ruleset(const idr_engine *eng, idr__jw *w) {
     idr__jw_obj_end(w);
 }
 
-/* `render` into a string of the engine arena; NULL when out of memory. */
+/* `render` into a string of the engine arena; NULL when out of memory. The buffer
+ * grows through the engine's allocator; only the arena copy outlives the call. */
 static const char *render(const idr_engine *eng,
                           void (*fn)(const idr_engine *, idr__jw *)) {
     idr__buf b;
@@ -300,7 +301,9 @@ static const char *render(const idr_engine *eng,
     idr__jw w;
     idr__jw_init(&w, &b, false);
     fn(eng, &w);
-    return idr__buf_take(&b, NULL);
+    const char *out = !b.oom && b.p ? idr__arena_strndup(eng->arena, b.p, b.len) : NULL;
+    idr__buf_free(&b);
+    return out;
 }
 
 void idr__write_data_list(const idr_engine *eng, idr__jw *w) {
