@@ -201,23 +201,7 @@ static uint32_t pool_put(char *pool, size_t *used, const char *s, size_t n) {
 /* idr__geo_norm_name into the pool. */
 static uint32_t pool_norm(char *pool, size_t *used, const char *s) {
     uint32_t off = (uint32_t)*used;
-    char *out = pool + *used;
-    size_t o = 0;
-    bool sep = false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char ch = *p;
-        if (ch >= 0x80 || isalnum(ch)) {
-            if (sep && o > 0) {
-                out[o++] = ' ';
-            }
-            sep = false;
-            out[o++] = (char)(ch < 0x80 ? tolower(ch) : ch);
-        } else {
-            sep = true;
-        }
-    }
-    out[o] = '\0';
-    *used += o + 1;
+    *used += idr__geo_norm_into(pool + *used, s) + 1;
     return off;
 }
 

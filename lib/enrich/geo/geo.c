@@ -33,16 +33,11 @@
  * Small helpers shared by the module's files
  * ================================================================================== */
 
-char *idr__geo_norm_name(idr__arena *a, const char *s) {
-    size_t n = strlen(s);
-    char *out = idr__arena_alloc(a, n + 1);
-    if (!out) {
-        return NULL;
-    }
+size_t idr__geo_norm_into(char *out, const char *s) {
     size_t o = 0;
     bool sep = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char ch = *p;
         if (ch >= 0x80 || isalnum(ch)) {
             if (sep && o > 0) {
                 out[o++] = ' ';
@@ -54,6 +49,14 @@ char *idr__geo_norm_name(idr__arena *a, const char *s) {
         }
     }
     out[o] = '\0';
+    return o;
+}
+
+char *idr__geo_norm_name(idr__arena *a, const char *s) {
+    char *out = idr__arena_alloc(a, strlen(s) + 1);
+    if (out) {
+        idr__geo_norm_into(out, s);
+    }
     return out;
 }
 

@@ -100,6 +100,9 @@ void idr__geo_info_init(idr__ip_info *info);
  * names, residence fields and operator names all go through it, so they compare equal.
  * NULL on ENOMEM. */
 char *idr__geo_norm_name(idr__arena *a, const char *s);
+/* The same form written into out (room for strlen(s) + 1 bytes); returns its length.
+ * The gazetteer index builder writes it straight into its string pool. */
+size_t idr__geo_norm_into(char *out, const char *s);
 /* Iterate over the lines of a buffer (modified in place); skips blank and # lines. */
 char *idr__geo_next_line(char **cursor);
 /* The same, also counting the lines read (1-based, blank and # lines included) in
