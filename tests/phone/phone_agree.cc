@@ -58,32 +58,7 @@ struct Rng {
 };
 
 const char *type_name(PhoneNumberUtil::PhoneNumberType t) {
-    switch (t) {
-    case PhoneNumberUtil::FIXED_LINE:
-        return "fixed_line";
-    case PhoneNumberUtil::MOBILE:
-        return "mobile";
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-        return "fixed_line_or_mobile";
-    case PhoneNumberUtil::TOLL_FREE:
-        return "toll_free";
-    case PhoneNumberUtil::PREMIUM_RATE:
-        return "premium_rate";
-    case PhoneNumberUtil::SHARED_COST:
-        return "shared_cost";
-    case PhoneNumberUtil::VOIP:
-        return "voip";
-    case PhoneNumberUtil::PERSONAL_NUMBER:
-        return "personal_number";
-    case PhoneNumberUtil::PAGER:
-        return "pager";
-    case PhoneNumberUtil::UAN:
-        return "uan";
-    case PhoneNumberUtil::VOICEMAIL:
-        return "voicemail";
-    default:
-        return "unknown";
-    }
+    return idr__phone_shim_type_name(static_cast<int>(t));
 }
 
 struct Example {

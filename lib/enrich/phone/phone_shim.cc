@@ -1200,6 +1200,10 @@ extern "C" int idr__phone_shim_lookup(const idr__phone_shim *s,
     }
 }
 
+extern "C" const char *idr__phone_shim_type_name(int type) {
+    return type_name(static_cast<PhoneNumberUtil::PhoneNumberType>(type));
+}
+
 extern "C" int idr__phone_shim_fast(const idr__phone_shim *s) {
     return s && s->fast_ok ? 1 : 0;
 }

@@ -87,6 +87,11 @@ int idr__phone_shim_fast(const idr__phone_shim *s);
 /** Whether libphonenumber knows `region` (two letters). Thread-safe. */
 int idr__phone_shim_region_supported(const char *region);
 
+/** The name a fact's `type` uses for libphonenumber's PhoneNumberType `type` (given as
+ *  its int value): "mobile", "voip", ..., "unknown". For tests/phone/phone_agree.cc,
+ *  which compares the shim with the library in these names. */
+const char *idr__phone_shim_type_name(int type);
+
 #ifdef __cplusplus
 }
 #endif
