@@ -339,6 +339,7 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
         idr__jw_str(&w, "basis", r->basis);
         idr__jw_str(&w, "title", r->title);
         idr__jw_str(&w, "verify", r->verify);
+        write_strs(&w, "steps", r->step_ids, r->n_steps);
         write_strs(&w, "sources", r->sources, r->n_sources);
         const char *need = needs_text(r->ind->needs);
         idr__jw_str(&w, "needs", need);
@@ -371,6 +372,8 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
             write_strs(&w, NULL, c->groups[g], c->group_len[g]);
         }
         idr__jw_arr_end(&w);
+        idr__jw_str(&w, "verify", c->verify);
+        write_strs(&w, "steps", c->step_ids, c->n_steps);
         write_strs(&w, "sources", c->sources, c->n_sources);
         idr__jw_obj_end(&w);
     }
@@ -378,6 +381,11 @@ int idr_engine_describe_json(const idr_engine *eng, char **out, idr_error *err) 
     idr__jw_obj_begin(&w, "sources");
     for (size_t i = 0; i < p->n_source_defs; i++) {
         idr__jw_str(&w, p->source_keys[i], p->source_texts[i]);
+    }
+    idr__jw_obj_end(&w);
+    idr__jw_obj_begin(&w, "steps");
+    for (size_t i = 0; i < p->n_step_defs; i++) {
+        idr__jw_str(&w, p->step_keys[i], p->step_defs[i]);
     }
     idr__jw_obj_end(&w);
     idr__write_data_list(eng, &w);

@@ -297,6 +297,14 @@ int idr_result_to_json(const idr_result *res,
         }
         idr__jw_arr_end(&w);
         idr__jw_str(&w, "verify", r->verify);
+        idr__jw_arr_begin(&w, "verify_steps");
+        for (size_t k = 0; k < r->n_steps; k++) {
+            idr__jw_obj_begin(&w, NULL);
+            idr__jw_str(&w, "id", r->step_ids[k]);
+            idr__jw_str(&w, "text", r->steps[k]);
+            idr__jw_obj_end(&w);
+        }
+        idr__jw_arr_end(&w);
         idr__jw_arr_begin(&w, "sources");
         for (size_t k = 0; k < r->n_sources; k++) {
             idr__jw_str(&w, NULL, r->sources[k]);

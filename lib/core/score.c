@@ -103,6 +103,9 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->benign = ru->benign;
         r->n_sources = ru->n_sources;
         r->sources = ru->sources;
+        r->n_steps = ru->n_steps;
+        r->step_ids = ru->step_ids;
+        r->steps = ru->step_texts;
     } else {
         const idr__combo *c = h->combo;
         r->id = c->id;
@@ -117,6 +120,9 @@ static void finish_reason(idr_result *res, idr__hitrec *h) {
         r->benign = c->benign;
         r->n_sources = c->n_sources;
         r->sources = c->sources;
+        r->n_steps = c->n_steps;
+        r->step_ids = c->step_ids;
+        r->steps = c->step_texts;
     }
 }
 

@@ -82,6 +82,10 @@ typedef struct idr__rule {
     const char **sources;
     size_t n_sources;
     const char *basis; /* "catalog" or "project" */
+    /* The verification steps `verify` asks for ([steps] keys, most useful first) and
+     * their texts, resolved at load; none when the entry has no `steps` key. */
+    const char **step_ids, **step_texts;
+    size_t n_steps;
     const idr__indicator *ind;
     const double *params; /* [ind->n_params]: the pack's values, else the defaults */
 } idr__rule;
@@ -102,6 +106,8 @@ typedef struct idr__combo {
     size_t n_sources;
     const char **benign;
     size_t n_benign;
+    const char **step_ids, **step_texts; /* as in idr__rule */
+    size_t n_steps;
 } idr__combo;
 
 /* A documented accommodation or declared explanation (a string of the record's
@@ -132,6 +138,8 @@ typedef struct idr__rulepack {
     size_t n_explanations;
     const char **source_keys, **source_texts; /* [sources] section, in file order */
     size_t n_source_defs;
+    const char **step_keys, **step_defs; /* [steps] section, in file order */
+    size_t n_step_defs;
     /* Load warnings, in file order (a renamed id used: "<file>:<line>: ..."); the
      * engine makes them engine warnings. */
     const char **warnings;

@@ -32,7 +32,7 @@ typedef struct parser {
     const char *name;
     int line;
     char section[160]; /* "pack", "sources", or the entry id */
-    enum { S_NONE, S_PACK, S_SOURCES, S_IND, S_COMBO, S_EXPL } kind;
+    enum { S_NONE, S_PACK, S_SOURCES, S_STEPS, S_IND, S_COMBO, S_EXPL } kind;
     idr__rule *rule;
     idr__combo *combo;
     idr__explanation *expl;
@@ -178,7 +178,8 @@ enum {
     K_VERIFY = 32,
     K_BENIGN = 64,
     K_SOURCES = 128,
-    K_BASIS = 256
+    K_BASIS = 256,
+    K_STEPS = 512
 };
 
 static int finish_entry(parser *ps) {
@@ -260,6 +261,14 @@ static int begin_section(parser *ps, char *hdr) {
         }
         ps->kind = S_SOURCES;
         snprintf(ps->section, sizeof ps->section, "sources");
+        return IDR_OK;
+    }
+    if (strcmp(hdr, "steps") == 0 && !id) {
+        if (ps->p->n_step_defs) {
+            return perr(ps, NULL, "[steps] appears twice");
+        }
+        ps->kind = S_STEPS;
+        snprintf(ps->section, sizeof ps->section, "steps");
         return IDR_OK;
     }
     if (!id || !*id) {
@@ -467,6 +476,13 @@ static int entry_kv(parser *ps, const char *key, char *v) {
         return r ? split_list(ps, key, v, ',', &r->sources, &r->n_sources)
                  : split_list(ps, key, v, ',', &c->sources, &c->n_sources);
     }
+    if (strcmp(key, "steps") == 0) {
+        if ((rc = set_once(ps, key, K_STEPS))) {
+            return rc;
+        }
+        return r ? split_list(ps, key, v, ',', &r->step_ids, &r->n_steps)
+                 : split_list(ps, key, v, ',', &c->step_ids, &c->n_steps);
+    }
     if (r && strcmp(key, "category") == 0) {
         if ((rc = set_once(ps, key, K_CATEGORY))) {
             return rc;
@@ -601,6 +617,31 @@ static int kv(parser *ps, char *key, char *v) {
         }
         return rc;
     }
+    case S_STEPS: {
+        /* Keys are identifiers a result hands out (`verify_steps[].id`): the same
+         * charset as indicator ids, so they are safe in any output. */
+        for (const char *k = key; *k; k++) {
+            if (!((*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9') || *k == '_')) {
+                return perr(ps, key, "a step key is lower case [a-z0-9_]");
+            }
+        }
+        for (size_t i = 0; i < ps->p->n_step_defs; i++) {
+            if (strcmp(ps->p->step_keys[i], key) == 0) {
+                return perr(ps, key, "step defined twice");
+            }
+        }
+        if (!*v) {
+            return perr(ps, key, "a step needs its text");
+        }
+        size_t n = ps->p->n_step_defs;
+        int rc = add_str(ps, &ps->p->step_keys, &n, key);
+        if (rc == IDR_OK) {
+            n = ps->p->n_step_defs;
+            rc = add_str(ps, &ps->p->step_defs, &n, v);
+            ps->p->n_step_defs = n;
+        }
+        return rc;
+    }
     case S_IND:
     case S_COMBO:
         return entry_kv(ps, key, v);
@@ -619,6 +660,36 @@ static bool source_defined(const idr__rulepack *p, const char *k) {
         }
     }
     return false;
+}
+
+/* Resolve an entry's `steps` keys to their [steps] texts; each must be defined, once. */
+static int resolve_steps(parser *ps, const char **ids, size_t n, const char ***texts) {
+    *texts = NULL;
+    if (n == 0) {
+        return IDR_OK;
+    }
+    const char **t = idr__arena_alloc(ps->p->arena, n * sizeof *t);
+    if (!t) {
+        return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        t[k] = NULL;
+        for (size_t i = 0; i < ps->p->n_step_defs; i++) {
+            if (strcmp(ps->p->step_keys[i], ids[k]) == 0) {
+                t[k] = ps->p->step_defs[i];
+            }
+        }
+        if (!t[k]) {
+            return perr(ps, "steps", "step \"%s\" is not defined in [steps]", ids[k]);
+        }
+        for (size_t j = 0; j < k; j++) {
+            if (strcmp(ids[j], ids[k]) == 0) {
+                return perr(ps, "steps", "step \"%s\" is listed twice", ids[k]);
+            }
+        }
+    }
+    *texts = t;
+    return IDR_OK;
 }
 
 /* Every {key} in `tpl` must be in `keys` (NULL-terminated). */
@@ -670,6 +741,9 @@ static int validate(parser *ps) {
         snprintf(ps->section, sizeof ps->section, "%s", r->id);
         ps->line = 0;
         int rc = check_template(ps, r->detail, r->ind->evidence_keys);
+        if (rc == IDR_OK) {
+            rc = resolve_steps(ps, r->step_ids, r->n_steps, &r->step_texts);
+        }
         if (rc) {
             return rc;
         }
@@ -685,6 +759,9 @@ static int validate(parser *ps) {
         idr__combo *c = &p->combos[i];
         snprintf(ps->section, sizeof ps->section, "%s", c->id);
         int rc = check_template(ps, c->detail, combo_keys);
+        if (rc == IDR_OK) {
+            rc = resolve_steps(ps, c->step_ids, c->n_steps, &c->step_texts);
+        }
         if (rc) {
             return rc;
         }

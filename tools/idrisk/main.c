@@ -33,6 +33,7 @@
  * result. cJSON only serves the readable forms of `rules`, `lookup` and `store stats`.
  */
 #include "cli.h"
+#include "view.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -43,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -600,147 +602,41 @@ static const char *jstr(const cJSON *o, const char *k) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static void print_wrapped(const char *prefix, const char *text) {
-    printf("%s%s\n", prefix, text ? text : "");
+/* Columns of the terminal on stdout, else 80 (a file or a pipe gets lines that read
+ * well in an editor and in a mail). Narrow terminals are treated as 60 columns. */
+static int text_width(void) {
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col > 0) {
+        return ws.ws_col < 60 ? 60 : ws.ws_col > 120 ? 120 : ws.ws_col;
+    }
+    return 80;
 }
 
-static const char * or (const char *s, const char *dflt) {
-    return s ? s : dflt;
+/* Colour only on a terminal, and never when NO_COLOR is set to anything non-empty
+ * (no-color.org). */
+static bool text_colour(void) {
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-static void print_enrichment(const idr_result *res) {
-    if (idr_result_session_count(res) > 0) {
-        printf("\nIP sessions:\n");
-        for (size_t i = 0; i < idr_result_session_count(res); i++) {
-            const idr_session_info *s = idr_result_session(res, i);
-            printf("  %-39s %s%s%s ", or (s->ip, "?"), or (s->city, ""),
-                   s->city ? ", " : "", or (s->country, "(no geolocation)"));
-            if (s->asn) {
-                printf(" AS%lu %s", (unsigned long)s->asn, or (s->asn_org, ""));
-            }
-            if (!isnan(s->distance_km)) {
-                printf(" - %.0f km from the claimed residence", s->distance_km);
-            }
-            printf("\n");
-        }
-    }
-    if (idr_result_phone_count(res) > 0) {
-        printf("\nPhones:\n");
-        for (size_t i = 0; i < idr_result_phone_count(res); i++) {
-            const idr_phone_info *p = idr_result_phone(res, i);
-            printf("  %-20s %s, type %s, region %s%s%s\n",
-                   or (p->e164, or (p->number, "?")),
-                   p->valid == 1   ? "valid"
-                   : p->valid == 0 ? "INVALID"
-                                   : "unchecked",
-                   or (p->type, "unknown"), or (p->region, "?"), p->area ? ", " : "",
-                   or (p->area, ""));
-        }
-    }
-    if (idr_result_email_count(res) > 0) {
-        printf("\nEmails:\n");
-        for (size_t i = 0; i < idr_result_email_count(res); i++) {
-            const idr_email_info *e = idr_result_email(res, i);
-            printf("  %-40s %s\n", or (e->address, "?"),
-                   or (e->domain_class, "unclassified"));
-        }
-    }
-}
-
-/* Who else in the store shares an identifier with the candidate: their ids and the
- * kind of identifier, never the identifier itself (the store only holds its hash). */
-static void print_links(const idr_result *res) {
-    size_t n = idr_result_link_count(res);
-    printf("\nLinked candidates (%zu, from the store):\n", n);
-    if (n == 0) {
-        printf("  none: no other candidate in the store shares an identifier\n");
-    }
-    for (size_t i = 0; i < n; i++) {
-        const idr_link_info *l = idr_result_link(res, i);
-        printf("  %-24s %-18s %s\n", l->candidate_id, l->kind, l->indicator);
-    }
-}
-
-static void print_coverage(const idr_result *res) {
-    const idr_coverage *c = idr_result_coverage(res);
-    printf("Coverage: %zu of %zu indicators evaluated (%zu need a store)%s\n",
-           c->evaluated, c->total, c->needs_store,
-           c->low ? "; LOW: action at least verify" : "");
-    if (c->missing && !c->low) {
-        printf("  %s\n", c->missing);
-    }
-}
-
-static void print_report(const idr_engine *eng, const idr_result *res, bool linked) {
+static int print_report(const idr_engine *eng,
+                        const idr_result *res,
+                        const char *json,
+                        size_t len,
+                        bool linked) {
     /* What could not be checked comes first: a reader who stops after two lines must
      * not take a degraded run for a clean one. */
     cli_print_coverage_notes(stdout, "WARNING: ", eng, res);
-    printf("Candidate %s\n", idr_result_candidate_id(res));
-    printf("Score %d/100   band %s   action %s\n", idr_result_score(res),
-           idr_result_band(res), idr_result_action(res));
-    print_coverage(res);
-    printf("This is triage for a human reviewer, not a hiring decision.\n");
-    size_t n = idr_result_reason_count(res);
-    printf("\nReasons (%zu):\n", n);
-    if (n == 0) {
-        printf("  none fired\n");
+    cli_view v;
+    if (cli_view_build(&v, eng, res, json, len, linked) != 0) {
+        fprintf(stderr, "idrisk: out of memory\n");
+        return EXIT_FAIL;
     }
-    for (size_t i = 0; i < n; i++) {
-        const idr_reason *r = idr_result_reason(res, i);
-        printf("\n%2zu. [%s, +%g] %s (%s)\n", i + 1, r->severity, r->points, r->title,
-               r->id);
-        print_wrapped("    ", r->detail);
-        print_wrapped("    Verify: ", r->verify);
-        if (r->n_benign > 0) {
-            printf("    Could also be:\n");
-            for (size_t k = 0; k < r->n_benign; k++) {
-                printf("      - %s\n", r->benign[k]);
-            }
-        }
-        printf("    Sources:");
-        for (size_t k = 0; k < r->n_sources; k++) {
-            printf(" %s", r->sources[k]);
-        }
-        printf("\n");
-    }
-    if (idr_result_suppressed_count(res) > 0) {
-        printf("\nSuppressed (would have fired, explained by context):\n");
-        for (size_t i = 0; i < idr_result_suppressed_count(res); i++) {
-            const idr_suppressed *s = idr_result_suppressed(res, i);
-            printf("  - %s: %s\n", s->id, s->by);
-        }
-    }
-    if (linked) {
-        print_links(res);
-    }
-    print_enrichment(res);
-    if (idr_result_not_evaluated_count(res) > 0) {
-        printf("\nNot evaluated:\n");
-        for (size_t i = 0; i < idr_result_not_evaluated_count(res); i++) {
-            const idr_not_evaluated *ne = idr_result_not_evaluated(res, i);
-            printf("  - %s: %s\n", ne->id, ne->why);
-        }
-    }
-    if (idr_result_warning_count(res) > 0) {
-        printf("\nWarnings:\n");
-        for (size_t i = 0; i < idr_result_warning_count(res); i++) {
-            printf("  - %s\n", idr_result_warning(res, i));
-        }
-    }
-    if (idr_result_data_count(res) > 0) {
-        printf("\nData used:\n");
-        for (size_t i = 0; i < idr_result_data_count(res); i++) {
-            const idr_data_source *d = idr_result_data(res, i);
-            printf("  - %s (%s, version %s, built %s)%s%s\n", d->name, d->type,
-                   or (d->version, "?"), or (d->build_date, "?"),
-                   d->attribution ? ": " : "", or (d->attribution, ""));
-        }
-    }
-    const idr_ruleset_info *rs = idr_result_ruleset(res);
-    char as_of[32];
-    cli_format_instant(idr_result_as_of(res), as_of);
-    printf("\nRule pack %s %s (sha256 %.12s...), engine %s, as of %s\n", rs->id,
-           rs->version, rs->sha256, idr_version_string(), as_of);
+    cli_text_opts to = {.width = text_width(), .colour = text_colour(), .verbose = false};
+    cli_print_text(stdout, &v, &to);
+    cli_view_free(&v);
+    return EXIT_SCORED;
 }
 
 static int cmd_score(const cli_opts *o) {
@@ -787,9 +683,9 @@ static int cmd_score(const cli_opts *o) {
     } else {
         rc = idr_engine_score_json(eng, json, len, &res, &err);
     }
-    free(json);
     idr_store_free(st);
     if (rc != IDR_OK) {
+        free(json);
         if (err.field[0]) {
             fprintf(stderr, "idrisk: %s: %s (field: %s)\n", o->args[1], err.message,
                     err.field);
@@ -812,8 +708,12 @@ static int cmd_score(const cli_opts *o) {
         idr_free(out);
         cli_print_coverage_notes(stderr, "idrisk: warning: ", eng, res);
     } else {
-        print_report(eng, res, o->db != NULL);
+        int pex = print_report(eng, res, json, len, o->db != NULL);
+        if (pex != EXIT_SCORED) {
+            rc = IDR_ENOMEM;
+        }
     }
+    free(json);
     /* The result borrows the rule texts and data list from the engine: free it first. */
     idr_result_free(res);
     idr_engine_free(eng);
