@@ -14,7 +14,7 @@ set_tests_properties(golden_examples cli_contract PROPERTIES
 # Coverage on the command line (first lines, --require-data, batch counts) and the
 # fairness audit with the name-origin invariance of a generated population
 # (docs/scoring.md "Coverage", docs/audit.md). Real CLI processes.
-foreach(t coverage_cli audit_invariance)
+foreach(t coverage_cli audit_invariance report_text)
   add_test(NAME ${t}
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/${t}.py
             --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR}

@@ -127,7 +127,37 @@ static const bad_case bad_cases[] = {
      "relay.sources"},
     {HEAD SSN_ENTRY "[explanation relay]\npoints = 5\n", "relay.points"},
     {HEAD "[weird thing]\n", "weird"},
+    /* verification steps: an undefined key, a key listed twice, a bad key, twice the
+     * same step, a step without text, `steps` given twice */
+    {HEAD "[steps]\nlive = Hold a live call\n" SSN_ENTRY "steps = live, nope\n",
+     "ssn_invalid_structure.steps"},
+    {HEAD "[steps]\nlive = Hold a live call\n" SSN_ENTRY "steps = live, live\n",
+     "ssn_invalid_structure.steps"},
+    {HEAD "[steps]\nLive Call = x\n", "steps.Live Call"},
+    {HEAD "[steps]\nlive = a\nlive = b\n", "steps.live"},
+    {HEAD "[steps]\nlive =\n", "steps.live"},
+    {HEAD "[steps]\nlive = a\n" SSN_ENTRY "steps = live\nsteps = live\n",
+     "ssn_invalid_structure.steps"},
 };
+
+/* `steps` resolve to the [steps] texts in the entry's order; an entry without them
+ * has none (packs written before [steps] keep loading). */
+Test(rulepack, steps_resolve_to_their_texts) {
+    idr__rulepack *p = NULL;
+    idr_error err;
+    const char *text =
+        HEAD "[steps]\nlive = Hold a live call\ncard = See the card\n" SSN_ENTRY
+             "steps = card, live\n" CPL_ENTRY;
+    cr_assert_eq(load(text, &p, &err), IDR_OK, "%s", err.message);
+    cr_assert_eq(p->n_step_defs, 2);
+    const idr__rule *r = idr__rulepack_find(p, "ssn_invalid_structure");
+    cr_assert_eq(r->n_steps, 2);
+    cr_assert_str_eq(r->step_ids[0], "card");
+    cr_assert_str_eq(r->step_texts[0], "See the card");
+    cr_assert_str_eq(r->step_texts[1], "Hold a live call");
+    cr_assert_eq(idr__rulepack_find(p, "ssn_holder_complaint")->n_steps, 0);
+    idr__rulepack_free(p);
+}
 
 Test(rulepack, bad_packs_name_the_field) {
     for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
@@ -195,6 +225,14 @@ Test(rulepack, default_pack_is_valid) {
                                      idr__indicator_find, &err);
     cr_assert_eq(rc, IDR_OK, "%s (%s)", err.message, err.field);
     cr_assert_gt(p->n_rules, 20);
+    /* Every entry of the default pack names its verification steps, so the report's
+     * merged "Ask or verify" list covers every reason. */
+    for (size_t i = 0; i < p->n_rules; i++) {
+        cr_expect_gt(p->rules[i].n_steps, 0, "%s has no steps", p->rules[i].id);
+    }
+    for (size_t i = 0; i < p->n_combos; i++) {
+        cr_expect_gt(p->combos[i].n_steps, 0, "%s has no steps", p->combos[i].id);
+    }
     /* Every implemented indicator is in the default pack: an indicator without weights
      * would silently never run. */
     const idr__indicator *ind;

@@ -627,13 +627,27 @@ static int print_report(const idr_engine *eng,
                         bool linked) {
     /* What could not be checked comes first: a reader who stops after two lines must
      * not take a degraded run for a clean one. */
-    cli_print_coverage_notes(stdout, "WARNING: ", eng, res);
+    cli_text_opts to = {.width = text_width(), .colour = text_colour(), .verbose = false};
+    char *notes = NULL;
+    size_t notes_len = 0;
+    FILE *m = open_memstream(&notes, &notes_len);
+    if (m) {
+        cli_print_coverage_notes(m, "WARNING: ", eng, res);
+        fclose(m);
+        char *save = NULL;
+        for (char *ln = strtok_r(notes, "\n", &save); ln;
+             ln = strtok_r(NULL, "\n", &save)) {
+            cli_print_wrapped(stdout, &to, 9, ln);
+        }
+        free(notes);
+    } else {
+        cli_print_coverage_notes(stdout, "WARNING: ", eng, res);
+    }
     cli_view v;
     if (cli_view_build(&v, eng, res, json, len, linked) != 0) {
         fprintf(stderr, "idrisk: out of memory\n");
         return EXIT_FAIL;
     }
-    cli_text_opts to = {.width = text_width(), .colour = text_colour(), .verbose = false};
     cli_print_text(stdout, &v, &to);
     cli_view_free(&v);
     return EXIT_SCORED;

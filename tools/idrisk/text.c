@@ -447,3 +447,8 @@ int cli_print_text(FILE *f, const cli_view *v, const cli_text_opts *o) {
     item(&w, 0, "", foot);
     return first;
 }
+
+void cli_print_wrapped(FILE *f, const cli_text_opts *o, int indent, const char *text) {
+    out w = {f, o, 0};
+    wrap(&w, 0, indent, text);
+}

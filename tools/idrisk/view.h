@@ -87,6 +87,9 @@ typedef struct cli_text_opts {
  * and the data used. Returns the number of lines of the first screen. */
 int cli_print_text(FILE *f, const cli_view *v, const cli_text_opts *o);
 
+/* `text` wrapped to o->width, continuation lines indented by `indent`. */
+void cli_print_wrapped(FILE *f, const cli_text_opts *o, int indent, const char *text);
+
 /* Write the one-page HTML report of the view to `path` atomically (a temporary file
  * renamed into place). Returns 0, or -1 with errno set. */
 int cli_write_html(const char *path, const cli_view *v);
