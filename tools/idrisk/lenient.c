@@ -14,10 +14,12 @@
  * uloc_getDisplayCountry in English, and the English "short" and "variant" names of
  * ICU's region data), not a table of our own. Names are compared without case,
  * accents, punctuation or a leading "the"; a name two countries share maps to none.
- * Times: "YYYY-MM" is the first of the month; where an instant is wanted, a date is
- * its midnight UTC, and "YYYY-MM-DD hh:mm[:ss]" (a space, or no zone) is taken as
- * UTC; where a date is wanted, an instant's own calendar date. Anything else is left
- * alone, so the library still names it as an error.
+ * Times, where an instant is wanted: "YYYY-MM" is the first of the month at midnight
+ * UTC, a date its midnight UTC, and "YYYY-MM-DD hh:mm[:ss]" (a space, or no zone) is
+ * taken as UTC. Where a date is wanted, an instant gives its own calendar date; a
+ * bare "YYYY-MM" is not made a date, because an invented day (of a birth, of a
+ * document's issue) would be a contradiction for the rules to find. Anything else is
+ * left alone, so the library still names it as an error.
  */
 #include "cli.h"
 
@@ -229,8 +231,8 @@ static void map_time(const char *s, int k, char out[40], const char **note) {
     bool ymd = n >= 10 && ndigits(s, 4) && s[4] == '-' && ndigits(s + 5, 2) &&
                s[7] == '-' && ndigits(s + 8, 2);
     char cand[40];
-    if (ym) {
-        snprintf(cand, sizeof cand, "%.7s-01%s", s, k == K_INSTANT ? "T00:00:00Z" : "");
+    if (ym && k == K_INSTANT) {
+        snprintf(cand, sizeof cand, "%.7s-01T00:00:00Z", s);
     } else if (ymd && n == 10) {
         if (k != K_INSTANT) {
             return; /* already a date */

@@ -1129,7 +1129,13 @@ int main(int argc, char **argv) {
     if (p == 1) {
         return EXIT_SCORED;
     }
-    if (p != 0 || o.n_args == 0) {
+    if (p != 0) {
+        /* The message above says what is wrong; the help is one option away. */
+        fprintf(stderr, "idrisk: `idrisk -h` lists the commands, `idrisk COMMAND -h` "
+                        "a command's options\n");
+        return EXIT_BADINPUT;
+    }
+    if (o.n_args == 0) {
         usage(stderr);
         return EXIT_BADINPUT;
     }
