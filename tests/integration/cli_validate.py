@@ -180,6 +180,31 @@ def main() -> int:
                 "valid idrisk.candidate/1 record"),
                 "example %s validates (%d: %s)" % (os.path.basename(ex), p.returncode,
                                                    p.stdout))
+        # Unknown members: listed as warnings (exit 0), the same ones the library
+        # names in the result's warnings (validate finds them from the schema).
+        unk = write(os.path.join(tmp, "unknown.json"), json.dumps({
+            "candidate_id": "u", "foo": {"nested": 1},
+            "identity": {"residence": {"country_code": "US", "country": "US"}},
+            "contacts": {"emails": [{"address": "a@b.com", "primary": True}],
+                         "phones": [{"number": "+12025550123", "ext": "1"}]},
+            "network": {"sessions": [{"ip": "1.1.1.1", "zzz": 2}]},
+            "equipment": {"shipments": [{"address": {"zip": "1"}}]},
+            "work_history": {"employers": [{"name": "x",
+                                            "references": [{"name": "r", "title": "t"}]}]},
+            "payment": {"payee_company": {"name": "c", "vat": "1"}},
+        }))
+        p = run([exe, "validate", unk])
+        mine = set(re.findall(r"^warning: (.*): unknown field, ignored$", p.stdout, re.M))
+        check(p.returncode == 0 and "(8 unknown fields ignored)" in p.stdout,
+              "unknown fields are warnings, not problems: %r" % p.stdout)
+        p = run([exe, "score", "--json", "-q", "--data-dir", empty_dir, unk])
+        lib = {m.group(1) for w in json.loads(p.stdout)["warnings"]
+               for m in [re.match(r'unknown field "(.*)" ignored$', w)] if m}
+        check(len(lib) == 8 and mine == lib,
+              "validate's unknown fields are the library's: %r vs %r" % (mine, lib))
+        p = run([exe, "validate", prot])
+        check("warning:" not in p.stdout, "a protected name is a problem, not also unknown")
+
         trunc = write(os.path.join(tmp, "trunc.json"), '{"candidate_id":\n  "x", ')
         p = run([exe, "validate", trunc])
         check(p.returncode == 2 and "malformed JSON" in p.stdout and "line 2" in p.stdout

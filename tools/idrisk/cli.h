@@ -142,6 +142,11 @@ bool cli_explain_json_lines(const char *cmd,
  * silent). Returns the number of values changed, or -1 when out of memory. */
 int cli_lenient_map(cJSON *doc, FILE *warn);
 
+/* The members of `doc` that the contract's schema does not name (the library ignores
+ * them with a warning): fn(ctx, PATH) for each, in document order. Returns how many,
+ * or -1 when out of memory. */
+int cli_unknown_fields(cJSON *doc, void (*fn)(void *ctx, const char *path), void *ctx);
+
 /* --lenient on a record's text: when it is a JSON object and something was mapped,
  * *json (malloc'd) is replaced by the mapped record. Text that is not one JSON value,
  * or holds an escaped NUL (which cJSON would cut short), is left for the library to

@@ -279,7 +279,10 @@ typedef struct walk {
     const cJSON *defs;
     countries cs;
     bool cs_loaded;
-    FILE *warn;
+    bool map;   /* --lenient; else list the unknown members */
+    FILE *warn; /* --lenient's warnings */
+    void (*unknown)(void *ctx, const char *path);
+    void *ctx;
     int changed;
     bool nomem;
     char path[512];
@@ -356,6 +359,28 @@ static int children(const walk *w,
     return n;
 }
 
+/* Whether `node` (or one of its alternatives) lists an object's properties: only
+ * there is a member the schema does not name an unknown field. */
+static bool has_properties(const walk *w, const cJSON *node, int depth) {
+    node = deref(w, node, NULL);
+    if (!cJSON_IsObject(node) || depth > 8) {
+        return false;
+    }
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(node, "properties"))) {
+        return true;
+    }
+    static const char *const alts[] = {"anyOf", "oneOf", "allOf"};
+    for (int a = 0; a < 3; a++) {
+        const cJSON *alt;
+        cJSON_ArrayForEach(alt, cJSON_GetObjectItemCaseSensitive(node, alts[a])) {
+            if (has_properties(w, alt, depth + 1)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static void map_string(walk *w, cJSON *v, int k) {
     char to[40];
     const char *note = NULL;
@@ -394,7 +419,7 @@ static void visit(walk *w, cJSON *v, const cJSON *const *schemas, int ns, int de
         return;
     }
     size_t plen = strlen(w->path);
-    if (cJSON_IsString(v)) {
+    if (cJSON_IsString(v) && w->map) {
         int k = 0;
         for (int i = 0; i < ns; i++) {
             k |= kinds_of(w, schemas[i], 0);
@@ -403,6 +428,10 @@ static void visit(walk *w, cJSON *v, const cJSON *const *schemas, int ns, int de
             map_string(w, v, k);
         }
         return;
+    }
+    bool named = false; /* the object's schema names its members */
+    for (int i = 0; !w->map && cJSON_IsObject(v) && i < ns && !named; i++) {
+        named = has_properties(w, schemas[i], 0);
     }
     cJSON *c;
     size_t idx = 0;
@@ -419,7 +448,12 @@ static void visit(walk *w, cJSON *v, const cJSON *const *schemas, int ns, int de
         } else {
             snprintf(w->path + plen, sizeof w->path - plen, "[%zu]", idx);
         }
-        visit(w, c, sub, n, depth + 1);
+        if (named && n == 0) {
+            w->changed++;
+            w->unknown(w->ctx, w->path);
+        } else {
+            visit(w, c, sub, n, depth + 1);
+        }
         w->path[plen] = '\0';
         idx++;
     }
@@ -435,11 +469,29 @@ int cli_lenient_map(cJSON *doc, FILE *warn) {
     memset(&w, 0, sizeof w);
     w.defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
     w.warn = warn;
+    w.map = true;
     const cJSON *root = schema;
     visit(&w, doc, &root, 1, 0);
     free(w.cs.v);
     cJSON_Delete(schema);
     return w.nomem ? -1 : w.changed;
+}
+
+int cli_unknown_fields(cJSON *doc, void (*fn)(void *ctx, const char *path), void *ctx) {
+    cJSON *schema =
+        cJSON_ParseWithLength((const char *)cli_schema, (size_t)cli_schema_len);
+    if (!schema) {
+        return -1;
+    }
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+    w.unknown = fn;
+    w.ctx = ctx;
+    const cJSON *root = schema;
+    visit(&w, doc, &root, 1, 0);
+    cJSON_Delete(schema);
+    return w.changed;
 }
 
 int cli_lenient_text(char **json, size_t *len, const char *where, FILE *warn) {

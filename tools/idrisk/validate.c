@@ -14,6 +14,10 @@
  * Errors without a path (malformed JSON, a record that is not an object, the size
  * limit) end the list: nothing after them can be checked.
  *
+ * Members the contract's schema does not name are listed after the problems as
+ * "warning: PATH: unknown field, ignored" (the library ignores them with a warning in
+ * the result): no problem, but often why a value seems to be missing.
+ *
  * Parsing needs no engine (the limits are the defaults, which the CLI never changes),
  * so validate reads no database and is fast.
  */
@@ -42,6 +46,7 @@ typedef struct state {
     char **seen; /* paths reported (original indices) */
     size_t n_seen;
     int problems;
+    int unknown; /* unknown members listed */
     bool nomem;
 } state;
 
@@ -261,6 +266,15 @@ static bool step(state *s, cJSON *doc, const idr_error *err) {
     return true;
 }
 
+/* An unknown member that is not already a problem (a protected name is both). */
+static void unknown_field(void *ctx, const char *path) {
+    state *s = ctx;
+    if (!seen(s, path)) {
+        printf("warning: %s: unknown field, ignored\n", path);
+        s->unknown++;
+    }
+}
+
 static int write_fixed(const cli_opts *o, const cJSON *doc) {
     char *text = cJSON_Print(doc);
     if (!text) {
@@ -340,15 +354,27 @@ int cli_cmd_validate(const cli_opts *o) {
             free(text);
         }
     }
+    /* Unknown members are no problem, but often the reason a value "is missing". */
+    cJSON *whole = rc == IDR_ENOMEM || s.nomem ? NULL : cJSON_ParseWithLength(json, len);
+    if (cJSON_IsObject(whole)) {
+        s.nomem |= cli_unknown_fields(whole, unknown_field, &s) < 0;
+    }
+    cJSON_Delete(whole);
+    int unknown = s.unknown;
+    char note[64] = "";
+    if (unknown > 0) {
+        snprintf(note, sizeof note, " (%d unknown field%s ignored)", unknown,
+                 unknown == 1 ? "" : "s");
+    }
     if (rc == IDR_ENOMEM || s.nomem) {
         fprintf(stderr, "idrisk: %s: out of memory\n", name);
         ex = EXIT_FAIL;
     } else if (s.problems) {
-        printf("%s: %d problem%s: not a valid idrisk.candidate/1 record\n", name,
-               s.problems, s.problems == 1 ? "" : "s");
+        printf("%s: %d problem%s: not a valid idrisk.candidate/1 record%s\n", name,
+               s.problems, s.problems == 1 ? "" : "s", note);
         ex = EXIT_BADINPUT;
-    } else if (!o->quiet) {
-        printf("%s: valid idrisk.candidate/1 record\n", name);
+    } else if (!o->quiet || unknown > 0) {
+        printf("%s: valid idrisk.candidate/1 record%s\n", name, note);
     }
     if (ex != EXIT_FAIL && o->fix_out) {
         cJSON *fixed = cJSON_ParseWithLength(json, len);
