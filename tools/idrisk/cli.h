@@ -121,7 +121,7 @@ const char *cli_input_name(const char *path);
 
 /* Print a library error about input `where` as one line on stderr:
  * "idrisk: WHERE: PATH: message", naming the JSON path once (the parser's messages
- * already start with it; other messages get it put in front). */
+ * start with it; a message that does not name its field gets it put in front). */
 void cli_print_input_error(const char *where, const idr_error *err);
 
 /* The message of `err` without its leading "PATH: " (what validate lists after its

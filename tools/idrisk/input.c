@@ -67,8 +67,11 @@ const char *cli_error_text(const idr_error *err) {
 }
 
 void cli_print_input_error(const char *where, const idr_error *err) {
-    if (err->field[0]) {
-        fprintf(stderr, "idrisk: %s: %s: %s\n", where, err->field, cli_error_text(err));
+    /* The parser's messages start with their path; a message that names its field
+     * elsewhere ("a candidate without candidate_id cannot be recorded") stands as it
+     * is; only a message that does not name it gets it put in front. */
+    if (err->field[0] && !strstr(err->message, err->field)) {
+        fprintf(stderr, "idrisk: %s: %s: %s\n", where, err->field, err->message);
     } else {
         fprintf(stderr, "idrisk: %s: %s\n", where, err->message);
     }
