@@ -22,7 +22,8 @@ target_link_libraries(alloc_fail PRIVATE PkgConfig::SQLITE3)
 add_executable(idrisk_allocfail ${IDR_CLI_SOURCES} ${CMAKE_CURRENT_SOURCE_DIR}/alloc/cli_alloc.c)
 target_include_directories(idrisk_allocfail PRIVATE ${PROJECT_SOURCE_DIR}/tools/idrisk)
 target_compile_options(idrisk_allocfail PRIVATE ${IDR_C_WARNINGS})
-target_link_libraries(idrisk_allocfail PRIVATE idrisk PkgConfig::CJSON PkgConfig::SODIUM pthread)
+target_link_libraries(idrisk_allocfail PRIVATE idrisk PkgConfig::CJSON PkgConfig::SODIUM
+  PkgConfig::ICU pthread)
 target_compile_definitions(idrisk_allocfail PRIVATE IDR_CLI_TEST_ALLOC
   IDR_FETCH_SCRIPT_INSTALLED="${CMAKE_INSTALL_FULL_LIBEXECDIR}/idrisk/fetch-data.sh"
   IDR_FETCH_SCRIPT_SOURCE="${PROJECT_SOURCE_DIR}/tools/fetch-data.sh")

@@ -22,6 +22,15 @@ foreach(t coverage_cli audit_invariance report_text)
   set_tests_properties(${t} PROPERTIES LABELS nosan TIMEOUT 300 SKIP_RETURN_CODE 77
     ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
 endforeach()
+# CLI conventions (-V, per-command -h, -q, --opt=value, --, JSON Lines to score), the
+# field named once, `idrisk validate` and --lenient (docs/cli.md). In the sanitizer
+# pass too: validate's copy-and-trim loop is memory work of the CLI's own.
+add_test(NAME cli_validate
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/cli_validate.py
+          --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR}
+          --data-dir ${IDRISK_TEST_DATA_DIR})
+set_tests_properties(cli_validate PROPERTIES TIMEOUT 300
+  ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
 # `idrisk data verify` and the default verify mode ("stamp") on a temporary copy of the
 # fetched gazetteers and lists (docs/data-integrity.md).
 add_test(NAME data_verify_cli

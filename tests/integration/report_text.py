@@ -147,6 +147,23 @@ def main() -> int:
     out = run_on_pty([exe, "score", "--data-dir", a.data_dir, ex], env)
     check(b"\x1b[" not in out and b"Score 100/100" in out, "colour despite NO_COLOR")
 
+    out = run_on_pty([exe, "score", "--color=never", "--data-dir", a.data_dir, ex],
+                     dict(env, NO_COLOR=""))
+    check(b"\x1b[" not in out, "colour on a terminal with --color=never")
+    p = run([exe, "score", "--color=always", "--data-dir", a.data_dir, ex])
+    check("\x1b[" in p.stdout, "no colour with --color=always on a pipe")
+
+    # --verbose adds the not-evaluated list and the data used, which are not there
+    # without it.
+    p = run([exe, "score", "--data-dir", a.data_dir, ex])
+    v = run([exe, "score", "--verbose", "--data-dir", a.data_dir, ex])
+    check("Not evaluated (" not in p.stdout and "Data used" not in p.stdout,
+          "not-evaluated list without --verbose")
+    check("Not evaluated (" in v.stdout and "Data used" in v.stdout,
+          "--verbose lacks the not-evaluated list or the data used")
+    check(v.stdout.startswith(p.stdout.split("--verbose adds", 1)[0]),
+          "--verbose changes what comes before its lists")
+
     if FAILS:
         print(f"{len(FAILS)} failure(s)", file=sys.stderr)
         return 1

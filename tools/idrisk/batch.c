@@ -988,6 +988,9 @@ static int run_phase(batch *b) {
 static void summary(const batch *b, bool already, uint64_t resumed_at) {
     const counts *c = &b->ck.c;
     clear_progress(b);
+    if (b->o->quiet) {
+        return; /* -q: the exit status and the files say it */
+    }
     fprintf(stderr, "idrisk batch: %s%llu records, %llu scored, %llu failed",
             already ? "batch already complete: " : "", (unsigned long long)c->read,
             (unsigned long long)c->scored, (unsigned long long)c->failed);
@@ -1311,7 +1314,9 @@ static int run(batch *b) {
         return ex != EXIT_SCORED ? ex : EXIT_FAIL;
     }
     /* Before any progress line: every result of this run will carry low coverage. */
-    cli_print_coverage_notes(stderr, "idrisk batch: warning: ", b->eng, NULL);
+    if (!o->quiet) {
+        cli_print_coverage_notes(stderr, "idrisk batch: warning: ", b->eng, NULL);
+    }
     ex = open_input(b);
     if (ex != EXIT_SCORED) {
         return ex;
@@ -1410,7 +1415,7 @@ int cli_cmd_batch(const cli_opts *o) {
     b->window = (size_t)(4 * 64 * b->jobs);
     b->ring = calloc(b->window, sizeof *b->ring);
     b->rd.buf = malloc(READ_CHUNK);
-    b->progress = isatty(STDERR_FILENO) == 1;
+    b->progress = isatty(STDERR_FILENO) == 1 && !o->quiet;
     pthread_mutex_init(&b->mu, NULL);
     pthread_cond_init(&b->cv_work, NULL);
     pthread_cond_init(&b->cv_done, NULL);

@@ -34,14 +34,28 @@ enum {
     CLI_OPT_CHECKPOINT = 1u << 12,
     CLI_OPT_RESULTS = 1u << 13,
     CLI_OPT_GROUPS = 1u << 14,
-    CLI_OPT_MIN_N = 1u << 15
+    CLI_OPT_MIN_N = 1u << 15,
+    CLI_OPT_HTML = 1u << 16,
+    CLI_OPT_VERBOSE = 1u << 17,
+    CLI_OPT_COLOR = 1u << 18,
+    CLI_OPT_LENIENT = 1u << 19,
+    CLI_OPT_FIX_OUT = 1u << 20
 };
+
+/* --color: auto (colour only when stdout is a terminal and NO_COLOR is unset). */
+enum { CLI_COLOR_AUTO = 0, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER };
 
 #define CLI_MAX_CIDRS 64
 #define CLI_MAX_ARGS  8
 
 typedef struct cli_opts {
     bool json, record, restart, require_data;
+    bool quiet;          /* -q: no progress, notes or warnings on stderr; errors still */
+    bool verbose;        /* score --verbose */
+    bool lenient;        /* score, validate --lenient: map common export forms first */
+    int color;           /* CLI_COLOR_* (score --color) */
+    const char *html;    /* score --html FILE */
+    const char *fix_out; /* validate --fix-out FILE: the record as --lenient mapped it */
     const char *data_dir, *rules, *country, *verify_data;
     const char *sanctions, *sanctions_format; /* --sanctions, --sanctions-format */
     const char *allow[CLI_MAX_CIDRS], *relay[CLI_MAX_CIDRS];
@@ -98,6 +112,47 @@ int cli_parse_time(const char *s, int64_t *out);
 /* `t` as YYYY-MM-DDThh:mm:ssZ (the form results use). */
 void cli_format_instant(int64_t t, char out[32]);
 
+/* Read a whole file, or stdin for "-", into a malloc'd buffer (not NUL-terminated;
+ * one spare byte allocated). NULL after printing why. */
+char *cli_read_all(const char *path, size_t *len);
+
+/* How a command names its input in messages: the path, or "stdin" for "-". */
+const char *cli_input_name(const char *path);
+
+/* Print a library error about input `where` as one line on stderr:
+ * "idrisk: WHERE: PATH: message", naming the JSON path once (the parser's messages
+ * start with it; a message that does not name its field gets it put in front). */
+void cli_print_input_error(const char *where, const idr_error *err);
+
+/* The message of `err` without its leading "PATH: " (what validate lists after its
+ * own path column). Borrowed from `err`. */
+const char *cli_error_text(const idr_error *err);
+
+/* When `json` holds several JSON values one after the other (JSON Lines given to the
+ * one-record command `cmd`), print the hint that says so and return true. */
+bool cli_explain_json_lines(const char *cmd,
+                            const char *where,
+                            const char *json,
+                            size_t len);
+
+/* --lenient (lenient.c): rewrite the common export forms of `doc` in place (country
+ * names, alpha-3 and lower-case codes to alpha-2; YYYY-MM and date-only values where
+ * the contract wants an instant or a date), finding the fields from the contract's
+ * JSON Schema. Each change is a "lenient: PATH: "old" -> "new"" line on `warn` (NULL:
+ * silent). Returns the number of values changed, or -1 when out of memory. */
+int cli_lenient_map(cJSON *doc, FILE *warn);
+
+/* The members of `doc` that the contract's schema does not name (the library ignores
+ * them with a warning): fn(ctx, PATH) for each, in document order. Returns how many,
+ * or -1 when out of memory. */
+int cli_unknown_fields(cJSON *doc, void (*fn)(void *ctx, const char *path), void *ctx);
+
+/* --lenient on a record's text: when it is a JSON object and something was mapped,
+ * *json (malloc'd) is replaced by the mapped record. Text that is not one JSON value,
+ * or holds an escaped NUL (which cJSON would cut short), is left for the library to
+ * refuse. Returns 0, or -1 after printing why (out of memory). */
+int cli_lenient_text(char **json, size_t *len, const char *where, FILE *warn);
+
 /* Print a JSON value as indented "key: value" lines (the readable form of lookups and
  * store stats). */
 void cli_print_json_readable(const cJSON *v, int indent);
@@ -106,5 +161,6 @@ int cli_cmd_batch(const cli_opts *o);
 int cli_cmd_store(const cli_opts *o);
 int cli_cmd_audit(const cli_opts *o);
 int cli_cmd_data(const cli_opts *o);
+int cli_cmd_validate(const cli_opts *o);
 
 #endif

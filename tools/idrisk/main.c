@@ -13,16 +13,19 @@
  *   idrisk data verify                  hash them against their manifests, stamp them
  *   idrisk data index                   rebuild its gazetteer indexes (done by fetch)
  *                                       (data_cmd.c)
- *   idrisk version (or --version)
+ *   idrisk validate [--lenient [--fix-out F]] FILE|-   every problem of a record
+ *                                       (validate.c; --lenient: lenient.c)
+ *   idrisk version (or --version, -V)
  * Shared options: --data-dir DIR, --rules FILE, --allow-cidr CIDR, --relay-cidr CIDR,
  * --verify-data stamp|full|size|off, --require-data (fail when a database is missing
  * instead of degrading), --sanctions FILE, --sanctions-format F. Options are parsed
  * with getopt_long, so they may come before or after the command and its words
  * (`idrisk --db S store stats` and `idrisk store stats --db S` are the same),
  * `--opt=value` works and `--` ends them. An option that the command does not take is
- * a usage error, never ignored. Environment: IDRISK_DATA_DIR (when no --data-dir) and
- * IDRISK_LISTS_DIR; the library itself reads no environment, so this front end turns
- * them into config options.
+ * a usage error, never ignored. -h after a command prints that command's help; -q
+ * silences progress, notes and warnings but never errors. Environment: IDRISK_DATA_DIR
+ * (when no --data-dir) and IDRISK_LISTS_DIR; the library itself reads no environment, so
+ * this front end turns them into config options.
  *
  * Exit status: 0 when the command did its job (a candidate scored, whatever the score;
  * a batch with every record scored), 2 for bad input or usage (the message names the
@@ -51,13 +54,15 @@
 
 static void usage(FILE *f) {
     fputs(
-        "usage: idrisk [options] COMMAND ...\n"
+        "usage: idrisk [options] COMMAND ...   (idrisk COMMAND -h: that command's help)\n"
         "  score [--json] FILE|-           score one candidate record (JSON)\n"
         "  score --db STORE [--record] [--json] FILE|-\n"
         "                                  score it linked against a store; --record "
         "also\n"
         "                                  records it (and creates the store if "
         "missing)\n"
+        "  validate [--lenient] FILE|-     list every problem of a record, with its "
+        "path\n"
         "  batch --in FILE.jsonl|- [--db STORE] [--out RESULTS.jsonl]\n"
         "        [--errors ERRORS.jsonl] [--report REPORT.html] [--jobs N] [--as-of T]\n"
         "        [--restart] [--checkpoint-every N]\n"
@@ -84,10 +89,14 @@ static void usage(FILE *f) {
         "is bad)\n"
         "  data index                      rebuild the gazetteer indexes of the data "
         "dir\n"
-        "  version                         (also --version)\n"
+        "  version                         (also --version, -V)\n"
         "options may come before or after the command; --opt=value works; -- ends "
         "them\n"
-        "options: --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
+        "  -h, --help  help (after a command: that command's)   -V, --version\n"
+        "  -q, --quiet no progress, notes or warnings on stderr (errors are always "
+        "printed)\n"
+        "engine options (score, batch, rules, lookup):\n"
+        "         --data-dir DIR  --rules FILE  --allow-cidr CIDR  --relay-cidr CIDR\n"
         "         --sanctions FILE (a full list beside the curated one: OFAC sdn.csv "
         "with "
         "alt.csv\n"
@@ -106,6 +115,108 @@ static void usage(FILE *f) {
         "but some\n"
         "             records failed (see the errors file), 1 other failure\n",
         f);
+}
+
+/* Per-command help (`idrisk COMMAND -h`): the synopsis and the options the command
+ * takes; the engine options are listed once, in the global help. */
+static const char help_engine[] =
+    "engine options: --data-dir DIR --rules FILE --allow-cidr CIDR --relay-cidr CIDR\n"
+    "  --sanctions FILE --sanctions-format F --verify-data M --require-data "
+    "(idrisk -h)\n";
+
+static const struct {
+    const char *cmd, *text;
+    bool engine;
+} helps[] = {
+    {"score",
+     "usage: idrisk score [options] FILE|-\n"
+     "Score one candidate record (idrisk.candidate/1 JSON; - reads it from stdin).\n"
+     "For many records (JSON Lines) use idrisk batch --in FILE.\n"
+     "  --json            print the idrisk.result/1 JSON instead of the report\n"
+     "  --html FILE       also write a one-page HTML report to FILE\n"
+     "  --verbose         the report also lists what was not evaluated and the data "
+     "used\n"
+     "  --color=auto|always|never   colour in the report (auto: on a terminal, "
+     "unless\n"
+     "                    NO_COLOR is set)\n"
+     "  --db STORE        link the candidate against a store (read-only)\n"
+     "  --record          with --db: also record it (creates the store if missing)\n"
+     "  --lenient         map common export forms first (country names, alpha-3,\n"
+     "                    YYYY-MM and date-only times), one warning per field "
+     "(docs/cli.md)\n"
+     "  -q, --quiet       no warnings on stderr\n"
+     "exit status: 0 scored (whatever the score), 2 bad input (the field is named), "
+     "1 other\n",
+     true},
+    {"validate",
+     "usage: idrisk validate [--lenient [--fix-out FILE]] FILE|-\n"
+     "List every problem of one candidate record, one \"PATH: message\" line each, "
+     "and\n"
+     "their count; no databases are needed.\n"
+     "  --lenient         map common export forms first (country names, alpha-3,\n"
+     "                    lower case; YYYY-MM and date-only times), warning per field\n"
+     "  --fix-out FILE    with --lenient: write the mapped record to FILE (- for "
+     "stdout)\n"
+     "  -q, --quiet       no lenient warnings, no \"valid\" line\n"
+     "exit status: 0 valid, 2 problems (or not JSON), 1 cannot read or write\n",
+     false},
+    {"batch",
+     "usage: idrisk batch --in FILE.jsonl|- [options]\n"
+     "Score many records (JSON Lines, one per line), results in input order.\n"
+     "  --in FILE|-            the records (- for stdin)\n"
+     "  --out RESULTS.jsonl    results (default stdout); makes the batch resumable\n"
+     "  --errors ERRORS.jsonl  one line per refused record (default RESULTS.errors "
+     "or stderr)\n"
+     "  --report REPORT.html   an HTML summary of the batch (needs --out)\n"
+     "  --db STORE             link candidates against (and record them in) a store\n"
+     "  --jobs N               worker threads (default: the cores)\n"
+     "  --as-of T              the evaluation time of records without as_of\n"
+     "  --restart              ignore a checkpoint and start over\n"
+     "  --checkpoint-every N   checkpoint after N records\n"
+     "  -q, --quiet            no progress line, no summary, no warnings\n"
+     "exit status: 0 all scored, 3 some records failed, 2 usage, 1 other "
+     "(docs/batch.md)\n",
+     true},
+    {"store",
+     "usage: idrisk store forget ID --db STORE\n"
+     "       idrisk store purge --before DATE --db STORE\n"
+     "       idrisk store stats [--json] --db STORE\n"
+     "The linkage store: forget one candidate, purge those recorded before DATE,\n"
+     "or count what it holds.\n",
+     false},
+    {"rules",
+     "usage: idrisk rules [--json]\nList the indicators of the loaded rule pack.\n",
+     true},
+    {"lookup",
+     "usage: idrisk lookup ip ADDR [--json]\n"
+     "       idrisk lookup phone NUMBER [--country CC] [--json]\n"
+     "What the loaded databases say about an address or a phone number.\n",
+     true},
+    {"audit",
+     "usage: idrisk audit --results RESULTS.jsonl --groups GROUPS.csv [--min-n N] "
+     "[--json]\n"
+     "Per-group verify/escalate rates and impact ratios (docs/audit.md).\n",
+     false},
+    {"data",
+     "usage: idrisk data fetch|verify|index [--data-dir DIR]\n"
+     "Fetch the open databases, hash them against their manifests, or rebuild the\n"
+     "gazetteer indexes of the data directory (default IDRISK_DATA_DIR).\n",
+     false},
+    {"version", "usage: idrisk version   (also idrisk --version, -V)\n", false},
+};
+
+/* Help for `cmd`, or the global help when there is no such command. */
+static void help(const char *cmd) {
+    for (size_t i = 0; cmd && i < sizeof helps / sizeof helps[0]; i++) {
+        if (strcmp(cmd, helps[i].cmd) == 0) {
+            fputs(helps[i].text, stdout);
+            if (helps[i].engine) {
+                fputs(help_engine, stdout);
+            }
+            return;
+        }
+    }
+    usage(stdout);
 }
 
 enum {
@@ -129,17 +240,27 @@ enum {
     O_BEFORE,
     O_CHECKPOINT,
     O_JSON,
-    O_VERSION,
     O_REQUIRE_DATA,
     O_RESULTS,
     O_GROUPS,
-    O_MIN_N
+    O_MIN_N,
+    O_HTML,
+    O_VERBOSE,
+    O_COLOR,
+    O_LENIENT,
+    O_FIX_OUT
 };
 
 static const struct option long_opts[] = {
     {"json", no_argument, NULL, O_JSON},
     {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, O_VERSION},
+    {"version", no_argument, NULL, 'V'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"html", required_argument, NULL, O_HTML},
+    {"verbose", no_argument, NULL, O_VERBOSE},
+    {"color", required_argument, NULL, O_COLOR},
+    {"lenient", no_argument, NULL, O_LENIENT},
+    {"fix-out", required_argument, NULL, O_FIX_OUT},
     {"data-dir", required_argument, NULL, O_DATA_DIR},
     {"rules", required_argument, NULL, O_RULES},
     {"allow-cidr", required_argument, NULL, O_ALLOW},
@@ -180,18 +301,54 @@ static int parse_count(const char *name, const char *v, long max, long *out) {
 }
 
 /* Returns 0, 1 when the command is already done (--help, --version), -1 on a usage
- * error (message printed). */
+ * error (message printed). -h is only acted on once every option is read, so that
+ * `idrisk score -h` and `idrisk -h score` both know the command. */
 static int parse_args(int argc, char **argv, cli_opts *o) {
     memset(o, 0, sizeof *o);
+    bool want_help = false;
     int c;
-    while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+    /* "+" is not used: options may follow the command and its words. */
+    while ((c = getopt_long(argc, argv, "hVq", long_opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            usage(stdout);
-            return 1;
-        case O_VERSION:
+            want_help = true;
+            break;
+        case 'V':
             printf("idrisk %s (header %s)\n", idr_version_string(), IDR_VERSION_STRING);
             return 1;
+        case 'q':
+            o->quiet = true;
+            break;
+        case O_HTML:
+            o->html = optarg;
+            o->seen |= CLI_OPT_HTML;
+            break;
+        case O_VERBOSE:
+            o->verbose = true;
+            o->seen |= CLI_OPT_VERBOSE;
+            break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") == 0) {
+                o->color = CLI_COLOR_AUTO;
+            } else if (strcmp(optarg, "always") == 0) {
+                o->color = CLI_COLOR_ALWAYS;
+            } else if (strcmp(optarg, "never") == 0) {
+                o->color = CLI_COLOR_NEVER;
+            } else {
+                fprintf(stderr, "idrisk: --color takes auto, always or never, not '%s'\n",
+                        optarg);
+                return -1;
+            }
+            o->seen |= CLI_OPT_COLOR;
+            break;
+        case O_LENIENT:
+            o->lenient = true;
+            o->seen |= CLI_OPT_LENIENT;
+            break;
+        case O_FIX_OUT:
+            o->fix_out = optarg;
+            o->seen |= CLI_OPT_FIX_OUT;
+            break;
         case O_JSON:
             o->json = true;
             o->seen |= CLI_OPT_JSON;
@@ -302,6 +459,10 @@ static int parse_args(int argc, char **argv, cli_opts *o) {
             return -1;
         }
         o->args[o->n_args++] = argv[i];
+    }
+    if (want_help) {
+        help(o->n_args ? o->args[0] : NULL);
+        return 1;
     }
     return 0;
 }
@@ -557,46 +718,6 @@ void cli_format_instant(int64_t t, char out[32]) {
     snprintf(out, 32, "%.31s", buf);
 }
 
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "idrisk: cannot open %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap) {
-            break;
-        }
-        /* Past 64 MiB the library's largest limit is exceeded anyway. */
-        if (cap >= (64u << 20)) {
-            break;
-        }
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    bool bad = ferror(f);
-    if (f != stdin) {
-        fclose(f);
-    }
-    if (!buf || bad) {
-        fprintf(stderr, "idrisk: cannot read %s\n", path);
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static const char *jstr(const cJSON *o, const char *k) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
     return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -615,19 +736,24 @@ static int text_width(void) {
 
 /* Colour only on a terminal, and never when NO_COLOR is set to anything non-empty
  * (no-color.org). */
-static bool text_colour(void) {
+static bool text_colour(int mode) {
+    if (mode == CLI_COLOR_ALWAYS || mode == CLI_COLOR_NEVER) {
+        return mode == CLI_COLOR_ALWAYS;
+    }
     const char *nc = getenv("NO_COLOR");
     return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-static int print_report(const idr_engine *eng,
+static int print_report(const cli_opts *o,
+                        const idr_engine *eng,
                         const idr_result *res,
                         const char *json,
-                        size_t len,
-                        bool linked) {
+                        size_t len) {
+    bool linked = o->db != NULL;
     /* What could not be checked comes first: a reader who stops after two lines must
      * not take a degraded run for a clean one. */
-    cli_text_opts to = {.width = text_width(), .colour = text_colour(), .verbose = false};
+    cli_text_opts to = {
+        .width = text_width(), .colour = text_colour(o->color), .verbose = o->verbose};
     char *notes = NULL;
     size_t notes_len = 0;
     FILE *m = open_memstream(&notes, &notes_len);
@@ -663,8 +789,14 @@ static int cmd_score(const cli_opts *o) {
         return EXIT_BADINPUT;
     }
     size_t len;
-    char *json = read_all(o->args[1], &len);
+    char *json = cli_read_all(o->args[1], &len);
     if (!json) {
+        return EXIT_FAIL;
+    }
+    const char *where = cli_input_name(o->args[1]);
+    if (o->lenient &&
+        cli_lenient_text(&json, &len, where, o->quiet ? NULL : stderr) != 0) {
+        free(json);
         return EXIT_FAIL;
     }
     idr_engine *eng = NULL;
@@ -699,13 +831,12 @@ static int cmd_score(const cli_opts *o) {
     }
     idr_store_free(st);
     if (rc != IDR_OK) {
-        free(json);
-        if (err.field[0]) {
-            fprintf(stderr, "idrisk: %s: %s (field: %s)\n", o->args[1], err.message,
-                    err.field);
-        } else {
-            fprintf(stderr, "idrisk: %s: %s\n", o->args[1], err.message);
+        /* Malformed JSON that is really several records gets the batch hint. */
+        if (rc != IDR_EINVAL || err.field[0] ||
+            !cli_explain_json_lines("score", where, json, len)) {
+            cli_print_input_error(where, &err);
         }
+        free(json);
         idr_engine_free(eng);
         return cli_exit_for(rc);
     }
@@ -720,9 +851,11 @@ static int cmd_score(const cli_opts *o) {
             fprintf(stderr, "idrisk: %s\n", err.message);
         }
         idr_free(out);
-        cli_print_coverage_notes(stderr, "idrisk: warning: ", eng, res);
+        if (!o->quiet) {
+            cli_print_coverage_notes(stderr, "idrisk: warning: ", eng, res);
+        }
     } else {
-        int pex = print_report(eng, res, json, len, o->db != NULL);
+        int pex = print_report(o, eng, res, json, len);
         if (pex != EXIT_SCORED) {
             rc = IDR_ENOMEM;
         }
@@ -862,7 +995,10 @@ static int cmd_version(const cli_opts *o) {
 }
 
 static const command commands[] = {
-    {"score", cmd_score, CLI_OPT_JSON | CLI_OPT_DB | CLI_OPT_RECORD},
+    {"score", cmd_score,
+     CLI_OPT_JSON | CLI_OPT_DB | CLI_OPT_RECORD | CLI_OPT_HTML | CLI_OPT_VERBOSE |
+         CLI_OPT_COLOR | CLI_OPT_LENIENT},
+    {"validate", cli_cmd_validate, CLI_OPT_LENIENT | CLI_OPT_FIX_OUT},
     {"batch", cli_cmd_batch,
      CLI_OPT_DB | CLI_OPT_IN | CLI_OPT_OUT | CLI_OPT_ERRORS | CLI_OPT_REPORT |
          CLI_OPT_JOBS | CLI_OPT_AS_OF | CLI_OPT_RESTART | CLI_OPT_CHECKPOINT},
@@ -891,7 +1027,12 @@ static const char *option_name(unsigned bit) {
                                         "--checkpoint-every",
                                         "--results",
                                         "--groups",
-                                        "--min-n"};
+                                        "--min-n",
+                                        "--html",
+                                        "--verbose",
+                                        "--color",
+                                        "--lenient",
+                                        "--fix-out"};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (bit == 1u << i) {
             return names[i];
@@ -906,7 +1047,13 @@ int main(int argc, char **argv) {
     if (p == 1) {
         return EXIT_SCORED;
     }
-    if (p != 0 || o.n_args == 0) {
+    if (p != 0) {
+        /* The message above says what is wrong; the help is one option away. */
+        fprintf(stderr, "idrisk: `idrisk -h` lists the commands, `idrisk COMMAND -h` "
+                        "a command's options\n");
+        return EXIT_BADINPUT;
+    }
+    if (o.n_args == 0) {
         usage(stderr);
         return EXIT_BADINPUT;
     }
