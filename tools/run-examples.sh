@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run-examples.sh - README command 1: install, build, fetch the open data (first run
 # only) and print the report of every example candidate.
 set -eu

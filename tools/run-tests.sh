@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run-tests.sh - README command 2: install, build with -Werror, run every test (unit,
 # golden, fuzz-corpus replay, Python), then again under ASan+UBSan, the shared-engine
 # stress test under TSan, and check formatting. Exit status 0 only if all passed.

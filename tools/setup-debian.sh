@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # setup-debian.sh - install what idrisk needs to build, run and test on Debian 12.
 # Idempotent; run as root (or with sudo). Packages only from Debian's archive; data
 # packages come later from the npm registry (tools/fetch-data.sh).

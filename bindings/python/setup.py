@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build and install the idrisk Python binding (cffi, out-of-line API mode).
 
 The C library comes from IDRISK_INCLUDE_DIRS / IDRISK_LIBRARY_DIR or pkg-config idrisk;

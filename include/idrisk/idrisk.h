@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * idrisk.h - identity-fraud triage for remote hires.
  *

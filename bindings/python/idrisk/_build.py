@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build the idrisk C extension with cffi in out-of-line API mode.
 
 The declarations in ``_decl.h`` are compiled against the real ``<idrisk/idrisk.h>``,
