@@ -12,6 +12,10 @@ ID="SPDX-License-Identifier: Apache-2.0"
 fix=0
 [ "${1:-}" = "--fix" ] && fix=1
 
+if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "check-spdx: not a git checkout, nothing to check" >&2
+    exit 77
+fi
 files=$(git ls-files -- lib include tools tests bench bindings examples cmake |
     grep -E '(\.(c|h|cc|py|sh|pl|cmake)|\.h\.in|\.cmake\.in|(^|/)CMakeLists\.txt)$' |
     grep -v -e '/corpus/' -e '/fixtures/' || true)
