@@ -50,4 +50,8 @@ def library_version() -> str:
 setup(
     version=library_version(),
     cffi_modules=["idrisk/_build.py:ffibuilder"],
+    # pip builds in the source tree (bindings/python/build/): always compile and link
+    # again, or an extension left there from another install keeps that install's
+    # library path as its rpath.
+    options={"build_ext": {"force": True}},
 )
