@@ -40,8 +40,10 @@ if ! "$idrisk" --help >"$tmp/help.txt" 2>&1; then
 fi
 # Commands: help lines indented by exactly two spaces that start with a lowercase word,
 # with the second word too when it is a lowercase subcommand (store forget, lookup ip,
-# data fetch). Options: every --long-option anywhere in the help.
-sed -n 's/^  \([a-z][a-z-]*\)\( [a-z][a-z-]*\)\{0,1\}\([^a-z-].*\)\{0,1\}$/\1\2/p' \
+# data fetch); what follows is an argument (not a lowercase word: FILE, [--json],
+# --in, (also) or the description column after two or more spaces, so prose such as
+# "  options may come ..." is no command. Options: every --long-option in the help.
+sed -E -n 's/^  ([a-z][a-z-]*)( [a-z][a-z-]*)?( +[^a-z ].*| {2,}.*)?$/\1\2/p' \
     "$tmp/help.txt" | sort -u >"$tmp/commands"
 if [ ! -s "$tmp/commands" ]; then
     echo "check-man: no command found in idrisk --help; this test needs updating" >&2
