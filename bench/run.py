@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/run.py - the performance benchmark of issue 12, in one command.
 
     /usr/bin/python3 bench/run.py --idrisk build-rel/idrisk \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The batch report (tools/idrisk/report.c, docs/report.md): a driver that calls
 # idr_cli_report_write() on a committed fixture, then checks the page as text, renders
 # it with headless Chromium (screenshot and DOM dump). Chromium is required: the test

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run-examples.sh - README command 1: install, build, fetch the open data (first run
 # only) and print the report of every example candidate.
 set -eu
@@ -8,10 +9,22 @@ BUILD=${IDRISK_BUILD_DIR:-build}
 DATA=${IDRISK_DATA_DIR:-$PWD/.idrisk-data}
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" >/dev/null
-# Install the library, the CLI and the Python package into /usr/local, so that
-# `idrisk`, `pkg-config idrisk` and `/usr/bin/python3 -c "import idrisk"` work after set-up.
+# Install the library, the CLI, the man pages and the Python package into /usr/local,
+# so that `idrisk`, `man idrisk`, `pkg-config idrisk` (and programs linked with it) and
+# `/usr/bin/python3 -c "import idrisk"` work after set-up. cmake --install runs ldconfig
+# itself (cmake/ldconfig.cmake); running it here too covers an install that skipped it.
 cmake --install "$BUILD" >/dev/null
-/usr/bin/python3 bindings/python/idrisk/_build.py --install >/dev/null
+if [ "$(id -u)" -eq 0 ]; then ldconfig; fi
+# The Python package, built by pip against the installed library so that it has metadata
+# (`pip show idrisk`, `pip uninstall idrisk`). A copy that an earlier set-up put there
+# without metadata is removed first: pip would not own its files, and its extension
+# (_native.cpython-*.so) would shadow the new one (_native.abi3.so).
+site=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+if [ -d "$site/idrisk" ] && ! ls -d "$site"/idrisk-*.dist-info >/dev/null 2>&1; then
+    rm -rf "$site/idrisk"
+fi
+/usr/bin/python3 -m pip install --no-build-isolation --no-deps --break-system-packages \
+    --root-user-action=ignore --quiet ./bindings/python
 if [ ! -f "$DATA/manifest.d/.complete" ]; then
     "$BUILD/idrisk" data fetch --data-dir "$DATA"
     touch "$DATA/manifest.d/.complete"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rulepack.c - parse and validate a rule pack (format: docs/rulepack.md).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench_run_smoke: bench/run.py end to end on a small population (tests/bench.cmake).
 
 Runs the benchmark command with --n 200 --no-callgrind and short latency and JSON

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The readable report of `idrisk score` (docs/report.md "The text report"), checked on
 every example with real CLI processes against the same candidate's --json result:
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_pack.c - the default rule pack covers every indicator of the rule modules
  * owned here, with the weights docs/indicators.md documents, and its bands are the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * idrisk - command-line front end of the idrisk library.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report.c - the batch report: one self-contained HTML page (inline CSS and SVG, no
  * scripts, no fonts, images or addresses from elsewhere) summarising a batch's results.

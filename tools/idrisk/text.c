@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * text.c - the readable report of `idrisk score` (view.h). Everything is wrapped to the
  * terminal's width; colour only marks the band and headings, and nothing depends on

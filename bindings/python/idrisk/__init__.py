@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """idrisk: identity-fraud triage for remote hires, from Python.
 
 The library scores contradictions and failed verifications in a candidate record and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The exceptions idrisk raises, one class per C status code.
 
 Every exception is an :class:`IdriskError` carrying the C status in ``.code``, the JSON

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Python API: construction, inputs, typed results, lifetime."""
 
 from __future__ import annotations

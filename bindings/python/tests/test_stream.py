@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """engine.score_iter: the streaming form of score_many (issue 12).
 
 The same results as score_many, in input order, records read only as results are
