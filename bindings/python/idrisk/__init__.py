@@ -575,8 +575,8 @@ def _locate_bad(value: Any, path: str, active: set[int]) -> Optional[IdriskError
                         return InvalidTypeError(
                             errors.EINVAL,
                             path,
-                            "a key of type %s (JSON object keys are strings): %r"
-                            % (type(k).__name__, k),
+                            "a key of type %s in %s (JSON object keys are strings): %r"
+                            % (type(k).__name__, path or "the top-level object", k),
                         )
                     found = _locate_bad(v, _join(path, str(k)), active)
                     if found is not None:
@@ -662,7 +662,7 @@ def _with_date_hint(exc: IdriskError, record: Any) -> IdriskError:
     elif isinstance(value, _dt.date):
         hint = (
             "a date was given where an instant is expected: pass an aware "
-            "datetime (the binding does not invent a time of day)"
+            "datetime; the binding does not invent a time of day"
         )
     else:
         return exc

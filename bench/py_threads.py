@@ -1,0 +1,53 @@
+#!/usr/bin/python3
+"""py_threads.py - thread scaling of the Python binding (bench/run.py runs it).
+
+    PYTHONPATH=BUILD/python /usr/bin/python3 bench/py_threads.py RECORDS.jsonl N \
+        DATA_DIR [WORKERS,...] [REPEAT]
+
+Reads the first N non-blank lines of RECORDS.jsonl into memory once (so reading the
+file is not measured and every run scores the same bytes), scores them once to warm
+up, then runs engine.score_iter(records, workers=W) for each W (default 1,2), REPEAT
+times (default 3), keeping the fastest run of each. Prints one line per W:
+    py_threads workers=2 n=2000 seconds=... records_s=... cpus_busy=... speedup=...
+cpus_busy is the process's CPU seconds per wall second in that run (above 1 means
+threads scored at once); speedup is records_s over that of the first W. Wall-clock
+numbers of a shared machine: compare runs on the same, otherwise idle, machine.
+"""
+import itertools
+import sys
+import time
+
+import idrisk
+
+
+def main():
+    path, n, data_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    workers = [int(w) for w in (sys.argv[4] if len(sys.argv) > 4 else "1,2").split(",")]
+    repeat = int(sys.argv[5]) if len(sys.argv) > 5 else 3
+    with open(path, "rb") as fh:
+        records = list(itertools.islice((ln for ln in fh if ln.strip()), n))
+    if not records:
+        raise SystemExit("py_threads: no records in %s" % path)
+    eng = idrisk.Engine(data_dir=data_dir, verify_data="off")
+    for _ in eng.score_iter(records):  # warm caches and the allocator
+        pass
+    base = None
+    for w in workers:
+        best = None
+        for _ in range(repeat):
+            t0, c0 = time.perf_counter(), time.process_time()
+            done = sum(1 for _ in eng.score_iter(records, workers=w))
+            t, c = time.perf_counter() - t0, time.process_time() - c0
+            assert done == len(records), done
+            if best is None or t < best[0]:
+                best = (t, c)
+        t, c = best
+        rps = len(records) / t
+        base = base or rps
+        print("py_threads workers=%d n=%d seconds=%.3f records_s=%.0f cpus_busy=%.2f "
+              "speedup=%.2f" % (w, len(records), t, rps, c / t, rps / base), flush=True)
+    eng.close()
+
+
+if __name__ == "__main__":
+    main()
