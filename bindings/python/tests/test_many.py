@@ -150,12 +150,12 @@ class Source:
             yield rec
 
 
-@pytest.mark.parametrize("workers,window", [(1, None), (2, 3), (2, None)])
+@pytest.mark.parametrize("workers,window", [(1, None), (2, 3), (2, 10), (2, None)])
 def test_generator_is_streamed_not_materialised(engine, workers, window):
-    src = Source(200, bad_at=7)
+    src = Source(300, bad_at=7)
     gen = iter(src)  # a one-shot generator: len() and a second pass are impossible
     it = engine.score_iter(gen, workers=workers, window=window, return_exceptions=True)
-    bound = 1 if workers == 1 else (window or 4 * workers)
+    bound = 1 if workers == 1 else (window or 32 * workers)
     assert src.taken == 0
     for k in range(1, 41):
         r = next(it)
