@@ -506,12 +506,15 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
     if pt:
         L += ["", "## Python binding thread scaling", "",
               "`bench/py_threads.py`: `engine.score_iter(records, workers=W)` over the same "
-              "%s records held in memory, fastest of the repeats. CPUs busy = the process's "
-              "CPU seconds per wall second." % fmt(pt[0]["n"]), "",
-              "| workers | records/s | CPUs busy | speed-up |", "|---:|---:|---:|---:|"]
+              "%s records held in memory, the fastest of rounds alternating the worker counts. "
+              "CPUs busy = the process's CPU seconds per wall second; CPU us/record = its "
+              "CPU time per record." % fmt(pt[0]["n"]), "",
+              "| workers | records/s | CPUs busy | CPU us/record | speed-up |",
+              "|---:|---:|---:|---:|---:|"]
         for p in pt:
-            L.append("| %d | %s | %.2f | x%.2f |" % (p["workers"], fmt(p["records_s"]),
-                                                    p["cpus_busy"], p["speedup"]))
+            L.append("| %d | %s | %.2f | %.1f | x%.2f |" % (
+                p["workers"], fmt(p["records_s"]), p["cpus_busy"], p["cpu_us"],
+                p["speedup"]))
     cg = R.get("callgrind")
     L += ["", "## Profile (callgrind)", ""]
     if not cg:
@@ -784,7 +787,7 @@ def main() -> int:
     if a.python_threads_n and os.path.isdir(os.path.join(pydir, "idrisk")):
         log("== Python engine.score_iter thread scaling over %d records" % a.python_threads_n)
         r = run([PY, os.path.join(ROOT, "bench", "py_threads.py"), pop,
-                 str(a.python_threads_n), a.data_dir, "1,2", str(max(a.repeat, 3))],
+                 str(a.python_threads_n), a.data_dir, "1,2", str(max(a.repeat, 5))],
                 W("py-threads.txt"), dict(env, PYTHONPATH=pydir))
         if r["rc"] != 0:
             log("run.py: py_threads failed: " + r["stderr"][-1000:])
