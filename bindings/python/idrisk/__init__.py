@@ -28,7 +28,6 @@ import enum
 import json
 import math
 import os
-import re
 import threading
 from dataclasses import dataclass
 from typing import (
@@ -717,18 +716,6 @@ def _option_values(name: str, value: Any) -> list[str]:
     return [str(value)]
 
 
-# The head of every idrisk.result/1 text the library writes (lib/core: schema,
-# candidate_id, score, band, action, in this order). Reading these four fields from
-# the text spares four C calls per result, each of which drops and retakes the GIL:
-# with several threads scoring, every retake may wait for another thread's Python
-# (docs/python.md "Thread scaling"). A text that does not match falls back to the
-# accessors.
-_HEAD = re.compile(
-    r'\{"schema":"idrisk\.result/1","candidate_id":("(?:[^"\\]|\\.)*"),'
-    r'"score":(\d{1,3}),"band":"([a-z]+)","action":"([a-z]+)"'
-)
-
-
 def _convert(res: Any, err: Any) -> Result:
     """Turn a C result into a Result and free it (the caller keeps its engine busy)."""
     try:
@@ -738,16 +725,6 @@ def _convert(res: Any, err: Any) -> Result:
         if rc != 0:
             _raise(rc, err)
         text = _take_string(outp[0], lenp[0])
-        m = _HEAD.match(text)
-        if m is not None:
-            cid = m.group(1)
-            return Result(
-                cid[1:-1] if "\\" not in cid else json.loads(cid),
-                int(m.group(2)),
-                m.group(3),
-                m.group(4),
-                text,
-            )
         return Result(
             str(_ffi.string(_lib.idr_result_candidate_id(res)).decode("utf-8")),
             int(_lib.idr_result_score(res)),
