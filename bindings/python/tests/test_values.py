@@ -183,3 +183,15 @@ def test_value_errors_carry_the_record_place_in_a_stream(engine):
     assert (out[1].index, out[1].candidate_id, out[1].field) == (1, "v-1", "as_of")
     assert isinstance(out[2], idrisk.InvalidTypeError)
     assert (out[2].index, out[2].candidate_id, out[2].field) == (2, "v-2", "identity.aliases[0]")
+
+
+@pytest.mark.parametrize(
+    "cid", ["plain-1", 'q"uote\\back/slash', "ünïcødé-ид-候选人", "tab\there", "e\u2028x"]
+)
+def test_result_fields_match_the_json(engine, cid):
+    """Result's candidate_id, score, band and action (from the C accessors) agree with
+    the library's JSON, whatever characters the id holds."""
+    r = engine.score(record(candidate_id=cid))
+    d = json.loads(r.to_json())
+    assert r.candidate_id == cid == d["candidate_id"]
+    assert (r.score, r.band, r.action) == (d["score"], d["band"], d["action"])
