@@ -1106,8 +1106,9 @@ class Engine(_Counted):
         released while C scores), with at most ``window`` records read ahead of the
         result being handed over (default ``32 * workers``), never the whole input;
         the threads take the records in chunks of ``window // (2 * workers)``, as a
-        hand-over between threads per record would cost about a third of a record's
-        scoring time. With 1 worker each record is read when its result is asked for.
+        hand-over between threads per record would cost a third to a half of the
+        record's scoring time. With 1 worker each record is read when its result is
+        asked for.
 
         Errors of one record (an :class:`IdriskError`: malformed input, a value with
         no JSON form, a limit...) carry ``.index`` (0-based position in the input)
