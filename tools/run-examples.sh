@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # run-examples.sh - README command 1: install, build, fetch the open data (first run
-# only) and print the report of every example candidate.
+# only) and print the first screen of the report of every example candidate.
 set -eu
 cd "$(dirname "$0")/.."
 sh tools/setup-debian.sh
@@ -29,12 +29,21 @@ if [ ! -f "$DATA/manifest.d/.complete" ]; then
     "$BUILD/idrisk" data fetch --data-dir "$DATA"
     touch "$DATA/manifest.d/.complete"
 fi
+# Each example's first screen (what to do with the candidate, the reasons, what to ask
+# or verify); the details follow it in `idrisk score FILE`, and `--html` makes a page.
 status=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 for f in examples/candidates/*.json; do
     echo "=================================================================="
     echo "== $f"
     echo "=================================================================="
-    "$BUILD/idrisk" score --data-dir "$DATA" "$f" || status=1
+    if "$BUILD/idrisk" score --data-dir "$DATA" "$f" >"$out"; then
+        sed '/^-- Triage for a human reviewer/q' "$out"
+        echo "   (details: idrisk score $f; one printable page: idrisk score --html FILE.html $f)"
+    else
+        status=1
+    fi
     echo
 done
 exit $status
