@@ -4,7 +4,8 @@
 # it with headless Chromium (screenshot and DOM dump). Chromium is required: the test
 # fails, not skips, when it is missing.
 add_executable(report_main ${CMAKE_CURRENT_SOURCE_DIR}/report/report_main.c
-               ${PROJECT_SOURCE_DIR}/tools/idrisk/report.c)
+               ${PROJECT_SOURCE_DIR}/tools/idrisk/report.c
+               ${PROJECT_SOURCE_DIR}/tools/idrisk/html_util.c)
 target_include_directories(report_main PRIVATE ${PROJECT_SOURCE_DIR}/tools/idrisk)
 target_compile_options(report_main PRIVATE ${IDR_C_WARNINGS})
 target_link_libraries(report_main PRIVATE PkgConfig::CJSON)
