@@ -861,6 +861,22 @@ static int cmd_score(const cli_opts *o) {
             rc = IDR_ENOMEM;
         }
     }
+    /* --html: the page in addition to the output above; nothing is left behind when
+     * it cannot be written. */
+    if (rc == IDR_OK && o->html) {
+        cli_view hv;
+        if (cli_view_build(&hv, eng, res, json, len, o->db != NULL) != 0) {
+            fprintf(stderr, "idrisk: out of memory\n");
+            rc = IDR_ENOMEM;
+        } else {
+            if (cli_write_html(o->html, &hv) != 0) {
+                fprintf(stderr, "idrisk: cannot write the HTML report %s: %s\n", o->html,
+                        strerror(errno));
+                rc = IDR_EIO;
+            }
+            cli_view_free(&hv);
+        }
+    }
     free(json);
     /* The result borrows the rule texts and data list from the engine: free it first. */
     idr_result_free(res);
