@@ -14,3 +14,13 @@ add_test(NAME batch_report
           $<TARGET_FILE:report_main> ${CMAKE_CURRENT_SOURCE_DIR}/report)
 # Chromium under a sanitizer-built driver adds nothing and is slow.
 set_tests_properties(batch_report PROPERTIES LABELS nosan TIMEOUT 120)
+
+# The candidate report (`idrisk score --html`, tools/idrisk/html.c): examples and a
+# hostile record scored with --json and --html, the page checked as text against the
+# result, then rendered by headless Chromium (screenshot, print to PDF, DOM dump).
+add_test(NAME candidate_html
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/report/candidate_html_test.py
+          --idrisk $<TARGET_FILE:idrisk_cli> --source ${PROJECT_SOURCE_DIR}
+          --data-dir ${IDRISK_TEST_DATA_DIR})
+set_tests_properties(candidate_html PROPERTIES LABELS nosan TIMEOUT 300
+  ENVIRONMENT "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data")
