@@ -2,8 +2,8 @@
 """Candidate report test (ctest candidate_html): `idrisk score --html FILE`.
     candidate_html_test.py --idrisk IDRISK --source SRC --data-dir DIR
 For examples that cover many reasons, reasons cleared by context, a clean hire, sessions
-far from home and low coverage, scores each record with --json (the expectation) and
-with --html, and checks:
+far from home, sessions without a known residence and low coverage, scores each record
+with --json (the expectation) and with --html, and checks:
   1. the page as text: balanced tags, unique ids, links that are #anchors to an element
      or https addresses of the source legend, no script, no outside resource, the score,
      band, action, every reason title and evidence value, every merged step, the
@@ -207,6 +207,15 @@ def main():
     with open(hostile, "w", encoding="utf-8") as f:
         json.dump(HOSTILE, f)
     records["hostile"] = hostile
+    # Sessions but no claimed residence: every distance unknown, drawn as such.
+    with open(os.path.join(args.source, "examples", "candidates",
+                           "london-login-atlanta-claim.json"), encoding="utf-8") as f:
+        nores = json.load(f)
+    nores["candidate_id"] = "no-residence"
+    nores["identity"].pop("residence", None)
+    records["no-residence"] = os.path.join(tmp, "no-residence.json")
+    with open(records["no-residence"], "w", encoding="utf-8") as f:
+        json.dump(nores, f)
 
     pages = {}
     for name, rec in records.items():
@@ -230,6 +239,13 @@ def main():
         markup = raw.decode("utf-8")  # fails the test when the page is not UTF-8
         check_page(name, markup, result, titles)
         pages[name] = (out, result)
+
+    markup = open(pages["no-residence"][0], encoding="utf-8").read()
+    check("the claimed residence has no coordinates" in markup
+          and markup.count(">distance unknown<") == 1 + len(
+              {(i.get("city"), i.get("country"))
+               for i in pages["no-residence"][1]["enrichment"]["ips"]}),
+          "no residence: every place drawn as distance unknown")
 
     # 2. The hostile record: every string escaped, the low coverage named.
     markup = open(pages["hostile"][0], encoding="utf-8").read()
