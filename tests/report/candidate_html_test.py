@@ -247,6 +247,25 @@ def main():
                for i in pages["no-residence"][1]["enrichment"]["ips"]}),
           "no residence: every place drawn as distance unknown")
 
+    # Linked against a store: the links table names the other candidate, escaped.
+    store = os.path.join(tmp, "links.db")
+    twin = dict(nores, candidate_id="twin-<b>1")
+    twin["identity"] = dict(nores["identity"], full_name="Another Name")
+    twin_path = os.path.join(tmp, "twin.json")
+    with open(twin_path, "w", encoding="utf-8") as f:
+        json.dump(twin, f)
+    p = run("score", "--db", store, "--record", twin_path)
+    check(p.returncode == 0, "record the twin: %r" % p.stderr)
+    lout = os.path.join(tmp, "linked.html")
+    p = run("score", "--db", store, "--html", lout, records["no-residence"])
+    check(p.returncode == 0, "linked --html: %r" % p.stderr)
+    if p.returncode == 0:
+        lm = open(lout, encoding="utf-8").read()
+        lp = parse(lm)
+        check(not lp.errors and not lp.stack, "linked page structure")
+        check('id="links"' in lm and "<td class=\"mono\">twin-&lt;b&gt;1</td>" in lm,
+              "linked page: the links table with the escaped id")
+
     # 2. The hostile record: every string escaped, the low coverage named.
     markup = open(pages["hostile"][0], encoding="utf-8").read()
     check("x&lt;script&gt;alert(1)&lt;/script&gt;&lt;/style&gt;&quot;&#39;&amp;amp;?"
