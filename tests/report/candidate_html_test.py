@@ -34,7 +34,9 @@ EXAMPLES = ["laptop-farm-rescore", "approved-travel-london", "clean-ordinary-hir
             "remote-operated-farm", "impossible-travel-continental"]
 BAND_RGB = {"low": (0x3a, 0x8d, 0x4f), "medium": (0xd9, 0xa4, 0x00),
             "high": (0xe0, 0x6c, 0x1b), "critical": (0xb3, 0x16, 0x2b)}
+# as_of fixed: without it a record is evaluated at the clock, and two runs differ.
 HOSTILE = {"candidate_id": "x<script>alert(1)</script></style>\"'&amp;\u0001",
+           "as_of": "2025-08-12T12:00:00Z",
            "identity": {"full_name": "<script>alert(2)</script></style> Zoë Ångström"}}
 
 
@@ -182,6 +184,12 @@ def check_page(name, markup, result, titles):
         for s in far:
             check("%d km" % round(s["distance_km"]) in text,
                   "%s: distance %s km drawn" % (name, s["distance_km"]))
+    chart = re.search(r'<svg id="distance-chart".*?</svg>', markup, re.S)
+    if chart:
+        kms = [int(k) for k in re.findall(r'/><text x="[\d.]+" y="\d+">(\d+) km</text>',
+                                          chart.group(0))]
+        check(kms == sorted(kms, reverse=True), "%s: bars not farthest first: %s"
+              % (name, kms))
     check(result["as_of"] in text, "%s: as of" % name)
     check(result["ruleset"]["sha256"] in markup, "%s: rule pack sha256" % name)
     return page
@@ -216,6 +224,24 @@ def main():
     records["no-residence"] = os.path.join(tmp, "no-residence.json")
     with open(records["no-residence"], "w", encoding="utf-8") as f:
         json.dump(nores, f)
+
+    # One session at every address the examples use: many places, far and near.
+    ips = set()
+    for e in sorted(os.listdir(os.path.join(args.source, "examples", "candidates"))):
+        if e.endswith(".json"):
+            with open(os.path.join(args.source, "examples", "candidates", e),
+                      encoding="utf-8") as f:
+                ips |= set(re.findall(r'"ip": ?"([0-9.]+)"', f.read()))
+    many = dict(nores, candidate_id="many-places")
+    many["identity"] = json.load(open(os.path.join(
+        args.source, "examples", "candidates", "london-login-atlanta-claim.json"),
+        encoding="utf-8"))["identity"]
+    many["network"] = dict(nores["network"], sessions=[
+        {"ip": ip, "at": "2025-05-%02dT12:00:00Z" % (1 + i % 28), "event": "login"}
+        for i, ip in enumerate(sorted(ips))])
+    records["many-places"] = os.path.join(tmp, "many-places.json")
+    with open(records["many-places"], "w", encoding="utf-8") as f:
+        json.dump(many, f)
 
     pages = {}
     for name, rec in records.items():
