@@ -79,11 +79,11 @@ static const char *jstr(const cJSON *o, const char *k) {
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The class suffix of a severity: the band words name the severities too. */
 static const char *sev_class(const char *severity) {
-    static const char *const names[] = {"low", "medium", "high", "critical"};
-    for (int i = 0; i < 4; i++) {
-        if (severity && strcmp(severity, names[i]) == 0) {
-            return names[i];
+    for (int i = 0; i < CLI_HTML_BANDS; i++) {
+        if (severity && strcmp(severity, cli_html_band_names[i]) == 0) {
+            return cli_html_band_names[i];
         }
     }
     return "unknown";
@@ -835,7 +835,7 @@ static void put_small_print(FILE *o, const cli_view *v) {
     }
 }
 
-static int page(FILE *o, void *ctx) {
+static int page(FILE *o, const void *ctx) {
     const cli_view *v = ctx;
     const idr_result *res = v->res;
     cli_html_put(o,
@@ -876,6 +876,5 @@ static int page(FILE *o, void *ctx) {
 
 int cli_write_html(const char *path, const cli_view *v) {
     int at_temp = 0;
-    /* The page function takes a non-const context; it only reads the view. */
-    return cli_html_write_file(path, page, (void *)v, &at_temp) == 0 ? 0 : -1;
+    return cli_html_write_file(path, page, v, &at_temp) == 0 ? 0 : -1;
 }

@@ -149,7 +149,7 @@ void cli_html_band_chip(FILE *o, int band) {
 
 int cli_html_write_file(const char *path,
                         cli_html_page_fn page,
-                        void *ctx,
+                        const void *ctx,
                         int *at_temp) {
     *at_temp = 0;
     size_t plen = strlen(path);

@@ -46,13 +46,16 @@ void cli_html_band_chip(FILE *o, int band);
 
 /* Writes a page: `page` writes it to `o` and returns 0, or -1 when it ran out of
  * memory. */
-typedef int (*cli_html_page_fn)(FILE *o, void *ctx);
+typedef int (*cli_html_page_fn)(FILE *o, const void *ctx);
 
 /* Write the page to `path` atomically: into "PATH.tmp" (created afresh with mode 0640,
  * never through a link planted under that name), flushed to disk, then renamed over
  * `path`. Returns 0; -1 on an I/O error (errno set; *at_temp true when the temporary
  * file could not be created); -2 when `page` failed (errno ENOMEM). On failure
  * nothing is left behind and an existing `path` is unchanged. */
-int cli_html_write_file(const char *path, cli_html_page_fn page, void *ctx, int *at_temp);
+int cli_html_write_file(const char *path,
+                        cli_html_page_fn page,
+                        const void *ctx,
+                        int *at_temp);
 
 #endif

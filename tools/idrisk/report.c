@@ -1597,8 +1597,8 @@ typedef struct {
     bool have_errors;
 } page_ctx;
 
-static int page_fn(FILE *o, void *ctx) {
-    page_ctx *pc = ctx;
+static int page_fn(FILE *o, const void *ctx) {
+    const page_ctx *pc = ctx;
     return write_page(o, pc->r, pc->have_errors);
 }
 
