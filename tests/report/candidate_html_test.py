@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Candidate report test (ctest candidate_html): `idrisk score --html FILE`.
     candidate_html_test.py --idrisk IDRISK --source SRC --data-dir DIR
 For examples that cover many reasons, reasons cleared by context, a clean hire, sessions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * html.c - the one-page HTML report of `idrisk score --html FILE` (view.h), for
  * attaching to the applicant-tracking record. It shows what the terminal report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * html_util.c - the HTML primitives the batch and candidate reports share
  * (html_util.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * html_util.h - what the two HTML pages of the CLI share: the batch report
  * (report.c, `idrisk batch --report`) and the candidate report (html.c, `idrisk score
