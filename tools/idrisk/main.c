@@ -577,9 +577,20 @@ int cli_print_coverage_notes(FILE *f,
     cJSON_Delete(doc);
     const idr_coverage *c = idr_result_coverage(res);
     if (res && c->low) {
+        /* The id is the record's: no control character of it reaches a terminal, and
+         * a line break in it cannot start a line of its own. */
+        char id[256];
+        snprintf(id, sizeof id, "%s", idr_result_candidate_id(res));
+        for (unsigned char *p = (unsigned char *)id; *p; p++) {
+            if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+                *p++ = '?';
+                *p = '?';
+            } else if (*p < 0x20 || *p == 0x7f) {
+                *p = '?';
+            }
+        }
         fprintf(f, "%slow coverage (%s): %zu of %zu indicators evaluated; %s\n", prefix,
-                idr_result_candidate_id(res), c->evaluated, c->total,
-                c->missing ? c->missing : "");
+                id, c->evaluated, c->total, c->missing ? c->missing : "");
         lines++;
     }
     return lines;
