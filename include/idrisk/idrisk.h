@@ -98,13 +98,17 @@ IDR_API const char *idr_version_string(void);
 
 /** Features compiled into this build (bit mask of IDR_FEATURE_*). A bit is set only
  *  when the build really contains the feature; this version reports
- *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE. */
+ *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE, and
+ *  IDR_FEATURE_POSTGRESQL when built with libpq. */
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
 /* The cross-candidate linkage store (SQLite, keyed hashes from libsodium): idr_store_*
  * and idr_engine_score_linked(). @since 0.3.0 */
 #define IDR_FEATURE_STORE 0x8u
+/* The store's PostgreSQL backend (libpq): idr_store_open() takes a postgresql:// URI.
+ * @since 0.4.0 */
+#define IDR_FEATURE_POSTGRESQL 0x10u
 IDR_API unsigned idr_features(void);
 
 /** Release memory that idrisk returned through a `char **out` parameter. NULL is ok. */
