@@ -300,6 +300,14 @@ static int lite_sync(idr_store *st, idr_error *err) {
      * readers. The WAL being synced is what makes every commit durable. */
     int rc = sqlite3_wal_checkpoint_v2(LITE(st)->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                        NULL, NULL);
+    /* another connection's checkpoint running makes ours SQLITE_BUSY at once (the busy
+     * handler is not called): wait for it, as a write waits for the lock */
+    for (unsigned waited = 0; (rc & 0xff) == SQLITE_BUSY && waited < st->busy_ms;
+         waited += 5) {
+        sqlite3_sleep(5);
+        rc = sqlite3_wal_checkpoint_v2(LITE(st)->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                       NULL, NULL);
+    }
     if (rc == SQLITE_OK) {
         return IDR_OK;
     }
