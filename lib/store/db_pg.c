@@ -347,7 +347,7 @@ static const idr__db_ops *ops_of(void);
 static int count_params(const char *sql) {
     int n = 0;
     for (const char *p = strchr(sql, '$'); p; p = strchr(p + 1, '$')) {
-        int k = atoi(p + 1);
+        int k = (int)strtol(p + 1, NULL, 10);
         n = k > n ? k : n;
     }
     return n;

@@ -57,6 +57,8 @@ static const char *const ddl[] = {idr__store_schema_v1, migrate_1_to_2};
 _Static_assert(sizeof ddl / sizeof ddl[0] == IDR__STORE_SCHEMA,
                "one script per version step");
 
+// Long statements are split over lines: each entry is one designated initializer.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma)
 static const char *const stmt_sql[IDR__Q_COUNT] = {
     [IDR__Q_BEGIN_READ] = "BEGIN",
     [IDR__Q_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -92,6 +94,7 @@ static const char *const stmt_sql[IDR__Q_COUNT] = {
     [IDR__Q_SIZE] = "SELECT page_count * page_size FROM pragma_page_count(),"
                     " pragma_page_size()",
 };
+// NOLINTEND(bugprone-suspicious-missing-comma)
 
 typedef struct lite_stmt {
     idr__dbs base;

@@ -196,11 +196,10 @@ static int upgrade(idr_store *st, bool create, idr_error *err) {
         if (rc == IDR_OK) {
             rc = idr__sql_script(st, st->db->ddl[0], err, "creating the schema");
         }
-        idr__dbs *s = NULL;
-        if (rc == IDR_OK && !(s = idr__stmt(st, IDR__Q_META_INSERT, err))) {
+        idr__dbs *s = rc == IDR_OK ? idr__stmt(st, IDR__Q_META_INSERT, err) : NULL;
+        if (rc == IDR_OK && !s) {
             rc = err ? err->code : IDR_EIO;
-        }
-        if (rc == IDR_OK) {
+        } else if (s) {
             uint8_t check[IDR__ID_HASH_BYTES];
             idr__store_key_check(&st->keys, check);
             idr__bind_text(s, 1, STORE_FORMAT);
@@ -354,6 +353,15 @@ static char *uri_shown(const char *uri) {
     return out;
 }
 
+/* The PostgreSQL backend, NULL when built without libpq. */
+static const idr__db_ops *pg_ops(void) {
+#ifdef IDR_HAVE_LIBPQ
+    return &idr__db_pg;
+#else
+    return NULL;
+#endif
+}
+
 static int open_impl(idr_store **out,
                      const char *path,
                      const char *key_path,
@@ -376,14 +384,13 @@ static int open_impl(idr_store **out,
             "IDR_STORE_READONLY excludes IDR_STORE_CREATE and IDR_STORE_BULK");
     }
     bool pg = idr__db_is_uri(path);
-#ifndef IDR_HAVE_LIBPQ
-    if (pg) {
+    const idr__db_ops *ops = pg ? pg_ops() : &idr__db_sqlite;
+    if (!ops) {
         return idr__err(
             err, IDR_EINVAL, NULL,
             "the store is a PostgreSQL URI, but this idrisk was built without "
             "PostgreSQL support (libpq)");
     }
-#endif
     if (pg && !given_key && !key_path) {
         return idr__err(err, IDR_EINVAL, "key_path",
                         "a PostgreSQL store needs key_path (or idr_store_open_with_key): "
@@ -407,12 +414,7 @@ static int open_impl(idr_store **out,
         free(st);
         return idr__err(err, IDR_ENOMEM, NULL, "cannot create the store's mutex");
     }
-    st->db = &idr__db_sqlite;
-#ifdef IDR_HAVE_LIBPQ
-    if (pg) {
-        st->db = &idr__db_pg;
-    }
-#endif
+    st->db = ops;
     st->readonly = flags & IDR_STORE_READONLY;
     st->bulk = flags & IDR_STORE_BULK;
     uint8_t key[IDR_STORE_KEY_BYTES];
