@@ -132,6 +132,7 @@ typedef struct pgc {
     bool retry;
     char msg[512];
     unsigned long long changes;
+    int queued; /* inserts sent in pipeline mode, their results not read yet */
     pg_stmt stmt[IDR__Q_COUNT];
 } pgc;
 
@@ -178,7 +179,52 @@ static int pg_err(idr_store *st, idr_error *err, const char *what) {
 
 /* Run SQL through the simple protocol (several statements allowed); a COMMIT of an
  * aborted transaction, which PostgreSQL answers with ROLLBACK, is a failure. */
+/* The inserts whose results nobody reads (a record's identifiers, bands, signatures,
+ * household) are sent in libpq's pipeline mode and their results read here, at the
+ * next statement that needs an answer (the savepoint's RELEASE, the COMMIT): one round
+ * trip for a record's twenty-odd rows instead of one each. The first failure among
+ * them is the failure of that statement. */
+static int flush(pgc *c) {
+    if (!c->queued) {
+        return IDR__DB_DONE;
+    }
+    int out = IDR__DB_DONE, nulls = 0;
+    c->queued = 0;
+    if (!PQpipelineSync(c->conn)) {
+        out = fail(c, NULL);
+    }
+    while (out == IDR__DB_DONE || PQstatus(c->conn) == CONNECTION_OK) {
+        PGresult *r = PQgetResult(c->conn);
+        if (!r) {
+            /* one NULL ends each query's results; two in a row: nothing more is
+             * coming (a broken connection, a sync that was not sent) */
+            if (++nulls > 1) {
+                if (out == IDR__DB_DONE) {
+                    out = fail(c, NULL);
+                }
+                break;
+            }
+            continue;
+        }
+        nulls = 0;
+        ExecStatusType t = PQresultStatus(r);
+        if (t == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (t == PGRES_FATAL_ERROR && out == IDR__DB_DONE) {
+            out = fail(c, r);
+        }
+        PQclear(r);
+    }
+    PQexitPipelineMode(c->conn);
+    return out;
+}
+
 static int pg_exec_conn(pgc *c, const char *sql) {
+    if (flush(c) != IDR__DB_DONE) {
+        return IDR__DB_FAIL;
+    }
     PGresult *r = PQexec(c->conn, sql);
     ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     int out = IDR__DB_DONE;
@@ -210,9 +256,12 @@ static int query_text(idr_store *st,
                       idr_error *err,
                       const char *what) {
     pgc *c = PGC(st);
+    *null = true;
+    if (flush(c) != IDR__DB_DONE) {
+        return pg_err(st, err, what);
+    }
     PGresult *r = PQexec(c->conn, sql);
     int rc = IDR_OK;
-    *null = true;
     if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
         fail(c, r);
         rc = pg_err(st, err, what);
@@ -363,6 +412,10 @@ static idr__dbs *pg_stmt_get(idr_store *st, idr__stmt_id id, idr_error *err) {
         s->c = c;
         s->id = id;
         s->n_params = count_params(stmt_sql[id]);
+        if (!simple && flush(c) != IDR__DB_DONE) {
+            pg_err(st, err, "writing");
+            return NULL;
+        }
         if (!simple) {
             char name[16];
             snprintf(name, sizeof name, "idr_q%d", (int)id);
@@ -401,6 +454,12 @@ static void pg_bind_null(idr__dbs *b, int i) {
     PS(b)->values[i - 1] = NULL;
 }
 
+/* The statements sent in pipeline mode (flush): inserts without a result to read. */
+static bool deferred(idr__stmt_id id) {
+    return id == IDR__Q_INSERT_IDENT || id == IDR__Q_INSERT_HOUSEHOLD ||
+           id == IDR__Q_INSERT_BAND || id == IDR__Q_INSERT_SIG;
+}
+
 static int pg_step(idr__dbs *b) {
     pg_stmt *s = PS(b);
     pgc *c = s->c;
@@ -411,6 +470,20 @@ static int pg_step(idr__dbs *b) {
         }
         char name[16];
         snprintf(name, sizeof name, "idr_q%d", (int)s->id);
+        if (deferred(s->id) && (c->queued || PQenterPipelineMode(c->conn))) {
+            if (!PQsendQueryPrepared(c->conn, name, s->n_params, s->values, s->lengths,
+                                     s->formats, 1)) {
+                c->queued++; /* flush reads what was sent before and leaves the mode */
+                int r = fail(c, NULL);
+                flush(c);
+                return r;
+            }
+            c->queued++;
+            return IDR__DB_DONE;
+        }
+        if (flush(c) != IDR__DB_DONE) {
+            return IDR__DB_FAIL;
+        }
         s->res = PQexecPrepared(c->conn, name, s->n_params, s->values, s->lengths,
                                 s->formats, 1);
         ExecStatusType t = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
