@@ -339,15 +339,15 @@ static char *uri_shown(const char *uri) {
     bool in_query = false;
     while (i < n) {
         char ch = uri[i];
-        if (!in_query && ch == '?') {
-            in_query = true;
-        } else if (in_query && (ch == '?' || ch == '&') &&
-                   strncmp(uri + i + 1, "password=", 9) == 0) {
-            i += 1 + strcspn(uri + i + 1, "&");
-            continue;
-        }
         out[o++] = ch;
         i++;
+        if ((!in_query && ch == '?') || (in_query && ch == '&')) {
+            in_query = true;
+            while (strncmp(uri + i, "password=", 9) == 0) {
+                i += strcspn(uri + i, "&");
+                i += uri[i] == '&';
+            }
+        }
     }
     out[o] = '\0';
     return out;

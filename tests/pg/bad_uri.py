@@ -33,6 +33,8 @@ try:
             ("wrong password", "postgresql://idrisk:%s@/idrisk?host=%s" % (WRONG, sock)),
             ("wrong password parameter",
              "postgresql:///idrisk?host=%s&user=idrisk&password=%s" % (sock, WRONG)),
+            ("wrong password parameter first",
+             "postgresql:///idrisk?password=%s&host=%s&user=idrisk" % (WRONG, sock)),
             ("wrong host", "postgres://idrisk:%s@/idrisk?host=%s" % (
                 SECRET, os.path.join(tmp, "nowhere").replace("/", "%2F"))),
         ]

@@ -623,14 +623,15 @@ void cli_store_shown(const char *db, char *out, size_t n) {
     o = head;
     bool query = false;
     while (i < len && o + 1 < n) {
-        if (p && !query && db[i] == '?') {
+        char ch = db[i++];
+        out[o++] = ch;
+        if (p && ((!query && ch == '?') || (query && ch == '&'))) {
             query = true;
-        } else if (query && (db[i] == '&' || db[i] == '?') &&
-                   strncmp(db + i + 1, "password=", 9) == 0) {
-            i += 1 + strcspn(db + i + 1, "&");
-            continue;
+            while (strncmp(db + i, "password=", 9) == 0) {
+                i += strcspn(db + i, "&");
+                i += db[i] == '&';
+            }
         }
-        out[o++] = db[i++];
     }
     out[o] = '\0';
 }
