@@ -99,13 +99,17 @@ IDR_API const char *idr_version_string(void);
 
 /** Features compiled into this build (bit mask of IDR_FEATURE_*). A bit is set only
  *  when the build really contains the feature; this version reports
- *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE. */
+ *  IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE, and
+ *  IDR_FEATURE_POSTGRESQL when built with libpq. */
 #define IDR_FEATURE_GEO   0x1u /* libmaxminddb IP enrichment */
 #define IDR_FEATURE_PHONE 0x2u /* libphonenumber phone enrichment */
 #define IDR_FEATURE_NAMES 0x4u /* ICU name normalisation */
 /* The cross-candidate linkage store (SQLite, keyed hashes from libsodium): idr_store_*
  * and idr_engine_score_linked(). @since 0.3.0 */
 #define IDR_FEATURE_STORE 0x8u
+/* The store's PostgreSQL backend (libpq): idr_store_open() takes a postgresql:// URI.
+ * @since 0.4.0 */
+#define IDR_FEATURE_POSTGRESQL 0x10u
 IDR_API unsigned idr_features(void);
 
 /** Release memory that idrisk returned through a `char **out` parameter. NULL is ok. */
@@ -334,12 +338,13 @@ IDR_API IDR_NODISCARD int idr_engine_score_json(const idr_engine *eng,
  * of identifier shared, never the identifier.
  *
  * A store is a SQLite database file in WAL mode with a versioned schema (migrated
- * forward on open) and a key file beside it. One idr_store may be used from several
- * threads at once (calls are serialised on its connection); several processes may open
- * the same file: writers wait for each other up to the busy timeout (60 s by default,
- * idr_store_set_busy_timeout()), readers
- * never block writers, and no write is lost. Not on network file systems (SQLite's WAL
- * needs shared memory on one host).
+ * forward on open) and a key file beside it, or the same schema in a PostgreSQL
+ * database (a postgresql:// location, IDR_FEATURE_POSTGRESQL; see idr_store_open()). One
+ * idr_store may be used from several threads at once (calls are serialised on its
+ * connection); several processes may open the same file: writers wait for each other up
+ * to the busy timeout (60 s by default, idr_store_set_busy_timeout()), readers never
+ * block writers, and no write is lost. Not on network file systems (SQLite's WAL needs
+ * shared memory on one host).
  * ---------------------------------------------------------------------------------- */
 typedef struct idr_store idr_store;
 
@@ -368,9 +373,24 @@ typedef struct idr_store idr_store;
  * A key that is not the one the store was created with is refused (IDR_EDATA: a wrong
  * key would silently link nothing). Keep the key apart from the store's backups: with
  * both, identifiers can be confirmed by guessing.
+ *
+ * PostgreSQL: a `path` starting with "postgresql://" or "postgres://" is a libpq
+ * connection URI, passed as given; what it leaves out comes from libpq's PG*
+ * environment variables and ~/.pgpass (PGPASSFILE), so "postgresql://" alone works and
+ * no password needs to be in the URI. `key_path` is then required (IDR_EINVAL naming
+ * key_path when NULL; or use idr_store_open_with_key()): the key never goes into the
+ * database, only its check value. The tables live in the schema `idrisk` of that
+ * database (created with IDR_STORE_CREATE, which also creates a missing key file, but
+ * only while the database has no `idrisk` schema yet). Any number of processes and
+ * hosts may write one such store: each record is one transaction, and a conflict with
+ * another writer (the same candidate_id, a serialization failure, a deadlock) is
+ * retried a few times before IDR_EBUSY. Messages name the store by its URI with any
+ * password removed. A library built without libpq refuses such a path with IDR_EINVAL
+ * ("built without PostgreSQL support"). docs/store.md "PostgreSQL".
  * @return IDR_OK, IDR_EINVAL (bad arguments, key file with loose permissions or the
- *  wrong size), IDR_EIO (cannot open or create), IDR_EDATA (not an idrisk store, a
- *  newer schema than this library knows, wrong key), IDR_EBUSY or IDR_ENOMEM.
+ *  wrong size, a URI without key_path), IDR_EIO (cannot open or create, cannot
+ *  connect), IDR_EDATA (not an idrisk store, a newer schema than this library knows,
+ *  wrong key), IDR_EBUSY or IDR_ENOMEM.
  * @since 0.3.0
  */
 IDR_API IDR_NODISCARD int idr_store_open(idr_store **out,

@@ -29,7 +29,12 @@ const char *idr_version_string(void) {
 
 /* What this build contains, nothing more. */
 unsigned idr_features(void) {
-    return IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE;
+    unsigned f =
+        IDR_FEATURE_GEO | IDR_FEATURE_PHONE | IDR_FEATURE_NAMES | IDR_FEATURE_STORE;
+#ifdef IDR_HAVE_LIBPQ
+    f |= IDR_FEATURE_POSTGRESQL;
+#endif
+    return f;
 }
 
 static bool file_exists(const char *path) {

@@ -10,27 +10,28 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------------------------
  * Recording.
  * ---------------------------------------------------------------------------------- */
-static void bind_hash(sqlite3_stmt *s, int i, bool has, const uint8_t *h, size_t n) {
+static void bind_hash(idr__dbs *s, int i, bool has, const uint8_t *h, size_t n) {
     if (has) {
-        sqlite3_bind_blob(s, i, h, (int)n, SQLITE_TRANSIENT);
+        idr__bind_blob(s, i, h, n);
     } else {
-        sqlite3_bind_null(s, i);
+        idr__bind_null(s, i);
     }
 }
 
 /* Step a bound insert to completion. */
-static int step_done(idr_store *st, sqlite3_stmt *s, idr_error *err, const char *what) {
-    int rc = sqlite3_step(s);
+static int step_done(idr_store *st, idr__dbs *s, idr_error *err, const char *what) {
+    int rc = idr__step(s);
     idr__stmt_done(s);
-    return rc == SQLITE_DONE ? IDR_OK : idr__sql_err(st, rc, err, what);
+    return rc == IDR__DB_DONE ? IDR_OK : idr__sql_err(st, err, what);
 }
 
 static int put_sig(idr_store *st,
-                   sqlite3_int64 cand,
+                   int64_t cand,
                    int kind,
                    uint64_t value,
                    const uint8_t (*bands)[IDR__BAND_HASH_BYTES],
@@ -46,21 +47,21 @@ static int put_sig(idr_store *st,
     crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, sizeof plain,
                           sealed, st->keys.seal);
     idr__wipe(plain, sizeof plain);
-    sqlite3_stmt *s = idr__stmt(st, IDR__Q_INSERT_SIG, err);
+    idr__dbs *s = idr__stmt(st, IDR__Q_INSERT_SIG, err);
     if (!s) {
         return err->code;
     }
-    sqlite3_bind_int64(s, 1, cand);
-    sqlite3_bind_int(s, 2, kind);
-    sqlite3_bind_blob(s, 3, sealed, sizeof sealed, SQLITE_TRANSIENT);
+    idr__bind_int(s, 1, cand);
+    idr__bind_int(s, 2, kind);
+    idr__bind_blob(s, 3, sealed, sizeof sealed);
     int rc = step_done(st, s, err, "recording a signature");
     for (size_t b = 0; rc == IDR_OK && b < n_bands; b++) {
         if (!(s = idr__stmt(st, IDR__Q_INSERT_BAND, err))) {
             return err->code;
         }
-        sqlite3_bind_int64(s, 1, cand);
-        sqlite3_bind_int(s, 2, kind);
-        sqlite3_bind_blob(s, 3, bands[b], IDR__BAND_HASH_BYTES, SQLITE_TRANSIENT);
+        idr__bind_int(s, 1, cand);
+        idr__bind_int(s, 2, kind);
+        idr__bind_blob(s, 3, bands[b], IDR__BAND_HASH_BYTES);
         rc = step_done(st, s, err, "recording a signature band");
     }
     return rc;
@@ -72,44 +73,50 @@ static int put_locked(idr_store *st,
                       const idr__standalone *sa,
                       int64_t now,
                       idr_error *err) {
-    sqlite3_stmt *s = idr__stmt(st, IDR__Q_DELETE_CAND, err);
+    idr__dbs *s = idr__stmt(st, IDR__Q_DELETE_CAND, err);
     if (!s) {
         return err->code;
     }
-    sqlite3_bind_text(s, 1, c->candidate_id, -1, SQLITE_STATIC);
+    idr__bind_text(s, 1, c->candidate_id);
     int rc = step_done(st, s, err, "replacing the candidate");
     if (rc != IDR_OK || !(s = idr__stmt(st, IDR__Q_INSERT_CAND, err))) {
         return rc != IDR_OK ? rc : err->code;
     }
-    sqlite3_bind_text(s, 1, c->candidate_id, -1, SQLITE_STATIC);
+    idr__bind_text(s, 1, c->candidate_id);
     bind_hash(s, 2, ids->has_name, ids->name, sizeof ids->name);
     bind_hash(s, 3, ids->has_surname, ids->surname, sizeof ids->surname);
     bind_hash(s, 4, ids->has_dob, ids->dob, sizeof ids->dob);
-    sqlite3_bind_int(s, 5, ids->eor);
-    sqlite3_bind_int(s, 6, sa->score);
-    sqlite3_bind_int(s, 7, sa->action);
-    sqlite3_bind_text(s, 8, sa->fired ? sa->fired : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 9, now);
+    idr__bind_int(s, 5, ids->eor);
+    idr__bind_int(s, 6, sa->score);
+    idr__bind_int(s, 7, sa->action);
+    idr__bind_text(s, 8, sa->fired ? sa->fired : "");
+    idr__bind_int(s, 9, now);
     if (c->as_of != IDR__TIME_NONE) {
-        sqlite3_bind_int64(s, 10, c->as_of);
+        idr__bind_int(s, 10, c->as_of);
     } else {
-        sqlite3_bind_null(s, 10);
+        idr__bind_null(s, 10);
     }
-    if ((rc = step_done(st, s, err, "recording the candidate")) != IDR_OK) {
-        return rc;
+    /* RETURNING id: the row id without asking the connection for its last insert */
+    int src = idr__step(s);
+    int64_t cand = src == IDR__DB_ROW ? idr__col_int(s, 0) : 0;
+    if (src == IDR__DB_ROW) {
+        src = idr__step(s);
     }
-    sqlite3_int64 cand = sqlite3_last_insert_rowid(st->db);
+    idr__stmt_done(s);
+    if (src != IDR__DB_DONE) {
+        return idr__sql_err(st, err, "recording the candidate");
+    }
     for (size_t i = 0; i < ids->n; i++) {
         const idr__ident *e = &ids->v[i];
         if (!(s = idr__stmt(st, IDR__Q_INSERT_IDENT, err))) {
             return err->code;
         }
-        sqlite3_bind_int64(s, 1, cand);
-        sqlite3_bind_int(s, 2, (int)e->cls);
-        sqlite3_bind_int(s, 3, e->role);
-        sqlite3_bind_int64(s, 4, (sqlite3_int64)e->own_index);
-        sqlite3_bind_int(s, 5, e->day);
-        sqlite3_bind_blob(s, 6, e->hash, sizeof e->hash, SQLITE_TRANSIENT);
+        idr__bind_int(s, 1, cand);
+        idr__bind_int(s, 2, (int)e->cls);
+        idr__bind_int(s, 3, e->role);
+        idr__bind_int(s, 4, (int64_t)e->own_index);
+        idr__bind_int(s, 5, e->day);
+        idr__bind_blob(s, 6, e->hash, sizeof e->hash);
         if ((rc = step_done(st, s, err, "recording an identifier")) != IDR_OK) {
             return rc;
         }
@@ -122,8 +129,8 @@ static int put_locked(idr_store *st,
         if (!(s = idr__stmt(st, IDR__Q_INSERT_HOUSEHOLD, err))) {
             return err->code;
         }
-        sqlite3_bind_int64(s, 1, cand);
-        sqlite3_bind_text(s, 2, hh->v[i], -1, SQLITE_STATIC);
+        idr__bind_int(s, 1, cand);
+        idr__bind_text(s, 2, hh->v[i]);
         if ((rc = step_done(st, s, err, "recording the household")) != IDR_OK) {
             return rc;
         }
@@ -141,9 +148,56 @@ static int put_locked(idr_store *st,
     return rc;
 }
 
+/* A conflict with another writer (PostgreSQL: a unique violation on candidate_id, a
+ * serialization failure, a deadlock) is retried this many times, with a growing random
+ * pause, before IDR_EBUSY. */
+#define PUT_ATTEMPTS 8
+
+static void backoff(unsigned attempt) {
+    /* 1, 2, 4 ... 64 ms, jittered so that two colliding writers part */
+    unsigned ms = 1u << (attempt < 6 ? attempt : 6);
+    unsigned us = ms * 1000u / 2u + randombytes_uniform(ms * 1000u);
+    struct timespec t = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000L};
+    nanosleep(&t, NULL);
+}
+
+/* One record as a savepoint of the open group: on failure it rolls back alone. */
+static int put_savepoint(idr_store *st,
+                         const idr_candidate *c,
+                         const idr__idset *ids,
+                         const idr__standalone *s,
+                         int64_t now,
+                         idr_error *err) {
+    int rc = idr__sql_script(st, "SAVEPOINT idr_record", err, "starting to record");
+    if (rc != IDR_OK) {
+        return rc;
+    }
+    rc = put_locked(st, c, ids, s, now, err);
+    if (rc != IDR_OK) {
+        bool retry = st->retry;
+        st->db->exec(st, "ROLLBACK TO idr_record; RELEASE idr_record");
+        st->retry = retry;
+        return rc;
+    }
+    return idr__sql_script(st, "RELEASE idr_record", err, "recording");
+}
+
+static int group_begin(idr_store *st, idr_error *err) {
+    int rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting a group of records");
+    if (rc == IDR_OK) {
+        st->in_group = true;
+        st->group_n = 0;
+        clock_gettime(CLOCK_MONOTONIC, &st->group_t0);
+    }
+    return rc;
+}
+
 /* IDR_STORE_BULK: the record is a savepoint inside the open group (opened here when
  * none is), so a failing record rolls back alone; the group is committed once it
- * holds IDR_STORE_GROUP_RECORDS records or is a second old. */
+ * holds IDR_STORE_GROUP_RECORDS records or is a second old. A record that conflicts
+ * with another writer rolls back to its savepoint; the group is then committed (its
+ * records are kept, and the locks it holds, which the other writer may be waiting
+ * for, released) and the record retried in a new group. */
 static int put_grouped(idr_store *st,
                        const idr_candidate *c,
                        const idr__idset *ids,
@@ -153,29 +207,23 @@ static int put_grouped(idr_store *st,
     if (st->group_failed) {
         return idr__store_group_commit(st, err); /* says why nothing may be written */
     }
-    if (!st->in_group) {
-        int rc =
-            idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting a group of records");
-        if (rc != IDR_OK) {
+    int rc = IDR_OK;
+    for (unsigned attempt = 0;; attempt++) {
+        if (!st->in_group && (rc = group_begin(st, err)) != IDR_OK) {
+            break;
+        }
+        st->retry = false;
+        rc = put_savepoint(st, c, ids, s, now, err);
+        if (rc == IDR_OK || !st->retry || attempt + 1 >= PUT_ATTEMPTS) {
+            break;
+        }
+        if ((rc = idr__store_group_commit(st, err)) != IDR_OK) {
             return rc;
         }
-        st->in_group = true;
-        st->group_n = 0;
-        clock_gettime(CLOCK_MONOTONIC, &st->group_t0);
+        backoff(attempt);
     }
-    int src = sqlite3_exec(st->db, "SAVEPOINT idr_record", NULL, NULL, NULL);
-    if (src != SQLITE_OK) {
-        return idr__sql_err(st, src, err, "starting to record");
-    }
-    int rc = put_locked(st, c, ids, s, now, err);
     if (rc != IDR_OK) {
-        sqlite3_exec(st->db, "ROLLBACK TO idr_record; RELEASE idr_record", NULL, NULL,
-                     NULL);
         return rc;
-    }
-    src = sqlite3_exec(st->db, "RELEASE idr_record", NULL, NULL, NULL);
-    if (src != SQLITE_OK) {
-        return idr__sql_err(st, src, err, "recording");
     }
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -185,6 +233,36 @@ static int put_grouped(idr_store *st,
         return idr__store_group_commit(st, err);
     }
     return IDR_OK;
+}
+
+/* One transaction per record: delete what the candidate_id had, insert it again. A
+ * conflict with another writer rolls back and retries the whole transaction. */
+static int put_single(idr_store *st,
+                      const idr_candidate *c,
+                      const idr__idset *ids,
+                      const idr__standalone *s,
+                      int64_t now,
+                      idr_error *err) {
+    int rc = IDR_OK;
+    for (unsigned attempt = 0;; attempt++) {
+        st->retry = false;
+        rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting to record");
+        if (rc == IDR_OK) {
+            rc = put_locked(st, c, ids, s, now, err);
+            if (rc == IDR_OK) {
+                rc = idr__sql_exec(st, IDR__Q_COMMIT, err, "committing the record");
+            }
+            if (rc != IDR_OK) {
+                bool retry = st->retry;
+                st->db->exec(st, "ROLLBACK");
+                st->retry = retry;
+            }
+        }
+        if (rc == IDR_OK || !st->retry || attempt + 1 >= PUT_ATTEMPTS) {
+            return rc;
+        }
+        backoff(attempt);
+    }
 }
 
 int idr__store_put(idr_store *st,
@@ -213,19 +291,8 @@ int idr__store_put(idr_store *st,
         err = &local;
     }
     pthread_mutex_lock(&st->mu);
-    int rc = st->bulk ? put_grouped(st, c, &ids, s, now, err) : IDR_OK;
-    if (!st->bulk) {
-        rc = idr__sql_exec(st, IDR__Q_BEGIN_WRITE, err, "starting to record");
-        if (rc == IDR_OK) {
-            rc = put_locked(st, c, &ids, s, now, err);
-            if (rc == IDR_OK) {
-                rc = idr__sql_exec(st, IDR__Q_COMMIT, err, "committing the record");
-            }
-            if (rc != IDR_OK) {
-                sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-            }
-        }
-    }
+    int rc = st->bulk ? put_grouped(st, c, &ids, s, now, err)
+                      : put_single(st, c, &ids, s, now, err);
     pthread_mutex_unlock(&st->mu);
     idr__idset_free(&ids);
     return rc;
@@ -236,7 +303,7 @@ int idr__store_put(idr_store *st,
  * ---------------------------------------------------------------------------------- */
 typedef struct raw_link {
     idr__link_kind kind;
-    sqlite3_int64 cand;
+    int64_t cand;
     size_t own_index;
     int32_t day;
     int distance;
@@ -288,7 +355,7 @@ static idr__link_kind kind_of(const idr__ident *e) {
 }
 
 static int cmp_i64(const void *a, const void *b) {
-    sqlite3_int64 x = *(const sqlite3_int64 *)a, y = *(const sqlite3_int64 *)b;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
 }
 
@@ -310,22 +377,19 @@ static int cmp_link(const void *a, const void *b) {
 }
 
 /* Exact matches: one index probe per identifier. */
-static int match_idents(idr_store *st,
-                        const idr__idset *ids,
-                        sqlite3_int64 self,
-                        raw_vec *r,
-                        idr_error *err) {
+static int match_idents(
+    idr_store *st, const idr__idset *ids, int64_t self, raw_vec *r, idr_error *err) {
     for (size_t i = 0; i < ids->n; i++) {
         const idr__ident *e = &ids->v[i];
-        sqlite3_stmt *s = idr__stmt(st, IDR__Q_MATCH_IDENT, err);
+        idr__dbs *s = idr__stmt(st, IDR__Q_MATCH_IDENT, err);
         if (!s) {
             return err->code;
         }
-        sqlite3_bind_blob(s, 1, e->hash, sizeof e->hash, SQLITE_STATIC);
-        sqlite3_bind_int(s, 2, e->day);
+        idr__bind_blob(s, 1, e->hash, sizeof e->hash);
+        idr__bind_int(s, 2, e->day);
         int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-            sqlite3_int64 cand = sqlite3_column_int64(s, 0);
+        while ((rc = idr__step(s)) == IDR__DB_ROW) {
+            int64_t cand = idr__col_int(s, 0);
             if (cand == self) {
                 continue;
             }
@@ -336,8 +400,8 @@ static int match_idents(idr_store *st,
             }
         }
         idr__stmt_done(s);
-        if (rc != SQLITE_DONE) {
-            return idr__sql_err(st, rc, err, "looking up an identifier");
+        if (rc != IDR__DB_DONE) {
+            return idr__sql_err(st, err, "looking up an identifier");
         }
     }
     return IDR_OK;
@@ -350,29 +414,29 @@ static int match_sig(idr_store *st,
                      const uint8_t (*bands)[IDR__BAND_HASH_BYTES],
                      size_t n_bands,
                      int max_dist,
-                     sqlite3_int64 self,
+                     int64_t self,
                      raw_vec *r,
                      idr_error *err) {
-    sqlite3_int64 *cands = NULL;
+    int64_t *cands = NULL;
     size_t n = 0, cap = 0;
     int rc = IDR_OK;
     for (size_t b = 0; b < n_bands && rc == IDR_OK; b++) {
-        sqlite3_stmt *s = idr__stmt(st, IDR__Q_MATCH_BAND, err);
+        idr__dbs *s = idr__stmt(st, IDR__Q_MATCH_BAND, err);
         if (!s) {
             rc = err->code;
             break;
         }
-        sqlite3_bind_blob(s, 1, bands[b], IDR__BAND_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_int(s, 2, kind);
+        idr__bind_blob(s, 1, bands[b], IDR__BAND_HASH_BYTES);
+        idr__bind_int(s, 2, kind);
         int src;
-        while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-            sqlite3_int64 cand = sqlite3_column_int64(s, 0);
+        while ((src = idr__step(s)) == IDR__DB_ROW) {
+            int64_t cand = idr__col_int(s, 0);
             if (cand == self) {
                 continue;
             }
             if (n == cap) {
                 cap = cap ? 2 * cap : 16;
-                sqlite3_int64 *v = idr__realloc(r->al, cands, cap * sizeof *v);
+                int64_t *v = idr__realloc(r->al, cands, cap * sizeof *v);
                 if (!v) {
                     rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");
                     break;
@@ -384,8 +448,8 @@ static int match_sig(idr_store *st,
             cands[n++] = cand;
         }
         idr__stmt_done(s);
-        if (rc == IDR_OK && src != SQLITE_DONE) {
-            rc = idr__sql_err(st, src, err, "looking up a signature band");
+        if (rc == IDR_OK && src != IDR__DB_DONE) {
+            rc = idr__sql_err(st, err, "looking up a signature band");
         }
     }
     if (n > 1) {
@@ -395,18 +459,19 @@ static int match_sig(idr_store *st,
         if (i && cands[i] == cands[i - 1]) {
             continue;
         }
-        sqlite3_stmt *s = idr__stmt(st, IDR__Q_SIG, err);
+        idr__dbs *s = idr__stmt(st, IDR__Q_SIG, err);
         if (!s) {
             rc = err->code;
             break;
         }
-        sqlite3_bind_int64(s, 1, cands[i]);
-        sqlite3_bind_int(s, 2, kind);
-        int src = sqlite3_step(s);
-        if (src == SQLITE_ROW) {
-            const uint8_t *sealed = sqlite3_column_blob(s, 0);
+        idr__bind_int(s, 1, cands[i]);
+        idr__bind_int(s, 2, kind);
+        int src = idr__step(s);
+        if (src == IDR__DB_ROW) {
+            size_t len = 0;
+            const uint8_t *sealed = idr__col_blob(s, 0, &len);
             uint8_t plain[8];
-            if (sealed && sqlite3_column_bytes(s, 0) == IDR__SEALED_BYTES &&
+            if (sealed && len == IDR__SEALED_BYTES &&
                 crypto_secretbox_open_easy(plain, sealed + crypto_secretbox_NONCEBYTES,
                                            IDR__SEALED_BYTES -
                                                crypto_secretbox_NONCEBYTES,
@@ -430,21 +495,21 @@ static int match_sig(idr_store *st,
                               "store's key",
                               st->path);
             }
-            src = SQLITE_DONE;
+            src = IDR__DB_DONE;
         }
         idr__stmt_done(s);
-        if (rc == IDR_OK && src != SQLITE_DONE) {
-            rc = idr__sql_err(st, src, err, "reading a signature");
+        if (rc == IDR_OK && src != IDR__DB_DONE) {
+            rc = idr__sql_err(st, err, "reading a signature");
         }
     }
     idr__free(r->al, cands);
     return rc;
 }
 
-static bool blob_eq(sqlite3_stmt *s, int col, bool has, const uint8_t *h) {
-    const void *b = sqlite3_column_blob(s, col);
-    return has && b && sqlite3_column_bytes(s, col) == IDR__ID_HASH_BYTES &&
-           memcmp(b, h, IDR__ID_HASH_BYTES) == 0;
+static bool blob_eq(idr__dbs *s, int col, bool has, const uint8_t *h) {
+    size_t n = 0;
+    const void *b = idr__col_blob(s, col, &n);
+    return has && b && n == IDR__ID_HASH_BYTES && memcmp(b, h, IDR__ID_HASH_BYTES) == 0;
 }
 
 typedef struct other_info {
@@ -455,30 +520,31 @@ typedef struct other_info {
 static int other_fetch(idr_store *st,
                        const idr_candidate *c,
                        const idr__idset *ids,
-                       sqlite3_int64 cand,
+                       int64_t cand,
                        idr__arena *a,
                        other_info *o,
                        idr_error *err) {
     memset(o, 0, sizeof *o);
-    sqlite3_stmt *s = idr__stmt(st, IDR__Q_CAND_BY_ROWID, err);
+    idr__dbs *s = idr__stmt(st, IDR__Q_CAND_BY_ROWID, err);
     if (!s) {
         return err->code;
     }
-    sqlite3_bind_int64(s, 1, cand);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        o->id = idr__arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
+    idr__bind_int(s, 1, cand);
+    int src = idr__step(s);
+    if (src == IDR__DB_ROW) {
+        o->id = idr__arena_strdup(a, idr__col_text(s, 0));
         o->same_name = blob_eq(s, 1, ids->has_name, ids->name);
         o->same_surname = blob_eq(s, 2, ids->has_surname, ids->surname);
         o->same_dob = blob_eq(s, 3, ids->has_dob, ids->dob);
-        o->dob_differs = ids->has_dob &&
-                         sqlite3_column_bytes(s, 3) == IDR__ID_HASH_BYTES && !o->same_dob;
-        o->eor = sqlite3_column_int(s, 4) != 0;
-        src = SQLITE_DONE;
+        size_t dob_n = 0;
+        idr__col_blob(s, 3, &dob_n);
+        o->dob_differs = ids->has_dob && dob_n == IDR__ID_HASH_BYTES && !o->same_dob;
+        o->eor = (int)idr__col_int(s, 4) != 0;
+        src = IDR__DB_DONE;
     }
     idr__stmt_done(s);
-    if (src != SQLITE_DONE) {
-        return idr__sql_err(st, src, err, "reading a linked candidate");
+    if (src != IDR__DB_DONE) {
+        return idr__sql_err(st, err, "reading a linked candidate");
     }
     if (!o->id) {
         /* the row went away between the probe and here cannot happen inside one read
@@ -493,13 +559,13 @@ static int other_fetch(idr_store *st,
         if (!(s = idr__stmt(st, IDR__Q_HOUSEHOLD, err))) {
             return err->code;
         }
-        sqlite3_bind_int64(s, 1, cand);
-        sqlite3_bind_text(s, 2, c->candidate_id, -1, SQLITE_STATIC);
-        src = sqlite3_step(s);
-        o->household = src == SQLITE_ROW;
+        idr__bind_int(s, 1, cand);
+        idr__bind_text(s, 2, c->candidate_id);
+        src = idr__step(s);
+        o->household = src == IDR__DB_ROW;
         idr__stmt_done(s);
-        if (src != SQLITE_ROW && src != SQLITE_DONE) {
-            return idr__sql_err(st, src, err, "reading a household");
+        if (src != IDR__DB_ROW && src != IDR__DB_DONE) {
+            return idr__sql_err(st, err, "reading a household");
         }
     }
     return IDR_OK;
@@ -512,20 +578,20 @@ static int link_locked(idr_store *st,
                        idr__links *out,
                        idr_error *err) {
     /* our own row, never linked to; and the referrer's recorded outcome */
-    sqlite3_int64 self = 0;
-    sqlite3_stmt *s = idr__stmt(st, IDR__Q_REFERRER, err);
+    int64_t self = 0;
+    idr__dbs *s = idr__stmt(st, IDR__Q_REFERRER, err);
     if (!s) {
         return err->code;
     }
-    sqlite3_bind_text(s, 1, c->candidate_id ? c->candidate_id : "", -1, SQLITE_STATIC);
-    int src = sqlite3_step(s);
-    if (src == SQLITE_ROW) {
-        self = sqlite3_column_int64(s, 0);
-        src = SQLITE_DONE;
+    idr__bind_text(s, 1, c->candidate_id ? c->candidate_id : "");
+    int src = idr__step(s);
+    if (src == IDR__DB_ROW) {
+        self = idr__col_int(s, 0);
+        src = IDR__DB_DONE;
     }
     idr__stmt_done(s);
-    if (src != SQLITE_DONE) {
-        return idr__sql_err(st, src, err, "looking up the candidate");
+    if (src != IDR__DB_DONE) {
+        return idr__sql_err(st, err, "looking up the candidate");
     }
     raw_vec r = {.al = idr__arena_allocator(a)};
     int rc = match_idents(st, ids, self, &r, err);
@@ -545,14 +611,14 @@ static int link_locked(idr_store *st,
         if (!(s = idr__stmt(st, IDR__Q_REFERRER, err))) {
             rc = err->code;
         } else {
-            sqlite3_bind_text(s, 1, ref, -1, SQLITE_STATIC);
-            src = sqlite3_step(s);
-            if (src == SQLITE_ROW) {
-                sqlite3_int64 cand = sqlite3_column_int64(s, 0);
+            idr__bind_text(s, 1, ref);
+            src = idr__step(s);
+            if (src == IDR__DB_ROW) {
+                int64_t cand = idr__col_int(s, 0);
                 out->referrer.found = true;
-                out->referrer.score = sqlite3_column_int(s, 1);
-                out->referrer.action = sqlite3_column_int(s, 2);
-                const char *f = (const char *)sqlite3_column_text(s, 3);
+                out->referrer.score = (int)idr__col_int(s, 1);
+                out->referrer.action = (int)idr__col_int(s, 2);
+                const char *f = idr__col_text(s, 3);
                 out->referrer.fired = idr__arena_strdup(a, f ? f : "");
                 if (cand != self) {
                     raw_link l = {IDR__LK_REFERRER, cand, 0, 0, 0};
@@ -560,11 +626,11 @@ static int link_locked(idr_store *st,
                         rc = idr__err(err, IDR_ENOMEM, NULL, "out of memory");
                     }
                 }
-                src = SQLITE_DONE;
+                src = IDR__DB_DONE;
             }
             idr__stmt_done(s);
-            if (rc == IDR_OK && src != SQLITE_DONE) {
-                rc = idr__sql_err(st, src, err, "looking up the referrer");
+            if (rc == IDR_OK && src != IDR__DB_DONE) {
+                rc = idr__sql_err(st, err, "looking up the referrer");
             }
         }
     }
@@ -665,7 +731,7 @@ int idr__store_link(idr_store *st,
     if (rc == IDR_OK) {
         rc = link_locked(st, c, &ids, a, out, err);
         if (own) {
-            sqlite3_exec(st->db, rc == IDR_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+            st->db->exec(st, rc == IDR_OK ? "COMMIT" : "ROLLBACK");
         }
     }
     pthread_mutex_unlock(&st->mu);

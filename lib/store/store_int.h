@@ -9,9 +9,9 @@
 #define IDRISK_STORE_INT_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <time.h>
 
+#include "store/db.h"
 #include "store/store.h"
 
 /* The schema version this library writes; older stores are migrated forward on open
@@ -131,35 +131,16 @@ void idr__sig_bands(const idr__store_keys *k,
                     uint8_t out[][IDR__BAND_HASH_BYTES],
                     size_t n);
 
-/* Cached statements, prepared on first use on the store's connection. */
-typedef enum idr__stmt_id {
-    IDR__Q_BEGIN_READ,
-    IDR__Q_BEGIN_WRITE,
-    IDR__Q_COMMIT,
-    IDR__Q_ROLLBACK,
-    IDR__Q_DELETE_CAND,
-    IDR__Q_INSERT_CAND,
-    IDR__Q_INSERT_IDENT,
-    IDR__Q_INSERT_HOUSEHOLD,
-    IDR__Q_INSERT_BAND,
-    IDR__Q_INSERT_SIG,
-    IDR__Q_MATCH_IDENT,
-    IDR__Q_MATCH_BAND,
-    IDR__Q_CAND_BY_ROWID,
-    IDR__Q_SIG,
-    IDR__Q_HOUSEHOLD,
-    IDR__Q_REFERRER,
-    IDR__Q_COUNT
-} idr__stmt_id;
-
 struct idr_store {
-    pthread_mutex_t mu; /* one connection, one caller at a time */
-    sqlite3 *db;
-    char *path;
+    pthread_mutex_t mu;    /* one connection, one caller at a time */
+    const idr__db_ops *db; /* the backend (db.h) */
+    void *conn;            /* its connection and statements */
+    char *path;            /* the location as messages name it (no password) */
+    char *conninfo;        /* PostgreSQL: the URI as given, until connected */
     bool readonly;
+    bool retry;       /* the last failure was a conflict with another writer (db.h) */
     unsigned busy_ms; /* the busy timeout in force (for the IDR_EBUSY message) */
     idr__store_keys keys;
-    sqlite3_stmt *stmt[IDR__Q_COUNT];
     /* IDR_STORE_BULK: records share one write transaction (a "group") until it is
      * committed; each record is a savepoint inside it, so a failed record rolls back
      * alone. group_failed is sticky: a failed group commit lost records that were
@@ -172,14 +153,18 @@ struct idr_store {
 /* Commit the open group, if any (call with st->mu held). IDR_OK when none is open. */
 int idr__store_group_commit(idr_store *st, idr_error *err);
 
-/* The statement `id`, prepared on first use; NULL with err set. Call with st->mu held;
- * reset it (idr__stmt_done) after use. */
-sqlite3_stmt *idr__stmt(idr_store *st, idr__stmt_id id, idr_error *err);
-void idr__stmt_done(sqlite3_stmt *s);
-/* Map a SQLite result code to an idrisk error (EBUSY, ENOMEM, EDATA, else EIO), with
- * the connection's message and `what` in err. */
-int idr__sql_err(idr_store *st, int rc, idr_error *err, const char *what);
+/* The statement `id` of the store's backend, prepared on first use; NULL with err
+ * set. Call with st->mu held; reset it (idr__stmt_done) after use. */
+static inline idr__dbs *idr__stmt(idr_store *st, idr__stmt_id id, idr_error *err) {
+    return st->db->stmt(st, id, err);
+}
+/* The backend's last failure as an idrisk error, with `what` (db.h). */
+static inline int idr__sql_err(idr_store *st, idr_error *err, const char *what) {
+    return st->db->err(st, err, what);
+}
 /* Run a cached no-result statement (BEGIN, COMMIT...). */
 int idr__sql_exec(idr_store *st, idr__stmt_id id, idr_error *err, const char *what);
+/* Run SQL without a result; IDR_OK or the backend's error. */
+int idr__sql_script(idr_store *st, const char *sql, idr_error *err, const char *what);
 
 #endif /* IDRISK_STORE_INT_H */

@@ -4,6 +4,10 @@
  * class linking as documented, recording twice, forgetting without a trace in the
  * files, retention, no plaintext at rest, the v1 -> v2 migration, and several
  * processes and threads on one store.
+ *
+ * With IDRISK_TEST_STORE_URI set (tests/pg/run_store_tests.py, a throwaway PostgreSQL
+ * cluster), the same tests run against that PostgreSQL database, one test at a time
+ * (--jobs 1), each on an empty database; the tests that look into SQLite's files skip.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -25,12 +29,47 @@
  * ---------------------------------------------------------------------------------- */
 static char dir[64];
 static char db_path[128];
+static const char *pg_uri; /* IDRISK_TEST_STORE_URI: the store is that database */
+static char pg_key[160];   /* its key file: db_path.key, as SQLite's default */
+
+static void psql(const char *sql) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "psql -X -q -v ON_ERROR_STOP=1 '%s' -c 'SET client_min_messages = warning' "
+             "-c \"%s\" >/dev/null",
+             pg_uri, sql);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
 
 static void mkdir_tmp(void) {
     strcpy(dir, "/tmp/idrisk-store-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     snprintf(db_path, sizeof db_path, "%s/links.db", dir);
+    pg_uri = getenv("IDRISK_TEST_STORE_URI");
+    if (pg_uri && !*pg_uri) {
+        pg_uri = NULL;
+    }
+    if (pg_uri) {
+        snprintf(pg_key, sizeof pg_key, "%s.key", db_path);
+        psql("DROP SCHEMA IF EXISTS idrisk CASCADE");
+    }
 }
+
+/* The store's location and key file as the tests open it. */
+static const char *loc(void) {
+    return pg_uri ? pg_uri : db_path;
+}
+static const char *kpath(void) {
+    return pg_uri ? pg_key : NULL;
+}
+
+/* A test of SQLite's files (their bytes, PRAGMAs, its locking): not for PostgreSQL. */
+#define SQLITE_ONLY()                                                                    \
+    do {                                                                                 \
+        if (pg_uri) {                                                                    \
+            cr_skip_test("looks into the SQLite file");                                  \
+        }                                                                                \
+    } while (0)
 
 static void rm_tmp(void) {
     char cmd[160];
@@ -43,7 +82,7 @@ TestSuite(store, .init = mkdir_tmp, .fini = rm_tmp, .timeout = 300);
 static idr_store *open_store(unsigned flags) {
     idr_store *st = NULL;
     idr_error err = {0};
-    int rc = idr_store_open(&st, db_path, NULL, flags, &err);
+    int rc = idr_store_open(&st, loc(), kpath(), flags, &err);
     cr_assert_eq(rc, IDR_OK, "open: %s", err.message);
     return st;
 }
@@ -112,6 +151,18 @@ static void dump(const idr__links *l) {
 }
 
 static long long sql_count(const char *sql) {
+    if (pg_uri) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd,
+                 "psql -X -q -A -t '%s' -c 'SET search_path = idrisk' -c \"%s\"", pg_uri,
+                 sql);
+        FILE *f = popen(cmd, "r");
+        cr_assert_not_null(f);
+        long long n = -1;
+        cr_assert_eq(fscanf(f, "%lld", &n), 1, "%s", cmd);
+        cr_assert_eq(pclose(f), 0, "%s", cmd);
+        return n;
+    }
     sqlite3 *db = NULL;
     cr_assert_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *s = NULL;
@@ -189,7 +240,7 @@ Test(store, create_open_reopen_and_key_file) {
     cr_assert_eq(memcmp(before, after, 32), 0, "the key file was rewritten");
     /* the same key given directly opens it */
     idr_error err = {0};
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, before, 32, 0, &err), IDR_OK, "%s",
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), before, 32, 0, &err), IDR_OK, "%s",
                  err.message);
     char *stats = NULL;
     cr_assert_eq(idr_store_stats_json(st, &stats, &err), IDR_OK);
@@ -202,11 +253,11 @@ Test(store, create_open_reopen_and_key_file) {
 Test(store, missing_store_without_create_fails) {
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_EIO);
+    cr_assert_eq(idr_store_open(&st, loc(), kpath(), 0, &err), IDR_EIO);
     cr_assert(strstr(err.message, "no store at"), "%s", err.message);
     cr_assert_null(st);
     cr_assert_neq(
-        idr_store_open(&st, db_path, NULL, IDR_STORE_CREATE | IDR_STORE_READONLY, &err),
+        idr_store_open(&st, loc(), kpath(), IDR_STORE_CREATE | IDR_STORE_READONLY, &err),
         IDR_OK);
 }
 
@@ -217,18 +268,18 @@ Test(store, loose_key_permissions_refused) {
     cr_assert_eq(chmod(kp, 0640), 0);
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_EINVAL);
+    cr_assert_eq(idr_store_open(&st, loc(), kpath(), 0, &err), IDR_EINVAL);
     cr_assert(strstr(err.message, kp), "the message names the file: %s", err.message);
     cr_assert_null(st);
     cr_assert_eq(chmod(kp, 0604), 0);
-    cr_assert_eq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_EINVAL);
+    cr_assert_eq(idr_store_open(&st, loc(), kpath(), 0, &err), IDR_EINVAL);
     /* the wrong size */
     char bad[160];
     snprintf(bad, sizeof bad, "%s/short.key", dir);
     int fd = open(bad, O_CREAT | O_WRONLY, 0600);
     cr_assert_eq(write(fd, "0123456789", 10), 10);
     close(fd);
-    cr_assert_eq(idr_store_open(&st, db_path, bad, 0, &err), IDR_EINVAL);
+    cr_assert_eq(idr_store_open(&st, loc(), bad, 0, &err), IDR_EINVAL);
     cr_assert(strstr(err.message, bad), "%s", err.message);
 }
 
@@ -238,14 +289,15 @@ Test(store, wrong_key_refused) {
     randombytes_buf(key, sizeof key);
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 32, 0, &err), IDR_EDATA);
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 32, 0, &err), IDR_EDATA);
     cr_assert(strstr(err.message, "the key does not match this store"), "%s",
               err.message);
     cr_assert_null(st);
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 31, 0, &err), IDR_EINVAL);
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 31, 0, &err), IDR_EINVAL);
 }
 
 Test(store, not_a_store_refused) {
+    SQLITE_ONLY();
     FILE *f = fopen(db_path, "w");
     fputs("this is not a database, just some text that is long enough to be read........"
           "................................................................",
@@ -254,7 +306,7 @@ Test(store, not_a_store_refused) {
     uint8_t key[32] = {1};
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 32, IDR_STORE_CREATE, &err),
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 32, IDR_STORE_CREATE, &err),
                  IDR_EDATA, "%s", err.message);
     cr_assert(strstr(err.message, "not an idrisk store"), "%s", err.message);
     /* another application's SQLite database is left as it was */
@@ -263,13 +315,14 @@ Test(store, not_a_store_refused) {
     sqlite3_open(db_path, &db);
     cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 32, IDR_STORE_CREATE, &err),
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 32, IDR_STORE_CREATE, &err),
                  IDR_EDATA);
     cr_assert(strstr(err.message, "not an idrisk store"), "%s", err.message);
     cr_assert_eq(sql_count("PRAGMA user_version"), 0);
 }
 
 Test(store, newer_schema_refused) {
+    SQLITE_ONLY();
     idr_store_free(open_store(IDR_STORE_CREATE));
     sqlite3 *db = NULL;
     sqlite3_open(db_path, &db);
@@ -278,7 +331,7 @@ Test(store, newer_schema_refused) {
     sqlite3_close(db);
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open(&st, db_path, NULL, 0, &err), IDR_EDATA);
+    cr_assert_eq(idr_store_open(&st, loc(), kpath(), 0, &err), IDR_EDATA);
     cr_assert(strstr(err.message, "newer schema"), "%s", err.message);
 }
 
@@ -672,7 +725,7 @@ Test(store, forget_leaves_no_trace) {
     idr__idset ids;
     cr_assert_eq(idr__idset_build(&ids, NULL, &st->keys, l.cand, &l.en), IDR_OK);
     cr_assert_geq(ids.n, 9);
-    for (size_t i = 0; i < ids.n; i++) {
+    for (size_t i = 0; i < ids.n && !pg_uri; i++) {
         cr_assert(files_contain(ids.v[i].hash, 32), "hash %zu is stored", i);
     }
     int found = 0;
@@ -685,20 +738,24 @@ Test(store, forget_leaves_no_trace) {
                  0);
     cr_assert_eq(sql_count("SELECT count(*) FROM identifiers"), ids_b);
     cr_assert_eq(sql_count("SELECT count(*) FROM signatures"), 2, "B's photo and resume");
-    char wal[160];
-    snprintf(wal, sizeof wal, "%s-wal", db_path);
-    struct stat sb;
-    cr_assert(stat(wal, &sb) != 0 || sb.st_size == 0, "the WAL is truncated");
-    for (size_t i = 0; i < ids.n; i++) {
-        cr_assert(!files_contain(ids.v[i].hash, 32), "hash %zu (%s) left in the files", i,
-                  idr__id_class_name(ids.v[i].cls));
+    /* PostgreSQL keeps dead row versions until VACUUM (docs/store.md) */
+    if (!pg_uri) {
+        char wal[160];
+        snprintf(wal, sizeof wal, "%s-wal", db_path);
+        struct stat sb;
+        cr_assert(stat(wal, &sb) != 0 || sb.st_size == 0, "the WAL is truncated");
+        for (size_t i = 0; i < ids.n; i++) {
+            cr_assert(!files_contain(ids.v[i].hash, 32),
+                      "hash %zu (%s) left in the files", i,
+                      idr__id_class_name(ids.v[i].cls));
+        }
+        cr_assert(!files_contain(ids.name, 32) && !files_contain(ids.surname, 32) &&
+                  !files_contain(ids.dob, 32));
+        for (int b2 = 0; b2 < IDR__PHOTO_BANDS; b2++) {
+            cr_assert(!files_contain(ids.photo_bands[b2], 8), "photo band %d left", b2);
+        }
+        cr_assert(!files_contain("cand-forget", 11));
     }
-    cr_assert(!files_contain(ids.name, 32) && !files_contain(ids.surname, 32) &&
-              !files_contain(ids.dob, 32));
-    for (int b2 = 0; b2 < IDR__PHOTO_BANDS; b2++) {
-        cr_assert(!files_contain(ids.photo_bands[b2], 8), "photo band %d left", b2);
-    }
-    cr_assert(!files_contain("cand-forget", 11));
     idr__idset_free(&ids);
     linked_free(&l);
     /* forgetting again finds nothing */
@@ -753,6 +810,7 @@ Test(store, purge_by_recorded_at) {
  * No plaintext at rest.
  * ---------------------------------------------------------------------------------- */
 Test(store, no_plaintext_in_files) {
+    SQLITE_ONLY();
     idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
     idr_store *st = open_store(IDR_STORE_CREATE);
     const char *j =
@@ -811,6 +869,7 @@ Test(store, no_plaintext_in_files) {
  * Migration from schema version 1.
  * ---------------------------------------------------------------------------------- */
 Test(store, migrates_v1_to_v2) {
+    SQLITE_ONLY();
     cr_assert_eq(idr__crypto_init(), 0);
     uint8_t key[32];
     randombytes_buf(key, sizeof key);
@@ -857,10 +916,10 @@ Test(store, migrates_v1_to_v2) {
     /* read-only cannot migrate */
     idr_store *st = NULL;
     idr_error err = {0};
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 32, IDR_STORE_READONLY, &err),
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 32, IDR_STORE_READONLY, &err),
                  IDR_EDATA);
     cr_assert(strstr(err.message, "version 1"), "%s", err.message);
-    cr_assert_eq(idr_store_open_with_key(&st, db_path, key, 32, 0, &err), IDR_OK, "%s",
+    cr_assert_eq(idr_store_open_with_key(&st, loc(), key, 32, 0, &err), IDR_OK, "%s",
                  err.message);
     cr_assert_eq(sql_count("PRAGMA user_version"), 2);
     cr_assert_eq(sql_count("SELECT count(*) FROM pragma_table_info('candidates') WHERE "
@@ -904,7 +963,7 @@ Test(store, two_processes_record_concurrently) {
         if (kids[p] == 0) {
             idr_store *st = NULL;
             idr_error err = {0};
-            int rc = idr_store_open(&st, db_path, NULL, 0, &err);
+            int rc = idr_store_open(&st, loc(), kpath(), 0, &err);
             for (unsigned i = 0; rc == IDR_OK && i < 500; i++) {
                 char *j = store_plain_candidate(p ? "proc1" : "proc0", i);
                 idr_candidate *c = NULL;
@@ -928,9 +987,71 @@ Test(store, two_processes_record_concurrently) {
         cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d failed", p);
     }
     cr_assert_eq(sql_count("SELECT count(*) FROM candidates"), 1000);
-    cr_assert_eq(sql_count("SELECT count(*) FROM pragma_integrity_check WHERE "
-                           "integrity_check <> 'ok'"),
-                 0);
+    if (!pg_uri) {
+        cr_assert_eq(sql_count("SELECT count(*) FROM pragma_integrity_check WHERE "
+                               "integrity_check <> 'ok'"),
+                     0);
+    }
+    idr_engine_free(eng);
+}
+
+/* Three processes record the same 200 candidate_ids at once (two one transaction per
+ * record, one grouped): writers of one candidate collide (with PostgreSQL: on the
+ * unique candidate_id, retried), and afterwards each candidate is there once, with
+ * one set of identifiers, and no writer saw an error. */
+Test(store, processes_rewrite_the_same_candidates) {
+    idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
+    idr_store_free(open_store(IDR_STORE_CREATE));
+    enum { N = 200, P = 3 };
+    pid_t kids[P];
+    for (int p = 0; p < P; p++) {
+        kids[p] = fork();
+        cr_assert_neq(kids[p], -1);
+        if (kids[p] == 0) {
+            idr_store *st = NULL;
+            idr_error err = {0};
+            int rc =
+                idr_store_open(&st, loc(), kpath(), p == 2 ? IDR_STORE_BULK : 0, &err);
+            for (unsigned k = 0; rc == IDR_OK && k < 2 * N; k++) {
+                /* each its own order, so that they meet on different records */
+                unsigned i = p == 1 ? (N - 1 - k % N) : (k * 7 + (unsigned)p) % N;
+                char *j = store_plain_candidate("same", i);
+                idr_candidate *c = NULL;
+                rc = idr_candidate_from_json_for_store(&c, eng, st, j, strlen(j), &err);
+                if (rc == IDR_OK) {
+                    rc = idr_store_record(st, eng, c, &err);
+                }
+                idr_candidate_free(c);
+                free(j);
+            }
+            if (rc == IDR_OK) {
+                rc = idr_store_sync(st, &err);
+            }
+            if (rc != IDR_OK) {
+                fprintf(stderr, "writer %d: %s\n", p, err.message);
+            }
+            idr_store_free(st);
+            _exit(rc == IDR_OK ? 0 : 1);
+        }
+    }
+    for (int p = 0; p < P; p++) {
+        int status = 0;
+        cr_assert_eq(waitpid(kids[p], &status, 0), kids[p]);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer %d failed", p);
+    }
+    cr_assert_eq(sql_count("SELECT count(*) FROM candidates"), N);
+    long long ids = sql_count("SELECT count(*) FROM identifiers");
+    /* one writer alone gives the identifiers of one copy of each */
+    idr_store *st = open_store(0);
+    idr_error err = {0};
+    int found = 0;
+    cr_assert_eq(idr_store_forget(st, "same-0", &found, &err), IDR_OK, "%s", err.message);
+    cr_assert(found);
+    long long one = ids - sql_count("SELECT count(*) FROM identifiers");
+    cr_assert_gt(one, 0);
+    cr_assert_eq(ids, one * N, "%lld identifiers for %d candidates of %lld each", ids, N,
+                 one);
+    idr_store_free(st);
     idr_engine_free(eng);
 }
 
@@ -1011,6 +1132,7 @@ Test(store, allow_listed_sessions_not_indexed) {
 /* idr_store_sync: after it, the records are in the database file itself (the WAL was
  * checkpointed with fsync), which is what survives a power loss. */
 Test(store, sync_moves_records_into_the_database) {
+    SQLITE_ONLY();
     idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
     idr_store *st = open_store(IDR_STORE_CREATE);
     char *j = store_plain_candidate("sync", 1);
@@ -1048,7 +1170,7 @@ Test(store, bulk_groups_records_until_sync) {
     idr_store_free(st); /* created (schema committed) */
     idr_error err = {0};
     cr_assert_eq(
-        idr_store_open(&st, db_path, NULL, IDR_STORE_BULK | IDR_STORE_READONLY, &err),
+        idr_store_open(&st, loc(), kpath(), IDR_STORE_BULK | IDR_STORE_READONLY, &err),
         IDR_EINVAL, "bulk needs a writable store");
     st = open_store(IDR_STORE_BULK);
     for (int i = 0; i < 3; i++) {
@@ -1084,6 +1206,7 @@ Test(store, bulk_groups_records_until_sync) {
  * fails with IDR_EBUSY, names the timeout, and writes nothing; linked scoring (a read)
  * does not wait; once the lock is gone the same write succeeds. */
 Test(store, busy_write_lock_gives_ebusy) {
+    SQLITE_ONLY();
     idr_engine *eng = test_engine_with(NULL, NULL, NULL, NULL);
     idr_store *st = open_store(IDR_STORE_CREATE);
     char *first = store_plain_candidate("busy-first", 1);

@@ -1208,7 +1208,7 @@ static int load_checkpoint(batch *b, bool *done) {
         struct stat sb;
         if (!why && old.store[0] && old.phase != PHASE_DONE &&
             (old.phase == PHASE_SCORE || old.next_line > 1) &&
-            stat(old.store, &sb) != 0) {
+            !cli_store_is_uri(old.store) && stat(old.store, &sb) != 0) {
             /* Resuming would index only the rest into a new, empty store. */
             why = "the store it was indexing into is gone";
         }
@@ -1325,7 +1325,9 @@ static int run(batch *b) {
     struct stat sb;
     b->checkpointing = o->out && strcmp(o->in, "-") != 0 &&
                        fstat(fileno(b->in), &sb) == 0 && S_ISREG(sb.st_mode);
-    if (o->db) {
+    if (o->db && cli_store_is_uri(o->db)) {
+        cli_store_shown(o->db, b->ck.store, sizeof b->ck.store);
+    } else if (o->db) {
         absolute(o->db, b->ck.store);
     }
     b->errors_to_stderr = !o->errors && !o->out;

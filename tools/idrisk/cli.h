@@ -40,7 +40,8 @@ enum {
     CLI_OPT_VERBOSE = 1u << 17,
     CLI_OPT_COLOR = 1u << 18,
     CLI_OPT_LENIENT = 1u << 19,
-    CLI_OPT_FIX_OUT = 1u << 20
+    CLI_OPT_FIX_OUT = 1u << 20,
+    CLI_OPT_STORE_KEY = 1u << 21
 };
 
 /* --color: auto (colour only when stdout is a terminal and NO_COLOR is unset). */
@@ -61,6 +62,7 @@ typedef struct cli_opts {
     const char *sanctions, *sanctions_format; /* --sanctions, --sanctions-format */
     const char *allow[CLI_MAX_CIDRS], *relay[CLI_MAX_CIDRS];
     int n_allow, n_relay;
+    const char *store_key; /* --store-key FILE: the store's key (default DB.key) */
     const char *db, *in, *out, *errors, *report, *as_of, *before;
     const char *results, *groups; /* audit */
     long min_n;                   /* audit --min-n; 0: not given */
@@ -92,6 +94,11 @@ int cli_print_coverage_notes(FILE *f,
                              const char *prefix,
                              const idr_engine *eng,
                              const idr_result *res);
+
+/* Whether --db names a PostgreSQL store (postgresql:// or postgres://), and the
+ * location as it may be printed: a URI's password left out. */
+bool cli_store_is_uri(const char *db);
+void cli_store_shown(const char *db, char *out, size_t n);
 
 /* Open the store named by --db with `flags` (IDR_STORE_*). Returns EXIT_SCORED, or
  * the exit status after printing why (a missing store opened without

@@ -75,6 +75,8 @@ static void usage(FILE *f) {
         "  store purge --before DATE --db STORE\n"
         "                                  delete candidates recorded before DATE\n"
         "  store stats [--json] --db STORE what the store holds (counts only)\n"
+        "  STORE: a SQLite file (key in STORE.key, or --store-key FILE), or a\n"
+        "  postgresql:// URI (needs --store-key FILE; docs/store.md)\n"
         "  rules [--json]                  list the rule pack's indicators\n"
         "  lookup ip ADDR [--json]         what the IP databases say about ADDR\n"
         "  lookup phone NUMBER [--country CC] [--json]\n"
@@ -140,7 +142,9 @@ static const struct {
      "  --color=auto|always|never   colour in the report (auto: on a terminal, "
      "unless\n"
      "                    NO_COLOR is set)\n"
-     "  --db STORE        link the candidate against a store (read-only)\n"
+     "  --db STORE        link the candidate against a store (read-only): a SQLite\n"
+     "                    file or a postgresql:// URI\n"
+     "  --store-key FILE  the store's key (default STORE.key; needed with a URI)\n"
      "  --record          with --db: also record it (creates the store if missing)\n"
      "  --lenient         map common export forms first (country names, alpha-3,\n"
      "                    YYYY-MM and date-only times), one warning per field "
@@ -169,7 +173,9 @@ static const struct {
      "  --errors ERRORS.jsonl  one line per refused record (default RESULTS.errors "
      "or stderr)\n"
      "  --report REPORT.html   an HTML summary of the batch (needs --out)\n"
-     "  --db STORE             link candidates against (and record them in) a store\n"
+     "  --db STORE             link candidates against (and record them in) a store:\n"
+     "                         a SQLite file or a postgresql:// URI\n"
+     "  --store-key FILE       the store's key (default STORE.key; needed with a URI)\n"
      "  --jobs N               worker threads (default: the cores)\n"
      "  --as-of T              the evaluation time of records without as_of\n"
      "  --restart              ignore a checkpoint and start over\n"
@@ -183,7 +189,9 @@ static const struct {
      "       idrisk store purge --before DATE --db STORE\n"
      "       idrisk store stats [--json] --db STORE\n"
      "The linkage store: forget one candidate, purge those recorded before DATE,\n"
-     "or count what it holds.\n",
+     "or count what it holds. STORE is a SQLite file or a postgresql:// URI\n"
+     "(libpq fills what the URI leaves out from PG* variables and ~/.pgpass).\n"
+     "  --store-key FILE  the store's key (default STORE.key; needed with a URI)\n",
      false},
     {"rules",
      "usage: idrisk rules [--json]\nList the indicators of the loaded rule pack.\n",
@@ -230,6 +238,7 @@ enum {
     O_SANCTIONS_FORMAT,
     O_COUNTRY,
     O_DB,
+    O_STORE_KEY,
     O_RECORD,
     O_IN,
     O_OUT,
@@ -271,6 +280,7 @@ static const struct option long_opts[] = {
     {"sanctions-format", required_argument, NULL, O_SANCTIONS_FORMAT},
     {"country", required_argument, NULL, O_COUNTRY},
     {"db", required_argument, NULL, O_DB},
+    {"store-key", required_argument, NULL, O_STORE_KEY},
     {"record", no_argument, NULL, O_RECORD},
     {"in", required_argument, NULL, O_IN},
     {"out", required_argument, NULL, O_OUT},
@@ -387,6 +397,10 @@ static int parse_args(int argc, char **argv, cli_opts *o) {
         case O_DB:
             o->db = optarg;
             o->seen |= CLI_OPT_DB;
+            break;
+        case O_STORE_KEY:
+            o->store_key = optarg;
+            o->seen |= CLI_OPT_STORE_KEY;
             break;
         case O_RECORD:
             o->record = true;
@@ -596,10 +610,58 @@ int cli_print_coverage_notes(FILE *f,
     return lines;
 }
 
+bool cli_store_is_uri(const char *db) {
+    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
+void cli_store_shown(const char *db, char *out, size_t n) {
+    /* a URI's password (user:PASSWORD@host, password=...) is never printed */
+    size_t o = 0, i = 0, len = strlen(db);
+    const char *p = cli_store_is_uri(db) ? strstr(db, "://") : NULL;
+    if (p) {
+        size_t auth = (size_t)(p - db) + 3, end = auth + strcspn(db + auth, "/?");
+        const char *at = memchr(db + auth, '@', end - auth);
+        const char *colon = at ? memchr(db + auth, ':', (size_t)(at - db) - auth) : NULL;
+        if (colon) {
+            i = (size_t)(at - db);
+            o = (size_t)(colon - db);
+        }
+    }
+    if (!n) {
+        return;
+    }
+    size_t head = o < n - 1 ? o : n - 1;
+    memcpy(out, db, head);
+    o = head;
+    bool query = false;
+    while (i < len && o + 1 < n) {
+        char ch = db[i++];
+        out[o++] = ch;
+        if (p && ((!query && ch == '?') || (query && ch == '&'))) {
+            query = true;
+            while (strncmp(db + i, "password=", 9) == 0) {
+                i += strcspn(db + i, "&");
+                i += db[i] == '&';
+            }
+        }
+    }
+    out[o] = '\0';
+}
+
 int cli_open_store(const cli_opts *o, unsigned flags, idr_store **st) {
     struct stat sb;
     *st = NULL;
-    if (!(flags & IDR_STORE_CREATE) && stat(o->db, &sb) != 0) {
+    bool uri = cli_store_is_uri(o->db);
+    char shown[1024];
+    cli_store_shown(o->db, shown, sizeof shown);
+    if (uri && !o->store_key) {
+        fprintf(stderr,
+                "idrisk: a PostgreSQL store (--db %s) needs --store-key FILE: its key "
+                "never goes into the database\n",
+                shown);
+        return EXIT_BADINPUT;
+    }
+    if (!uri && !(flags & IDR_STORE_CREATE) && stat(o->db, &sb) != 0) {
         fprintf(stderr,
                 "idrisk: no store at %s (one is created by `idrisk score --db %s "
                 "--record` or `idrisk batch --db %s`)\n",
@@ -607,9 +669,9 @@ int cli_open_store(const cli_opts *o, unsigned flags, idr_store **st) {
         return EXIT_FAIL;
     }
     idr_error err;
-    int rc = idr_store_open(st, o->db, NULL, flags, &err);
+    int rc = idr_store_open(st, o->db, o->store_key, flags, &err);
     if (rc != IDR_OK) {
-        fprintf(stderr, "idrisk: store %s: %s\n", o->db, err.message);
+        fprintf(stderr, "idrisk: store %s: %s\n", shown, err.message);
         return cli_exit_for(rc);
     }
     return EXIT_SCORED;
@@ -1024,13 +1086,15 @@ static int cmd_version(const cli_opts *o) {
 
 static const command commands[] = {
     {"score", cmd_score,
-     CLI_OPT_JSON | CLI_OPT_DB | CLI_OPT_RECORD | CLI_OPT_HTML | CLI_OPT_VERBOSE |
-         CLI_OPT_COLOR | CLI_OPT_LENIENT},
+     CLI_OPT_JSON | CLI_OPT_DB | CLI_OPT_STORE_KEY | CLI_OPT_RECORD | CLI_OPT_HTML |
+         CLI_OPT_VERBOSE | CLI_OPT_COLOR | CLI_OPT_LENIENT},
     {"validate", cli_cmd_validate, CLI_OPT_LENIENT | CLI_OPT_FIX_OUT},
     {"batch", cli_cmd_batch,
-     CLI_OPT_DB | CLI_OPT_IN | CLI_OPT_OUT | CLI_OPT_ERRORS | CLI_OPT_REPORT |
-         CLI_OPT_JOBS | CLI_OPT_AS_OF | CLI_OPT_RESTART | CLI_OPT_CHECKPOINT},
-    {"store", cli_cmd_store, CLI_OPT_DB | CLI_OPT_JSON | CLI_OPT_BEFORE},
+     CLI_OPT_DB | CLI_OPT_STORE_KEY | CLI_OPT_IN | CLI_OPT_OUT | CLI_OPT_ERRORS |
+         CLI_OPT_REPORT | CLI_OPT_JOBS | CLI_OPT_AS_OF | CLI_OPT_RESTART |
+         CLI_OPT_CHECKPOINT},
+    {"store", cli_cmd_store,
+     CLI_OPT_DB | CLI_OPT_STORE_KEY | CLI_OPT_JSON | CLI_OPT_BEFORE},
     {"rules", cmd_rules, CLI_OPT_JSON},
     {"lookup", cmd_lookup, CLI_OPT_JSON | CLI_OPT_COUNTRY},
     {"audit", cli_cmd_audit,
@@ -1060,7 +1124,8 @@ static const char *option_name(unsigned bit) {
                                         "--verbose",
                                         "--color",
                                         "--lenient",
-                                        "--fix-out"};
+                                        "--fix-out",
+                                        "--store-key"};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (bit == 1u << i) {
             return names[i];

@@ -52,42 +52,48 @@ static int check_stats(const cli_opts *o) {
 }
 
 static int store_forget(const cli_opts *o, idr_store *st) {
+    char db[1024];
+    cli_store_shown(o->db, db, sizeof db);
     int found = 0;
     idr_error err;
     int rc = idr_store_forget(st, o->args[2], &found, &err);
     if (rc != IDR_OK) {
-        fprintf(stderr, "idrisk: store %s: %s\n", o->db, err.message);
+        fprintf(stderr, "idrisk: store %s: %s\n", db, err.message);
         return cli_exit_for(rc);
     }
     printf(found ? "forgot %s: nothing about it remains in %s\n"
                  : "%s was not in %s: nothing to forget\n",
-           o->args[2], o->db);
+           o->args[2], db);
     return EXIT_SCORED;
 }
 
 static int store_purge(const cli_opts *o, idr_store *st) {
+    char db[1024];
+    cli_store_shown(o->db, db, sizeof db);
     int64_t before = 0;
     (void)cli_parse_time(o->before, &before); /* checked by check_purge() */
     unsigned long long removed = 0;
     idr_error err;
     int rc = idr_store_purge(st, before, &removed, &err);
     if (rc != IDR_OK) {
-        fprintf(stderr, "idrisk: store %s: %s\n", o->db, err.message);
+        fprintf(stderr, "idrisk: store %s: %s\n", db, err.message);
         return cli_exit_for(rc);
     }
     char when[32];
     cli_format_instant(before, when);
     printf("removed %llu candidate%s recorded before %s from %s\n", removed,
-           removed == 1 ? "" : "s", when, o->db);
+           removed == 1 ? "" : "s", when, db);
     return EXIT_SCORED;
 }
 
 static int store_stats(const cli_opts *o, idr_store *st) {
+    char db[1024];
+    cli_store_shown(o->db, db, sizeof db);
     char *out = NULL;
     idr_error err;
     int rc = idr_store_stats_json(st, &out, &err);
     if (rc != IDR_OK) {
-        fprintf(stderr, "idrisk: store %s: %s\n", o->db, err.message);
+        fprintf(stderr, "idrisk: store %s: %s\n", db, err.message);
         return cli_exit_for(rc);
     }
     cJSON *d = o->json ? NULL : cJSON_Parse(out);

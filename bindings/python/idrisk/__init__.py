@@ -1338,7 +1338,9 @@ class Store(_Counted):
 
     ``Store(path, key_path=None, create=False, readonly=False)`` opens the store at
     ``path`` with the secret key in ``key_path`` (default: ``path`` + ``".key"``; 32
-    random bytes, not readable by group or others). ``create=True`` creates a missing
+    random bytes, not readable by group or others). A ``path`` starting with
+    ``postgresql://`` opens a store in PostgreSQL (libpq; ``key_path`` then required;
+    docs/store.md "PostgreSQL"). ``create=True`` creates a missing
     store and key file (mode 0600). ``readonly=True`` opens for linking only: recording,
     forget and purge then fail. :meth:`open_with_key` takes the key as bytes instead
     (e.g. from a secrets manager).
