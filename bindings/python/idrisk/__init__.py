@@ -732,14 +732,25 @@ class Engine(_Counted):
         finally:
             self._leave()
 
-    def parse(self, record: Record, store: Optional["Store"] = None) -> "Candidate":
+    def parse(
+        self,
+        record: Record,
+        store: Optional["Store"] = None,
+        *,
+        as_of: Optional["When"] = None,
+    ) -> "Candidate":
         """Parse and validate a record without scoring it, with this engine's limits.
 
         The same errors as :meth:`score`; use it to reject a bad submission early or
         to score one record repeatedly without parsing it again. With ``store`` the
         candidate is parsed for that store (its document and account numbers hashed
         under the store's key), as scoring or recording it there requires.
+
+        ``as_of`` (as for :meth:`Store.purge`: a datetime, date, ISO 8601 text or
+        seconds): the instant the candidate is evaluated at when the record gives no
+        ``as_of`` of its own, as ``idrisk batch --as-of`` does; a record's own is kept.
         """
+        default_as_of = None if as_of is None else _epoch_seconds(as_of)
         data = _encode(record)
         eng = self._enter()
         try:
@@ -755,6 +766,8 @@ class Engine(_Counted):
                     )
                 if rc != 0:
                     _raise(rc, err)
+                if default_as_of is not None:
+                    _lib.idr_candidate_set_default_as_of(candp[0], default_as_of)
                 return Candidate(candp[0], store)
             finally:
                 if store is not None:
@@ -919,7 +932,10 @@ class Store(_Counted):
     ``path`` with the secret key in ``key_path`` (default: ``path`` + ``".key"``; 32
     random bytes, not readable by group or others). ``create=True`` creates a missing
     store and key file (mode 0600). ``readonly=True`` opens for linking only: recording,
-    forget and purge then fail. :meth:`open_with_key` takes the key as bytes instead
+    forget and purge then fail. ``bulk=True`` groups records into one transaction per
+    1,000 records or second (``IDR_STORE_BULK``, for batch indexing): a record is
+    visible to others and safe from a kill only once :meth:`sync` (or ``close()``)
+    has committed its group. :meth:`open_with_key` takes the key as bytes instead
     (e.g. from a secrets manager).
 
     Use it with :meth:`Engine.score` (``store=``, ``record=``) and :func:`batch`. One
@@ -939,6 +955,7 @@ class Store(_Counted):
         create: bool = False,
         readonly: bool = False,
         *,
+        bulk: bool = False,
         _key: Optional[bytes] = None,
     ) -> None:
         self._lock = threading.Lock()
@@ -949,7 +966,7 @@ class Store(_Counted):
         self.readonly = bool(readonly)
         flags = (_lib.IDR_STORE_CREATE if create else 0) | (
             _lib.IDR_STORE_READONLY if readonly else 0
-        )
+        ) | (_lib.IDR_STORE_BULK if bulk else 0)
         err = _ffi.new("idr_error *")
         outp = _ffi.new("idr_store **")
         p = os.fsencode(self.path)
