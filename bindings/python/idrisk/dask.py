@@ -313,7 +313,7 @@ def index_partition(job: _Job, p: Partition) -> dict[str, Any]:
             ids.add(_id_hash(cand.id))
         indexed += 1
     # The marker vouches for these records: make them durable first.
-    st.sync()
+    _sync(st)
     _write_atomic(ids_path, [b"".join(sorted(ids))])
     doc = _range_doc(p, digest)
     doc.update(lines=_line_count(data), indexed=indexed, failed=failed)
@@ -339,8 +339,22 @@ def rerecord(job: _Job, p: Partition, hashes: Sequence[bytes]) -> int:
             if _id_hash(cand.id) in wanted:
                 st.record(eng, cand)
                 n += 1
-    st.sync()
+    _sync(st)
     return n
+
+
+def _sync(st: idrisk.Store, attempts: int = 40) -> None:
+    """``st.sync()``, retried while another process syncs the same SQLite store: its
+    WAL checkpoint answers "busy" at once, without waiting, when two connections
+    checkpoint together (every worker syncs at the end of each partition)."""
+    for i in range(attempts):
+        try:
+            st.sync()
+            return
+        except idrisk.StoreBusyError:
+            if i == attempts - 1:
+                raise
+            time.sleep(min(0.05 * (i + 1), 1.0))
 
 
 def _first_candidate_id(line: bytes) -> Optional[str]:
