@@ -82,13 +82,19 @@ def population(tmp_path_factory) -> pathlib.Path:
     out.insert(700, b"not json at all")
     out.insert(1200, b"   ")
     out.insert(1201, b'{"candidate_id": 5}')
-    # the same candidate_id again, later in the input (another partition), another phone
+    # The same candidate_id again, later in the input (another partition), now with
+    # the phone of hire 50: the store must keep this later record (hire 50 then links
+    # to it), as idrisk batch does.
+    def phone(i):
+        return json.loads(lines[i])["contacts"]["phones"][0]["number"]
+
     d3 = json.loads(lines[3])
-    d3["contacts"]["phones"][0]["number"] = "+12025550143"
+    d3["contacts"]["phones"][0]["number"] = phone(50)
     out.append(json.dumps(d3).encode())
-    # ... and one that appears first early and again (as generated) much later
+    # ... and one first seen early with the phone of hire 60, then again as generated
+    # much later: the early one must not be what the store keeps (no link for 60).
     d15 = json.loads(lines[1500])
-    d15["identity"]["full_name"] = "Other Name"
+    d15["contacts"]["phones"][0]["number"] = phone(60)
     out.insert(10, json.dumps(d15).encode())
     path = d / "pop.jsonl"
     path.write_bytes(b"\n".join(out) + b"\n")
@@ -181,6 +187,40 @@ def test_resume(population, client, tmp_path):
     # another as_of is another run: refused, not mixed in
     with pytest.raises(ValueError, match="another run: as_of differs"):
         idask.score_jsonl(population, out, as_of="2020-01-01", **kw)
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def release(self):
+        pass
+
+
+class ReversedClient:
+    """Runs every phase's partitions in this process, last partition first: the
+    schedule under which the store would keep an earlier record of a repeated
+    candidate_id if nothing put the later one back."""
+
+    def map(self, fn, *iterables, pure=True):
+        calls = list(zip(*iterables))
+        done = {i: _Done(fn(*calls[i])) for i in reversed(range(len(calls)))}
+        return [done[i] for i in range(len(calls))]
+
+    def gather(self, futures):
+        return [f.value for f in futures]
+
+    def run(self, fn, *args):
+        return {"local": fn(*args)}
+
+
+def test_repeated_ids_whatever_the_schedule(population, reference, tmp_path):
+    out = tmp_path / "rev.jsonl"
+    s = idask.score_jsonl(population, out, store=str(tmp_path / "rev.db"),
+                          client=ReversedClient(), blocksize=BLOCKSIZE,
+                          engine_options=options(), as_of=AS_OF)
+    assert s.complete and s.rerecorded == 2
+    assert_same(reference, out)
 
 
 def test_a_changed_input_is_refused(population, client, tmp_path):
