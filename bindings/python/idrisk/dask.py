@@ -253,9 +253,11 @@ def _same_range(marker: Optional[Mapping[str, Any]], p: Partition) -> bool:
 # ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Job:
-    """What every task needs to know about the run (pickled to the workers)."""
+    """What every task needs to know about the run (pickled to the workers). Holds the
+    key's path, never the key; its repr (in Dask's logs of a failed task) leaves out
+    any password of the store location."""
 
     work: str
     store: str
@@ -264,6 +266,9 @@ class _Job:
     engine_sha256: str
     as_of: int
     multi_input: bool = False
+
+    def __repr__(self) -> str:
+        return "_Job(work=%r, store=%r, key_path=%r)" % (self.work, redact(self.store), self.key_path)
 
 
 def _checked_engine(job: _Job) -> idrisk.Engine:
