@@ -39,7 +39,9 @@ def main(argv: list[str]) -> int:
     where.add_argument("--local-workers", type=int, metavar="N", help="a LocalCluster here")
     ap.add_argument("--data-dir", metavar="DIR")
     ap.add_argument("--rules", metavar="FILE")
-    ap.add_argument("--as-of", metavar="T", help="date or RFC 3339 instant; default: the run's start")
+    ap.add_argument(
+        "--as-of", metavar="T", help="date or RFC 3339 instant; default: the run's start"
+    )
     ap.add_argument("--blocksize", type=float, default=16, metavar="MiB")
     ap.add_argument("--restart", action="store_true", help="discard a previous run's work")
     ap.add_argument("-q", "--quiet", action="store_true")

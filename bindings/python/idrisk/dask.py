@@ -47,7 +47,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import idrisk
 
@@ -73,7 +73,7 @@ class Partition:
     end: int
 
 
-def _next_line_end(fh: Any, pos: int, size: int) -> int:
+def _next_line_end(fh: BinaryIO, pos: int, size: int) -> int:
     """The offset just past the first newline at or after ``pos`` (``size`` if none)."""
     fh.seek(pos)
     while pos < size:
@@ -268,7 +268,11 @@ class _Job:
     multi_input: bool = False
 
     def __repr__(self) -> str:
-        return "_Job(work=%r, store=%r, key_path=%r)" % (self.work, redact(self.store), self.key_path)
+        return "_Job(work=%r, store=%r, key_path=%r)" % (
+            self.work,
+            redact(self.store),
+            self.key_path,
+        )
 
 
 def _checked_engine(job: _Job) -> idrisk.Engine:
@@ -411,7 +415,9 @@ def score_partition(job: _Job, p: Partition, digest: str, first_line: int) -> di
     st = _store(job.store, job.key_path, "read")
     results: list[bytes] = []
     errs: list[bytes] = []
-    counts = {"scored": 0, "failed": 0, "low": 0, "medium": 0, "high": 0, "critical": 0, "linked": 0, "links": 0}
+    counts = dict.fromkeys(
+        ("scored", "failed", "low", "medium", "high", "critical", "linked", "links"), 0
+    )
     for i, line in _lines(data):
         try:
             with eng.parse(line, store=st, as_of=job.as_of) as cand:
@@ -427,7 +433,8 @@ def score_partition(job: _Job, p: Partition, digest: str, first_line: int) -> di
                 field=e.field or None,
                 message=e.message,
             )
-            errs.append(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+            text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+            errs.append(text.encode("utf-8") + b"\n")
             counts["failed"] += 1
             continue
         text = r.to_json()
@@ -473,7 +480,11 @@ def redact(location: str) -> str:
         userinfo, host = netloc.rsplit("@", 1)
         netloc = userinfo.split(":", 1)[0] + "@" + host
     query = urllib.parse.urlencode(
-        [(k, v) for k, v in urllib.parse.parse_qsl(u.query, keep_blank_values=True) if k != "password"]
+        [
+            (k, v)
+            for k, v in urllib.parse.parse_qsl(u.query, keep_blank_values=True)
+            if k != "password"
+        ]
     )
     return urllib.parse.urlunsplit((u.scheme, netloc, u.path, query, u.fragment))
 
@@ -526,7 +537,9 @@ def _duplicates(job: _Job, parts: Sequence[Partition]) -> dict[int, list[bytes]]
     return out
 
 
-def _check_manifest(old: Mapping[str, Any], new: Mapping[str, Any], as_of_given: bool) -> Optional[str]:
+def _check_manifest(
+    old: Mapping[str, Any], new: Mapping[str, Any], as_of_given: bool
+) -> Optional[str]:
     if old.get("format") != MANIFEST_FORMAT:
         return "it is not an idrisk.dask manifest"
     if old.get("inputs") != new["inputs"]:
@@ -644,27 +657,38 @@ def score_jsonl(
     idrisk.Store(store, key_path=kp, create=True).close()
 
     job = _Job(work, store, kp, options, engine_sha, as_of_s, multi_input=len(in_abs) > 1)
-    summary = RunSummary(out_s, errors_s, work, manifest["as_of"], len(parts))
-    own_client = None
+    summary = RunSummary(out_s, errors_s, work, _format_instant(as_of_s), len(parts))
+    own = False
     if client is None:
-        from distributed import Client, LocalCluster, get_client
-
-        try:
-            client = get_client()
-        except ValueError:
-            own_client = Client(LocalCluster(processes=True))
-            client = own_client
+        client, own = _default_client()
     try:
         _run(client, job, parts, summary, stop_after)
     finally:
-        if own_client is not None:
-            cluster = own_client.cluster
-            own_client.close()
-            cluster.close()
+        if own:
+            _close_client(client)
     if summary.complete:
         _merge(job, parts, out_s, errors_s)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _default_client() -> tuple[Any, bool]:
+    """The current Dask client, or a client of a new LocalCluster (worker processes),
+    and whether it is new (then the caller closes it)."""
+    from distributed import Client, LocalCluster, get_client
+
+    try:
+        return get_client(), False
+    except ValueError:
+        return Client(LocalCluster(processes=True)), True  # type: ignore[no-untyped-call]
+
+
+def _close_client(client: Any) -> None:
+    """Close a client made by _default_client(), and its LocalCluster if it made one."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _gather(client: Any, fn: Any, *iterables: Sequence[Any]) -> list[Any]:
@@ -699,7 +723,9 @@ def _run(
     dups = _duplicates(job, parts)
     if dups:
         idx = sorted(dups)
-        n = _gather(client, rerecord, [job] * len(idx), [parts[i] for i in idx], [dups[i] for i in idx])
+        n = _gather(
+            client, rerecord, [job] * len(idx), [parts[i] for i in idx], [dups[i] for i in idx]
+        )
         summary.rerecorded = sum(n)
         client.run(release_handles, "write")
 
@@ -713,7 +739,11 @@ def _run(
     order = list(parts)
     if limit_score is not None:
         # As a kill would leave it: the first n partitions still to do get done.
-        pending = [p for p in order if not _looks_scored(job, p, markers[p.index]["blake2b"], first[p.index])]
+        pending = [
+            p
+            for p in order
+            if not _looks_scored(job, p, markers[p.index]["blake2b"], first[p.index])
+        ]
         order = pending[:limit_score]
     done = _gather(
         client,
@@ -737,7 +767,12 @@ def _run(
 
 def _looks_scored(job: _Job, p: Partition, digest: str, first_line: int) -> bool:
     m = _read_json(_score_paths(job, p)[2])
-    return bool(_same_range(m, p) and m and m.get("blake2b") == digest and m.get("first_line") == first_line)
+    return bool(
+        _same_range(m, p)
+        and m
+        and m.get("blake2b") == digest
+        and m.get("first_line") == first_line
+    )
 
 
 def _merge(job: _Job, parts: Sequence[Partition], out: str, errors: str) -> None:
