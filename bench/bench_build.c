@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_build.c - engine build time: idr_engine_new + idr_engine_free over the same
  * data, the first build (a fresh process: ICU, libphonenumber and the page cache's

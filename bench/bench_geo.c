@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_geo.c - IP enrichment throughput on one core over real databases: the same
  * path scoring uses (idr__geo_enrich: every loaded .mmdb queried per address, strings

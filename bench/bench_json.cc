@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_json.cc - JSON parsing alone: cJSON (what lib/parse uses) against simdjson's
  * DOM parser, on the same candidate records. Prints numbers; asserts nothing.

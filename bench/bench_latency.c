@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_latency.c - engine build time and the latency of one warm in-process score.
  * Prints numbers; asserts nothing (performance is never a test verdict). bench/run.py

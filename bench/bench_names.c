@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_names.c - per-call time of the name path on one core. Prints numbers; asserts
  * nothing (performance is never a test verdict). Times are the thread's CPU time, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_parse.c - candidate parsing throughput on one core: idr__candidate_parse() +
  * idr_candidate_free() of each example record (and the full-contract record of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_phone.c - per-call time of the phone path on one core. Prints numbers; asserts
  * nothing (performance is never a test verdict).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_score.c - end-to-end scoring throughput on one core: parse + enrich + all
  * indicators + result JSON, over the example candidates repeated. Prints numbers;

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """population_run.py - the acceptance run of issue 10 on a large generated population.
 
     /usr/bin/python3 bench/population_run.py --idrisk build/idrisk --data-dir DIR \

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """py_rss.py - peak RSS of the Python binding scoring N records (bench/run.py runs it).
 
     PYTHONPATH=BUILD/python /usr/bin/python3 bench/py_rss.py MODE RECORDS.jsonl N \

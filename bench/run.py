@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/run.py - the performance benchmark of issue 12, in one command.
 
     /usr/bin/python3 bench/run.py --idrisk build-rel/idrisk \
@@ -19,7 +20,8 @@ On the same records and the same databases, in one run:
 5. BUILD/bench/bench_latency: engine build time (verify_data off and full) and
    p50/p99/max of idr_engine_score_json over --latency-calls warm calls;
 6. BUILD/bench/bench_json: cJSON against simdjson on the first 1,000 records;
-7. the Python binding's engine.score_iter and score_many at two N (peak RSS), when
+7. the Python binding's engine.score_iter and score_many at two N (peak RSS), and
+   score_iter's records/s at workers=1 and 2 (bench/py_threads.py), when
    BUILD/python holds the built binding (ctest's python_build makes it);
 8. callgrind on the first 1,000 records (`idrisk batch --jobs 1`): instructions per
    record and the functions they go to, and the instructions of the engine build
@@ -396,6 +398,10 @@ def key_measures(R: dict, B: dict) -> list[tuple[str, str, str]]:
         rows = get(d, "python", mode) or []
         return rows[i]["maxrss_kb"] / 1024 if len(rows) > i else None
 
+    def pyt(d, i):
+        rows = get(d, "python_threads") or []
+        return rows[i]["records_s"] if len(rows) > i else None
+
     rows = []
     spec = [
         ("instructions per record (score + result JSON, callgrind)",
@@ -418,6 +424,8 @@ def key_measures(R: dict, B: dict) -> list[tuple[str, str, str]]:
         ("Python score_iter peak RSS, smaller N", lambda d: py(d, "iter", 0), " MiB", 1),
         ("Python score_iter peak RSS, larger N", lambda d: py(d, "iter", 1), " MiB", 1),
         ("Python score_many peak RSS, larger N", lambda d: py(d, "many", 1), " MiB", 1),
+        ("Python score_iter records/s, workers=1", lambda d: pyt(d, 0), "", 0),
+        ("Python score_iter records/s, workers=2", lambda d: pyt(d, 1), "", 0),
     ]
     for name, f, unit, digits in spec:
         rows.append((name, fmt(f(B), unit, digits), fmt(f(R), unit, digits)))
@@ -495,6 +503,19 @@ def write_report(a, R: dict, B: dict | None, path: str) -> None:
                 L.append("| engine.%s | %s | %.1f | %s |" % (
                     "score_iter" if mode == "iter" else "score_many", fmt(p["n"]),
                     p["maxrss_kb"] / 1024, fmt(p["records_s"])))
+    pt = R.get("python_threads")
+    if pt:
+        L += ["", "## Python binding thread scaling", "",
+              "`bench/py_threads.py`: `engine.score_iter(records, workers=W)` over the same "
+              "%s records held in memory, the fastest of rounds alternating the worker counts. "
+              "CPUs busy = the process's CPU seconds per wall second; CPU us/record = its "
+              "CPU time per record." % fmt(pt[0]["n"]), "",
+              "| workers | records/s | CPUs busy | CPU us/record | speed-up |",
+              "|---:|---:|---:|---:|---:|"]
+        for p in pt:
+            L.append("| %d | %s | %.2f | %.1f | x%.2f |" % (
+                p["workers"], fmt(p["records_s"]), p["cpus_busy"], p["cpu_us"],
+                p["speedup"]))
     cg = R.get("callgrind")
     L += ["", "## Profile (callgrind)", ""]
     if not cg:
@@ -550,6 +571,8 @@ def main() -> int:
     ap.add_argument("--json-seconds", type=float, default=2.0)
     ap.add_argument("--python-n", default="4000,16000",
                     help="two record counts for the Python RSS runs ('' skips them)")
+    ap.add_argument("--python-threads-n", type=int, default=2000,
+                    help="records for the Python thread-scaling run (0 skips it)")
     ap.add_argument("--callgrind-n", type=int, default=1000)
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--no-peer", action="store_true")
@@ -762,6 +785,17 @@ def main() -> int:
                         R["python"][mode].append(kv(line))
     elif ns:
         log("run.py: no Python binding in %s (ctest -R python_build): Python RSS skipped" % pydir)
+    if a.python_threads_n and os.path.isdir(os.path.join(pydir, "idrisk")):
+        log("== Python engine.score_iter thread scaling over %d records" % a.python_threads_n)
+        r = run([PY, os.path.join(ROOT, "bench", "py_threads.py"), pop,
+                 str(a.python_threads_n), a.data_dir, "1,2", str(max(a.repeat, 5))],
+                W("py-threads.txt"), dict(env, PYTHONPATH=pydir))
+        if r["rc"] != 0:
+            log("run.py: py_threads failed: " + r["stderr"][-1000:])
+            ok = False
+        else:
+            R["python_threads"] = [kv(line) for line in open(W("py-threads.txt"))
+                                   if line.startswith("py_threads ")]
 
     # 8. callgrind
     R["callgrind"] = callgrind(a, idrisk, pop, W, env)

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The cost of the most expensive records we could build inside the default input
 limits (docs/input-limits.md; issue 9's closing measurement). Each shape fills one
 dimension to its limit (8 MiB input, 1,000 entries per array, 20,000 sessions) with

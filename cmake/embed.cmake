@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turn a file into a C array: cmake -DIN=file -DOUT=file.c -DNAME=sym -P embed.cmake
 # (`const unsigned char NAME[]`, NUL-terminated, and `NAME_len` without the NUL).
 file(READ ${IN} hex HEX)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* minimal.c - score one candidate record with idrisk's defaults and print the triage. */
 #include <idrisk/idrisk.h>
 #include <stdio.h>

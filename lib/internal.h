@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * internal.h - every internal layer at once, for tests, fuzzers and benchmarks only.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Allocation-failure loop (tests/alloc/alloc_fail.c): a plain program so that it runs in
 # the normal and the ASan build alike (LeakSanitizer then checks the C library's side).
 add_executable(alloc_fail ${CMAKE_CURRENT_SOURCE_DIR}/alloc/alloc_fail.c)

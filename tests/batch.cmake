@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # idrisk batch and the store commands (tests/integration/batch_*.py): real CLI
 # processes; batch_store against real SQLite store files.
 foreach(t batch_cli batch_resume batch_store batch_crash)

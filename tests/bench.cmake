@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bench_run_smoke: bench/run.py (the benchmark of issue 12) on 200 generated records
 # without callgrind, into a temporary directory, so the one benchmark command does not
 # rot. It checks the runs complete and the report is written; it asserts no timing

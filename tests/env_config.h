@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * env_config.h - the environment defaults for test and bench programs.
  *

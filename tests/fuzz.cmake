@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Corpus replay: every tests/fuzz/fuzz_<name>.c harness is also built with the ordinary
 # compiler into replay_<name> (harness + tests/fuzz/replay.c, no libFuzzer) and run over
 # its committed corpus tests/fuzz/corpus/<name>/ as the test fuzz_replay_<name>. Crashes

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Header test: idrisk.h alone, as strict C11 and as C++17, and the exported symbol list.
 add_library(headertest OBJECT ${CMAKE_CURRENT_SOURCE_DIR}/headertest/headertest.c
                               ${CMAKE_CURRENT_SOURCE_DIR}/headertest/headertest.cc)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Golden integration cases and CLI contract tests (tests/integration/).
 add_test(NAME golden_examples
   COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/golden.py

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # test_json_simd (tests/unit/test_json_simd.c) compares the simdjson parse path with
 # cJSON's, also over 2,000 generated hires: json_simd_population writes them with
 # tools/gen-population.py into the build tree. It needs the fetched data directory;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * json_tree_diff.h - the simdjson parse path against the cJSON path, for one input.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # phone_agree: the phone shim's own parser and classifier against libphonenumber on
 # more than 100,000 numbers from every region's example numbers (tests/phone/).
 add_executable(phone_agree ${CMAKE_CURRENT_SOURCE_DIR}/phone/phone_agree.cc)

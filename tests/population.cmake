@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Synthetic hire population (tools/gen-population.py, docs/population.md).
 #
 # population_gen: the generator's own guarantees (determinism, unique identifiers

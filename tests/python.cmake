@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Python binding (bindings/python): build the cffi extension against this build tree's
 # libidrisk into ${PROJECT_BINARY_DIR}/python (fixture), then run the pytest suite with
 # that directory on PYTHONPATH. Only /usr/bin/python3 has Debian's python3-cffi and

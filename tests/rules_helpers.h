@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rules_helpers.h - shared helpers for the rule-module tests (tests/unit/test_rules_*.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sbuf.h - a growing text buffer for tests that build large records (test_bounds,
  * test_cost). Criterion asserts on failure.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The JSON Schema of the candidate contract (data/schema/candidate-v1.schema.json)
 # accepts every example record and refuses the records the library refuses. Runs with
 # the system Python, which has python3-jsonschema (Debian package).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Validate candidate records against data/schema/candidate-v1.schema.json.
 
 Usage: schema_check.py REPO_ROOT

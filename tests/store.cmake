@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The linkage store's helper programs (tests/store): the benchmark that measures
 # recording and linking rates and the store's size (docs/store.md), run here on a
 # small store so that it keeps working; the unit tests are tests/unit/test_store.c.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared-engine stress test as a plain program, so that it also runs under
 # ThreadSanitizer (tools/run-tests.sh builds it with -DIDR_SANITIZE=thread).
 add_executable(threads_stress ${CMAKE_CURRENT_SOURCE_DIR}/stress/threads_stress.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_engine.h - one engine builder for the unit tests that need a particular data
  * directory or address ranges: the environment's defaults (env_config.h), the source

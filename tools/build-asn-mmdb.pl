@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # build-asn-mmdb.pl OUT.mmdb CSV... - build an ASN MaxMind DB from ip-location-db's
 # asn CSV files (ip_range_start,ip_range_end,autonomous_system_number,
 # autonomous_system_organization; inclusive ranges, IPv4 or IPv6 addresses).

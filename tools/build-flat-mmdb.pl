@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: Apache-2.0
 # build-flat-mmdb.pl SOURCE.json OUT.mmdb - build a small MaxMind DB in the flat
 # ip-location-db layout from a JSON description, for idrisk's test fixtures.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """check-layers.py - fail when lib/ breaks its layering (docs/architecture.md).
 
 Layers, lowest first; a file may include headers of its own module and of lower

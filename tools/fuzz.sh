@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # fuzz.sh - build the libFuzzer harnesses of tests/fuzz/ and run each for a given time.
 #
 #   tools/fuzz.sh SECONDS [NAME...]     e.g. tools/fuzz.sh 600

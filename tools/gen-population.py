@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Generate a synthetic population of remote hires with planted fraud rings.
 
 Usage:

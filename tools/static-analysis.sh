@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # static-analysis.sh - clang-tidy (checks in .clang-tidy) and cppcheck over the library
 # sources. Usage: tools/static-analysis.sh [BUILD_DIR] (default build-ci); BUILD_DIR must
 # be configured (its compile_commands.json and generated headers are used). Exit status

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bench_overhead.c - the C side of the Python binding's overhead measurement: the same
  * calls Engine.score() makes (idr_engine_score_json, idr_result_to_json, the frees), in

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """ATS webhook receiver: score each submitted application with idrisk.
 
 Standard library only (http.server) plus the idrisk binding. An applicant-tracking

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * export.h - symbol visibility and attribute macros for idrisk's public API.
  * Included by idrisk.h; not meant to be included on its own.

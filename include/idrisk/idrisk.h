@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * idrisk.h - identity-fraud triage for remote hires.
  *
@@ -590,7 +591,7 @@ typedef struct idr_reason {
     const char *const *sources; /* source keys of the advisories behind it */
     /* Appended in 0.2.0: */
     idr_severity severity_code; /* `severity` as a code; the two always agree */
-    /* Appended in 0.3.0: the verification steps `verify` asks for, as the rule pack's
+    /* Appended in 0.4.0: the verification steps `verify` asks for, as the rule pack's
      * `[steps]` keys (e.g. "live_video") and their one-line texts, most useful first;
      * n_steps is 0 when the pack gives none for this reason (then `verify` is the
      * only step). The same key always has the same text within one pack, so a report

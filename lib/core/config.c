@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.c - engine configuration: typed setters keyed by frozen integers, plus a
  * by-name setter for command lines and bindings. Bad values fail at set time, so an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * core/config.h - the config's layout, shared by config.c and engine.c only.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * core/engine.h - the engine: a rule pack, the opened enrichment modules and what they
  * loaded, and the parse limits. Built once by engine.c, then immutable and shared by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * result.c - result accessors and the `idrisk.result/1` JSON form.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * core/result.h - the result's layout, shared by score.c and result.c only.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * score.c - run one candidate through the engine: enrich, evaluate every indicator of
  * the rule pack, add combinations, total, band and action.

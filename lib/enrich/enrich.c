@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich.c - the enrichment layer's entry points: the loader the engine hands the
  * modules, opening and closing them in their one dependency order, and enriching one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/enrich.h - everything idrisk looks up about a candidate, once per record,
  * before any indicator runs: IP geolocation and network facts (lib/enrich/geo),

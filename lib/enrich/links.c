@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * links.c - names of the cross-candidate link kinds and the indicator each is evidence
  * for. The store (lib/store) finds the links; the rules (lib/rules) read them; the

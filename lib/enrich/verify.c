@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * verify.c - fetched data files against their manifests, at engine build, and the
  * stamps that let an engine skip the hash of a file already checked.

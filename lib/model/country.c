@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * country.c - ISO 3166-1 alpha-2 country codes and their English short names.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * model/model.h - the candidate record, typed (idrisk.candidate/1), and the small value
  * types it is made of: tri-state booleans, dates and instants, countries, IP addresses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * values.c - the small value types of the candidate contract: calendar dates, RFC 3339
  * instants, IP addresses and CIDR ranges, great-circle distance, plain name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pack/pack.h - the rule pack: every indicator's points, severity, texts and sources,
  * the combinations and the band thresholds (data/rules/default.pack, docs/rulepack.md).

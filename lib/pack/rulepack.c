@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rulepack.c - parse and validate a rule pack (format: docs/rulepack.md).
  *
@@ -131,7 +132,10 @@ split_list(parser *ps, const char *key, char *v, char sep, const char ***out, si
             return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
         }
         *out = g;
-        g[(*n)++] = idr__arena_strdup(ps->p->arena, t);
+        if (!(g[*n] = idr__arena_strdup(ps->p->arena, t))) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
+        (*n)++;
     }
     if (*n == 0) {
         return perr(ps, key, "empty list");
@@ -145,7 +149,10 @@ static int add_str(parser *ps, const char ***arr, size_t *n, const char *v) {
         return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
     }
     *arr = g;
-    g[(*n)++] = idr__arena_strdup(ps->p->arena, v);
+    if (!(g[*n] = idr__arena_strdup(ps->p->arena, v))) {
+        return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+    }
+    (*n)++;
     return IDR_OK;
 }
 
@@ -296,7 +303,9 @@ static int begin_section(parser *ps, char *hdr) {
         ps->p->rules = r;
         ps->rule = &r[ps->p->n_rules++];
         memset(ps->rule, 0, sizeof *ps->rule);
-        ps->rule->id = idr__arena_strdup(ps->p->arena, now);
+        if (!(ps->rule->id = idr__arena_strdup(ps->p->arena, now))) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
         ps->rule->ind = ind;
         ps->param_seen = 0;
         ps->param_values = NULL;
@@ -334,7 +343,9 @@ static int begin_section(parser *ps, char *hdr) {
         ps->p->combos = c;
         ps->combo = &c[ps->p->n_combos++];
         memset(ps->combo, 0, sizeof *ps->combo);
-        ps->combo->id = idr__arena_strdup(ps->p->arena, id);
+        if (!(ps->combo->id = idr__arena_strdup(ps->p->arena, id))) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
         ps->kind = S_COMBO;
         return IDR_OK;
     }
@@ -359,7 +370,9 @@ static int begin_section(parser *ps, char *hdr) {
         ps->p->explanations = x;
         ps->expl = &x[ps->p->n_explanations++];
         memset(ps->expl, 0, sizeof *ps->expl);
-        ps->expl->name = idr__arena_strdup(ps->p->arena, id);
+        if (!(ps->expl->name = idr__arena_strdup(ps->p->arena, id))) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
         ps->kind = S_EXPL;
         return IDR_OK;
     }
@@ -455,6 +468,9 @@ static int entry_kv(parser *ps, const char *key, char *v) {
             return perr(ps, key, "must not be empty");
         }
         const char *s = idr__arena_strdup(a, v);
+        if (!s) {
+            return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+        }
         const char **dst = bit == K_TITLE    ? (r ? &r->title : &c->title)
                            : bit == K_DETAIL ? (r ? &r->detail : &c->detail)
                                              : (r ? &r->verify : &c->verify);
@@ -491,7 +507,8 @@ static int entry_kv(parser *ps, const char *key, char *v) {
             return perr(ps, key, "unknown category \"%s\"", v);
         }
         r->category = idr__arena_strdup(a, v);
-        return IDR_OK;
+        return r->category ? IDR_OK
+                           : idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
     }
     if (r && strcmp(key, "basis") == 0) {
         if ((rc = set_once(ps, key, K_BASIS))) {
@@ -501,7 +518,7 @@ static int entry_kv(parser *ps, const char *key, char *v) {
             return perr(ps, key, "must be catalog or project, not \"%s\"", v);
         }
         r->basis = idr__arena_strdup(a, v);
-        return IDR_OK;
+        return r->basis ? IDR_OK : idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
     }
     if (r && strcmp(key, "note") == 0) {
         return IDR_OK;
@@ -578,9 +595,13 @@ static int kv(parser *ps, char *key, char *v) {
     switch (ps->kind) {
     case S_PACK:
         if (strcmp(key, "id") == 0) {
-            ps->p->id = idr__arena_strdup(a, v);
+            if (!(ps->p->id = idr__arena_strdup(a, v))) {
+                return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+            }
         } else if (strcmp(key, "version") == 0) {
-            ps->p->version = idr__arena_strdup(a, v);
+            if (!(ps->p->version = idr__arena_strdup(a, v))) {
+                return idr__err(ps->err, IDR_ENOMEM, NULL, "out of memory");
+            }
         } else if (strncmp(key, "band.", 5) == 0) {
             double d;
             if (!parse_points(v, &d)) {

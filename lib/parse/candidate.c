@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * candidate.c - parse and validate an `idrisk.candidate/1` record: the entry point.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * extract.c - pass 2 of the candidate parser: typed values out of the cJSON tree,
  * through the field tables of fields.c.

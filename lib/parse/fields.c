@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fields.c - the shape of an `idrisk.candidate/1` record as data: one field table per
  * object of the contract, and the "absent" value of every field.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * parse/json_simd.cc - simdjson DOM -> cJSON nodes in an arena (contract: json_simd.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * parse/json_simd.h - simdjson's DOM parser behind a C boundary, answering a cJSON tree.
  *

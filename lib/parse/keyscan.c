@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * keyscan.c - pass 1 of the candidate parser: every node, known or not, before any
  * value is extracted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * parse/parse.h - candidate JSON in, a typed idr_candidate out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * parse/parser.h - the candidate parser's private parts, for the files of lib/parse/.
  * lib/parse/

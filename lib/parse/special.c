@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * special.c - candidate values with a grammar of their own, and the record checks.
  *

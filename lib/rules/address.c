@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * address.c - the "address" family: where company equipment goes and where it ends up.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * document.c - the "document" family (doc_): the identity documents on file and how
  * the candidate met the steps that inspect them.

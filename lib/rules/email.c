@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * email.c - the "email" family: mailboxes and domains.
  *

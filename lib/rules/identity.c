@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * identity.c - the "identity" family: whether the pieces of one claimed identity fit
  * each other, and whether the person doing the work is the person who was hired.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * interview.c - the "interview" family: what interviewers and interview tools recorded.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * links_ev.c - what the linkage indicators share (rules/rule.h "Cross-candidate
  * links"): the evidence label of a link kind, the distinct-candidate lists, and why a

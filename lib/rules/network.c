@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * network.c - the "network" family: where sessions come from, through what, and when.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * payment.c - the "payment" family: how the candidate wants to be paid.
  *

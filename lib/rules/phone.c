@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * phone.c - the "phone" family: what the candidate's and the references' numbers are.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * post_hire.c - the "post_hire" family: what endpoint and identity tooling saw on the
  * issued device after hire (for rescoring past hires).

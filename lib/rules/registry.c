@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * registry.c - the list of indicator families. An indicator is found by its catalog id;
  * ids are unique across families (checked by tests/unit/test_registry.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report.c - how an evaluator reports (rules/rule.h): hits with evidence, suppressions,
  * "not evaluated" notes, and the small helpers evaluators share. Everything goes into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rules/rule.h - what an indicator may read and how it reports.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * work_history.c - the "work_history" family: whether the claimed career checks out.
  *

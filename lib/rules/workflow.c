@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * workflow.c - the "workflow" family (wf_): how the candidate steers the hiring
  * conversation.

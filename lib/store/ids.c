@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ids.c - the identifiers a store keeps of a record: which fields, how each is
  * normalised so that two spellings of one identifier meet, and its keyed hash

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * link.c - the two queries scoring makes: record a candidate (idr__store_put) and find
  * every other candidate sharing an identifier with one (idr__store_link). Each lookup

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store.c - the linkage store's file: opening it and its key, the schema and its
  * forward migrations, the connection's settings and statement cache, deletion

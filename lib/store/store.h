@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store/store.h - the cross-candidate linkage store (docs/store.md).
  *

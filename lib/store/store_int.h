@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store/store_int.h - what the .c files of lib/store share and nothing outside them
  * needs: the store handle, its cached statements, the identifier set of one record

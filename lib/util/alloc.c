@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * alloc.c - the allocator hook. The library never calls malloc/realloc/free directly
  * (apart from memory it hands to the caller, which idr_free() releases, and memory

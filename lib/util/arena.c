@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * arena.c - bump allocator. A candidate and a result each own one arena, so parsing
  * and scoring cost a handful of mallocs however many fields a record has, and one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * file.c - read a whole file into memory, for the rule pack, curated lists, gazetteers
  * and manifests. One reader for all of them, so every loader has the same size limit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hash.c - every hash idrisk computes, from libsodium: SHA-256 for the rule-pack stamp
  * and data-file verification (the manifests of `idrisk data fetch` record SHA-256), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jsonw.c - a growable byte buffer and a streaming JSON writer for results and lookup
  * answers. Output only: input JSON is parsed with cJSON. Writing directly into one

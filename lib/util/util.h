@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * util/util.h - the bottom layer: errors, the arena, the output buffer and JSON writer,
  * strict UTF-8, whole-file reading, TSV splitting and SHA-256.

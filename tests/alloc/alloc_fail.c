@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * alloc_fail.c - allocation-failure injection through the whole pipeline (issue 9
  * item 2). A counting allocator (idr_config_set_allocator) fails the Nth allocation,

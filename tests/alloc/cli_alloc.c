@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_alloc.c - the allocation-failure hook of the test-only CLI build
  * `idrisk_allocfail` (tests/alloc.cmake): the real `idrisk` sources compiled with

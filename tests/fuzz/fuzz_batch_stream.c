@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_batch_stream.c - a JSONL stream as `idrisk batch` gets it, scored linked against
  * a real store: the input is cut into lines as the batch reader cuts them

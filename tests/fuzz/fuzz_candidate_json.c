@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_candidate_json.c - libFuzzer harness for the candidate parser.
  *

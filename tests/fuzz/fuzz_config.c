@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_config.c - configuration by name (idr_config_set_by_name, what the CLI and the
  * bindings call) with fuzzed (name, value) pairs, then an engine built from the

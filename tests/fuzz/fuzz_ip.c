@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_ip.c - IP address text through idr__parse_ip and, when it parses, a lookup in
  * every database of an engine built once over MaxMind's test databases (the JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_mmdb_load.c - arbitrary bytes as a .mmdb file through idrisk's database loader
  * (idr__geo_check_file: MMDB_open, identification, the search-tree walk, the record

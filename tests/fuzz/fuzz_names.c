@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_names.c - pairs of names (any bytes, NULs and invalid UTF-8 included) through
  * the ICU name normaliser and comparison (lib/names) and the ICU domain confusable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_phone.c - phone strings (any bytes, NULs and invalid UTF-8 included) with a
  * random region hint through the libphonenumber shim (lib/enrich/phone/phone_shim.h):

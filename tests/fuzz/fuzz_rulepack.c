@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_rulepack.c - libFuzzer harness for the rule pack parser: any bytes must either
  * load a pack or fail with IDR_EDATA/IDR_ENOMEM and a named field, never crash or leak.

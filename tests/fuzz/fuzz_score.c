@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_score.c - the whole pipeline through the public API: any bytes as a candidate
  * record scored by one engine with every database and list loaded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_store.c - the linkage store's normalisers and hashing (lib/store/ids.c) on any
  * bytes, NULs and invalid UTF-8 included: the address key, the mailbox, wallet and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * replay.c - run a libFuzzer harness over saved inputs without libFuzzer.
  *

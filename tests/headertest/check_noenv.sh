@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The library reads no environment variables (issue 8): the CLI and the bindings read
 # IDRISK_DATA_DIR / IDRISK_LISTS_DIR and pass config options. Fails when a source file
 # under lib/ mentions getenv (or secure_getenv), or when libidrisk.so imports either.

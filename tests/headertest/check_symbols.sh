@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The shared library exports exactly the symbols listed in docs/symbols.txt (curl and
 # jansson practice): nothing internal leaks, nothing public goes missing.
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The public header compiles on its own as strict C11 (-pedantic -Werror). */
 #include <idrisk/idrisk.h>
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Name-origin invariance and `idrisk audit` (docs/audit.md), with real CLI processes.
 
 1. tools/gen-population.py --name-origins writes every hire once per name origin

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk batch --db` with failing allocations (issue 9 item 2, the batch step of the
 allocation-failure loop). Runs the test-only build `idrisk_allocfail` (the CLI's own
 sources with tests/alloc/cli_alloc.c: a counting allocator installed through

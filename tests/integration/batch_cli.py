@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk batch` without a store, and the command-line contract of batch, store and
 score --db: results in input order, the errors file, exit statuses, determinism across
 --jobs, idempotent reruns, refused checkpoints, and usage errors. Real processes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared pieces of the `idrisk batch` integration tests (batch_cli.py,
 batch_resume.py, batch_store.py): the inputs they build from the golden cases, running
 the real CLI, and comparing results apart from `evaluated_at`."""

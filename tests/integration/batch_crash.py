@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Crash safety of `idrisk batch --db`: one batch over a generated population (with a
 few malformed lines) is killed with SIGKILL at twenty seeded random moments, spread
 over the indexing and the scoring phase, each time resumed with the same command, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk batch --db` run out of memory (issue 9 item 2): the real CLI under a sweep
 of address-space limits (RLIMIT_AS, set in the child before exec: no LD_PRELOAD, no
 mock), from one too low to build the engine up to one it completes under. Whatever

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk batch` killed with SIGKILL at many points and rerun: the files it ends with
 equal an uninterrupted run's apart from evaluated_at, every candidate exactly once.
 Kill points: before the first checkpoint (engine still loading), after N results

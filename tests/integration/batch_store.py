@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk batch --db`, `score --db` and `store forget|purge|stats` against a real
 store (SQLite file, lib/store).
 

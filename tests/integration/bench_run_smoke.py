@@ -1,11 +1,12 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench_run_smoke: bench/run.py end to end on a small population (tests/bench.cmake).
 
 Runs the benchmark command with --n 200 --no-callgrind and short latency and JSON
 runs into a temporary directory, and checks that it exits 0 and writes a report with
 a throughput row for the peer (when ../shared/bench/py_peer.py exists) and for every
 `idrisk batch` run, the targets of issue 12, the engine build and latency lines and
-the Python binding rows. Numbers are not checked: this keeps the command working, it
+the Python binding rows (memory and thread scaling). Numbers are not checked: this keeps the command working, it
 judges no performance. Exit 77 without the fetched data.
 """
 import argparse
@@ -46,7 +47,8 @@ def main():
             "| idrisk batch --db, --jobs 2 | 200 |",
             "engine build, verify_data off:", "engine build, verify_data full:",
             "score_json, 1000 warm calls", "`idrisk score --json ONE.json`",
-            "| engine.score_iter | 200 |", "| engine.score_many | 50 |"]
+            "| engine.score_iter | 200 |", "| engine.score_many | 50 |",
+            "## Python binding thread scaling"]
     if os.path.exists(peer):
         want.append("| Python peer, 1 core | 200 |")
     if os.path.exists(os.path.join(a.build, "bench", "bench_json")):

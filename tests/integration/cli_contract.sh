@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # CLI contract: exit status 0 when scored, 2 for bad input with the field path on
 # stderr, 1 for other failures; --json prints one object; nothing partial on failure.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """CLI conventions and `idrisk validate` (docs/cli.md), with real CLI processes:
 
 - -V and --version; -h after a command prints that command's help, -h alone the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Coverage on the command line (docs/scoring.md "Coverage"), with real CLI processes:
 
 - an empty record and a run without databases never read "score 0, low, none" alone:

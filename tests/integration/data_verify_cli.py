@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """`idrisk data verify` and the default verify mode (docs/data-integrity.md), with real
 CLI processes on a copy of the fetched gazetteers, lists and ASN database in a temporary directory
 (the test data directory itself is never written):

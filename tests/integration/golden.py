@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Golden integration cases: every example candidate scored by the CLI must give its
 committed expected result, byte for byte apart from `evaluated_at`.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks of tools/gen-population.py that need no store (runs today).
 
 - the same seed gives byte-identical records and truth; another seed differs;

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Population test of the cross-candidate store (issue 10).
 
 The acceptance test of the SQLite store and the linkage rules through `idrisk batch --db`.

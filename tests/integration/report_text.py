@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The readable report of `idrisk score` (docs/report.md "The text report"), checked on
 every example with real CLI processes against the same candidate's --json result:
 
@@ -163,6 +164,25 @@ def main() -> int:
           "--verbose lacks the not-evaluated list or the data used")
     check(v.stdout.startswith(p.stdout.split("--verbose adds", 1)[0]),
           "--verbose changes what comes before its lists")
+
+    # A hostile record: escape sequences, a bell, C1 controls and line breaks in the id
+    # and the name must not reach the terminal, nor start a line that looks like the
+    # report's own.
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = os.path.join(tmp, "hostile.json")
+        with open(rec, "w") as f:
+            json.dump({"candidate_id": "x\u001b[31mRED\n\u009bScore 0/100",
+                       "identity": {"full_name": "A\u0007B\nScore 0/100   band low   action none"},
+                       "as_of": "2026-03-01T12:00:00Z"}, f)
+        p = subprocess.run([exe, "score", "--data-dir", a.data_dir, rec], capture_output=True,
+                           timeout=120)
+        check(p.returncode == 0, "hostile record scored")
+        out = p.stdout
+        for bad in (b"\x1b", b"\x07", b"\xc2\x9b"):
+            check(bad not in out, "hostile record: %r reaches the terminal" % bad)
+        check(not any(x.startswith(b"Score 0/100   band low   action none")
+                      for x in out.splitlines()), "hostile record: a spoofed score line")
 
     if FAILS:
         print(f"{len(FAILS)} failure(s)", file=sys.stderr)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * phone_agree.cc - the shim's own parser (lib/enrich/phone/phone_shim.cc, Fast::parse)
  * and its PCRE2 classifier against libphonenumber itself, number by number.

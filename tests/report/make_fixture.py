@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the batch-report test fixture: fixture-results.jsonl (idrisk.result/1 lines,
 one of them not JSON) and fixture-errors.jsonl. Deterministic; rerun after changing it:
     /usr/bin/python3 tests/report/make_fixture.py tests/report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_main.c - test driver for the batch report: calls idr_cli_report_write() the
  * way `idrisk batch --report` does, without a batch run.

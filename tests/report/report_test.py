@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Batch report test (ctest batch_report).
     report_test.py REPORT_MAIN TESTS_REPORT_DIR
 Runs the report driver (idr_cli_report_write) on the committed fixture and checks:

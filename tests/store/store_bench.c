@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_bench.c - what the linkage store costs: records per second through
  * idr_store_record() (scoring included) and through idr__store_put() alone, links per

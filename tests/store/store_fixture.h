@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_fixture.h - candidate records and helpers shared by the store's unit tests and
  * its helper programs: a temporary directory, an engine, and the JSON of a candidate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_threads.c - eight threads on one engine and one idr_store at once, each on its
  * own candidates, mixing every way in: score linked and record (IDR_SCORE_RECORD),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * threads_stress.c - eight threads score every example candidate with one shared
  * engine, and every result must equal the single-threaded one (apart from

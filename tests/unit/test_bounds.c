@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_bounds.c - hostile records inside the input limits give bounded results
  * (docs/input-limits.md "Output bounds"): every evidence list shows at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_candidate.c - the candidate-record parser (lib/parse/): every field
  * lands in the typed struct, every kind of bad input is an error naming its JSON path,

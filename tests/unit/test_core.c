@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_core.c - arena, buffer, JSON writer, SHA-256, config and error texts.
  */

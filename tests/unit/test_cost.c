@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_cost.c - the cost of scoring grows linearly with a hostile record
  * (docs/input-limits.md, issue 9 item 1). Measured in allocations and in peak live

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_coverage.c - result-v1 `coverage` and the low-coverage action floor
  * (docs/scoring.md "Coverage"): the counts add up, an empty record and a run without

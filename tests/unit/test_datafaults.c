@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_datafaults.c - faults in data files (issue 9 item 4, docs/data-integrity.md):
  * fetched files checked against their manifests at engine build (stamp, full, size and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_email.c - mailbox normalisation, the email enrichment and the email-family
  * indicators (lib/rules/email.c) through the public API: new consumer mailbox,

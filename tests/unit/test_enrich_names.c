@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_enrich_names.c - what enrichment prepares for the name, email and list rules
  * (enrich/enrich.h idr__record_facts): the name table (each name tokenised once, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_gazetteer_index.c - the binary gazetteer indexes (lib/enrich/geo/gazetteer.c,
  * docs/geo.md "Gazetteer indexes"): written by idr_data_build_indexes, mapped at engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_geo.c - lib/geo: opening and identifying databases, lookups in MaxMind's test
  * databases (tests/fixtures/maxmind, MIT) and in the project's own flat-layout

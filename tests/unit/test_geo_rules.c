@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_geo_rules.c - the network family (lib/rules/network.c) and the IP/residence
  * enrichment, through the public API: an engine whose data directory holds MaxMind's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_json_simd.c - the simdjson parse path changes no result and no error
  * (lib/parse/json_simd.cc; the comparison is tests/json_tree_diff.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_lifetime.c - a result keeps its engine alive (issue 8, item 5).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_linkage_rules.c - the linkage indicators (ssn_reused,
  * id_dup_contact_across_applicants, id_multi_persona_photo, adr_shared_by_hires,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_lists.c - the curated-list loader (lib/enrich/lists/lists.c): fetched email-domain
  * lists with and without data, the curated TSV files and their source keys, the PCRE2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_names.c - the ICU name normaliser and similarity (lib/names): pairs that must
  * match (order, script, accents, nicknames, middle names, initials, hyphens) and pairs

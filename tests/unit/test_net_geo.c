@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_geo.c - issue 11's network changes: net_sanctioned_jurisdiction (sessions,
  * payout account, payee company, shipments; its data files and their faults), impossible

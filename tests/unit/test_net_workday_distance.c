@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_net_workday_distance.c - net_domestic_distance_mismatch (the laptop-farm
  * pattern: most recent sessions far from the claimed home inside the claimed country)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_netfacts.c - the network facts enrichment computes once per record for the
  * network indicators (lib/enrich/geo: localtime.c, netlists.c): each session's local

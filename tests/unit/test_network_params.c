@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_network_params.c - every parameter of the network family (lib/rules/network.c)
  * is read from the rule pack: a copy of data/rules/default.pack with one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_params.c - indicator parameters end to end (docs/rulepack.md "Parameters").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_parse_oom.c - out of memory inside cJSON is IDR_ENOMEM, never "malformed JSON"
  * (lib/parse/candidate.c, json_well_formed). cJSON cannot take our allocator, so the

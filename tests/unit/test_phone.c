@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_phone.c - phone enrichment, `idr_engine_lookup_phone` and the phone indicators
  * through the public API, on libphonenumber's real metadata and offline geocoder

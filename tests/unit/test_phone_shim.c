@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_phone_shim.c - the C shim over libphonenumber (lib/enrich/phone/phone_shim.h), on
  * the real metadata and offline geocoder of Debian's libphonenumber 8.12. No mocks: every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_result.c - the result read as data through the public accessors: NULL results
  * and out-of-range indices, enum codes that agree with the strings, typed evidence,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rulepack.c - the rule pack parser: a valid pack loads with its stamp, and every
  * kind of mistake is IDR_EDATA naming "<entry>.<key>".

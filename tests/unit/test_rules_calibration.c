@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_calibration.c - issue 11 items 3 and 4 through the public API with the
  * default pack: the post-hire identity mismatch forces escalate, the new combinations

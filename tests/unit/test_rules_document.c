@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_document.c - doc_forgery_signs, doc_photo_replaced, id_stock_or_ai_photo
  * and doc_expired (lib/rules/document.c).

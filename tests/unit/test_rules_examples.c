@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_examples.c - every example in examples/candidates/ scores as its README
  * says: band, action, the reasons that must fire and the ones that must be suppressed.

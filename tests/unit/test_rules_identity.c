@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_identity.c - id_identity_combo_implausible and id_rented_identity
  * (lib/rules/identity.c).

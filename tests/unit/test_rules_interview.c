@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_interview.c - the interview family (lib/rules/interview.c).
  */

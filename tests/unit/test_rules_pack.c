@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_pack.c - the default rule pack covers every indicator of the rule modules
  * owned here, with the weights docs/indicators.md documents, and its bands are the
@@ -93,7 +94,7 @@ Test(rules_pack, every_rules_indicator_has_its_documented_weight) {
     cr_assert_not_null(find_id(combos, "combo_new_persona_profiles"));
     cJSON *rs = cJSON_GetObjectItemCaseSensitive(d, "ruleset");
     cr_assert_str_eq(rh_str(rs, "id"), "idrisk-default");
-    cr_assert_str_eq(rh_str(rs, "version"), "2026.12.0");
+    cr_assert_str_eq(rh_str(rs, "version"), "2026.12.1");
     cJSON_Delete(d);
 }
 

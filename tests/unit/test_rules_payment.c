@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_payment.c - pay_crypto_request, pay_third_party_account and
  * pay_frequent_changes (lib/rules/payment.c), and the crypto + third-party combination.

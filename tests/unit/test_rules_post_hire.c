@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_post_hire.c - ept_rmm_install, ept_ip_kvm_or_sbc and
  * ept_unmanaged_device_login (lib/rules/post_hire.c), the table/TSV agreement, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_shipping.c - the address family (lib/rules/shipping.c):
  * adr_ship_not_id_address, adr_late_change, adr_forwarder_cmra, adr_byod_insistence,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_ssn.c - ssn_invalid_structure and ssn_holder_complaint (lib/rules/ssn.c),
  * through the public API with the default rule pack.

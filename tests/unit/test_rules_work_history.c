@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_work_history.c - wrk_github_aged_or_copied, wrk_unverifiable_employers and
  * wrk_referral_chain (lib/rules/work_history.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_rules_workflow.c - doc_refuses_inperson_notarized, pay_prepay_pressure,
  * wf_off_platform_pressure and wf_messaging_only (lib/rules/workflow.c).

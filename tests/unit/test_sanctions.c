@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_sanctions.c - sanctions and front-company screening (lib/enrich/lists/screen.c,
  * reported by lib/rules/payment.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_scoring.c - the scoring contract through the public API, with the default pack:
  * bounds, bands and actions, monotonicity, critical forcing escalate, combinations,

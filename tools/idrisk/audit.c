@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * audit.c - `idrisk audit`: per-group rates and impact ratios of a batch's results
  * (docs/audit.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * batch.c - `idrisk batch`: score many candidate records (JSON Lines), resumably.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli.h - what the commands of the idrisk front end share: the parsed command line,
  * the exit statuses, building the engine and opening the store from options, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * data_cmd.c - `idrisk data fetch|verify|index [--data-dir DIR]`: the fetched
  * databases.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * input.c - reading one record and reporting what is wrong with it, shared by score
  * and validate: the whole-file read, the one-line error format that names the JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lenient.c - `--lenient`: rewrite the forms real HR exports use into the contract's
  * before the library sees the record, one warning per value changed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * idrisk - command-line front end of the idrisk library.
  *
@@ -576,9 +577,20 @@ int cli_print_coverage_notes(FILE *f,
     cJSON_Delete(doc);
     const idr_coverage *c = idr_result_coverage(res);
     if (res && c->low) {
+        /* The id is the record's: no control character of it reaches a terminal, and
+         * a line break in it cannot start a line of its own. */
+        char id[256];
+        snprintf(id, sizeof id, "%s", idr_result_candidate_id(res));
+        for (unsigned char *p = (unsigned char *)id; *p; p++) {
+            if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+                *p++ = '?';
+                *p = '?';
+            } else if (*p < 0x20 || *p == 0x7f) {
+                *p = '?';
+            }
+        }
         fprintf(f, "%slow coverage (%s): %zu of %zu indicators evaluated; %s\n", prefix,
-                idr_result_candidate_id(res), c->evaluated, c->total,
-                c->missing ? c->missing : "");
+                id, c->evaluated, c->total, c->missing ? c->missing : "");
         lines++;
     }
     return lines;
@@ -858,6 +870,22 @@ static int cmd_score(const cli_opts *o) {
         int pex = print_report(o, eng, res, json, len);
         if (pex != EXIT_SCORED) {
             rc = IDR_ENOMEM;
+        }
+    }
+    /* --html: the page in addition to the output above; nothing is left behind when
+     * it cannot be written. */
+    if (rc == IDR_OK && o->html) {
+        cli_view hv;
+        if (cli_view_build(&hv, eng, res, json, len, o->db != NULL) != 0) {
+            fprintf(stderr, "idrisk: out of memory\n");
+            rc = IDR_ENOMEM;
+        } else {
+            if (cli_write_html(o->html, &hv) != 0) {
+                fprintf(stderr, "idrisk: cannot write the HTML report %s: %s\n", o->html,
+                        strerror(errno));
+                rc = IDR_EIO;
+            }
+            cli_view_free(&hv);
         }
     }
     free(json);

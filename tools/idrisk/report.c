@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report.c - the batch report: one self-contained HTML page (inline CSS and SVG, no
  * scripts, no fonts, images or addresses from elsewhere) summarising a batch's results.
@@ -23,15 +24,15 @@
  * bytes; the one exception is the generated time (SOURCE_DATE_EPOCH fixes it).
  *
  * Every string that comes from the results or the errors file is written through
- * put_text(), which escapes HTML, drops control characters and replaces invalid UTF-8:
- * candidate ids and reason details are attacker-controlled text.
+ * cli_html_text(), which escapes HTML, drops control characters and replaces invalid
+ * UTF-8: candidate ids and reason details are attacker-controlled text.
  */
 #include "report.h"
 
+#include "html_util.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,14 +58,9 @@
 #define REPORT_LABEL_CHARS     28          /* code points of a node label in a graph */
 #define REPORT_RECALL_BITS     18          /* 2^18 recall slots, 16 bytes each */
 
-enum { BAND_LOW, BAND_MEDIUM, BAND_HIGH, BAND_CRITICAL, BAND_N };
-enum { ACT_NONE, ACT_VERIFY, ACT_ESCALATE, ACT_N };
-static const char *const band_names[BAND_N] = {"low", "medium", "high", "critical"};
-static const char *const action_names[ACT_N] = {"none", "verify", "escalate"};
-static const char *const band_colours[BAND_N] = {"#3a8d4f", "#d9a400", "#e06c1b",
-                                                 "#b3162b"};
-static const char *const action_colours[ACT_N] = {"#7a8793", "#2f6fb5", "#b3162b"};
-#define UNKNOWN_COLOUR "#bcc3ca"
+/* In the order of the shared names and colours (html_util.h). */
+enum { BAND_LOW, BAND_MEDIUM, BAND_HIGH, BAND_CRITICAL, BAND_N = CLI_HTML_BANDS };
+enum { ACT_NONE, ACT_VERIFY, ACT_ESCALATE, ACT_N = CLI_HTML_ACTIONS };
 
 /* ---- small containers ------------------------------------------------------------ */
 
@@ -594,8 +590,8 @@ static int add_result(report *r, const cJSON *res, unsigned long line) {
     double sd = sc->valuedouble;
     int score = sd < 0 ? 0 : sd > 100 ? 100 : (int)sd;
     r->hist[score >= 90 ? 9 : score / 10]++;
-    int band = name_index(jstr(res, "band"), band_names, BAND_N);
-    int action = name_index(jstr(res, "action"), action_names, ACT_N);
+    int band = name_index(jstr(res, "band"), cli_html_band_names, BAND_N);
+    int action = name_index(jstr(res, "action"), cli_html_action_names, ACT_N);
     if (band < 0)
         r->no_band++;
     else
@@ -743,158 +739,34 @@ static void report_free(report *r) {
 
 /* ---- HTML output ----------------------------------------------------------------- */
 
-static void put(FILE *o, const char *s) {
-    fputs(s, o);
-}
-
-static void putf(FILE *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(FILE *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(o, fmt, ap);
-    va_end(ap);
-}
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not valid. */
-static int utf8_len(const unsigned char *s) {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    int n = c >= 0xF0 && c <= 0xF4 ? 4
-            : c >= 0xE0            ? (c <= 0xEF ? 3 : 0)
-            : c >= 0xC2            ? 2
-                                   : 0;
-    if (!n)
-        return 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F)))
-        return 0; /* overlong, surrogate */
-    if (n == 4 && ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F)))
-        return 0;
-    return n;
-}
-
-/* Writes at most `max_cp` code points of `s` (0 = all) as HTML text or attribute
- * content; "…" marks a cut. NULL writes nothing. */
-static void put_text_n(FILE *o, const char *s, size_t max_cp) {
-    if (!s)
-        return;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t cp = 0;
-    while (*p) {
-        if (max_cp && cp == max_cp) {
-            put(o, "\xE2\x80\xA6");
-            return;
-        }
-        cp++;
-        switch (*p) {
-        case '&':
-            put(o, "&amp;"), p++;
-            continue;
-        case '<':
-            put(o, "&lt;"), p++;
-            continue;
-        case '>':
-            put(o, "&gt;"), p++;
-            continue;
-        case '"':
-            put(o, "&quot;"), p++;
-            continue;
-        case '\'':
-            put(o, "&#39;"), p++;
-            continue;
-        default:
-            break;
-        }
-        if (*p < 0x20 || *p == 0x7F) {
-            fputc(*p == '\t' || *p == '\n' ? ' ' : '?', o);
-            p++;
-            continue;
-        }
-        int n = utf8_len(p);
-        if (!n) {
-            put(o, "\xEF\xBF\xBD");
-            p++;
-            continue;
-        }
-        fwrite(p, 1, (size_t)n, o);
-        p += n;
-    }
-}
-
-static void put_text(FILE *o, const char *s) {
-    put_text_n(o, s, 0);
-}
-
 /* The anchor of a candidate's section: "cand-" then the id with every byte outside
  * [A-Za-z0-9_-] written as ".XX" (hex), so it is a valid id and fragment as it stands;
  * `dup` > 0 appends "~dup" for a candidate that appears more than once. */
 static void put_anchor(FILE *o, const char *id, int dup) {
-    put(o, "cand-");
+    cli_html_put(o, "cand-");
     for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
             (*p >= '0' && *p <= '9') || *p == '_' || *p == '-')
             fputc(*p, o);
         else
-            putf(o, ".%02X", *p);
+            cli_html_putf(o, ".%02X", *p);
     }
     if (dup)
-        putf(o, "~%d", dup);
+        cli_html_putf(o, "~%d", dup);
 }
 
 static void put_num(FILE *o, double v) {
     if (v == (double)(long long)v)
-        putf(o, "%lld", (long long)v);
+        cli_html_putf(o, "%lld", (long long)v);
     else
-        putf(o, "%.2f", v);
+        cli_html_putf(o, "%.2f", v);
 }
 
 static void put_share(FILE *o, unsigned long part, unsigned long whole) {
     if (!whole)
-        put(o, "&ndash;");
+        cli_html_put(o, "&ndash;");
     else
-        putf(o, "%.1f&#8239;%%", 100.0 * (double)part / (double)whole);
-}
-
-static const char *band_colour(int band) {
-    return band >= 0 ? band_colours[band] : UNKNOWN_COLOUR;
-}
-
-static const char *band_name(int band) {
-    return band >= 0 ? band_names[band] : "unknown";
-}
-
-static const char CSS[] =
-    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',"
-    "sans-serif;color:#1d2329;background:#fff;margin:0 auto;padding:24px 32px;"
-    "max-width:1180px}\n"
-    "h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;"
-    "border-bottom:2px solid #dfe3e8;padding-bottom:4px}h3{font-size:16px;"
-    "margin:22px 0 6px}\n"
-    ".note{background:#fff6d6;border-left:4px solid #d9a400;padding:8px 12px;"
-    "margin:12px 0}\n"
-    ".meta{color:#4a5661}.meta td{padding:1px 14px 1px 0}.mono{font-family:"
-    "ui-monospace,'DejaVu Sans Mono',monospace;font-size:13px;word-break:break-all}\n"
-    "table.t{border-collapse:collapse;margin:8px 0 14px}table.t th,table.t td{border:1px "
-    "solid #d5dae0;padding:4px 9px;text-align:left;vertical-align:top}table.t th{"
-    "background:#eef1f4}table.t "
-    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    ".band{display:inline-block;padding:0 7px;border-radius:9px;color:#fff;font-size:"
-    "13px}\n"
-    ".band-low{background:#3a8d4f}.band-medium{background:#d9a400;color:#1d2329}"
-    ".band-high{background:#e06c1b}.band-critical{background:#b3162b}"
-    ".band-unknown{background:#bcc3ca;color:#1d2329}\n"
-    "svg{display:block;margin:8px 0 14px;max-width:100%;height:auto}"
-    "svg text{font:12px system-ui,'DejaVu Sans',sans-serif;fill:#1d2329}\n"
-    ".cand{border:1px solid #d5dae0;border-radius:6px;padding:6px 14px;margin:14px 0}"
-    ".reason{margin:10px 0;padding-left:10px;border-left:3px solid #d5dae0}"
-    ".reason p{margin:2px 0}.small{font-size:13px;color:#4a5661}\n"
-    "@media print{body{max-width:none}.cand{break-inside:avoid}}\n";
-
-static void put_band_chip(FILE *o, int band) {
-    putf(o, "<span class=\"band band-%s\">%s</span>", band_name(band), band_name(band));
+        cli_html_putf(o, "%.1f&#8239;%%", 100.0 * (double)part / (double)whole);
 }
 
 /* A horizontal bar chart of labelled counts. */
@@ -910,23 +782,23 @@ static void put_hbars(FILE *o,
             max = counts[i];
     const int left = 90, width = 460, bar = 24, gap = 10;
     int h = n * (bar + gap) + gap;
-    putf(o,
-         "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
-         "<title>%s</title>\n",
-         left + width + 90, h, left + width + 90, h, title);
+    cli_html_putf(o,
+                  "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+                  "<title>%s</title>\n",
+                  left + width + 90, h, left + width + 90, h, title);
     for (int i = 0; i < n; i++) {
         int y = gap + i * (bar + gap);
         double w = counts[i] ? (double)width * (double)counts[i] / (double)max : 0;
         if (counts[i] && w < 2)
             w = 2;
-        putf(o,
-             "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
-             "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
-             "<text x=\"%.1f\" y=\"%d\">%lu</text>\n",
-             left - 8, y + bar / 2 + 4, labels[i], left, y, w, bar, colours[i],
-             left + w + 6, y + bar / 2 + 4, counts[i]);
+        cli_html_putf(o,
+                      "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+                      "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>"
+                      "<text x=\"%.1f\" y=\"%d\">%lu</text>\n",
+                      left - 8, y + bar / 2 + 4, labels[i], left, y, w, bar, colours[i],
+                      left + w + 6, y + bar / 2 + 4, counts[i]);
     }
-    put(o, "</svg>\n");
+    cli_html_put(o, "</svg>\n");
 }
 
 static void put_histogram(FILE *o, const report *r) {
@@ -936,39 +808,40 @@ static void put_histogram(FILE *o, const report *r) {
             max = r->hist[i];
     const int left = 60, top = 24, plot_h = 220, bw = 56, gap = 14;
     int plot_w = 10 * (bw + gap) + gap, wid = left + plot_w + 20, hei = top + plot_h + 56;
-    putf(o,
-         "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
-         "<title>Score histogram</title>\n",
-         wid, hei, wid, hei);
+    cli_html_putf(o,
+                  "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+                  "<title>Score histogram</title>\n",
+                  wid, hei, wid, hei);
     int base = top + plot_h;
-    putf(o,
-         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>"
-         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>\n",
-         left, top, left, base, left, base, left + plot_w, base);
-    putf(o,
-         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lu</text>"
-         "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
-         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>\n",
-         left - 6, top + 4, max, left - 6, base + 4, left - 4, top, left, top);
-    putf(o,
-         "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" "
-         "text-anchor=\"middle\">records</text>\n",
-         top + plot_h / 2, top + plot_h / 2);
+    cli_html_putf(o,
+                  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>"
+                  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>\n",
+                  left, top, left, base, left, base, left + plot_w, base);
+    cli_html_putf(o,
+                  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%lu</text>"
+                  "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>"
+                  "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5661\"/>\n",
+                  left - 6, top + 4, max, left - 6, base + 4, left - 4, top, left, top);
+    cli_html_putf(o,
+                  "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" "
+                  "text-anchor=\"middle\">records</text>\n",
+                  top + plot_h / 2, top + plot_h / 2);
     for (int i = 0; i < 10; i++) {
         int x = left + gap + i * (bw + gap);
         double h = r->hist[i] ? (double)plot_h * (double)r->hist[i] / (double)max : 0;
         if (r->hist[i] && h < 2)
             h = 2;
-        putf(o,
-             "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#5b7fa6\"/>"
-             "<text class=\"hc\" x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%lu</text>"
-             "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d&#8211;%d</text>\n",
-             x, base - h, bw, h, x + bw / 2, base - h - 5, r->hist[i], x + bw / 2,
-             base + 18, i * 10, i == 9 ? 100 : i * 10 + 9);
+        cli_html_putf(
+            o,
+            "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#5b7fa6\"/>"
+            "<text class=\"hc\" x=\"%d\" y=\"%.1f\" text-anchor=\"middle\">%lu</text>"
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%d&#8211;%d</text>\n",
+            x, base - h, bw, h, x + bw / 2, base - h - 5, r->hist[i], x + bw / 2,
+            base + 18, i * 10, i == 9 ? 100 : i * 10 + 9);
     }
-    putf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">score</text>\n",
-         left + plot_w / 2, base + 42);
-    put(o, "</svg>\n");
+    cli_html_putf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">score</text>\n",
+                  left + plot_w / 2, base + 42);
+    cli_html_put(o, "</svg>\n");
 }
 
 /* Sorting helpers; qsort is not stable, so every comparison ends in a unique key. */
@@ -1056,13 +929,13 @@ static void put_kinds(FILE *o, const report *r, uint32_t kinds) {
     for (size_t i = 0; i < nk; i++) {
         if (kinds & (1u << order[i])) {
             if (!first)
-                put(o, ", ");
-            put_text(o, r->kind_names.keys[order[i]]);
+                cli_html_put(o, ", ");
+            cli_html_text(o, r->kind_names.keys[order[i]]);
             first = false;
         }
     }
     if (kinds & (1u << REPORT_MAX_KINDS))
-        put(o, first ? "other" : ", other");
+        cli_html_put(o, first ? "other" : ", other");
 }
 
 /* Edges in the order of their (smaller id, larger id) names. */
@@ -1119,10 +992,10 @@ static void put_cluster_svg(FILE *o,
     }
     /* Room for labels: beside the nodes left and right, above and below otherwise. */
     minx -= 200, maxx += 200, miny -= 34, maxy += 38;
-    putf(o,
-         "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"%.0f %.0f %.0f %.0f\" "
-         "role=\"img\"><title>Cluster %zu</title>\n",
-         maxx - minx, maxy - miny, minx, miny, maxx - minx, maxy - miny, no);
+    cli_html_putf(o,
+                  "<svg width=\"%.0f\" height=\"%.0f\" viewBox=\"%.0f %.0f %.0f %.0f\" "
+                  "role=\"img\"><title>Cluster %zu</title>\n",
+                  maxx - minx, maxy - miny, minx, miny, maxx - minx, maxy - miny, no);
     for (size_t e = 0; e < nce; e++) {
         size_t ia = member_pos(mem, n, (uint32_t)((ces[e]->key - 1) >> 32)),
                ib = member_pos(mem, n, (uint32_t)((ces[e]->key - 1) & 0xffffffffu));
@@ -1137,14 +1010,15 @@ static void put_cluster_svg(FILE *o,
         /* Neighbours on the circle get their label midway; a chord's sits 30% of the
          * way from its lower member, so crossing chords do not share the centre. */
         double t = (ib - ia == 1 || ib - ia == n - 1) ? 0.5 : 0.3;
-        putf(o,
-             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8795a3\" "
-             "stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-             "style=\"font-size:11px;fill:#37414b;paint-order:stroke;stroke:#fff;"
-             "stroke-width:3px\">",
-             xa, ya, xb, yb, xa + t * (xb - xa), ya + t * (yb - ya) + 4);
+        cli_html_putf(
+            o,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#8795a3\" "
+            "stroke-width=\"1.5\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+            "style=\"font-size:11px;fill:#37414b;paint-order:stroke;stroke:#fff;"
+            "stroke-width:3px\">",
+            xa, ya, xb, yb, xa + t * (xb - xa), ya + t * (yb - ya) + 4);
         put_kinds(o, r, ces[e]->kinds);
-        put(o, "</text>\n");
+        cli_html_put(o, "</text>\n");
     }
     for (size_t i = 0; i < n; i++) {
         double x, y;
@@ -1153,19 +1027,20 @@ static void put_cluster_svg(FILE *o,
         const char *anchor = x < -1 ? "end" : x > 1 ? "start" : "middle";
         double lx = anchor[0] == 'e' ? x - 14 : anchor[0] == 's' ? x + 14 : x;
         double ly = anchor[0] == 'm' ? (y < 0 ? y - 15 : y + 25) : y + 4;
-        putf(o,
-             "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"%s\" stroke=\"#1d2329\">"
-             "<title>",
-             x, y, band_colour(nd->band));
-        put_text(o, r->node_ids.keys[mem[i]]);
-        putf(o,
-             " (band %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
-             "text-anchor=\"%s\">",
-             band_name(nd->band), lx, ly, anchor);
-        put_text_n(o, r->node_ids.keys[mem[i]], REPORT_LABEL_CHARS);
-        put(o, "</text>\n");
+        cli_html_putf(
+            o,
+            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"%s\" stroke=\"#1d2329\">"
+            "<title>",
+            x, y, cli_html_band_colour(nd->band));
+        cli_html_text(o, r->node_ids.keys[mem[i]]);
+        cli_html_putf(o,
+                      " (band %s)</title></circle><text x=\"%.1f\" y=\"%.1f\" "
+                      "text-anchor=\"%s\">",
+                      cli_html_band_name(nd->band), lx, ly, anchor);
+        cli_html_text_n(o, r->node_ids.keys[mem[i]], REPORT_LABEL_CHARS);
+        cli_html_put(o, "</text>\n");
     }
-    put(o, "</svg>\n");
+    cli_html_put(o, "</svg>\n");
 }
 
 static int put_clusters(FILE *o, report *r) {
@@ -1211,29 +1086,33 @@ static int put_clusters(FILE *o, report *r) {
     size_t in_clusters = 0;
     for (size_t c = 0; c < ncl; c++)
         in_clusters += cl[c].size;
-    put(o, "<h2 id=\"clusters\">Linkage clusters</h2>\n");
-    putf(o,
-         "<p>Candidates that share an identifier (the kind is named, never its value), "
-         "grouped into connected clusters. %zu cluster%s of two or more candidates, "
-         "%zu candidates in them, %zu distinct links.",
-         ncl, ncl == 1 ? "" : "s", in_clusters, r->nedges);
+    cli_html_put(o, "<h2 id=\"clusters\">Linkage clusters</h2>\n");
+    cli_html_putf(
+        o,
+        "<p>Candidates that share an identifier (the kind is named, never its value), "
+        "grouped into connected clusters. %zu cluster%s of two or more candidates, "
+        "%zu candidates in them, %zu distinct links.",
+        ncl, ncl == 1 ? "" : "s", in_clusters, r->nedges);
     if (ncl > REPORT_MAX_CLUSTERS)
-        putf(o, " The %d largest are shown; %zu smaller ones are not.",
-             REPORT_MAX_CLUSTERS, ncl - REPORT_MAX_CLUSTERS);
-    put(o, " Node colour is the candidate's band; grey means the band is not known "
-           "from this file (the candidate's own result line is not in it, or was "
-           "forgotten in a very large batch: docs/report.md).</p>\n");
+        cli_html_putf(o, " The %d largest are shown; %zu smaller ones are not.",
+                      REPORT_MAX_CLUSTERS, ncl - REPORT_MAX_CLUSTERS);
+    cli_html_put(o,
+                 " Node colour is the candidate's band; grey means the band is not known "
+                 "from this file (the candidate's own result line is not in it, or was "
+                 "forgotten in a very large batch: docs/report.md).</p>\n");
     if (r->links_dropped)
-        putf(o,
-             "<p class=\"note\">%lu links were not counted: the graph reached its limit "
-             "of %d candidates.</p>\n",
-             r->links_dropped, REPORT_MAX_NODES);
+        cli_html_putf(
+            o,
+            "<p class=\"note\">%lu links were not counted: the graph reached its limit "
+            "of %d candidates.</p>\n",
+            r->links_dropped, REPORT_MAX_NODES);
 
     if (r->edges_unkept)
-        putf(o,
-             "<p class=\"note\">%lu links beyond the first %d linked pairs joined "
-             "clusters but are not listed one by one.</p>\n",
-             r->edges_unkept, REPORT_MAX_EDGES);
+        cli_html_putf(
+            o,
+            "<p class=\"note\">%lu links beyond the first %d linked pairs joined "
+            "clusters but are not listed one by one.</p>\n",
+            r->edges_unkept, REPORT_MAX_EDGES);
 
     /* Shown clusters get an index through `slot` (by root); members (already in id
      * order) and edges are bucketed per cluster in one pass each. */
@@ -1302,53 +1181,56 @@ static int put_clusters(FILE *o, report *r) {
             mkinds[pa] |= ce[e]->kinds, mdeg[pa]++;
             mkinds[pb] |= ce[e]->kinds, mdeg[pb]++;
         }
-        putf(o, "<h3 id=\"cluster-%zu\">Cluster %zu: %zu candidates, %zu link%s</h3>\n",
-             c + 1, c + 1, n, nce, nce == 1 ? "" : "s");
+        cli_html_putf(
+            o, "<h3 id=\"cluster-%zu\">Cluster %zu: %zu candidates, %zu link%s</h3>\n",
+            c + 1, c + 1, n, nce, nce == 1 ? "" : "s");
         if (n <= REPORT_MAX_DRAW_NODES)
             put_cluster_svg(o, r, cm, n, ce, nce, c + 1);
         else
-            putf(o,
-                 "<p class=\"small\">Too many members to draw (%zu; at most %d are "
-                 "drawn); the tables list them.</p>\n",
-                 n, REPORT_MAX_DRAW_NODES);
-        put(o, "<table class=\"t\"><tr><th>candidate</th><th>band</th><th>score</th>"
+            cli_html_putf(
+                o,
+                "<p class=\"small\">Too many members to draw (%zu; at most %d are "
+                "drawn); the tables list them.</p>\n",
+                n, REPORT_MAX_DRAW_NODES);
+        cli_html_put(
+            o, "<table class=\"t\"><tr><th>candidate</th><th>band</th><th>score</th>"
                "<th>links in this cluster</th><th>shared kinds</th></tr>\n");
         for (size_t i = 0; i < n && i < REPORT_MAX_MEMBER_ROWS; i++) {
             const node *nd = &r->nodes[cm[i]];
-            put(o, "<tr><td class=\"mono\">");
-            put_text(o, r->node_ids.keys[cm[i]]);
-            put(o, "</td><td>");
-            put_band_chip(o, nd->band);
-            put(o, "</td><td class=\"n\">");
+            cli_html_put(o, "<tr><td class=\"mono\">");
+            cli_html_text(o, r->node_ids.keys[cm[i]]);
+            cli_html_put(o, "</td><td>");
+            cli_html_band_chip(o, nd->band);
+            cli_html_put(o, "</td><td class=\"n\">");
             if (nd->score >= 0)
-                putf(o, "%d", nd->score);
+                cli_html_putf(o, "%d", nd->score);
             else
-                put(o, "&ndash;");
-            putf(o, "</td><td class=\"n\">%zu</td><td>", mdeg[i]);
+                cli_html_put(o, "&ndash;");
+            cli_html_putf(o, "</td><td class=\"n\">%zu</td><td>", mdeg[i]);
             put_kinds(o, r, mkinds[i]);
-            put(o, "</td></tr>\n");
+            cli_html_put(o, "</td></tr>\n");
         }
-        put(o, "</table>\n");
+        cli_html_put(o, "</table>\n");
         if (n > REPORT_MAX_MEMBER_ROWS)
-            putf(o, "<p class=\"small\">and %zu more members.</p>\n",
-                 n - REPORT_MAX_MEMBER_ROWS);
-        put(o, "<table class=\"t\"><tr><th>candidate</th><th>candidate</th>"
-               "<th>shared</th></tr>\n");
+            cli_html_putf(o, "<p class=\"small\">and %zu more members.</p>\n",
+                          n - REPORT_MAX_MEMBER_ROWS);
+        cli_html_put(o, "<table class=\"t\"><tr><th>candidate</th><th>candidate</th>"
+                        "<th>shared</th></tr>\n");
         for (size_t e = 0; e < nce && e < REPORT_MAX_EDGE_ROWS; e++) {
             const char *lo, *hi;
             edge_names(ce[e], &lo, &hi);
-            put(o, "<tr><td class=\"mono\">");
-            put_text(o, lo);
-            put(o, "</td><td class=\"mono\">");
-            put_text(o, hi);
-            put(o, "</td><td>");
+            cli_html_put(o, "<tr><td class=\"mono\">");
+            cli_html_text(o, lo);
+            cli_html_put(o, "</td><td class=\"mono\">");
+            cli_html_text(o, hi);
+            cli_html_put(o, "</td><td>");
             put_kinds(o, r, ce[e]->kinds);
-            put(o, "</td></tr>\n");
+            cli_html_put(o, "</td></tr>\n");
         }
-        put(o, "</table>\n");
+        cli_html_put(o, "</table>\n");
         if (nce > REPORT_MAX_EDGE_ROWS)
-            putf(o, "<p class=\"small\">and %zu more links.</p>\n",
-                 nce - REPORT_MAX_EDGE_ROWS);
+            cli_html_putf(o, "<p class=\"small\">and %zu more links.</p>\n",
+                          nce - REPORT_MAX_EDGE_ROWS);
     }
     free(mstart), free(estart), free(fill), free(mem), free(pos);
     free(ces), free(mkinds), free(mdeg);
@@ -1357,110 +1239,127 @@ static int put_clusters(FILE *o, report *r) {
 }
 
 static void put_header(FILE *o, const report *r, const char *generated) {
-    put(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    cli_html_put(
+        o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            "<meta name=\"referrer\" content=\"no-referrer\">\n"
            "<title>idrisk batch report</title>\n<style>\n");
-    put(o, CSS);
-    put(o, "</style>\n</head>\n<body>\n<h1>idrisk batch report</h1>\n");
-    put(o, "<p class=\"note\">This report is triage for human review: it lists "
-           "contradictions and failed verifications that deserve a reviewer's "
-           "attention. It is never a hiring decision and says nothing about who a "
-           "person is. It contains candidate ids and reason texts: handle it as "
-           "confidential.</p>\n");
-    put(o, "<table class=\"meta\">\n");
-    putf(o, "<tr><td>generated</td><td>%s</td></tr>\n", generated);
-    putf(o, "<tr><td>records scored</td><td id=\"records-count\">%lu</td></tr>\n",
-         r->records);
-    putf(o, "<tr><td>failed records</td><td id=\"failed-count\">%lu</td></tr>\n",
-         r->failed);
+    cli_html_put(o, cli_html_css);
+    cli_html_put(o, "</style>\n</head>\n<body>\n<h1>idrisk batch report</h1>\n");
+    cli_html_put(o,
+                 "<p class=\"note\">This report is triage for human review: it lists "
+                 "contradictions and failed verifications that deserve a reviewer's "
+                 "attention. It is never a hiring decision and says nothing about who a "
+                 "person is. It contains candidate ids and reason texts: handle it as "
+                 "confidential.</p>\n");
+    cli_html_put(o, "<table class=\"meta\">\n");
+    cli_html_putf(o, "<tr><td>generated</td><td>%s</td></tr>\n", generated);
+    cli_html_putf(o,
+                  "<tr><td>records scored</td><td id=\"records-count\">%lu</td></tr>\n",
+                  r->records);
+    cli_html_putf(o, "<tr><td>failed records</td><td id=\"failed-count\">%lu</td></tr>\n",
+                  r->failed);
     if (r->unreadable)
-        putf(o, "<tr><td>unreadable result lines</td><td>%lu</td></tr>\n", r->unreadable);
+        cli_html_putf(o, "<tr><td>unreadable result lines</td><td>%lu</td></tr>\n",
+                      r->unreadable);
     if (r->failed_unreadable)
-        putf(o, "<tr><td>unreadable error lines</td><td>%lu</td></tr>\n",
-             r->failed_unreadable);
-    put(o, "<tr><td>rule pack</td><td>");
+        cli_html_putf(o, "<tr><td>unreadable error lines</td><td>%lu</td></tr>\n",
+                      r->failed_unreadable);
+    cli_html_put(o, "<tr><td>rule pack</td><td>");
     if (r->pack_id) {
-        put_text(o, r->pack_id);
-        put(o, " ");
-        put_text(o, r->pack_version);
-        put(o, " <span class=\"mono\">sha256 ");
-        put_text(o, r->pack_sha);
-        put(o, "</span>");
+        cli_html_text(o, r->pack_id);
+        cli_html_put(o, " ");
+        cli_html_text(o, r->pack_version);
+        cli_html_put(o, " <span class=\"mono\">sha256 ");
+        cli_html_text(o, r->pack_sha);
+        cli_html_put(o, "</span>");
     } else {
-        put(o, "&ndash;");
+        cli_html_put(o, "&ndash;");
     }
-    put(o, "</td></tr>\n<tr><td>engine version</td><td>");
+    cli_html_put(o, "</td></tr>\n<tr><td>engine version</td><td>");
     if (r->engine_version)
-        put_text(o, r->engine_version);
+        cli_html_text(o, r->engine_version);
     else
-        put(o, "&ndash;");
-    put(o, "</td></tr>\n</table>\n");
+        cli_html_put(o, "&ndash;");
+    cli_html_put(o, "</td></tr>\n</table>\n");
     if (r->other_pack)
-        putf(o,
-             "<p class=\"note\">%lu results were scored with a different rule pack than "
-             "the first one; their scores are not comparable with the others.</p>\n",
-             r->other_pack);
+        cli_html_putf(
+            o,
+            "<p class=\"note\">%lu results were scored with a different rule pack than "
+            "the first one; their scores are not comparable with the others.</p>\n",
+            r->other_pack);
     if (r->other_engine)
-        putf(o,
-             "<p class=\"note\">%lu results were scored by a different engine version "
-             "than the first one.</p>\n",
-             r->other_engine);
+        cli_html_putf(
+            o,
+            "<p class=\"note\">%lu results were scored by a different engine version "
+            "than the first one.</p>\n",
+            r->other_engine);
     if (r->unreadable)
-        putf(o,
-             "<p class=\"note\">%lu line%s of the results file %s not results "
-             "(not JSON, or without candidate_id and score) and %s not counted.</p>\n",
-             r->unreadable, r->unreadable == 1 ? "" : "s",
-             r->unreadable == 1 ? "was" : "were", r->unreadable == 1 ? "is" : "are");
+        cli_html_putf(
+            o,
+            "<p class=\"note\">%lu line%s of the results file %s not results "
+            "(not JSON, or without candidate_id and score) and %s not counted.</p>\n",
+            r->unreadable, r->unreadable == 1 ? "" : "s",
+            r->unreadable == 1 ? "was" : "were", r->unreadable == 1 ? "is" : "are");
 }
 
 static void put_counts(FILE *o, const report *r) {
-    put(o, "<h2 id=\"bands\">Bands and actions</h2>\n");
-    put(o, "<table class=\"t\"><tr><th>band</th><th>records</th><th>share</th></tr>\n");
+    cli_html_put(o, "<h2 id=\"bands\">Bands and actions</h2>\n");
+    cli_html_put(
+        o, "<table class=\"t\"><tr><th>band</th><th>records</th><th>share</th></tr>\n");
     for (int b = 0; b < BAND_N; b++) {
-        put(o, "<tr><td>");
-        put_band_chip(o, b);
-        putf(o, "</td><td class=\"n\" id=\"band-%s\">%lu</td><td class=\"n\">",
-             band_names[b], r->bands[b]);
+        cli_html_put(o, "<tr><td>");
+        cli_html_band_chip(o, b);
+        cli_html_putf(o, "</td><td class=\"n\" id=\"band-%s\">%lu</td><td class=\"n\">",
+                      cli_html_band_names[b], r->bands[b]);
         put_share(o, r->bands[b], r->records);
-        put(o, "</td></tr>\n");
+        cli_html_put(o, "</td></tr>\n");
     }
     if (r->no_band)
-        putf(o, "<tr><td>(none or unknown)</td><td class=\"n\">%lu</td><td></td></tr>\n",
-             r->no_band);
-    put(o, "</table>\n");
-    put_hbars(o, "Records per band", band_names, band_colours, r->bands, BAND_N);
-    put(o, "<table class=\"t\"><tr><th>action</th><th>records</th><th>share</th></tr>\n");
+        cli_html_putf(
+            o, "<tr><td>(none or unknown)</td><td class=\"n\">%lu</td><td></td></tr>\n",
+            r->no_band);
+    cli_html_put(o, "</table>\n");
+    put_hbars(o, "Records per band", cli_html_band_names, cli_html_band_colours, r->bands,
+              BAND_N);
+    cli_html_put(
+        o, "<table class=\"t\"><tr><th>action</th><th>records</th><th>share</th></tr>\n");
     for (int a = 0; a < ACT_N; a++) {
-        putf(o,
-             "<tr><td>%s</td><td class=\"n\" id=\"action-%s\">%lu</td>"
-             "<td class=\"n\">",
-             action_names[a], action_names[a], r->actions[a]);
+        cli_html_putf(o,
+                      "<tr><td>%s</td><td class=\"n\" id=\"action-%s\">%lu</td>"
+                      "<td class=\"n\">",
+                      cli_html_action_names[a], cli_html_action_names[a], r->actions[a]);
         put_share(o, r->actions[a], r->records);
-        put(o, "</td></tr>\n");
+        cli_html_put(o, "</td></tr>\n");
     }
     if (r->no_action)
-        putf(o, "<tr><td>(none or unknown)</td><td class=\"n\">%lu</td><td></td></tr>\n",
-             r->no_action);
-    put(o, "</table>\n");
-    put(o, "<p class=\"small\">none: no follow-up suggested; verify: ask for the listed "
+        cli_html_putf(
+            o, "<tr><td>(none or unknown)</td><td class=\"n\">%lu</td><td></td></tr>\n",
+            r->no_action);
+    cli_html_put(o, "</table>\n");
+    cli_html_put(
+        o, "<p class=\"small\">none: no follow-up suggested; verify: ask for the listed "
            "verification steps; escalate: security or legal review.</p>\n");
     if (r->low_coverage) {
         /* Said beside the actions: these verifies are missing data, not risk signs. */
-        putf(o,
-             "<p><strong>Low coverage:</strong> <span id=\"low-coverage\">%lu</span> "
-             "result%s (",
-             r->low_coverage, r->low_coverage == 1 ? "" : "s");
+        cli_html_putf(
+            o,
+            "<p><strong>Low coverage:</strong> <span id=\"low-coverage\">%lu</span> "
+            "result%s (",
+            r->low_coverage, r->low_coverage == 1 ? "" : "s");
         put_share(o, r->low_coverage, r->records);
-        put(o, ") could not be checked enough for &#8220;nothing found&#8221; to mean "
+        cli_html_put(
+            o, ") could not be checked enough for &#8220;nothing found&#8221; to mean "
                "anything (no key family evaluated, or a database missing); their action "
                "is at least verify with the reason cov_insufficient_data, which is not a "
                "risk sign.</p>\n");
     }
-    put_hbars(o, "Records per action", action_names, action_colours, r->actions, ACT_N);
+    put_hbars(o, "Records per action", cli_html_action_names, cli_html_action_colours,
+              r->actions, ACT_N);
 
-    put(o, "<h2 id=\"scores\">Scores</h2>\n");
-    put(o,
+    cli_html_put(o, "<h2 id=\"scores\">Scores</h2>\n");
+    cli_html_put(
+        o,
         "<p>Records per score bucket (0&#8211;100, higher means more to check).</p>\n");
     put_histogram(o, r);
 }
@@ -1474,30 +1373,33 @@ static int put_reasons(FILE *o, const report *r) {
         idx[i] = i;
     sort_r = r;
     qsort(idx, n, sizeof *idx, cmp_reason);
-    put(o, "<h2 id=\"reasons\">Most frequent reasons</h2>\n");
-    putf(o,
-         "<p>%zu distinct indicator%s fired%s. Records: how many results list the "
-         "indicator; share: of the records scored.</p>\n",
-         n, n == 1 ? "" : "s",
-         n > REPORT_TOP_REASONS ? "; the 25 most frequent are shown" : "");
-    put(o, "<table class=\"t\"><tr><th>indicator</th><th>title</th><th>records</th>"
-           "<th>share</th></tr>\n");
+    cli_html_put(o, "<h2 id=\"reasons\">Most frequent reasons</h2>\n");
+    cli_html_putf(
+        o,
+        "<p>%zu distinct indicator%s fired%s. Records: how many results list the "
+        "indicator; share: of the records scored.</p>\n",
+        n, n == 1 ? "" : "s",
+        n > REPORT_TOP_REASONS ? "; the 25 most frequent are shown" : "");
+    cli_html_put(o,
+                 "<table class=\"t\"><tr><th>indicator</th><th>title</th><th>records</th>"
+                 "<th>share</th></tr>\n");
     for (size_t i = 0; i < n && i < REPORT_TOP_REASONS; i++) {
         const counted *c = &r->reasons[idx[i]];
-        put(o, "<tr><td class=\"mono\">");
-        put_text(o, r->reason_ids.keys[idx[i]]);
-        put(o, "</td><td>");
-        put_text(o, c->title);
-        putf(o, "</td><td class=\"n\">%lu</td><td class=\"n\">", c->count);
+        cli_html_put(o, "<tr><td class=\"mono\">");
+        cli_html_text(o, r->reason_ids.keys[idx[i]]);
+        cli_html_put(o, "</td><td>");
+        cli_html_text(o, c->title);
+        cli_html_putf(o, "</td><td class=\"n\">%lu</td><td class=\"n\">", c->count);
         put_share(o, c->count, r->records);
-        put(o, "</td></tr>\n");
+        cli_html_put(o, "</td></tr>\n");
     }
-    put(o, "</table>\n");
+    cli_html_put(o, "</table>\n");
     if (r->reasons_dropped)
-        putf(o,
-             "<p class=\"small\">%lu reasons with ids beyond the first %d distinct "
-             "ones were not counted.</p>\n",
-             r->reasons_dropped, REPORT_MAX_KEYS);
+        cli_html_putf(
+            o,
+            "<p class=\"small\">%lu reasons with ids beyond the first %d distinct "
+            "ones were not counted.</p>\n",
+            r->reasons_dropped, REPORT_MAX_KEYS);
     free(idx);
     return 0;
 }
@@ -1505,9 +1407,9 @@ static int put_reasons(FILE *o, const report *r) {
 static int put_errors(FILE *o, const report *r, bool have_errors) {
     if (!have_errors)
         return 0;
-    put(o, "<h2 id=\"failed\">Failed records</h2>\n");
+    cli_html_put(o, "<h2 id=\"failed\">Failed records</h2>\n");
     if (!r->failed) {
-        put(o, "<p>No record failed.</p>\n");
+        cli_html_put(o, "<p>No record failed.</p>\n");
         return 0;
     }
     size_t n = r->error_keys.n;
@@ -1518,11 +1420,13 @@ static int put_errors(FILE *o, const report *r, bool have_errors) {
         idx[i] = i;
     sort_r = r;
     qsort(idx, n, sizeof *idx, cmp_error);
-    putf(o,
-         "<p>%lu records could not be scored; the errors file names each one. Most "
-         "frequent causes:</p>\n",
-         r->failed);
-    put(o, "<table class=\"t\"><tr><th>code</th><th>field</th><th>records</th></tr>\n");
+    cli_html_putf(
+        o,
+        "<p>%lu records could not be scored; the errors file names each one. Most "
+        "frequent causes:</p>\n",
+        r->failed);
+    cli_html_put(
+        o, "<table class=\"t\"><tr><th>code</th><th>field</th><th>records</th></tr>\n");
     for (size_t i = 0; i < n && i < REPORT_TOP_ERRORS; i++) {
         const char *key = r->error_keys.keys[idx[i]];
         const char *sep = strchr(key, '\x1f');
@@ -1532,13 +1436,13 @@ static int put_errors(FILE *o, const report *r, bool have_errors) {
             cl = sizeof code - 1;
         memcpy(code, key, cl);
         code[cl] = '\0';
-        put(o, "<tr><td class=\"mono\">");
-        put_text(o, code);
-        put(o, "</td><td class=\"mono\">");
-        put_text(o, sep ? sep + 1 : "");
-        putf(o, "</td><td class=\"n\">%lu</td></tr>\n", r->error_counts[idx[i]]);
+        cli_html_put(o, "<tr><td class=\"mono\">");
+        cli_html_text(o, code);
+        cli_html_put(o, "</td><td class=\"mono\">");
+        cli_html_text(o, sep ? sep + 1 : "");
+        cli_html_putf(o, "</td><td class=\"n\">%lu</td></tr>\n", r->error_counts[idx[i]]);
     }
-    put(o, "</table>\n");
+    cli_html_put(o, "</table>\n");
     free(idx);
     return 0;
 }
@@ -1546,14 +1450,15 @@ static int put_errors(FILE *o, const report *r, bool have_errors) {
 static void put_reason_titles(FILE *o, const escalation *e, size_t max) {
     for (size_t i = 0; i < e->nreasons && i < max; i++) {
         if (i)
-            put(o, "<br>");
-        put_text(o, e->reasons[i].title ? e->reasons[i].title : e->reasons[i].id);
-        put(o, " (");
+            cli_html_put(o, "<br>");
+        cli_html_text(o, e->reasons[i].title ? e->reasons[i].title : e->reasons[i].id);
+        cli_html_put(o, " (");
         put_num(o, e->reasons[i].points);
-        put(o, ")");
+        cli_html_put(o, ")");
     }
     if (e->nreasons > max)
-        putf(o, "<br><span class=\"small\">and %zu more</span>", e->nreasons - max);
+        cli_html_putf(o, "<br><span class=\"small\">and %zu more</span>",
+                      e->nreasons - max);
 }
 
 /* How many escalations before i have the same candidate_id (0 for the first). */
@@ -1568,82 +1473,84 @@ static int dup_rank(const report *r, size_t i) {
 static void put_escalations(FILE *o, report *r) {
     if (r->nesc)
         qsort(r->esc, r->nesc, sizeof *r->esc, cmp_esc);
-    put(o, "<h2 id=\"escalations\">Escalations</h2>\n");
-    putf(o, "<p>%lu record%s marked for escalation (security or legal review).",
-         r->esc_total, r->esc_total == 1 ? " was" : "s were");
+    cli_html_put(o, "<h2 id=\"escalations\">Escalations</h2>\n");
+    cli_html_putf(o, "<p>%lu record%s marked for escalation (security or legal review).",
+                  r->esc_total, r->esc_total == 1 ? " was" : "s were");
     if (r->esc_total > r->nesc)
-        putf(o,
-             " The %zu with the highest scores are shown (earlier lines first among "
-             "equal scores); %lu are not.",
-             r->nesc, r->esc_total - r->nesc);
-    put(o, "</p>\n");
+        cli_html_putf(
+            o,
+            " The %zu with the highest scores are shown (earlier lines first among "
+            "equal scores); %lu are not.",
+            r->nesc, r->esc_total - r->nesc);
+    cli_html_put(o, "</p>\n");
     if (!r->nesc)
         return;
     int *dups = malloc(r->nesc * sizeof *dups);
     for (size_t i = 0; i < r->nesc; i++)
         if (dups)
             dups[i] = dup_rank(r, i);
-    put(o, "<table class=\"t\"><tr><th>candidate</th><th>score</th><th>band</th>"
-           "<th>top reasons (points)</th></tr>\n");
+    cli_html_put(o, "<table class=\"t\"><tr><th>candidate</th><th>score</th><th>band</th>"
+                    "<th>top reasons (points)</th></tr>\n");
     for (size_t i = 0; i < r->nesc; i++) {
         const escalation *e = &r->esc[i];
-        put(o, "<tr><td class=\"mono\"><a href=\"#");
+        cli_html_put(o, "<tr><td class=\"mono\"><a href=\"#");
         put_anchor(o, e->candidate_id, dups ? dups[i] : 0);
-        put(o, "\">");
-        put_text(o, e->candidate_id);
-        putf(o, "</a></td><td class=\"n\">%d</td><td>", e->score);
-        put_band_chip(o, e->band);
-        put(o, "</td><td>");
+        cli_html_put(o, "\">");
+        cli_html_text(o, e->candidate_id);
+        cli_html_putf(o, "</a></td><td class=\"n\">%d</td><td>", e->score);
+        cli_html_band_chip(o, e->band);
+        cli_html_put(o, "</td><td>");
         put_reason_titles(o, e, 3);
-        put(o, "</td></tr>\n");
+        cli_html_put(o, "</td></tr>\n");
     }
-    put(o, "</table>\n");
+    cli_html_put(o, "</table>\n");
     for (size_t i = 0; i < r->nesc; i++) {
         const escalation *e = &r->esc[i];
-        put(o, "<section class=\"cand\" id=\"");
+        cli_html_put(o, "<section class=\"cand\" id=\"");
         put_anchor(o, e->candidate_id, dups ? dups[i] : 0);
-        put(o, "\">\n<h3>");
-        put_text(o, e->candidate_id);
-        putf(o, " &#8212; score %d ", e->score);
-        put_band_chip(o, e->band);
-        putf(o, "</h3>\n<p class=\"small\">result line %lu; %zu reason%s</p>\n", e->line,
-             e->nreasons, e->nreasons == 1 ? "" : "s");
+        cli_html_put(o, "\">\n<h3>");
+        cli_html_text(o, e->candidate_id);
+        cli_html_putf(o, " &#8212; score %d ", e->score);
+        cli_html_band_chip(o, e->band);
+        cli_html_putf(o, "</h3>\n<p class=\"small\">result line %lu; %zu reason%s</p>\n",
+                      e->line, e->nreasons, e->nreasons == 1 ? "" : "s");
         for (size_t k = 0; k < e->nreasons; k++) {
             const esc_reason *x = &e->reasons[k];
-            put(o, "<div class=\"reason\"><p><b>");
-            put_text(o, x->title ? x->title : x->id);
-            put(o, "</b> &#183; ");
+            cli_html_put(o, "<div class=\"reason\"><p><b>");
+            cli_html_text(o, x->title ? x->title : x->id);
+            cli_html_put(o, "</b> &#183; ");
             put_num(o, x->points);
-            put(o, " points");
+            cli_html_put(o, " points");
             if (x->severity) {
-                put(o, " &#183; ");
-                put_text(o, x->severity);
+                cli_html_put(o, " &#183; ");
+                cli_html_text(o, x->severity);
             }
-            put(o, " &#183; <span class=\"mono\">");
-            put_text(o, x->id);
-            put(o, "</span></p>\n");
+            cli_html_put(o, " &#183; <span class=\"mono\">");
+            cli_html_text(o, x->id);
+            cli_html_put(o, "</span></p>\n");
             if (x->detail) {
-                put(o, "<p>");
-                put_text(o, x->detail);
-                put(o, "</p>\n");
+                cli_html_put(o, "<p>");
+                cli_html_text(o, x->detail);
+                cli_html_put(o, "</p>\n");
             }
             if (x->verify) {
-                put(o, "<p><i>Verify:</i> ");
-                put_text(o, x->verify);
-                put(o, "</p>\n");
+                cli_html_put(o, "<p><i>Verify:</i> ");
+                cli_html_text(o, x->verify);
+                cli_html_put(o, "</p>\n");
             }
             if (x->nbenign) {
-                put(o, "<p><i>Benign explanations:</i></p><ul>\n");
+                cli_html_put(o, "<p><i>Benign explanations:</i></p><ul>\n");
                 for (size_t b = 0; b < x->nbenign; b++) {
-                    put(o, "<li>");
-                    put_text(o, x->benign[b]);
-                    put(o, "</li>\n");
+                    cli_html_put(o, "<li>");
+                    cli_html_text(o, x->benign[b]);
+                    cli_html_put(o, "</li>\n");
                 }
-                put(o, "</ul>\n");
+                cli_html_put(o, "</ul>\n");
             }
-            put(o, "</div>\n");
+            cli_html_put(o, "</div>\n");
         }
-        put(o, "<p class=\"small\"><a href=\"#escalations\">back to the table</a></p>\n"
+        cli_html_put(
+            o, "<p class=\"small\"><a href=\"#escalations\">back to the table</a></p>\n"
                "</section>\n");
     }
     free(dups);
@@ -1670,7 +1577,8 @@ static int write_page(FILE *o, report *r, bool have_errors) {
     char when[64];
     generated_time(when, sizeof when);
     put_header(o, r, when);
-    put(o, "<p class=\"small\">Sections: <a href=\"#bands\">bands and actions</a> "
+    cli_html_put(
+        o, "<p class=\"small\">Sections: <a href=\"#bands\">bands and actions</a> "
            "&#183; <a href=\"#scores\">scores</a> &#183; <a href=\"#reasons\">reasons</a>"
            " &#183; <a href=\"#clusters\">linkage clusters</a> &#183; "
            "<a href=\"#escalations\">escalations</a></p>\n");
@@ -1678,9 +1586,20 @@ static int write_page(FILE *o, report *r, bool have_errors) {
     if (put_reasons(o, r) || put_errors(o, r, have_errors) || put_clusters(o, r))
         return -1;
     put_escalations(o, r);
-    put(o, "<p class=\"small\">Written by idrisk. Scores come from the rule pack named "
+    cli_html_put(
+        o, "<p class=\"small\">Written by idrisk. Scores come from the rule pack named "
            "above; docs/report.md explains each section.</p>\n</body>\n</html>\n");
     return 0;
+}
+
+typedef struct {
+    report *r;
+    bool have_errors;
+} page_ctx;
+
+static int page_fn(FILE *o, const void *ctx) {
+    const page_ctx *pc = ctx;
+    return write_page(o, pc->r, pc->have_errors);
 }
 
 int idr_cli_report_write(const char *results_path,
@@ -1743,45 +1662,13 @@ int idr_cli_report_write(const char *results_path,
         }
     }
 
-    size_t plen = strlen(html_path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        fprintf(stderr, "idrisk: report: out of memory\n");
-        report_free(&r);
-        return -1;
+    page_ctx pc = {&r, errors_path != NULL};
+    int at_temp = 0;
+    rc = cli_html_write_file(html_path, page_fn, &pc, &at_temp);
+    if (rc) {
+        fprintf(stderr, "idrisk: report: cannot write %s%s: %s\n", html_path,
+                at_temp ? ".tmp" : "", rc == -2 ? "out of memory" : strerror(errno));
     }
-    memcpy(tmp, html_path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    /* A stale temporary file (an earlier run that died) is replaced; O_EXCL never
-     * writes through a link planted under that name. */
-    unlink(tmp);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    FILE *o = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!o) {
-        fprintf(stderr, "idrisk: report: cannot write %s: %s\n", tmp, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        report_free(&r);
-        return -1;
-    }
-    const char *why = NULL;
-    errno = 0;
-    if (write_page(o, &r, errors_path != NULL))
-        why = "out of memory";
-    else if (fflush(o) || ferror(o) || fsync(fileno(o)))
-        why = strerror(errno ? errno : EIO);
-    if (fclose(o) && !why)
-        why = strerror(errno);
-    if (!why && rename(tmp, html_path))
-        why = strerror(errno);
-    if (why) {
-        fprintf(stderr, "idrisk: report: cannot write %s: %s\n", html_path, why);
-        unlink(tmp);
-    }
-    free(tmp);
     report_free(&r);
-    return why ? -1 : 0;
+    return rc ? -1 : 0;
 }

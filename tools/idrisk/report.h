@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report.h - the batch report (`idrisk batch --report FILE.html`): one self-contained
  * HTML file (no network, no scripts from elsewhere) written from the batch's results.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_cmd.c - `idrisk store forget|purge|stats --db STORE`: deletion requests,
  * retention and a look at what a cross-candidate store holds.

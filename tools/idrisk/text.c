@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * text.c - the readable report of `idrisk score` (view.h). Everything is wrapped to the
  * terminal's width; colour only marks the band and headings, and nothing depends on
@@ -59,6 +60,43 @@ static void nl(out *w) {
     w->lines++;
 }
 
+/* Write `n` bytes of record-derived text with every control character (C0, DEL, and
+ * the C1 range U+0080..U+009F) replaced by U+FFFD: a candidate id or a name may hold
+ * ESC sequences, and a report must never drive the reader's terminal. Returns the
+ * columns written. */
+static int put_clean(FILE *f, const char *s, size_t n) {
+    static const char repl[] = "\xEF\xBF\xBD";
+    int c = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)s[i];
+        size_t bad = 0;
+        if (b < 0x20 || b == 0x7f) {
+            bad = 1;
+        } else if (b == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9F) {
+            bad = 2;
+        }
+        if (bad) {
+            fwrite(s + start, 1, i - start, f);
+            c += cols(s + start, i - start);
+            fwrite(repl, 1, sizeof repl - 1, f);
+            c++;
+            i += bad - 1;
+            start = i + 1;
+        }
+    }
+    fwrite(s + start, 1, n - start, f);
+    return c + cols(s + start, n - start);
+}
+
+/* White space between words: a record's own line breaks and tabs are spaces here, so a
+ * value cannot start a line that looks like the report's own. */
+static bool is_space(char ch) {
+    return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' || ch == '\v' ||
+           ch == '\f';
+}
+
 /* Print `text` after `first` (already counted as `first_cols` columns on the current
  * line), breaking at spaces so that no line passes the width; continuation lines start
  * with `indent` spaces. A word longer than a line is printed whole on its own line
@@ -69,13 +107,16 @@ static void wrap(out *w, int first_cols, int indent, const char *text) {
     const char *p = text ? text : "";
     bool line_empty = true;
     while (*p) {
-        while (*p == ' ') {
+        while (is_space(*p)) {
             p++;
         }
         if (!*p) {
             break;
         }
-        size_t wl = strcspn(p, " \n");
+        size_t wl = 0;
+        while (p[wl] && !is_space(p[wl])) {
+            wl++;
+        }
         int wc = cols(p, wl);
         if (!line_empty && col + 1 + wc > width) {
             nl(w);
@@ -87,25 +128,18 @@ static void wrap(out *w, int first_cols, int indent, const char *text) {
             fputc(' ', w->f);
             col++;
         }
-        fwrite(p, 1, wl, w->f);
+        put_clean(w->f, p, wl);
         col += wc;
         line_empty = false;
         p += wl;
-        if (*p == '\n') {
-            p++;
-            nl(w);
-            fprintf(w->f, "%*s", indent, "");
-            col = indent;
-            line_empty = true;
-        }
     }
     nl(w);
 }
 
 /* "label text" with the text wrapped under itself. */
 static void item(out *w, int indent, const char *label, const char *text) {
-    fprintf(w->f, "%*s%s", indent, "", label);
-    int c = indent + cols(label, strlen(label));
+    fprintf(w->f, "%*s", indent, "");
+    int c = indent + put_clean(w->f, label, strlen(label));
     wrap(w, c, c, text);
 }
 
@@ -142,9 +176,14 @@ static void reason_refs(char *buf, size_t cap, const cli_step *s) {
 
 static void first_screen(out *w, const cli_view *v) {
     const idr_result *res = v->res;
-    fprintf(w->f, "%sCandidate %s%s", BOLD(w), idr_result_candidate_id(res), RESET(w));
+    fprintf(w->f, "%sCandidate ", BOLD(w));
+    const char *id = idr_result_candidate_id(res);
+    put_clean(w->f, id, strlen(id));
+    fprintf(w->f, "%s", RESET(w));
     if (v->name) {
-        fprintf(w->f, " (%s)", v->name);
+        fputs(" (", w->f);
+        put_clean(w->f, v->name, strlen(v->name));
+        fputc(')', w->f);
     }
     nl(w);
     idr_band band = idr_result_band_code(res);

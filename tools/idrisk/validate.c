@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * validate.c - `idrisk validate [--lenient [--fix-out FILE]] FILE|-`: every problem of
  * one candidate record, "PATH: message" a line, then their count.

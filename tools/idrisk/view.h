@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * view.h - what a person reads about one scored candidate, gathered once from the
  * result (its accessors) and the engine (rule titles, source citations), and then

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """idrisk: identity-fraud triage for remote hires, from Python.
 
 The library scores contradictions and failed verifications in a candidate record and
@@ -8,7 +9,9 @@ returns triage for a human reviewer (score, band, action ``none``/``verify``/
 >>> with idrisk.Engine() as engine:
 ...     result = engine.score({"candidate_id": "c-1"})
 ...     (result.score, result.action, result.coverage.low)
-(0, 'verify', True)
+(0, <Action.VERIFY: 'verify'>, True)
+>>> result.action == "verify", f"{result.action}"
+(True, 'verify')
 
 (An empty record scores 0 but never reads as "none": too little could be checked, so
 the action is at least ``verify``; ``result.coverage`` says what is missing.)
@@ -22,11 +25,25 @@ returns, so results hold no C memory and may outlive their engine.
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import json
+import math
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import (
+    Any,
+    Callable,
+    Iterable,
+    Iterator,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Sized,
+    Union,
+    overload,
+)
 
 # The extension may sit in another directory named idrisk on sys.path (a CMake build
 # tree's python/idrisk next to these sources): let the package span both.
@@ -41,6 +58,7 @@ from .errors import (
     IdriskMemoryError,
     InternalError,
     InvalidInputError,
+    InvalidTypeError,
     LimitError,
     StoreBusyError,
     UnavailableError,
@@ -100,10 +118,14 @@ def strerror(code: int) -> str:
     return str(_ffi.string(_lib.idr_strerror(code)).decode("utf-8"))
 
 
-def _raise(rc: int, err: Any) -> None:
+def _error(rc: int, err: Any) -> IdriskError:
     field = str(_ffi.string(err.field).decode("utf-8", "replace"))
     message = str(_ffi.string(err.message).decode("utf-8", "replace"))
-    raise errors.error_for(rc, field, message or strerror(rc))
+    return errors.error_for(rc, field, message or strerror(rc))
+
+
+def _raise(rc: int, err: Any) -> None:
+    raise _error(rc, err)
 
 
 def _take_string(ptr: Any, length: Optional[int] = None) -> str:
@@ -121,13 +143,56 @@ def _take_string(ptr: Any, length: Optional[int] = None) -> str:
 # ---------------------------------------------------------------------------------
 
 
+class _StrEnum(str, enum.Enum):
+    """A closed set of result-v1 strings. Members are ``str`` instances equal to (and
+    hashing as) their value, so ``result.band == "high"``, ``result.band in {"high"}``
+    and ``json.dumps`` behave as with the plain string; ``str()``, ``format()`` and
+    f-strings give the value (``"high"``, not ``"Band.HIGH"``)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    # Enum hashes the member's name; a str must hash as its text to be found in sets
+    # and dict keys holding the plain value.
+    __hash__ = str.__hash__
+
+
+class Band(_StrEnum):
+    """The score band of a :class:`Result` (result-v1 ``band``)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Action(_StrEnum):
+    """What a reviewer should do (result-v1 ``action``); never "reject"."""
+
+    NONE = "none"
+    VERIFY = "verify"
+    ESCALATE = "escalate"
+
+
+class Severity(_StrEnum):
+    """How much one :class:`Reason` weighs (result-v1 reason ``severity``)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One indicator that fired, with the values behind it and how to verify it."""
 
     id: str
     category: str
-    severity: str
+    severity: Severity
     points: float
     title: str
     detail: str
@@ -135,13 +200,17 @@ class Reason:
     benign_explanations: tuple[str, ...]
     verify: str
     sources: tuple[str, ...]
+    #: The rule pack's shared verification steps that ``verify`` asks for, as
+    #: ``(id, text)`` pairs, most useful first (``verify_steps`` in the JSON); the same
+    #: id has the same text in every reason, so a caller can merge them into one list.
+    verify_steps: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def _from(cls, d: Mapping[str, Any]) -> "Reason":
         return cls(
             id=d["id"],
             category=d.get("category", ""),
-            severity=d.get("severity", ""),
+            severity=Severity(d["severity"]),
             points=d.get("points", 0),
             title=d.get("title", ""),
             detail=d.get("detail", ""),
@@ -149,6 +218,7 @@ class Reason:
             benign_explanations=tuple(d.get("benign_explanations") or ()),
             verify=d.get("verify", ""),
             sources=tuple(d.get("sources") or ()),
+            verify_steps=tuple((s["id"], s["text"]) for s in d.get("verify_steps") or ()),
         )
 
 
@@ -247,6 +317,8 @@ class Ruleset:
 class Result:
     """The triage for one candidate (``idrisk.result/1``).
 
+    ``band`` is a :class:`Band` and ``action`` an :class:`Action` (``str`` enums: equal
+    to the plain strings, and formatted as them).
     ``score``, ``band``, ``action`` and ``candidate_id`` are read from the C result
     before it is freed; the rest is a typed view of the library's JSON, parsed on first
     access (a caller who only routes on the action pays for no JSON parsing).
@@ -258,8 +330,8 @@ class Result:
 
     candidate_id: str
     score: int
-    band: str
-    action: str
+    band: Band
+    action: Action
     _json: str
     _doc: Optional[dict[str, Any]]
     _cache: dict[str, Any]
@@ -270,8 +342,8 @@ class Result:
         for name, value in (
             ("candidate_id", candidate_id),
             ("score", score),
-            ("band", band),
-            ("action", action),
+            ("band", Band(band)),
+            ("action", Action(action)),
             ("_json", text),
             ("_doc", None),
             ("_cache", {}),
@@ -424,19 +496,208 @@ class Result:
 Record = Union[Mapping[str, Any], str, bytes, bytearray, memoryview]
 
 
+class _NoJSON(Exception):
+    """A value json.dumps cannot write; _locate_bad() then finds where it is."""
+
+
+def _instant(value: _dt.datetime) -> str:
+    """An aware datetime as the contract's RFC 3339 instant, in UTC with "Z"."""
+    utc = value.astimezone(_dt.timezone.utc)
+    text = "%04d-%02d-%02dT%02d:%02d:%02d" % (
+        utc.year,
+        utc.month,
+        utc.day,
+        utc.hour,
+        utc.minute,
+        utc.second,
+    )
+    if utc.microsecond:
+        text += ".%06d" % utc.microsecond
+    return text + "Z"
+
+
+def _json_default(value: Any) -> Any:
+    # datetime is a subclass of date: test it first.
+    if isinstance(value, _dt.datetime):
+        if value.utcoffset() is None:
+            raise _NoJSON()
+        return _instant(value)
+    if isinstance(value, _dt.date):
+        return "%04d-%02d-%02d" % (value.year, value.month, value.day)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise _NoJSON()
+
+
+def _join(path: str, key: str) -> str:
+    return key if not path else path + "." + key
+
+
+_PLAIN = (str, int, bool, type(None))
+_KEYS = (str, int, float, bool, type(None))
+
+
+def _locate_bad(value: Any, path: str, active: set[int]) -> Optional[IdriskError]:
+    """The error for the first value under ``value`` that has no JSON form, naming its
+    JSON path as the library does (``network.sessions[2].at``); None if there is none.
+    Runs only after json.dumps has failed, so its cost is on the error path alone."""
+    if isinstance(value, _PLAIN):
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        return InvalidInputError(
+            errors.EINVAL, path, "%r is not a JSON number (not finite)" % value
+        )
+    if isinstance(value, _dt.datetime):
+        if value.utcoffset() is not None:
+            try:
+                _instant(value)
+            except (OverflowError, ValueError):
+                return InvalidInputError(
+                    errors.EINVAL, path, "%s has no UTC instant in years 1..9999" % value
+                )
+            return None
+        return InvalidInputError(
+            errors.EINVAL,
+            path,
+            "a datetime without a time zone (%s): a local time read as UTC would shift "
+            "the session hours the rules compare with the claimed time zone; give it "
+            "tzinfo (e.g. value.replace(tzinfo=datetime.timezone.utc) if it is UTC)"
+            % value.isoformat(),
+        )
+    if isinstance(value, _dt.date):
+        return None
+    if isinstance(value, (Mapping, list, tuple)):
+        if id(value) in active:
+            return InvalidInputError(
+                errors.EINVAL, path, "the value contains itself (a circular reference)"
+            )
+        active.add(id(value))
+        try:
+            if isinstance(value, Mapping):
+                for k, v in value.items():
+                    if not isinstance(k, _KEYS):
+                        return InvalidTypeError(
+                            errors.EINVAL,
+                            path,
+                            "a key of type %s in %s (JSON object keys are strings): %r"
+                            % (type(k).__name__, path or "the top-level object", k),
+                        )
+                    found = _locate_bad(v, _join(path, str(k)), active)
+                    if found is not None:
+                        return found
+            else:
+                for i, v in enumerate(value):
+                    found = _locate_bad(v, "%s[%d]" % (path, i), active)
+                    if found is not None:
+                        return found
+        finally:
+            active.discard(id(value))
+        return None
+    return InvalidTypeError(
+        errors.EINVAL,
+        path,
+        "a value of type %s has no JSON form (a record holds dicts, lists, str, int, "
+        "float, bool, None, datetime.datetime and datetime.date)" % type(value).__name__,
+    )
+
+
+def _dumps(record: Mapping[str, Any]) -> bytes:
+    try:
+        text = json.dumps(
+            record,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+            default=_json_default,
+        )
+    except (_NoJSON, TypeError, ValueError, OverflowError, RecursionError) as exc:
+        found = _locate_bad(record, "", set())
+        if found is None:
+            raise InvalidInputError(
+                errors.EINVAL, "", "the record cannot be written as JSON: %s" % exc
+            ) from None
+        raise found from None
+    return text.encode("utf-8")
+
+
 def _encode(record: Record) -> bytes:
     if isinstance(record, (bytes, bytearray, memoryview)):
         return bytes(record)
     if isinstance(record, str):
         return record.encode("utf-8")
     if isinstance(record, Mapping):
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode(
-            "utf-8"
-        )
-    raise TypeError(
-        "idrisk: a candidate record is a dict, a JSON str or JSON bytes, not %s"
-        % type(record).__name__
+        return _dumps(record)
+    raise InvalidTypeError(
+        errors.EINVAL,
+        "",
+        "a candidate record is a dict, a JSON str or JSON bytes, not %s"
+        % type(record).__name__,
     )
+
+
+def _value_at(record: Any, path: str) -> Any:
+    """The value at a library JSON path (``a.b[2].c``) in a dict record, or None."""
+    node = record
+    for part in path.split("."):
+        name, _, rest = part.partition("[")
+        if name:
+            if not isinstance(node, Mapping) or name not in node:
+                return None
+            node = node[name]
+        for idx in rest.split("[") if rest else ():
+            try:
+                node = node[int(idx.rstrip("]"))]
+            except (TypeError, ValueError, IndexError, KeyError):
+                return None
+    return node
+
+
+def _with_date_hint(exc: IdriskError, record: Any) -> IdriskError:
+    """When the library refuses a field the caller gave as a date or datetime, say
+    which Python type the field needs (a date where an instant is expected, or the
+    reverse). The library's own message and path stay as they are."""
+    if not isinstance(exc, InvalidInputError) or not exc.field:
+        return exc
+    if not isinstance(record, Mapping):
+        return exc
+    value = _value_at(record, exc.field)
+    if isinstance(value, _dt.datetime):
+        hint = "a datetime was given where a date is expected: pass value.date()"
+    elif isinstance(value, _dt.date):
+        hint = (
+            "a date was given where an instant is expected: pass an aware "
+            "datetime; the binding does not invent a time of day"
+        )
+    else:
+        return exc
+    exc.message = "%s (%s)" % (exc.message, hint)
+    exc.args = (exc.code, exc.field, exc.message)
+    return exc
+
+
+def _candidate_id_of(record: Any) -> Optional[str]:
+    """The record's candidate_id when it can be read (error path only)."""
+    try:
+        if isinstance(record, (bytes, bytearray, memoryview, str)):
+            record = json.loads(bytes(record) if not isinstance(record, str) else record)
+        if isinstance(record, Mapping):
+            cid = record.get("candidate_id")
+            if isinstance(cid, str):
+                return cid
+    except Exception:
+        pass
+    return None
+
+
+def _annotate(exc: IdriskError, index: int, record: Any) -> IdriskError:
+    exc.index = index
+    exc.candidate_id = _candidate_id_of(record)
+    return exc
+
+
+Progress = Callable[[int, Optional[int]], Any]
 
 
 # ---------------------------------------------------------------------------------
@@ -724,7 +985,7 @@ class Engine(_Counted):
                         eng, st, data, len(data), flags, resp, err
                     )
                 if rc != 0:
-                    _raise(rc, err)
+                    raise _with_date_hint(_error(rc, err), candidate)
                 return _convert(resp[0], err)
             finally:
                 if store is not None:
@@ -765,7 +1026,7 @@ class Engine(_Counted):
                         candp, eng, st, data, len(data), err
                     )
                 if rc != 0:
-                    _raise(rc, err)
+                    raise _with_date_hint(_error(rc, err), record)
                 if default_as_of is not None:
                     _lib.idr_candidate_set_default_as_of(candp[0], default_as_of)
                 return Candidate(candp[0], store)
@@ -775,54 +1036,214 @@ class Engine(_Counted):
         finally:
             self._leave()
 
-    def score_many(self, records: Iterable[Record], workers: int = 1) -> list[Result]:
-        """Score records, in input order, into one list. ``workers`` > 1 scores on that
-        many threads sharing this engine (the GIL is released while C scores). The first
-        error raised by a record propagates.
+    @overload
+    def score_many(
+        self,
+        records: Iterable[Record],
+        workers: int = ...,
+        *,
+        window: Optional[int] = ...,
+        return_exceptions: Literal[False] = ...,
+        progress: Optional[Progress] = ...,
+        progress_every: int = ...,
+    ) -> list[Result]: ...
 
-        The list holds every result (each keeps its JSON text, about 10 KB for a
-        typical hire), so memory grows with the input: for large inputs iterate over
-        :meth:`score_iter` instead."""
-        return list(self.score_iter(records, workers))
+    @overload
+    def score_many(
+        self,
+        records: Iterable[Record],
+        workers: int = ...,
+        *,
+        window: Optional[int] = ...,
+        return_exceptions: Literal[True],
+        progress: Optional[Progress] = ...,
+        progress_every: int = ...,
+    ) -> list[Union[Result, IdriskError]]: ...
+
+    def score_many(
+        self,
+        records: Iterable[Record],
+        workers: int = 1,
+        *,
+        window: Optional[int] = None,
+        return_exceptions: bool = False,
+        progress: Optional[Progress] = None,
+        progress_every: int = 100,
+    ) -> Union[list[Result], list[Union[Result, IdriskError]]]:
+        """Score records into one list, in input order: :meth:`score_iter` collected.
+
+        The list holds every result (each keeps its JSON text, several KiB a typical
+        hire), so memory grows with the number of records; the input is still read
+        lazily. For large inputs iterate over :meth:`score_iter` instead, which holds
+        only the records in flight. The arguments and errors are those of
+        :meth:`score_iter`."""
+        it = self._score_stream(
+            records, workers, window, return_exceptions, progress, progress_every
+        )
+        return list(it)
+
+    @overload
+    def score_iter(
+        self,
+        records: Iterable[Record],
+        workers: int = ...,
+        window: Optional[int] = ...,
+        *,
+        return_exceptions: Literal[False] = ...,
+        progress: Optional[Progress] = ...,
+        progress_every: int = ...,
+    ) -> Iterator[Result]: ...
+
+    @overload
+    def score_iter(
+        self,
+        records: Iterable[Record],
+        workers: int = ...,
+        window: Optional[int] = ...,
+        *,
+        return_exceptions: Literal[True],
+        progress: Optional[Progress] = ...,
+        progress_every: int = ...,
+    ) -> Iterator[Union[Result, IdriskError]]: ...
 
     def score_iter(
-        self, records: Iterable[Record], workers: int = 1, window: Optional[int] = None
-    ) -> Iterator[Result]:
-        """Score records lazily: an iterator of results in input order, with memory
-        bounded whatever the input's length (records are read from ``records`` only as
-        results are taken).
+        self,
+        records: Iterable[Record],
+        workers: int = 1,
+        window: Optional[int] = None,
+        *,
+        return_exceptions: bool = False,
+        progress: Optional[Progress] = None,
+        progress_every: int = 100,
+    ) -> Union[Iterator[Result], Iterator[Union[Result, IdriskError]]]:
+        """Score records as a stream: an iterator of results in input order, with
+        memory bounded whatever the input's length. ``records`` is any iterable
+        (a list, a generator, an open JSON Lines file...); it is read only as results
+        are taken, never materialised.
 
-        ``workers`` > 1 scores on that many threads sharing this engine, with at most
-        ``window`` records in flight (default ``4 * workers``): read ahead of the
-        result being waited for, never the whole input. The first error raised by a
-        record propagates when its result is reached, after the results before it;
-        the records in flight behind it are dropped. ``ValueError`` for ``workers`` or
-        ``window`` below 1, at the call."""
+        ``workers`` > 1 scores on that many threads sharing this engine (the GIL is
+        released while C scores), with at most ``window`` records read ahead of the
+        result being handed over (default ``32 * workers``), never the whole input;
+        the threads take the records in chunks of ``window // (2 * workers)``, as a
+        hand-over between threads per record would cost a third to a half of the
+        record's scoring time. With 1 worker each record is read when its result is
+        asked for.
+
+        Errors of one record (an :class:`IdriskError`: malformed input, a value with
+        no JSON form, a limit...) carry ``.index`` (0-based position in the input)
+        and ``.candidate_id`` (when readable, else None), and ``str()`` names both.
+        ``return_exceptions=False``: the error is raised when its turn comes, after
+        every result before it; the records in flight behind it are dropped and the
+        iterator ends. ``return_exceptions=True``: the exception object is yielded in
+        the record's place and scoring goes on. Anything else (a closed engine, an
+        error raised by ``records`` itself, by ``progress``) propagates as it is.
+
+        ``progress(done, total)`` is called in the thread iterating the results, with
+        ``done`` results (exceptions included) handed over so far and ``total`` =
+        ``len(records)`` when ``records`` has a length, else None: before the result
+        that makes ``done`` a multiple of ``progress_every`` is handed over, and once
+        more when the input is exhausted, before the iteration ends (unless that count
+        was just reported). Not after an error is raised.
+
+        ``ValueError`` at the call for ``workers``, ``window`` or ``progress_every``
+        below 1."""
+        return self._score_stream(
+            records, workers, window, return_exceptions, progress, progress_every
+        )
+
+    def _score_stream(
+        self,
+        records: Iterable[Record],
+        workers: int,
+        window: Optional[int],
+        return_exceptions: bool,
+        progress: Optional[Progress],
+        progress_every: int,
+    ) -> Iterator[Any]:
         if workers < 1:
             raise ValueError("idrisk: workers must be at least 1")
         if window is None:
-            window = 4 * workers
+            window = 32 * workers
         if window < 1:
             raise ValueError("idrisk: window must be at least 1")
+        if progress_every < 1:
+            raise ValueError("idrisk: progress_every must be at least 1")
+        total = len(records) if isinstance(records, Sized) else None
+        outcomes: Iterator[Union[Result, IdriskError]]
         if workers == 1:
-            return (self.score(r) for r in records)
-        return self._score_pooled(iter(records), workers, window)
+            outcomes = (self._score_one(i, rec) for i, rec in enumerate(records))
+        else:
+            outcomes = self._score_pooled(iter(records), workers, window)
+        return self._deliver(outcomes, return_exceptions, progress, progress_every, total)
+
+    def _score_one(self, index: int, record: Record) -> Union[Result, IdriskError]:
+        """One record's result, or its own error (annotated with its place) returned
+        rather than raised: the consumer decides whether to raise it."""
+        try:
+            return self.score(record)
+        except IdriskError as exc:
+            return _annotate(exc, index, record)
+
+    @staticmethod
+    def _deliver(
+        outcomes: Iterator[Union[Result, IdriskError]],
+        return_exceptions: bool,
+        progress: Optional[Progress],
+        every: int,
+        total: Optional[int],
+    ) -> Iterator[Any]:
+        done = 0
+        reported = -1
+        try:
+            for out in outcomes:
+                done += 1
+                if isinstance(out, IdriskError) and not return_exceptions:
+                    raise out
+                if progress is not None and done % every == 0:
+                    reported = done
+                    progress(done, total)
+                yield out
+        finally:
+            # Stops the pool at once on an error or an early stop by the caller.
+            close = getattr(outcomes, "close", None)
+            if close is not None:
+                close()
+        if progress is not None and reported != done:
+            progress(done, total)
+
+    def _score_chunk(
+        self, start: int, records: list[Record]
+    ) -> list[Union[Result, IdriskError]]:
+        return [self._score_one(start + k, rec) for k, rec in enumerate(records)]
 
     def _score_pooled(
         self, records: Iterator[Record], workers: int, window: int
-    ) -> Iterator[Result]:
+    ) -> Iterator[Union[Result, IdriskError]]:
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
+        from itertools import islice
 
-        pending: deque[Future[Result]] = deque()
+        # Records go to the threads in chunks: a hand-over between threads (a future,
+        # a wake-up) per chunk rather than per record. Two chunks per worker fit in
+        # the window, so a worker finds the next one queued when it finishes one.
+        chunk = max(1, window // (2 * workers))
+        pending: deque[Future[list[Union[Result, IdriskError]]]] = deque()
+        read = handed = 0
+        exhausted = False
         with ThreadPoolExecutor(max_workers=workers) as pool:
             try:
-                for rec in records:
-                    pending.append(pool.submit(self.score, rec))
-                    if len(pending) >= window:
-                        yield pending.popleft().result()
-                while pending:
-                    yield pending.popleft().result()
+                while True:
+                    while not exhausted and read - handed + chunk <= window:
+                        part = list(islice(records, chunk))
+                        if part:
+                            pending.append(pool.submit(self._score_chunk, read, part))
+                            read += len(part)
+                        exhausted = len(part) < chunk
+                    if not pending:
+                        return
+                    for out in pending.popleft().result():
+                        handed += 1
+                        yield out
             finally:
                 # An error, or a caller that stopped early: nothing more is scored.
                 for f in pending:
@@ -1115,7 +1536,9 @@ def batch(
       already held and to the records before it. Any iterable, consumed lazily.
 
     The first error raised by a record propagates (the records before it stay
-    recorded; recording is idempotent, so a rerun after fixing the input is safe).
+    recorded; recording is idempotent, so a rerun after fixing the input is safe),
+    with ``.index`` and ``.candidate_id`` naming the record as in
+    :meth:`Engine.score_iter`.
     """
     is_path = isinstance(records, (str, os.PathLike))
 
@@ -1133,17 +1556,32 @@ def batch(
 
     def run() -> Iterator[Result]:
         if store is None:
-            for rec in source():
-                yield engine.score(rec)
+            for i, rec in enumerate(source()):
+                try:
+                    res = engine.score(rec)
+                except IdriskError as exc:
+                    raise _annotate(exc, i, rec)
+                yield res
             return
         if not index_first:
-            for rec in source():
-                yield engine.score(rec, store=store, record=True)
+            for i, rec in enumerate(source()):
+                try:
+                    res = engine.score(rec, store=store, record=True)
+                except IdriskError as exc:
+                    raise _annotate(exc, i, rec)
+                yield res
             return
-        for rec in source():
-            store.record(engine, rec)
-        for rec in source():
-            yield engine.score(rec, store=store)
+        for i, rec in enumerate(source()):
+            try:
+                store.record(engine, rec)
+            except IdriskError as exc:
+                raise _annotate(exc, i, rec)
+        for i, rec in enumerate(source()):
+            try:
+                res = engine.score(rec, store=store)
+            except IdriskError as exc:
+                raise _annotate(exc, i, rec)
+            yield res
 
     return run()
 
@@ -1161,8 +1599,12 @@ __all__ = [
     "NotEvaluated",
     "Ruleset",
     "Record",
+    "Band",
+    "Action",
+    "Severity",
     "IdriskError",
     "InvalidInputError",
+    "InvalidTypeError",
     "LimitError",
     "DataError",
     "UnavailableError",

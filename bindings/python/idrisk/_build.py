@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build the idrisk C extension with cffi in out-of-line API mode.
 
 The declarations in ``_decl.h`` are compiled against the real ``<idrisk/idrisk.h>``,
@@ -14,13 +15,13 @@ Where the header and the library come from, first match wins:
 The library directory is written into the extension as an rpath, so the module finds
 the same ``libidrisk.so`` it was built against without ``LD_LIBRARY_PATH``.
 
-Used three ways:
+Used two ways:
 
-* by ``setup.py`` (``cffi_modules``) for ``pip install`` / ``setup.py build_ext``;
+* by ``setup.py`` (``cffi_modules``) for ``pip install`` (the installed package, with
+  its metadata: docs/packaging.md);
 * ``python3 idrisk/_build.py --out DIR``: builds an importable ``DIR/idrisk`` (the
-  Python sources plus the extension); this is what the CMake test fixture does;
-* ``python3 idrisk/_build.py --install``: the same into the interpreter's site
-  directory for local packages (``/usr/local/lib/python3.X/dist-packages`` on Debian).
+  Python sources plus the extension) without installing anything; this is what the
+  CMake test fixture does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 
 import cffi
@@ -125,17 +125,14 @@ def build_into(out_dir: str, builder: cffi.FFI | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    grp = ap.add_mutually_exclusive_group(required=True)
-    grp.add_argument("--out", help="directory that receives the idrisk package")
-    grp.add_argument(
-        "--install",
-        action="store_true",
-        help="install into %s" % sysconfig.get_path("purelib"),
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="To install, use pip (with metadata): /usr/bin/python3 -m pip install "
+        "--no-build-isolation --no-deps --break-system-packages bindings/python",
     )
+    ap.add_argument("--out", required=True, help="directory that receives the package")
     args = ap.parse_args(argv)
-    out = args.out or sysconfig.get_path("purelib")
-    target = build_into(out)
+    target = build_into(args.out)
     print("idrisk: built %s" % target)
     return 0
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * _decl.h - the declarations of include/idrisk/idrisk.h that the Python binding uses,
  * in the subset of C that cffi's cdef() parses (no IDR_API / IDR_NODISCARD macros).

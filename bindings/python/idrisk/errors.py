@@ -1,12 +1,21 @@
+# SPDX-License-Identifier: Apache-2.0
 """The exceptions idrisk raises, one class per C status code.
 
 Every exception is an :class:`IdriskError` carrying the C status in ``.code``, the JSON
 path / option name / rule-pack key in ``.field`` (empty when none applies) and the
 library's one-sentence ``.message``. Each also derives from the built-in exception a
 Python caller would expect, so ``except ValueError`` catches bad input.
+
+An error about one record of many (``Engine.score_iter``, ``Engine.score_many``,
+``idrisk.batch``) also says which record: ``.index`` is its 0-based position in the
+input and ``.candidate_id`` its ``candidate_id`` when the record is a dict or JSON
+text with a readable one (else None); ``str(exc)`` then starts with
+``record 17 (candidate_id 'c-17'): ``. Both are None for a call about one record.
 """
 
 from __future__ import annotations
+
+from typing import Any, Optional
 
 # Status codes, frozen in include/idrisk/idrisk.h (checked against the compiled
 # header by the test suite).
@@ -27,6 +36,8 @@ class IdriskError(Exception):
     code: int
     field: str
     message: str
+    index: Optional[int] = None
+    candidate_id: Optional[str] = None
 
     def __init__(self, code: int, field: str = "", message: str = "") -> None:
         self.code = code
@@ -36,8 +47,14 @@ class IdriskError(Exception):
 
     def __str__(self) -> str:
         if self.field and self.field not in self.message:
-            return "%s: %s" % (self.field, self.message)
-        return self.message
+            text = "%s: %s" % (self.field, self.message)
+        else:
+            text = self.message
+        if self.index is None:
+            return text
+        if self.candidate_id is None:
+            return "record %d: %s" % (self.index, text)
+        return "record %d (candidate_id %r): %s" % (self.index, self.candidate_id, text)
 
     def __repr__(self) -> str:
         return "%s(code=%d, field=%r, message=%r)" % (
@@ -47,13 +64,20 @@ class IdriskError(Exception):
             self.message,
         )
 
-    def __reduce__(self) -> tuple[type, tuple[int, str, str]]:
-        # keep pickling (multiprocessing) faithful
-        return (type(self), (self.code, self.field, self.message))
+    def __reduce__(self) -> tuple[Any, ...]:
+        # keep pickling (multiprocessing) faithful, with the record's place
+        state = {"index": self.index, "candidate_id": self.candidate_id}
+        return (type(self), (self.code, self.field, self.message), state)
 
 
 class InvalidInputError(IdriskError, ValueError):
     """IDR_EINVAL: malformed JSON or value, a protected attribute, a bad option."""
+
+
+class InvalidTypeError(InvalidInputError, TypeError):
+    """IDR_EINVAL raised by the binding for a value of a Python type that has no JSON
+    form (a set, a Decimal, an object...; ``.field`` is its JSON path), or a record
+    that is not a dict, JSON str or JSON bytes. Also a ``TypeError``."""
 
 
 class LimitError(IdriskError, ValueError):
@@ -124,6 +148,7 @@ def error_for(code: int, field: str = "", message: str = "") -> IdriskError:
 __all__ = [
     "IdriskError",
     "InvalidInputError",
+    "InvalidTypeError",
     "LimitError",
     "DataError",
     "UnavailableError",

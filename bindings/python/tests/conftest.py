@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared fixtures for the idrisk binding tests.
 
 Environment (set by tests/python.cmake; all optional for a manual run):

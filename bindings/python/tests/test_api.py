@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Python API: construction, inputs, typed results, lifetime."""
 
 from __future__ import annotations
@@ -328,3 +329,18 @@ def test_module_docstring_example_runs():
 
     failures, tried = doctest.testmod(idrisk, verbose=False)
     assert tried >= 2 and failures == 0
+
+
+def test_reason_verify_steps_match_the_json(engine, root):
+    """Each reason's shared verification steps (the pack's [steps]) come through as
+    (id, text) pairs, the same as the JSON's verify_steps; one id, one text."""
+    rec = (root / "examples" / "candidates" / "laptop-farm-rescore.json").read_text()
+    res = engine.score(rec)
+    doc = json.loads(res.to_json())
+    assert res.reasons, "the laptop-farm example fires reasons"
+    texts: dict[str, str] = {}
+    for r, d in zip(res.reasons, doc["reasons"]):
+        assert r.verify_steps == tuple((s["id"], s["text"]) for s in d["verify_steps"])
+        assert r.verify_steps, f"{r.id} has no steps"
+        for sid, text in r.verify_steps:
+            assert texts.setdefault(sid, text) == text

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Same candidate, rule pack and data: the same result apart from evaluated_at; and the
 binding gives what the CLI gives."""
 

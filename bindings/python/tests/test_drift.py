@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The declarations in _decl.h are compiled against the real idrisk.h: a prototype or
 struct that drifts from the header must fail the build, not corrupt memory later."""
 

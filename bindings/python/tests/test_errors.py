@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every error path: the right exception class, code, field and message."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """No memory leak over 100,000 calls: resident memory stays flat after a warm-up.
 
 A leak of a C result, its JSON text or an error path would grow RSS by at least the

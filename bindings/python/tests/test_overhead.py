@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Per-call overhead of Python over C, measured in CPU time of one thread (printed,
 never asserted: timing on a shared CI machine is no verdict). The C side is bench_overhead.c, the same calls
 Engine.score() makes, compiled here against the same header and library."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The cross-candidate store from Python: Store, Engine.score(store=, record=),
 Result.links and the streaming idrisk.batch() helper.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Threads sharing one engine score in parallel (cffi releases the GIL around C calls)."""
 
 from __future__ import annotations

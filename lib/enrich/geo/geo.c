@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * geo.c - the IP module's entry points: opening and closing it (every *.mmdb in the
  * data directory, then the gazetteers and the network lists), enriching one record,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/geo/geo.h - the IP module: opening the .mmdb databases, the gazetteers and the
  * network lists; per-session enrichment; the claimed residence's coordinates;

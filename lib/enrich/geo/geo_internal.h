@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/geo/geo_internal.h - what the files of the IP module share; included only by
  * the .c files of lib/enrich/geo, never from outside the module.

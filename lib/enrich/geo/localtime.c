@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * localtime.c - each session's time on the clock of the zone the candidate claims
  * (identity.timezone), computed once per record so that the network indicators read

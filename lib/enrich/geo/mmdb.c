@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mmdb.c - the MaxMind databases of the IP module: opening and identifying each .mmdb,
  * reading records on fixed paths, lookups, and idr__geo_check_file. The only file in

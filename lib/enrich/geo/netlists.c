@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * netlists.c - the network lists of the IP module: data/asn_classes.tsv (hosting and
  * VPN networks by AS number), data/mobile_asns.tsv (mobile operators' networks),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jurisdictions.c - data/sanctioned_jurisdictions.tsv and data/sanctioned_networks.tsv,
  * and

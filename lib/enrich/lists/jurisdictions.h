@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/lists/jurisdictions.h - the comprehensively sanctioned jurisdictions and the
  * networks held there, the DPRK's own among them (data/sanctioned_jurisdictions.tsv,

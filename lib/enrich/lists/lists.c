@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * lists.c - the curated lists idrisk loads when the engine is built, mailbox
  * normalisation and the email enrichment (docs/names.md).

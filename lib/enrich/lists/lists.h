@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/lists/lists.h - the curated lists (data/: sanctions, front companies,
  * technology release years) and the fetched email-domain lists, with the matchers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * match.c - the name keys the watch-list screening compares, and the token index that
  * keeps screening from comparing a name with every list entry (docs/sanctions.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * screen.c - screening of one record against the watch lists, once per record, before
  * any rule runs: the sanctions list (data/sanctions_sdn_itw.tsv, OFAC SDN entries

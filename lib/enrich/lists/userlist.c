@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * userlist.c - a full sanctions list the user supplies (IDR_CFG_SANCTIONS_FILE,
  * docs/sanctions.md), loaded beside the curated subset when the engine is built:

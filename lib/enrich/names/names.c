@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * names.c - person and company name comparison with ICU (docs/names.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/names/names.h - the name normaliser (ICU): tokens, similarity, nicknames,
  * confusable domains. The contracts of docs/names.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * table.c - the record's name table: every name a rule compares, tokenised once per
  * record (docs/names.md "Where names are normalised").

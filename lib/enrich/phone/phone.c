@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * phone.c - phone enrichment: what libphonenumber's metadata and offline geocoder say
  * about the candidate's numbers and the references' numbers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * enrich/phone/phone.h - the phone module: libphonenumber's metadata through the C++
  * shim (phone_shim.h), per-number enrichment of the candidate's and references'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * phone_shim.cc - the C interface of phone_shim.h over libphonenumber and its offline
  * geocoder (Debian's libphonenumber8 / libgeocoding). The only C++ in idrisk; nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * phone_shim.h - a C interface over Google's libphonenumber (C++), implemented in
  * phone_shim.cc, the only C++ file in the tree.
