@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Records/s of batch rescoring with the linkage store, side by side on one population:
 `idrisk batch --db` on SQLite (--jobs 1 and 2) and on PostgreSQL, and idrisk.dask
 (examples/dask/rescore.py, a LocalCluster of 2 worker processes) on SQLite and on

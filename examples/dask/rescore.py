@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Rescore JSON Lines on a Dask cluster, linked against one shared store: the
 command-line face of ``idrisk.dask.score_jsonl`` (docs/scaling.md).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """idrisk.dask against the real services: a Dask LocalCluster of two worker processes,
 a SQLite store file and (when the library has the PostgreSQL backend) a throwaway
 PostgreSQL cluster from tests/pg/pgcluster.py.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Batch rescoring on a Dask cluster, linked against one shared store (docs/scaling.md).
 
 :func:`score_jsonl` does what ``idrisk batch --db`` does on one host, spread over the
