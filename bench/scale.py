@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 """Records/s of batch rescoring with the linkage store, side by side on one population:
-`idrisk batch --db` on SQLite (--jobs 1 and 2) and on PostgreSQL, and idrisk.dask
+`idrisk batch --db` on SQLite and on PostgreSQL (--jobs 1 and 2), and idrisk.dask
 (examples/dask/rescore.py, a LocalCluster of 2 worker processes) on SQLite and on
 PostgreSQL. Each run starts from an empty store, so each indexes every record, then
 scores every record linked (docs/scaling.md).
@@ -159,6 +159,8 @@ def main() -> int:
     cli_help = subprocess.run([a.idrisk, "batch", "--help"], capture_output=True, text=True)
     if use_pg:
         if "--store-key" in cli_help.stdout + cli_help.stderr:
+            plan.append(("idrisk batch --db PostgreSQL --jobs 1",
+                         with_pg(lambda uri, key: batch("pg-j1", uri, 1, key))))
             plan.append(("idrisk batch --db PostgreSQL --jobs 2",
                          with_pg(lambda uri, key: batch("pg-j2", uri, 2, key))))
         plan.append(("idrisk.dask, %d workers, PostgreSQL" % a.workers,
