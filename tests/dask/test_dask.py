@@ -188,6 +188,12 @@ def test_resume(population, client, tmp_path):
     # another as_of is another run: refused, not mixed in
     with pytest.raises(ValueError, match="another run: as_of differs"):
         idask.score_jsonl(population, out, as_of="2020-01-01", **kw)
+    # a store deleted since partitions were indexed into it: refused
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(store + suffix):
+            os.unlink(store + suffix)
+    with pytest.raises(ValueError, match="indexing into is gone"):
+        idask.score_jsonl(population, out, **kw)
 
 
 class _Done:

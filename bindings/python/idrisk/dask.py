@@ -653,9 +653,19 @@ def score_jsonl(
     if old is None:
         _write_json(mpath, manifest)
 
-    # The store exists before any worker opens it: workers never create it, so two
-    # of them cannot race to (and a typo cannot silently make a new, empty store).
-    idrisk.Store(store, key_path=kp, create=True).close()
+    # The store is created (when missing) here, once, before any worker opens it:
+    # workers open it without IDR_STORE_CREATE, so two cannot race to create it. A
+    # store gone since partitions were indexed into it is refused, as idrisk batch
+    # refuses it: going on would index only the rest into a new, empty store.
+    if not _store_exists(store, kp):
+        if old is not None and any(
+            os.path.exists(_index_paths(_Job(work, store, kp, {}, "", 0), p)[0]) for p in parts
+        ):
+            raise ValueError(
+                "idrisk.dask: the store %s that this run was indexing into is gone; pass "
+                "resume=False to start over" % redact(store)
+            ) from None
+        idrisk.Store(store, key_path=kp, create=True).close()
 
     job = _Job(work, store, kp, options, engine_sha, as_of_s, multi_input=len(in_abs) > 1)
     summary = RunSummary(out_s, errors_s, work, _format_instant(as_of_s), len(parts))
@@ -671,6 +681,21 @@ def score_jsonl(
         _merge(job, parts, out_s, errors_s)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _store_exists(location: str, key_path: Optional[str]) -> bool:
+    """Whether the store at ``location`` exists: a file for SQLite; for a server,
+    whether opening it without creating it says "no store at" (other failures, such as
+    a server that cannot be reached, are raised)."""
+    if not location.startswith(("postgresql:", "postgres:")):
+        return os.path.exists(location)
+    try:
+        idrisk.Store(location, key_path=key_path, readonly=True).close()
+    except idrisk.IdriskIOError as e:
+        if "no store at" in e.message:
+            return False
+        raise
+    return True
 
 
 def _default_client() -> tuple[Any, bool]:
