@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import heapq
 import json
 import os
 import shutil
@@ -519,22 +520,41 @@ class RunSummary:
         return int(self.counts.get("scored", 0) + self.counts.get("failed", 0))
 
 
+def _hashes(path: str, index: int, chunk: int = 1 << 16) -> Iterator[tuple[bytes, int]]:
+    """(hash, index) for each 8-byte hash of a sorted .ids file, read a chunk at a
+    time with the file closed in between (a run may have more partitions than a
+    process may hold open files)."""
+    offset = 0
+    while True:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            blob = fh.read(chunk)
+        if not blob:
+            return
+        offset += len(blob)
+        for (h,) in struct.iter_unpack("8s", blob):
+            yield h, index
+
+
 def _duplicates(job: _Job, parts: Sequence[Partition]) -> dict[int, list[bytes]]:
     """candidate_id hashes found in more than one partition, grouped by the last
-    partition holding each: what must be recorded again from there. Reads one 8-byte
-    hash per distinct candidate_id and partition."""
-    last: dict[bytes, int] = {}
-    multi: set[bytes] = set()
-    for p in parts:
-        with open(_index_paths(job, p)[1], "rb") as fh:
-            blob = fh.read()
-        for (h,) in struct.iter_unpack("8s", blob):
-            if h in last:
-                multi.add(h)
-            last[h] = p.index
+    partition holding each: what must be recorded again from there. A merge of the
+    partitions' sorted hash files: memory grows with the number of partitions and of
+    repeated candidate_ids, not with the number of records."""
     out: dict[int, list[bytes]] = {}
-    for h in sorted(multi):
-        out.setdefault(last[h], []).append(h)
+    streams = [_hashes(_index_paths(job, p)[1], p.index) for p in parts]
+    prev: Optional[bytes] = None
+    holders = 0
+    last = -1
+    for h, i in heapq.merge(*streams):
+        if h != prev:
+            if holders > 1 and prev is not None:
+                out.setdefault(last, []).append(prev)
+            prev, holders = h, 0
+        holders += 1
+        last = i  # equal hashes come in partition order: the last one is the latest
+    if holders > 1 and prev is not None:
+        out.setdefault(last, []).append(prev)
     return out
 
 
