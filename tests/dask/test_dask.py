@@ -245,6 +245,28 @@ def test_a_changed_input_is_refused(population, client, tmp_path):
         idask.score_jsonl(inp, out, **kw)
 
 
+def test_rescore_command(population, tmp_path):
+    """examples/dask/rescore.py: exit 3 with refused records, the summary line, and a
+    rerun that does nothing again."""
+    inp = tmp_path / "small.jsonl"
+    inp.write_bytes(b"".join(population.read_bytes().splitlines(keepends=True)[95:260]))
+    out = tmp_path / "small-out.jsonl"
+    cmd = [sys.executable, str(ROOT / "examples" / "dask" / "rescore.py"), "--in", str(inp),
+           "--out", str(out), "--db", str(tmp_path / "small.db"), "--store-key",
+           str(tmp_path / "small.db.key"), "--local-workers", "2", "--data-dir", data_dir(),
+           "--as-of", AS_OF, "--blocksize", "0.2"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 3, p.stderr
+    assert "165 records, 164 scored, 1 failed" in p.stderr
+    assert len(out.read_bytes().splitlines()) == 164
+    err = json.loads((tmp_path / "small-out.jsonl.errors").read_text())
+    assert (err["line"], err["candidate_id"]) == (7, "bad-1")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 3 and "(0 indexed, 0 scored by this run)" in p.stderr, p.stderr
+    p = subprocess.run(cmd[:-4] + ["--blocksize", "1"], capture_output=True, text=True)
+    assert p.returncode == 2 and "belongs to another run" in p.stderr
+
+
 def test_redact():
     assert idask.redact("/var/lib/s.db") == "/var/lib/s.db"
     assert idask.redact("postgresql://u:secret@db/x?sslmode=require&password=p") == \
