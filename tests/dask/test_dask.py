@@ -10,6 +10,8 @@ partitions inserted:
   apart from evaluated_at, errors file byte-identical (line numbers included);
 - a run stopped after some partitions and rerun gives the same final output, keeps the
   first run's as_of, and does not redo the partitions already done;
+- repeated candidate_ids end as idrisk batch leaves them whatever the schedule;
+- examples/dask/rescore.py works end to end (exit status, rerun, another run refused);
 - the same through PostgreSQL.
 
 Run by ctest `python_dask` (tests/python.cmake), which sets IDRISK_CLI, IDRISK_DATA_DIR,
