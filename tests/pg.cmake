@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The linkage store's PostgreSQL backend against a real server: each test starts its own
 # throwaway cluster (tests/pg/pgcluster.py: initdb + pg_ctl on a Unix socket in a
 # temporary directory) and stops it. No skip: a machine without PostgreSQL fails them

@@ -25,4 +25,16 @@ if(NOT IDR_SANITIZE)
       ${PROJECT_SOURCE_DIR}/bindings/python/tests)
   set_tests_properties(python_tests PROPERTIES FIXTURES_REQUIRED idrisk_python
     LABELS "nosan;python" TIMEOUT 900)
+  # idrisk.dask on a LocalCluster of two worker processes, against a SQLite store and,
+  # when the library has the PostgreSQL backend, a throwaway cluster (tests/pg).
+  add_test(NAME python_dask
+    COMMAND ${CMAKE_COMMAND} -E env
+      "PYTHONPATH=${IDR_PY_OUT}"
+      "IDRISK_CLI=$<TARGET_FILE:idrisk_cli>"
+      "IDRISK_DATA_DIR=${IDRISK_TEST_DATA_DIR}"
+      "IDRISK_LISTS_DIR=${PROJECT_SOURCE_DIR}/data"
+      /usr/bin/python3 -P -m pytest -q -rs -p no:cacheprovider
+      ${PROJECT_SOURCE_DIR}/tests/dask/test_dask.py)
+  set_tests_properties(python_dask PROPERTIES FIXTURES_REQUIRED idrisk_python
+    LABELS "nosan;python;dask" TIMEOUT 600)
 endif()

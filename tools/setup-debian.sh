@@ -8,7 +8,7 @@ PKGS="build-essential cmake pkg-config git ca-certificates curl clang clang-form
 libclang-rt-14-dev libcjson-dev libsimdjson-dev libmaxminddb-dev libphonenumber-dev libicu-dev
 libpcre2-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev postgresql libcriterion-dev libprotobuf-dev libboost-dev
 libmaxmind-db-writer-perl python3 python3-cffi python3-pytest python3-setuptools python3-pip
-python3-dev python3-jsonschema python3-mypy chromium python3-pil fonts-dejavu-core
+python3-dev python3-distributed python3-jsonschema python3-mypy chromium python3-pil fonts-dejavu-core
 nodejs npm go-md2man groff-base man-db"
 missing=""
 for p in $PKGS; do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store/db.h - the store's database interface: what store.c and link.c ask of a SQL
  * database, and nothing more. Two backends implement it: db_sqlite.c (a file) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * db_pg.c - the store in a PostgreSQL database through libpq (db.h): the same schema
  * (version numbers, migrations) in PostgreSQL's dialect, in its own schema `idrisk` so

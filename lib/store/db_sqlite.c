@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * db_sqlite.c - the store in a SQLite file (db.h): the schema in SQLite's dialect, the
  * connection's settings and its statement cache. docs/store.md describes the file.

@@ -97,12 +97,14 @@ FEATURE_GEO = _lib.IDR_FEATURE_GEO
 FEATURE_PHONE = _lib.IDR_FEATURE_PHONE
 FEATURE_NAMES = _lib.IDR_FEATURE_NAMES
 FEATURE_STORE = _lib.IDR_FEATURE_STORE
+FEATURE_POSTGRESQL = _lib.IDR_FEATURE_POSTGRESQL
 
 
 def features() -> dict[str, bool]:
     """Which optional parts are compiled into the loaded library.
 
-    ``store``: the cross-candidate linkage store (:class:`Store`) is built in.
+    ``store``: the cross-candidate linkage store (:class:`Store`) is built in;
+    ``postgresql``: a ``postgresql://`` store location opens PostgreSQL (libpq).
     """
     mask = _lib.idr_features()
     return {
@@ -110,6 +112,7 @@ def features() -> dict[str, bool]:
         "phone": bool(mask & FEATURE_PHONE),
         "names": bool(mask & FEATURE_NAMES),
         "store": bool(mask & FEATURE_STORE),
+        "postgresql": bool(mask & FEATURE_POSTGRESQL),
     }
 
 
@@ -993,14 +996,25 @@ class Engine(_Counted):
         finally:
             self._leave()
 
-    def parse(self, record: Record, store: Optional["Store"] = None) -> "Candidate":
+    def parse(
+        self,
+        record: Record,
+        store: Optional["Store"] = None,
+        *,
+        as_of: Optional["When"] = None,
+    ) -> "Candidate":
         """Parse and validate a record without scoring it, with this engine's limits.
 
         The same errors as :meth:`score`; use it to reject a bad submission early or
         to score one record repeatedly without parsing it again. With ``store`` the
         candidate is parsed for that store (its document and account numbers hashed
         under the store's key), as scoring or recording it there requires.
+
+        ``as_of`` (as for :meth:`Store.purge`: a datetime, date, ISO 8601 text or
+        seconds): the instant the candidate is evaluated at when the record gives no
+        ``as_of`` of its own, as ``idrisk batch --as-of`` does; a record's own is kept.
         """
+        default_as_of = None if as_of is None else _epoch_seconds(as_of)
         data = _encode(record)
         eng = self._enter()
         try:
@@ -1016,6 +1030,8 @@ class Engine(_Counted):
                     )
                 if rc != 0:
                     raise _with_date_hint(_error(rc, err), record)
+                if default_as_of is not None:
+                    _lib.idr_candidate_set_default_as_of(candp[0], default_as_of)
                 return Candidate(candp[0], store)
             finally:
                 if store is not None:
@@ -1342,7 +1358,10 @@ class Store(_Counted):
     ``postgresql://`` opens a store in PostgreSQL (libpq; ``key_path`` then required;
     docs/store.md "PostgreSQL"). ``create=True`` creates a missing
     store and key file (mode 0600). ``readonly=True`` opens for linking only: recording,
-    forget and purge then fail. :meth:`open_with_key` takes the key as bytes instead
+    forget and purge then fail. ``bulk=True`` groups records into one transaction per
+    1,000 records or second (``IDR_STORE_BULK``, for batch indexing): a record is
+    visible to others and safe from a kill only once :meth:`sync` (or ``close()``)
+    has committed its group. :meth:`open_with_key` takes the key as bytes instead
     (e.g. from a secrets manager).
 
     Use it with :meth:`Engine.score` (``store=``, ``record=``) and :func:`batch`. One
@@ -1362,6 +1381,7 @@ class Store(_Counted):
         create: bool = False,
         readonly: bool = False,
         *,
+        bulk: bool = False,
         _key: Optional[bytes] = None,
     ) -> None:
         self._lock = threading.Lock()
@@ -1372,7 +1392,7 @@ class Store(_Counted):
         self.readonly = bool(readonly)
         flags = (_lib.IDR_STORE_CREATE if create else 0) | (
             _lib.IDR_STORE_READONLY if readonly else 0
-        )
+        ) | (_lib.IDR_STORE_BULK if bulk else 0)
         err = _ffi.new("idr_error *")
         outp = _ffi.new("idr_store **")
         p = os.fsencode(self.path)

@@ -106,7 +106,15 @@ def make_builder(decl_path: str | None = None) -> cffi.FFI:
 ffibuilder: cffi.FFI | None = make_builder() if __name__ == "__cffi__" else None
 
 
-PY_FILES = ["__init__.py", "errors.py", "py.typed", "_build.py", "_decl.h", "_native.pyi"]
+PY_FILES = [
+    "__init__.py",
+    "dask.py",
+    "errors.py",
+    "py.typed",
+    "_build.py",
+    "_decl.h",
+    "_native.pyi",
+]
 
 
 def build_into(out_dir: str, builder: cffi.FFI | None = None) -> str:

@@ -34,10 +34,11 @@ def test_version_check_refuses_mismatch():
 
 def test_features_and_strerror():
     f = idrisk.features()
-    assert set(f) == {"geo", "phone", "names", "store"}
+    assert set(f) == {"geo", "phone", "names", "store", "postgresql"}
     assert all(isinstance(v, bool) for v in f.values())
-    # What this build has; the store bit is checked by test_store.py (needs_store).
-    assert {k: v for k, v in f.items() if k != "store"} == {
+    # What this build has; the store bit is checked by test_store.py (needs_store), the
+    # PostgreSQL bit by the pg and dask tests (the README's set-up builds with libpq).
+    assert {k: v for k, v in f.items() if k not in ("store", "postgresql")} == {
         "geo": True, "phone": True, "names": True}  # fmt: skip
     assert idrisk.strerror(0) != idrisk.strerror(-1)
     assert idrisk.strerror(12345) == "unknown error"
