@@ -460,39 +460,36 @@ static void visit(walk *w, cJSON *v, const cJSON *const *schemas, int ns, int de
     }
 }
 
-int cli_lenient_map(cJSON *doc, FILE *warn) {
+/* Walk `doc` along the contract's schema with what `w` asks for (mapping, or reporting
+ * unknown fields). Returns the count of changes or reports, -1 when out of memory. */
+static int schema_walk(cJSON *doc, walk *w) {
     cJSON *schema =
         cJSON_ParseWithLength((const char *)cli_schema, (size_t)cli_schema_len);
     if (!schema) {
         return -1;
     }
+    w->defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+    const cJSON *root = schema;
+    visit(w, doc, &root, 1, 0);
+    free(w->cs.v);
+    cJSON_Delete(schema);
+    return w->nomem ? -1 : w->changed;
+}
+
+int cli_lenient_map(cJSON *doc, FILE *warn) {
     walk w;
     memset(&w, 0, sizeof w);
-    w.defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
     w.warn = warn;
     w.map = true;
-    const cJSON *root = schema;
-    visit(&w, doc, &root, 1, 0);
-    free(w.cs.v);
-    cJSON_Delete(schema);
-    return w.nomem ? -1 : w.changed;
+    return schema_walk(doc, &w);
 }
 
 int cli_unknown_fields(cJSON *doc, void (*fn)(void *ctx, const char *path), void *ctx) {
-    cJSON *schema =
-        cJSON_ParseWithLength((const char *)cli_schema, (size_t)cli_schema_len);
-    if (!schema) {
-        return -1;
-    }
     walk w;
     memset(&w, 0, sizeof w);
-    w.defs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
     w.unknown = fn;
     w.ctx = ctx;
-    const cJSON *root = schema;
-    visit(&w, doc, &root, 1, 0);
-    cJSON_Delete(schema);
-    return w.changed;
+    return schema_walk(doc, &w);
 }
 
 int cli_lenient_text(char **json, size_t *len, const char *where, FILE *warn) {
