@@ -818,12 +818,10 @@ static bool text_colour(int mode) {
     return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-static int print_report(const cli_opts *o,
-                        const idr_engine *eng,
-                        const idr_result *res,
-                        const char *json,
-                        size_t len) {
-    bool linked = o->db != NULL;
+static void print_report(const cli_opts *o,
+                         const idr_engine *eng,
+                         const idr_result *res,
+                         const cli_view *v) {
     /* What could not be checked comes first: a reader who stops after two lines must
      * not take a degraded run for a clean one. */
     cli_text_opts to = {
@@ -843,14 +841,7 @@ static int print_report(const cli_opts *o,
     } else {
         cli_print_coverage_notes(stdout, "WARNING: ", eng, res);
     }
-    cli_view v;
-    if (cli_view_build(&v, eng, res, json, len, linked) != 0) {
-        fprintf(stderr, "idrisk: out of memory\n");
-        return EXIT_FAIL;
-    }
-    cli_print_text(stdout, &v, &to);
-    cli_view_free(&v);
-    return EXIT_SCORED;
+    cli_print_text(stdout, v, &to);
 }
 
 static int cmd_score(const cli_opts *o) {
@@ -914,7 +905,21 @@ static int cmd_score(const cli_opts *o) {
         idr_engine_free(eng);
         return cli_exit_for(rc);
     }
-    if (o->json) {
+    /* One view of the result serves the text report and the HTML page. */
+    cli_view v;
+    memset(&v, 0, sizeof v);
+    bool have_view = false;
+    if (!o->json || o->html) {
+        if (cli_view_build(&v, eng, res, json, len, o->db != NULL) != 0) {
+            fprintf(stderr, "idrisk: out of memory\n");
+            rc = IDR_ENOMEM;
+        } else {
+            have_view = true;
+        }
+    }
+    if (rc != IDR_OK) {
+        /* nothing printed: never a partial result */
+    } else if (o->json) {
         char *out = NULL;
         size_t olen = 0;
         rc = idr_result_to_json(res, &out, &olen, &err);
@@ -929,26 +934,17 @@ static int cmd_score(const cli_opts *o) {
             cli_print_coverage_notes(stderr, "idrisk: warning: ", eng, res);
         }
     } else {
-        int pex = print_report(o, eng, res, json, len);
-        if (pex != EXIT_SCORED) {
-            rc = IDR_ENOMEM;
-        }
+        print_report(o, eng, res, &v);
     }
     /* --html: the page in addition to the output above; nothing is left behind when
      * it cannot be written. */
-    if (rc == IDR_OK && o->html) {
-        cli_view hv;
-        if (cli_view_build(&hv, eng, res, json, len, o->db != NULL) != 0) {
-            fprintf(stderr, "idrisk: out of memory\n");
-            rc = IDR_ENOMEM;
-        } else {
-            if (cli_write_html(o->html, &hv) != 0) {
-                fprintf(stderr, "idrisk: cannot write the HTML report %s: %s\n", o->html,
-                        strerror(errno));
-                rc = IDR_EIO;
-            }
-            cli_view_free(&hv);
-        }
+    if (rc == IDR_OK && o->html && cli_write_html(o->html, &v) != 0) {
+        fprintf(stderr, "idrisk: cannot write the HTML report %s: %s\n", o->html,
+                strerror(errno));
+        rc = IDR_EIO;
+    }
+    if (have_view) {
+        cli_view_free(&v);
     }
     free(json);
     /* The result borrows the rule texts and data list from the engine: free it first. */

@@ -31,7 +31,7 @@
 #define MAX_ROUNDS   400
 #define MAX_SEGS     64
 
-static const char placeholder_id[] = "idrisk-validate-placeholder";
+static const char stand_in_id[] = "idrisk-validate-stand-in";
 
 /* Array elements deleted so far, per array, as original indices in ascending order:
  * the parser numbers the copy's elements, the report the record's. */
@@ -255,10 +255,10 @@ static bool step(state *s, cJSON *doc, const idr_error *err) {
     }
     cJSON *root = w.nodes[0];
     cJSON *cur = cJSON_GetObjectItemCaseSensitive(root, w.key[0]);
-    if (cJSON_IsString(cur) && strcmp(cur->valuestring, placeholder_id) == 0) {
+    if (cJSON_IsString(cur) && strcmp(cur->valuestring, stand_in_id) == 0) {
         return false; /* the stand-in itself is refused: nothing more to learn */
     }
-    cJSON *ph = cJSON_CreateString(placeholder_id);
+    cJSON *ph = cJSON_CreateString(stand_in_id);
     if (!ph || (cur ? !cJSON_ReplaceItemViaPointer(root, cur, ph)
                     : !cJSON_AddItemToObject(root, w.key[0], ph))) {
         s->nomem = true;

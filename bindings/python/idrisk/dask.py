@@ -757,8 +757,8 @@ def _run(
 ) -> None:
     limit_index = stop_after[1] if stop_after and stop_after[0] == "index" else None
     limit_score = stop_after[1] if stop_after and stop_after[0] == "score" else None
-    todo = list(parts) if limit_index is None else list(parts)[:limit_index]
-    markers = _gather(client, index_partition, [job] * len(todo), todo)
+    selected = list(parts) if limit_index is None else list(parts)[:limit_index]
+    markers = _gather(client, index_partition, [job] * len(selected), selected)
     summary.indexed_partitions = sum(1 for m in markers if m["redone"])
     if limit_index is not None:
         return
